@@ -1,0 +1,40 @@
+# Two entry points do all the set-up on a fresh Debian machine (as root):
+#   make demo   - the backend on a fresh SQLite file with demo procedures, users and cases
+#   make test   - the whole test suite
+VENV     ?= .venv
+PY       := $(VENV)/bin/python
+PIP      := $(VENV)/bin/pip
+APT_PKGS := python3-venv python3-dev libzbar0 libusb-1.0-0 libgl1 libegl1 libgl1-mesa-dri \
+            libmtdev1 espeak-ng sox alsa-utils fonts-dejavu-core sqlite3 chromium xvfb
+STAMP    := $(VENV)/.installed
+
+.PHONY: demo test lint setup apt clean
+
+demo: setup
+	$(VENV)/bin/motcua demo
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+setup: apt $(STAMP)
+
+# Install only what is missing, so a second run costs nothing and needs no network.
+apt:
+	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "apt: installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[all]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""motcua: kiosk_app."""
