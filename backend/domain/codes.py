@@ -1,0 +1,164 @@
+"""Case codes ("mã hồ sơ"), lookup tokens and the compact numeric form for Code 128.
+
+Code:    <agency>-<yymmdd>-<NNNN>, e.g. 000.00.06.H56-261123-0007 (national portal format).
+Token:   8 digits from an HMAC of the code with the site secret; printed only in the receipt's
+         machine-readable symbols, so a scan proves the holder has the receipt.
+Compact: 20 digits for Code 128 set C: <agency index 2><yymmdd 6><seq 4><token 8>. The full code
+         plus token does not fit a 58 mm receipt in Code 128, so the agency is replaced by its
+         two-digit index in the site's agency table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from backend.domain.errors import InvalidInput
+
+AGENCY_PATTERN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+TOKEN_DIGITS = 8
+COMPACT_DIGITS = 20
+_URL_TAIL = re.compile(r"/L/([^/?#]+)(?:/([0-9]+))?/?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class CaseCode:
+    agency: str
+    day: date
+    seq: int
+
+    def __str__(self) -> str:
+        return f"{self.agency}-{self.day:%y%m%d}-{self.seq:04d}"
+
+
+@dataclass(frozen=True)
+class Compact:
+    agency_index: int
+    day: date
+    seq: int
+    token: str
+
+    def __str__(self) -> str:
+        return f"{self.agency_index:02d}{self.day:%y%m%d}{self.seq:04d}{self.token}"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a scanned or typed text turned out to be; token is None for a typed code."""
+
+    code: CaseCode | None
+    compact: Compact | None
+    token: str | None
+
+
+def _bad(vi: str, en: str) -> InvalidInput:
+    return InvalidInput(vi, en, key="invalid_code", field="code")
+
+
+def validate_agency(agency: str) -> str:
+    if not AGENCY_PATTERN.match(agency):
+        raise _bad(
+            f"Mã cơ quan '{agency}' sai dạng, cần dạng 000.00.06.H56",
+            f"Agency code '{agency}' is malformed, expected the form 000.00.06.H56",
+        )
+    return agency
+
+
+def _parse_day(text: str) -> date:
+    if not (len(text) == 6 and text.isdigit()):
+        raise _bad(
+            f"Phần ngày '{text}' phải gồm 6 chữ số năm-tháng-ngày (yymmdd)",
+            f"Date part '{text}' must be 6 digits year-month-day (yymmdd)",
+        )
+    try:
+        return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
+    except ValueError:
+        raise _bad(
+            f"Phần ngày '{text}' không phải ngày có thật",
+            f"Date part '{text}' is not a real date",
+        ) from None
+
+
+def _parse_seq(text: str) -> int:
+    if not (len(text) == 4 and text.isdigit()):
+        raise _bad(
+            f"Số thứ tự '{text}' phải gồm đúng 4 chữ số",
+            f"Sequence '{text}' must be exactly 4 digits",
+        )
+    if text == "0000":
+        raise _bad("Số thứ tự không thể là 0000", "Sequence cannot be 0000")
+    return int(text)
+
+
+def normalize(text: str) -> str:
+    """Typed codes come with stray spaces, lower case and odd dashes; forgive those only."""
+    cleaned = text.strip().upper().replace(" ", "")
+    return cleaned.replace("–", "-").replace("—", "-").replace("_", "-")
+
+
+def parse_code(text: str) -> CaseCode:
+    cleaned = normalize(text or "")
+    if not cleaned:
+        raise _bad("Chưa nhập mã hồ sơ", "No case code given")
+    parts = cleaned.split("-")
+    if len(parts) != 3:
+        raise _bad(
+            f"Mã hồ sơ '{cleaned}' cần 3 phần cách nhau bởi dấu '-', ví dụ "
+            "000.00.06.H56-261123-0007",
+            f"Case code '{cleaned}' needs 3 parts separated by '-', "
+            "e.g. 000.00.06.H56-261123-0007",
+        )
+    agency, day, seq = parts
+    return CaseCode(validate_agency(agency), _parse_day(day), _parse_seq(seq))
+
+
+def make_token(code: CaseCode | str, secret: bytes) -> str:
+    digest = hmac.new(secret, str(code).encode("ascii"), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**TOKEN_DIGITS:0{TOKEN_DIGITS}d}"
+
+
+def verify_token(code: CaseCode | str, token: str | None, secret: bytes) -> bool:
+    if not token or len(token) != TOKEN_DIGITS or not token.isdigit():
+        return False
+    return hmac.compare_digest(make_token(code, secret), token)
+
+
+def make_compact(code: CaseCode, agency_index: int, token: str) -> Compact:
+    if not 0 <= agency_index <= 99:
+        raise ValueError("agency index must be 0..99")
+    return Compact(agency_index, code.day, code.seq, token)
+
+
+def parse_compact(text: str) -> Compact:
+    digits = text.strip()
+    if len(digits) != COMPACT_DIGITS or not digits.isdigit():
+        raise _bad(
+            f"Mã vạch số phải gồm đúng {COMPACT_DIGITS} chữ số",
+            f"Numeric barcode must be exactly {COMPACT_DIGITS} digits",
+        )
+    return Compact(int(digits[:2]), _parse_day(digits[2:8]), _parse_seq(digits[8:12]),
+                   digits[12:])
+
+
+def qr_payload(code: CaseCode, token: str, base_url: str | None = None) -> str:
+    """QR alphanumeric mode holds only upper case, digits and ' $%*+-./:'."""
+    if base_url:
+        return f"{base_url.rstrip('/').upper()}/L/{code}/{token}"
+    return f"{code}/{token}"
+
+
+def parse_scan(text: str) -> Scan:
+    """Accept what a receipt can carry: compact digits, CODE/TOKEN, a lookup URL, a bare code."""
+    raw = (text or "").strip()
+    if raw.isdigit() and len(raw) == COMPACT_DIGITS:
+        return Scan(None, parse_compact(raw), None)
+    url = _URL_TAIL.search(raw)
+    if url:
+        return Scan(parse_code(url.group(1)), None, url.group(2))
+    head, sep, tail = raw.rpartition("/")
+    if sep and tail.isdigit() and len(tail) == TOKEN_DIGITS:
+        return Scan(parse_code(head), None, tail)
+    return Scan(parse_code(raw), None, None)

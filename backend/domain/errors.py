@@ -1,0 +1,58 @@
+"""Errors that carry one message in Vietnamese and its English twin.
+
+Every layer raises these; the API turns them into a 4xx body and the apps show `vi` first,
+`en` beside it, so a clerk and a foreign technician read the same thing.
+"""
+
+from __future__ import annotations
+
+
+class MotcuaError(Exception):
+    """Base of every expected, explainable failure. `key` is a stable machine name."""
+
+    status = 400
+    key = "bad_request"
+
+    def __init__(self, vi: str, en: str, *, key: str | None = None, field: str | None = None):
+        super().__init__(f"{vi} / {en}")
+        self.vi = vi
+        self.en = en
+        self.field = field
+        if key:
+            self.key = key
+
+    def to_dict(self) -> dict:
+        body = {"error": self.key, "message": str(self), "vi": self.vi, "en": self.en}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class InvalidInput(MotcuaError):
+    status = 422
+    key = "invalid_input"
+
+
+class NotFound(MotcuaError):
+    status = 404
+    key = "not_found"
+
+
+class Conflict(MotcuaError):
+    status = 409
+    key = "conflict"
+
+
+class Forbidden(MotcuaError):
+    status = 403
+    key = "forbidden"
+
+
+class Unauthorized(MotcuaError):
+    status = 401
+    key = "unauthorized"
+
+
+class TooManyRequests(MotcuaError):
+    status = 429
+    key = "rate_limited"

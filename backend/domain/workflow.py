@@ -1,0 +1,287 @@
+"""The case state machine: national portal status codes 1–10 and the actions between them.
+
+Pure: `apply` takes a state and returns the next state plus the event to append. The store
+persists both in one transaction; nothing here reads a clock or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import IntEnum
+from typing import Protocol
+
+from backend.domain.errors import Conflict, Forbidden, InvalidInput
+
+
+class Status(IntEnum):
+    REGISTERED = 1
+    RECEIVED = 2
+    REFUSED = 3
+    PROCESSING = 4
+    SUPPLEMENT = 5
+    PAYMENT = 6
+    WITHDRAWN = 7
+    STOPPED = 8
+    RESOLVED = 9
+    RETURNED = 10
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        return LABELS_VI[self]
+
+    @property
+    def label_en(self) -> str:
+        return LABELS_EN[self]
+
+
+LABELS_VI = {
+    Status.REGISTERED: "Mới đăng ký",
+    Status.RECEIVED: "Được tiếp nhận",
+    Status.REFUSED: "Không được tiếp nhận",
+    Status.PROCESSING: "Đang xử lý",
+    Status.SUPPLEMENT: "Yêu cầu bổ sung",
+    Status.PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    Status.WITHDRAWN: "Công dân rút hồ sơ",
+    Status.STOPPED: "Dừng xử lý",
+    Status.RESOLVED: "Đã xử lý xong",
+    Status.RETURNED: "Đã trả kết quả",
+}
+LABELS_EN = {
+    Status.REGISTERED: "Registered",
+    Status.RECEIVED: "Received",
+    Status.REFUSED: "Not accepted",
+    Status.PROCESSING: "Being processed",
+    Status.SUPPLEMENT: "Supplement requested",
+    Status.PAYMENT: "Payment of fees requested",
+    Status.WITHDRAWN: "Withdrawn by the applicant",
+    Status.STOPPED: "Processing stopped",
+    Status.RESOLVED: "Resolved",
+    Status.RETURNED: "Result returned",
+}
+FINAL = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
+OPEN = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT})
+PAUSED = frozenset({Status.SUPPLEMENT, Status.PAYMENT})
+RETURN_CHANNELS = ("counter", "post", "online")
+
+
+class Calendar(Protocol):
+    def working_time_between(self, start: datetime, end: datetime): ...
+    def add_working_time(self, at: datetime, delta) -> datetime: ...
+    def classify(self, resolved_at: datetime, due_at: datetime) -> str: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    unit: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseState:
+    status: Status
+    step: int
+    due_at: datetime
+    time_unit: str = "working_days"
+    paused_at: datetime | None = None
+    new_due_at: datetime | None = None
+    resolved_at: datetime | None = None
+    result_class: str | None = None
+    returned_at: datetime | None = None
+    return_channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str
+    actor: str
+    role: str
+    unit: str | None
+    at: datetime
+    from_status: Status | None
+    to_status: Status
+    note: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    sources: frozenset[Status]
+    target: Status | None  # None: the status does not change (apology)
+    roles: frozenset[str]
+    at_step: bool  # the actor must belong to the unit and roles of the case's current step
+    needs_note: bool
+    vi: str
+    en: str
+
+
+def _action(name, sources, target, roles, vi, en, *, at_step=False, needs_note=False):
+    return Action(name, frozenset(sources), target, frozenset(roles), at_step, needs_note, vi, en)
+
+
+S = Status
+ACTIONS = {a.name: a for a in (
+    _action("receive", {S.REGISTERED}, S.RECEIVED, {"clerk"}, "tiếp nhận", "receive"),
+    _action("refuse", {S.REGISTERED}, S.REFUSED, {"clerk"}, "từ chối tiếp nhận", "refuse",
+            needs_note=True),
+    _action("transfer", {S.RECEIVED, S.PROCESSING}, S.PROCESSING,
+            {"clerk", "officer", "leader"}, "chuyển xử lý", "transfer", at_step=True),
+    _action("request_supplement", {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT,
+            {"clerk", "officer", "leader"}, "yêu cầu bổ sung", "request a supplement",
+            at_step=True, needs_note=True),
+    _action("supplied", {S.SUPPLEMENT}, S.PROCESSING, {"clerk"}, "nhận hồ sơ bổ sung",
+            "record the supplement"),
+    _action("request_payment", {S.PROCESSING}, S.PAYMENT, {"officer", "leader"},
+            "yêu cầu thực hiện nghĩa vụ tài chính", "request payment", at_step=True),
+    _action("paid", {S.PAYMENT}, S.PROCESSING, {"clerk"}, "xác nhận đã nộp", "record payment"),
+    _action("stop", OPEN, S.STOPPED, {"officer", "leader"}, "dừng xử lý", "stop processing",
+            at_step=True, needs_note=True),
+    _action("withdraw", OPEN | {S.REGISTERED}, S.WITHDRAWN, {"clerk"}, "rút hồ sơ",
+            "withdraw", needs_note=True),
+    _action("apologize", OPEN, None, {"leader"}, "xin lỗi và hẹn lại", "apologize and reschedule",
+            needs_note=True),
+    _action("resolve", {S.PROCESSING}, S.RESOLVED, {"clerk", "officer", "leader"},
+            "hoàn thành xử lý", "resolve", at_step=True),
+    _action("return", {S.RESOLVED}, S.RETURNED, {"clerk"}, "trả kết quả", "return the result"),
+)}
+
+
+def _check_allowed(action: Action, state: CaseState, actor: Actor, steps: list[Step]) -> None:
+    if actor.role not in action.roles:
+        raise Forbidden(
+            f"Vai trò '{actor.role}' không được phép {action.vi}",
+            f"Role '{actor.role}' may not {action.en}",
+        )
+    if state.status not in action.sources:
+        raise Conflict(
+            f"Không thể {action.vi} hồ sơ đang ở trạng thái '{state.status.label}'",
+            f"Cannot {action.en} a case whose status is '{state.status.label_en}'",
+            key="illegal_transition",
+        )
+    if action.at_step:
+        _check_step(action, steps[state.step], actor)
+
+
+def _check_step(action: Action, step: Step, actor: Actor) -> None:
+    if actor.role == "leader" and actor.unit == step.unit:
+        return
+    if actor.role not in step.roles or actor.unit != step.unit:
+        raise Forbidden(
+            f"Hồ sơ đang ở đơn vị '{step.unit}', tài khoản này không được {action.vi}",
+            f"The case is at unit '{step.unit}'; this account may not {action.en} it",
+        )
+
+
+def apply(state: CaseState, name: str, actor: Actor, at: datetime, *, steps: list[Step],
+          calendar: Calendar, note: str | None = None, params: dict | None = None
+          ) -> tuple[CaseState, Event]:
+    action = ACTIONS.get(name)
+    if action is None:
+        raise InvalidInput(f"Thao tác '{name}' không tồn tại", f"Unknown action '{name}'")
+    _check_allowed(action, state, actor, steps)
+    note = (note or "").strip() or None
+    if action.needs_note and not note:
+        raise InvalidInput(f"Cần ghi rõ lý do để {action.vi}",
+                           f"A reason is required to {action.en}", field="note")
+    new, data = _EFFECTS.get(name, _no_effect)(state, at, steps, calendar, params or {})
+    if action.target is not None:
+        new = replace(new, status=action.target)
+    event = Event(name, actor.username, actor.role, actor.unit, at, state.status, new.status,
+                  note, data)
+    return new, event
+
+
+def _no_effect(state, at, steps, calendar, params):
+    return state, {}
+
+
+def _transfer(state, at, steps, calendar, params):
+    target = params.get("to_step", state.step + 1)
+    if not isinstance(target, int) or not 0 <= target < len(steps) or target == state.step:
+        raise InvalidInput(
+            f"Bước chuyển đến '{target}' không hợp lệ (quy trình có {len(steps)} bước)",
+            f"Target step '{target}' is not valid (the workflow has {len(steps)} steps)",
+            field="to_step",
+        )
+    return replace(state, step=target), {"from_step": state.step, "to_step": target,
+                                          "to_unit": steps[target].unit}
+
+
+def _pause(state, at, steps, calendar, params):
+    return replace(state, paused_at=at), {}
+
+
+def _resume(state, at, steps, calendar, params):
+    """The clock stops while the citizen supplies papers or pays: push the deadline by the wait."""
+    if state.paused_at is None:
+        return state, {}
+    due = _extend(calendar, state, state.due_at, at)
+    new_due = _extend(calendar, state, state.new_due_at, at) if state.new_due_at else None
+    data = {"due_at": due.isoformat(), "waited_from": state.paused_at.isoformat()}
+    return replace(state, paused_at=None, due_at=due, new_due_at=new_due), data
+
+
+def _extend(calendar: Calendar, state: CaseState, due: datetime, now: datetime) -> datetime:
+    if state.time_unit == "calendar_days":
+        return due + (now - state.paused_at)
+    return calendar.add_working_time(due, calendar.working_time_between(state.paused_at, now))
+
+
+def _apologize(state, at, steps, calendar, params):
+    if state.new_due_at is not None:
+        raise Conflict("Hồ sơ đã được xin lỗi và hẹn lại một lần",
+                       "This case has already been rescheduled once", key="already_apologized")
+    new_due = params.get("new_due_at")
+    if not isinstance(new_due, datetime) or new_due <= max(state.due_at, at):
+        raise InvalidInput("Ngày hẹn mới phải sau hạn cũ và sau thời điểm hiện tại",
+                           "The new date must be after the old due date and after now",
+                           field="new_due_at")
+    return replace(state, new_due_at=new_due), {"new_due_at": new_due.isoformat()}
+
+
+def _resolve(state, at, steps, calendar, params):
+    result = calendar.classify(at, state.due_at)
+    new = replace(state, resolved_at=at, result_class=result, step=len(steps) - 1)
+    return new, {"result_class": result}
+
+
+def _return(state, at, steps, calendar, params):
+    channel = params.get("channel", "counter")
+    if channel not in RETURN_CHANNELS:
+        raise InvalidInput(f"Hình thức trả kết quả '{channel}' không hợp lệ",
+                           f"Return channel '{channel}' is not valid", field="channel")
+    return replace(state, returned_at=at, return_channel=channel), {"channel": channel}
+
+
+_EFFECTS = {
+    "transfer": _transfer,
+    "request_supplement": _pause,
+    "request_payment": _pause,
+    "supplied": _resume,
+    "paid": _resume,
+    "apologize": _apologize,
+    "resolve": _resolve,
+    "return": _return,
+}
+
+
+def is_late(state: CaseState, now: datetime) -> bool:
+    """Late against the legal deadline; an apology gives a new date but does not erase lateness."""
+    if state.result_class is not None:
+        return state.result_class == "late"
+    if state.status in FINAL:
+        return False
+    reference = state.paused_at or now
+    return reference > state.due_at
