@@ -1,0 +1,156 @@
+"""The ESC/POS receipt-printer driver: documents in, honest job results out.
+
+A job is: real-time status (DLE EOT 1-4) -> refuse if the printer is not ready -> the document
+compiled for the profile, followed by GS r 1 -> wait for the GS r reply, which the printer only
+sends once it has worked through everything before it (printed and cut); while waiting, poll
+DLE EOT so that paper running out mid-job is reported at once -> status again.
+"""
+
+from __future__ import annotations
+
+import time
+
+from . import commands as cmd
+from .base import Connection, JobResult, PrinterError, PrinterProfile, PrinterStatus, message
+from .compiler import compile_document
+from .document import Document
+
+STATUS_REQUESTS = (cmd.STATUS_PRINTER, cmd.STATUS_OFFLINE_CAUSE, cmd.STATUS_ERROR,
+                   cmd.STATUS_PAPER)
+
+
+def parse_status(raw: dict[int, int]) -> PrinterStatus:
+    """Decode the DLE EOT 1/2/3/4 reply bytes (Epson bit assignments)."""
+    printer, cause, error, paper = (raw.get(n, 0x12) for n in STATUS_REQUESTS)
+    return PrinterStatus(
+        online=not printer & 0x08,
+        cover_open=bool(cause & 0x04),
+        paper_out=bool(cause & 0x20) or paper & 0x60 == 0x60,
+        error=bool(cause & 0x40) or bool(error & 0x68),
+        paper_near_end=paper & 0x0C == 0x0C,
+        raw=dict(raw),
+    )
+
+
+def is_status_reply(byte: int) -> bool:
+    """DLE EOT replies have the fixed bits 0xx1xx10; GS r replies have bit 4 clear."""
+    return byte & 0x93 == 0x12
+
+
+class EscposPrinter:
+    """One receipt printer: a :class:`Connection` plus a :class:`PrinterProfile`."""
+
+    def __init__(self, connection: Connection, profile: PrinterProfile | None = None,
+                 status_timeout: float = 1.0, finish_timeout: float = 10.0) -> None:
+        self.connection = connection
+        self.profile = profile or PrinterProfile()
+        self.status_timeout = status_timeout
+        self.finish_timeout = finish_timeout
+        self._finished = False  # a GS r reply (end of job) has been seen
+        self._gs_r_answered = True  # set False if this printer never answers GS r
+
+    def __enter__(self) -> EscposPrinter:
+        self.connection.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @property
+    def can_read_status(self) -> bool:
+        return self.profile.status and self.connection.readable
+
+    # -- status ---------------------------------------------------------------------------
+    def status(self) -> PrinterStatus:
+        """Ask the printer (DLE EOT 1, 2, 3, 4); raise PrinterError if it does not answer."""
+        if not self.can_read_status:
+            raise PrinterError("no_status", "Máy in này không báo trạng thái",
+                               "This printer connection reports no status")
+        self._drain()
+        self.connection.write(b"".join(cmd.status_request(n) for n in STATUS_REQUESTS))
+        replies = self._read_status_bytes(len(STATUS_REQUESTS), self.status_timeout)
+        if len(replies) < len(STATUS_REQUESTS):
+            vi, en = "Máy in không phản hồi", "Printer does not respond"
+            t = f"{self.status_timeout:g}"
+            raise PrinterError("no_response", f"{vi} (chờ {t} giây)", f"{en} (waited {t} s)")
+        return parse_status(dict(zip(STATUS_REQUESTS, replies, strict=True)))
+
+    def _read_status_bytes(self, count: int, timeout: float) -> list[int]:
+        """Read DLE EOT replies; a GS r reply met on the way marks the job finished."""
+        deadline = time.monotonic() + timeout
+        got: list[int] = []
+        while len(got) < count:
+            left = deadline - time.monotonic()
+            data = self.connection.read(count - len(got), max(0.0, left)) if left > 0 else b""
+            if not data:
+                break
+            for byte in data:
+                self._sort_reply(byte, got)
+        return got
+
+    def _sort_reply(self, byte: int, status_bytes: list[int]) -> None:
+        if is_status_reply(byte):
+            status_bytes.append(byte)
+        else:
+            self._finished = True
+
+    def _drain(self) -> None:
+        """Drop stale replies (after a timeout), noting a GS r reply among them."""
+        while data := self.connection.read(64, 0.0):
+            for byte in data:
+                self._sort_reply(byte, [])
+
+    # -- jobs -----------------------------------------------------------------------------
+    def compile(self, doc: Document) -> bytes:
+        """The ESC/POS bytes of ``doc`` for this printer's profile."""
+        return compile_document(doc, self.profile)
+
+    def print_document(self, doc: Document) -> JobResult:
+        """Print ``doc``; the result says whether the receipt really came out, and why not."""
+        started = time.monotonic()
+        data = self.compile(doc)
+        result = self._run(data)
+        return JobResult(**{**result.__dict__, "seconds": time.monotonic() - started})
+
+    def _run(self, data: bytes) -> JobResult:
+        before = sent = None
+        try:
+            before = self._status_if_possible()
+            if before is not None and not before.ready:
+                return JobResult(False, before.reason, before.problem, 0, before)
+            if not self.can_read_status:
+                self.connection.write(data)
+                return JobResult(True, None, None, len(data), verified=False)
+            self._finished = False
+            self.connection.write(data + cmd.paper_sensor_request())
+            sent = len(data)
+            return self._outcome(before, sent, self._wait_finished())
+        except PrinterError as e:
+            return JobResult(False, str(e), e.code, sent or 0, before)
+
+    def _status_if_possible(self) -> PrinterStatus | None:
+        return self.status() if self.can_read_status else None
+
+    def _wait_finished(self) -> PrinterStatus:
+        """Wait for the GS r reply while polling DLE EOT; the last status read."""
+        deadline = time.monotonic() + (self.finish_timeout if self._gs_r_answered else 0)
+        while True:
+            self._read_status_bytes(1, min(0.2, self.status_timeout))
+            status = self.status()
+            if self._finished or not status.ready or time.monotonic() >= deadline:
+                return status
+
+    def _outcome(self, before: PrinterStatus | None, sent: int,
+                 after: PrinterStatus) -> JobResult:
+        if after.paper_out:
+            return JobResult(False, message("paper_out_mid_job"), "paper_out", sent, before,
+                             after, verified=True)
+        if not after.ready:
+            reason = f"{message('not_ready_after')}: {after.reason}"
+            return JobResult(False, reason, after.problem, sent, before, after, verified=True)
+        if not self._finished:  # ready, but it never confirmed the end of the job
+            self._gs_r_answered = False
+        return JobResult(True, None, None, sent, before, after, verified=self._finished)
