@@ -1,0 +1,541 @@
+"""The procedure catalog (thủ tục hành chính): versioned YAML files, validated and searchable.
+
+`backend/catalog/units.yaml` lists the units of the site; `backend/catalog/procedures/` holds
+one file per procedure version, named `<code>.yaml` (or `<code>@<version>.yaml` to keep an
+older version beside the current one). A case stores the version it was received under as a
+JSON snapshot (`Procedure.from_snapshot`), so a later catalog edit never changes an old case.
+
+Every mistake in a file is reported as a `CatalogError` naming the file, the field path and
+the problem, in Vietnamese first and English beside it, because the people who keep these
+files up to date read Vietnamese.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+)
+
+from backend.domain.text import fold
+
+DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+
+UnitKind = Literal["reception", "department", "leadership", "external"]
+Role = Literal["clerk", "officer", "leader"]
+TimeUnit = Literal["working_days", "calendar_days", "working_hours"]
+FeeWhen = Literal["at_intake", "at_return", "none"]
+Channel = Literal["counter", "post", "online"]
+
+# Each format with the words shown when a value does not fit it (Vietnamese, English).
+_FORMATS = {
+    "slug": (r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", "chữ thường không dấu, số, gạch nối (vd. ho-tich)",
+             "lower-case letters, digits and dashes (e.g. ho-tich)"),
+    "unit": (r"^[A-Z][A-Z0-9_]*$", "chữ in hoa không dấu (vd. MOTCUA)",
+             "upper-case letters (e.g. MOTCUA)"),
+    "procedure": (r"^\d\.\d{6}$", "dạng 1.001612", "like 1.001612"),
+    "agency": (r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$", "dạng 000.00.06.H56", "like 000.00.06.H56"),
+}
+_FORMAT_WORDS = {pattern: (vi, en) for pattern, vi, en in _FORMATS.values()}
+
+
+def _format(name: str) -> StringConstraints:
+    return StringConstraints(pattern=_FORMATS[name][0])
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, _format("slug")]
+UnitCode = Annotated[str, _format("unit")]
+ProcedureCode = Annotated[str, _format("procedure")]
+AgencyCode = Annotated[str, _format("agency")]
+Count = Annotated[StrictInt, Field(ge=0)]
+Time = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class CatalogError(ValueError):
+    """An invalid catalog file or snapshot; str() lists every problem, one per line."""
+
+    def __init__(self, messages: Iterable[str]):
+        self.messages = tuple(messages)
+        super().__init__("\n".join(self.messages))
+
+
+class ProcedureNotFound(LookupError):
+    """No procedure (or no such version) in the catalog."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Unit(_Frozen):
+    code: UnitCode
+    name: Text
+    kind: UnitKind
+
+
+class Agency(_Frozen):
+    """The site: its national agency code, its name and its units (units.yaml)."""
+
+    code: AgencyCode
+    name: Text
+    units: tuple[Unit, ...] = Field(min_length=1)
+
+
+class ProcedureField(_Frozen):
+    """The field (lĩnh vực) a procedure belongs to, e.g. Hộ tịch."""
+
+    code: Slug
+    name: Text
+
+
+class ProcessingTime(_Frozen):
+    amount: Time
+    unit: TimeUnit
+
+
+class Fee(_Frozen):
+    amount: Count  # whole VND; 0 when free
+    name: Text
+    when: FeeWhen
+    note: str = ""
+
+
+class Document(_Frozen):
+    id: Slug
+    name: Text
+    originals: Count
+    copies: Count
+    required: StrictBool
+
+
+class Step(_Frozen):
+    unit: UnitCode
+    name: Text
+    time: Time  # in the procedure's processing_time.unit
+    roles: tuple[Role, ...] = Field(min_length=1)
+
+
+class Procedure(_Frozen):
+    code: ProcedureCode
+    version: date  # the day this version took effect
+    decision: Text
+    name: Text
+    field: ProcedureField
+    level: Text
+    processing_time: ProcessingTime
+    fee: Fee
+    documents: tuple[Document, ...] = Field(min_length=1)
+    sets: Annotated[StrictInt, Field(ge=1)]
+    receiving_unit: UnitCode
+    result_channels: tuple[Channel, ...] = Field(min_length=1)
+    sensitive: StrictBool = False
+    legal_basis: tuple[Text, ...] = Field(min_length=1)
+    workflow: tuple[Step, ...] = Field(min_length=2)
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return self.code, self.version
+
+    def public_name(self) -> str:
+        """What a lookup without proof of identity may show: only the field if sensitive."""
+        return self.field.name if self.sensitive else self.name
+
+    @classmethod
+    def from_snapshot(cls, data: Mapping[str, Any]) -> Procedure:
+        """Rebuild a procedure stored in a case. Units are not checked: a unit that has since
+        been renamed or removed must not make an old case unreadable."""
+        code = data.get("code", "?") if isinstance(data, Mapping) else "?"
+        return _validate_procedure(data, f"Thủ tục {code} (bản lưu / snapshot)", units=None)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class Problem(NamedTuple):
+    path: str  # e.g. "workflow[2].unit"; "" for the whole file
+    vi: str
+    en: str
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_units(path: Path | str) -> Agency:
+    path = Path(path)
+    label = f"Danh mục đơn vị ({path.name})"
+    agency = _validate(Agency, _read_yaml(path), label)
+    _raise_if(label, _agency_problems(agency))
+    return agency
+
+
+def load_procedure(path: Path | str, units: Mapping[str, Unit] | None = None) -> Procedure:
+    """Load one procedure file; with `units`, also check every unit code against them."""
+    path = Path(path)
+    data = _read_yaml(path)
+    label = f"Thủ tục {_code_for_label(data, path)} ({path.name})"
+    procedure = _validate_procedure(data, label, units)
+    _raise_if(label, _file_name_problems(procedure, path))
+    return procedure
+
+
+def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
+    """Load units.yaml and procedures/*.yaml; report the problems of every file at once."""
+    directory = Path(directory)
+    agency = load_units(directory / "units.yaml")
+    units = {unit.code: unit for unit in agency.units}
+    loaded: list[tuple[Path, Procedure]] = []
+    messages: list[str] = []
+    for path in _procedure_files(directory / "procedures"):
+        try:
+            loaded.append((path, load_procedure(path, units)))
+        except CatalogError as exc:
+            messages.extend(exc.messages)
+    messages.extend(_duplicate_versions(loaded))
+    if messages:
+        raise CatalogError(messages)
+    return Catalog(agency, {procedure.key: procedure for _, procedure in loaded})
+
+
+def _procedure_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise CatalogError([f"Thư mục {folder} không tồn tại / folder not found"])
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not files:
+        raise CatalogError([f"Thư mục {folder} không có thủ tục nào / no procedure files"])
+    return files
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a repeated key, which PyYAML would silently overwrite."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            key = str(self.construct_object(key_node, deep=deep))
+            if key in seen:
+                raise _DuplicateKey(problem=key, problem_mark=key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CatalogError([f"Tệp {path}: không tìm thấy / file not found"]) from None
+    except UnicodeDecodeError:
+        raise CatalogError([f"Tệp {path.name}: không phải UTF-8 / not UTF-8"]) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as exc:
+        raise CatalogError([_yaml_message(path, exc)]) from None
+
+
+def _yaml_message(path: Path, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"Tệp {path.name}"
+    if mark is not None:  # PyYAML counts from 0
+        where += f" dòng {mark.line + 1}, cột {mark.column + 1}"
+    if isinstance(exc, _DuplicateKey):
+        return f"{where}: khóa '{exc.problem}' bị lặp / duplicate key '{exc.problem}'"
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{where}: lỗi cú pháp YAML / YAML syntax error: {problem}"
+
+
+def _code_for_label(data: Any, path: Path) -> str:
+    code = data.get("code") if isinstance(data, dict) else None
+    return code if isinstance(code, str) else path.stem.split("@")[0]
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _validate_procedure(data: Any, label: str, units: Mapping[str, Unit] | None) -> Procedure:
+    procedure = _validate(Procedure, data, label)
+    problems = _shape_problems(procedure)
+    if units is not None:
+        problems += _unit_problems(procedure, units)
+    _raise_if(label, problems)
+    return procedure
+
+
+def _validate(model: type[_M], data: Any, label: str) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(_line(label, p) for p in _pydantic_problems(exc)) from None
+
+
+def _raise_if(label: str, problems: list[Problem]) -> None:
+    if problems:
+        raise CatalogError(_line(label, p) for p in problems)
+
+
+def _line(label: str, problem: Problem) -> str:
+    head = f"{label}: {problem.path} " if problem.path else f"{label}: "
+    return f"{head}{problem.vi} / {problem.en}"
+
+
+# Pydantic's messages are English only; these are what the catalog keepers read first.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("bị thiếu (trường bắt buộc)", "is missing (required field)"),
+    "extra_forbidden": ("là khóa không được phép", "is an unknown key"),
+    "string_type": ("phải là chuỗi (đặt trong dấu nháy nếu trông giống số)",
+                    "must be a string (quote it if it looks like a number)"),
+    "string_too_short": ("không được để trống", "must not be empty"),
+    "string_pattern_mismatch": ("sai định dạng, cần {pattern}", "must be {pattern}"),
+    "int_type": ("phải là số nguyên, không dùng dấu chấm hàng nghìn (100000, không 100.000)",
+                 "must be a whole number without thousands separator (100000, not 100.000)"),
+    "float_type": ("phải là số", "must be a number"),
+    "float_parsing": ("phải là số", "must be a number"),
+    "finite_number": ("phải là số hữu hạn", "must be a finite number"),
+    "bool_type": ("phải là true hoặc false", "must be true or false"),
+    "literal_error": ("phải là một trong {expected}", "must be one of {expected}"),
+    "greater_than_equal": ("phải lớn hơn hoặc bằng {ge}", "must be at least {ge}"),
+    "too_short": ("phải có ít nhất {min_length} mục", "must have at least {min_length} item(s)"),
+    "tuple_type": ("phải là danh sách", "must be a list"),
+    "model_type": ("phải là một nhóm khóa: giá trị", "must be a mapping of key: value"),
+    "date_type": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_inexact": ("phải là ngày, không kèm giờ", "must be a date without time"),
+}
+_NO_INPUT = {"missing", "extra_forbidden", "model_type", "tuple_type", "too_short"}
+
+
+def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    return [_pydantic_problem(error) for error in exc.errors()]
+
+
+def _pydantic_problem(error: Mapping[str, Any]) -> Problem:
+    vi, en = _MESSAGES.get(error["type"], ("không hợp lệ", error["msg"]))
+    ctx = error.get("ctx") or {}
+    vi, en = vi.format(**_vietnamese_ctx(ctx)), en.format(**_english_ctx(ctx))
+    if error["type"] not in _NO_INPUT:
+        vi = f"{error['input']!r} {vi}"
+    return Problem(_dotted(error["loc"]), vi, en)
+
+
+def _vietnamese_ctx(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    out = {**ctx}
+    if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'"
+        out["expected"] = str(ctx["expected"]).replace(" or ", " hoặc ")
+    if "pattern" in ctx:
+        out["pattern"] = _FORMAT_WORDS.get(ctx["pattern"], (ctx["pattern"], ""))[0]
+    return out
+
+
+def _english_ctx(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    out = {**ctx}
+    if "pattern" in ctx:
+        out["pattern"] = _FORMAT_WORDS.get(ctx["pattern"], ("", ctx["pattern"]))[1]
+    return out
+
+
+def _dotted(loc: Iterable[str | int]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
+    return path
+
+
+def _shape_problems(p: Procedure) -> list[Problem]:
+    """Checks that need no other file: timing, first and last step, repeats, fee."""
+    return [*_time_problems(p), *_end_step_problems(p), *_repeat_problems(p), *_fee_problems(p)]
+
+
+def _time_problems(p: Procedure) -> list[Problem]:
+    total, amount = math.fsum(s.time for s in p.workflow), p.processing_time.amount
+    if math.isclose(total, amount, rel_tol=0, abs_tol=1e-9):
+        return []
+    return [Problem("workflow[*].time",
+                    f"tổng thời gian các bước là {total:g}, khác processing_time.amount {amount:g}",
+                    f"step times sum to {total:g}, not processing_time.amount {amount:g}")]
+
+
+def _end_step_problems(p: Procedure) -> list[Problem]:
+    """The file is received and the result handed back at the one-stop desk, by a clerk."""
+    problems = []
+    ends = ((0, "tiếp nhận", "intake"), (len(p.workflow) - 1, "trả kết quả", "return"))
+    for i, vi, en in ends:
+        step = p.workflow[i]
+        if step.unit != p.receiving_unit:
+            problems.append(Problem(
+                f"workflow[{i}].unit",
+                f"'{step.unit}' phải là đơn vị tiếp nhận '{p.receiving_unit}' (bước {vi})",
+                f"must be the receiving unit '{p.receiving_unit}' ({en} step)"))
+        if "clerk" not in step.roles:
+            problems.append(Problem(f"workflow[{i}].roles", f"phải có vai trò clerk (bước {vi})",
+                                    f"must include role clerk ({en} step)"))
+    return problems
+
+
+def _repeat_problems(p: Procedure) -> list[Problem]:
+    problems = _repeats([d.id for d in p.documents], lambda i: f"documents[{i}].id")
+    problems += _repeats(p.result_channels, lambda i: f"result_channels[{i}]")
+    for n, step in enumerate(p.workflow):
+        problems += _repeats(step.roles, lambda i, n=n: f"workflow[{n}].roles[{i}]")
+    return problems
+
+
+def _repeats(values: Iterable[str], path_of: Callable[[int], str]) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for i, value in enumerate(values):
+        if value in seen:
+            problems.append(Problem(path_of(i), f"'{value}' bị lặp", f"duplicate '{value}'"))
+        seen.add(value)
+    return problems
+
+
+def _fee_problems(p: Procedure) -> list[Problem]:
+    amount, when = p.fee.amount, p.fee.when
+    if (amount == 0) == (when == "none"):
+        return []
+    return [Problem("fee.when",
+                    f"'{when}' không khớp fee.amount {amount}: miễn phí thì ghi none, "
+                    "có thu thì ghi at_intake hoặc at_return",
+                    f"'{when}' does not fit fee.amount {amount}: free means none, "
+                    "a charge needs at_intake or at_return")]
+
+
+def _unit_problems(p: Procedure, units: Mapping[str, Unit]) -> list[Problem]:
+    problems = [_unknown_unit(f"workflow[{i}].unit", step.unit)
+                for i, step in enumerate(p.workflow) if step.unit not in units]
+    receiving = units.get(p.receiving_unit)
+    if receiving is None:
+        problems.insert(0, _unknown_unit("receiving_unit", p.receiving_unit))
+    elif receiving.kind != "reception":
+        problems.insert(0, Problem(
+            "receiving_unit",
+            f"'{receiving.code}' không phải bộ phận tiếp nhận (kind là {receiving.kind})",
+            f"'{receiving.code}' is not a reception unit (kind {receiving.kind})"))
+    return problems
+
+
+def _unknown_unit(path: str, code: str) -> Problem:
+    return Problem(path, f"'{code}' không tồn tại", f"unknown unit '{code}'")
+
+
+def _agency_problems(agency: Agency) -> list[Problem]:
+    problems = _repeats([u.code for u in agency.units], lambda i: f"units[{i}].code")
+    if not any(u.kind == "reception" for u in agency.units):
+        problems.append(Problem("units", "cần ít nhất một đơn vị kind: reception (bộ phận một "
+                                "cửa)", "needs at least one unit of kind reception"))
+    return problems
+
+
+def _file_name_problems(p: Procedure, path: Path) -> list[Problem]:
+    """The file name is how people find a procedure; it must say which one it holds."""
+    if path.stem in (p.code, f"{p.code}@{p.version}"):
+        return []
+    return [Problem("code", f"'{p.code}' không khớp tên tệp (cần {p.code}.yaml hoặc "
+                    f"{p.code}@{p.version}.yaml)",
+                    f"does not match the file name (expected {p.code}.yaml or "
+                    f"{p.code}@{p.version}.yaml)")]
+
+
+def _duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[str]:
+    first_file: dict[tuple[str, date], Path] = {}
+    messages = []
+    for path, p in loaded:
+        other = first_file.setdefault(p.key, path)
+        if other is not path:
+            messages.append(f"Thủ tục {p.code} ({path.name}): version {p.version} trùng với "
+                            f"tệp {other.name} / duplicate version {p.version} "
+                            f"(also in {other.name})")
+    return messages
+
+
+# --- the catalog ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Catalog:
+    agency: Agency
+    procedures: Mapping[tuple[str, date], Procedure]  # keyed by (code, version)
+
+    @property
+    def units(self) -> dict[str, Unit]:
+        return {unit.code: unit for unit in self.agency.units}
+
+    def unit(self, code: str) -> Unit:
+        try:
+            return self.units[code]
+        except KeyError:
+            raise ProcedureNotFound(f"Không có đơn vị '{code}' / no unit '{code}'") from None
+
+    def versions(self, code: str) -> list[date]:
+        """Versions of one procedure, oldest first."""
+        return sorted(version for c, version in self.procedures if c == code)
+
+    def get(self, code: str, version: date | str) -> Procedure:
+        if isinstance(version, str):
+            version = date.fromisoformat(version)
+        try:
+            return self.procedures[code, version]
+        except KeyError:
+            raise ProcedureNotFound(f"Không có thủ tục {code} phiên bản {version} / "
+                                    f"no procedure {code} version {version}") from None
+
+    def current(self, code: str, on: date | None = None) -> Procedure:
+        """The highest version; with `on`, the highest that had taken effect by that day."""
+        versions = [v for v in self.versions(code) if on is None or v <= on]
+        if not versions:
+            when = f" có hiệu lực ngày {on}" if on else ""
+            when_en = f" in effect on {on}" if on else ""
+            raise ProcedureNotFound(f"Không có thủ tục {code}{when} / "
+                                    f"no procedure {code}{when_en}")
+        return self.procedures[code, versions[-1]]
+
+    def all_current(self) -> list[Procedure]:
+        """The current version of every procedure, by code."""
+        return [self.current(code) for code in sorted({c for c, _ in self.procedures})]
+
+    def fields(self) -> list[ProcedureField]:
+        """Distinct fields of the current procedures, by folded name."""
+        found = {p.field.code: p.field for p in self.all_current()}
+        return sorted(found.values(), key=lambda f: fold(f.name))
+
+    def search(self, query: str, field: str | None = None) -> list[Procedure]:
+        """Current procedures whose code/name/field hold every query word, diacritics and
+        case ignored, in any order; `field` (code or name) narrows to one field."""
+        words = _query_words(query)
+        found = [p for p in self.all_current() if _in_field(p, field) and _has_words(p, words)]
+        return sorted(found, key=lambda p: (fold(p.field.name), fold(p.name), p.code))
+
+
+# Punctuation around a typed word ("sinh," or "(xây") should not stop it matching.
+_WORD_EDGES = ".,;:!?\"'()[]“”‘’"
+
+
+def _query_words(query: str) -> list[str]:
+    words = (word.strip(_WORD_EDGES) for word in fold(query).split())
+    return [word for word in words if word]
+
+
+def _has_words(p: Procedure, words: list[str]) -> bool:
+    haystack = fold(f"{p.code} {p.name} {p.field.code} {p.field.name}")
+    return all(word in haystack for word in words)
+
+
+def _in_field(p: Procedure, field: str | None) -> bool:
+    return not field or fold(field) in (fold(p.field.code), fold(p.field.name))

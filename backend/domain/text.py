@@ -1,0 +1,22 @@
+"""Vietnamese text folding, so a search typed without diacritics still finds its procedure.
+
+Kiosk keyboards and SMS often drop the tone marks ("giay phep" for "Giấy phép"), and the same
+letter may arrive precomposed (NFC) or as base letter + combining marks (NFD). Folding both
+sides to plain lower-case ASCII-like text makes them compare equal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# đ/Đ are letters with a stroke, not a base letter plus a combining mark, so Unicode
+# decomposition leaves them alone; map them by hand. Ð/ð (Icelandic eth) look identical
+# and turn up in text typed with the wrong keyboard layout.
+_STROKE_D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ → d) and collapse runs of whitespace to one space."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_STROKE_D))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
