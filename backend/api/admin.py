@@ -1,0 +1,66 @@
+"""Administration: staff accounts and the working-calendar override table (admin only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api import deps
+from backend.store import accounts, site
+from backend.store.accounts import Principal
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+admin = deps.require("admin")
+
+
+class UserBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$")
+    password: str = Field(min_length=1, max_length=256)
+    role: Literal["clerk", "officer", "leader", "admin"]
+    full_name: str = Field("", max_length=120)
+    unit: str | None = Field(None, max_length=32)
+
+
+class OverrideBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    working: bool
+    note: str = Field("", max_length=200)
+
+
+@router.post("/users", status_code=201)
+def add_user(body: UserBody, who: Principal = Depends(admin), store=Depends(deps.store),
+             now=Depends(deps.now)) -> dict:
+    return accounts.add_user(store, body.username, body.password, body.role,
+                             full_name=body.full_name, unit=body.unit, must_change=True,
+                             actor=who.username, now=now)
+
+
+@router.get("/users")
+def list_users(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
+    rows = store.all("select * from users order by username")
+    return {"items": [accounts.public_user(r) for r in rows]}
+
+
+@router.get("/calendar/overrides")
+def list_overrides(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
+    return {"items": store.all("select * from calendar_overrides order by day")}
+
+
+@router.put("/calendar/overrides/{day}")
+def set_override(day: date, body: OverrideBody, who: Principal = Depends(admin),
+                 store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    site.set_override(store, day, body.working, body.note, who.username, now)
+    return {"day": day.isoformat(), "working": body.working, "note": body.note}
+
+
+@router.delete("/calendar/overrides/{day}")
+def delete_override(day: date, who: Principal = Depends(admin), store=Depends(deps.store),
+                    now=Depends(deps.now)) -> dict:
+    site.set_override(store, day, None, "", who.username, now)
+    return {"day": day.isoformat(), "deleted": True}
+
+

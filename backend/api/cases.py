@@ -1,0 +1,145 @@
+"""Cases for staff: intake, read, list, one endpoint per workflow action, history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Header, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api import deps
+from backend.domain import codes, workflow
+from backend.domain.workflow import ACTIONS, Status
+from backend.store import cases, catalog
+from backend.store.accounts import Principal
+from backend.store.site import Site
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+staff = deps.require(*deps.STAFF)
+Channel = Literal["counter", "post", "online"]
+
+
+class ApplicantBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=2, max_length=120)
+    id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
+    phone: str = Field("", pattern=r"^(\+84|0)\d{9,10}$|^$")
+    address: str = Field("", max_length=300)
+
+
+class IntakeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    procedure_code: str = Field(min_length=1, max_length=32)
+    applicant: ApplicantBody
+    documents: dict[str, int] = Field(default_factory=dict)
+    sets: int = Field(1, ge=1, le=20)
+    return_channel: Channel = "counter"
+    received: bool = True
+    idempotency_key: str | None = Field(None, min_length=8, max_length=128)
+
+
+class ActionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Field(None, max_length=2000)
+    to_step: int | None = Field(None, ge=0, le=50)
+    new_due_at: datetime | None = None
+    channel: Channel | None = None
+
+
+def case_view(row: dict, site: Site, store, now: datetime) -> dict:
+    """The staff view of a case: everything a receipt (Mẫu 01) and a work screen need."""
+    proc = cases.procedure_of(row)
+    code = codes.parse_code(row["code"])
+    token = codes.make_token(code, site.secret)
+    received_by = store.one("select full_name from users where username = ?",
+                            [row["received_by"]])
+    return {
+        **{k: row[k] for k in ("code", "received_at", "due_at", "new_due_at", "paused_at",
+                               "resolved_at", "result_class", "returned_at", "return_channel",
+                               "step", "current_unit", "sets", "fee", "procedure_version")},
+        "status": Status(row["status"]).key, "status_code": row["status"],
+        "status_label": Status(row["status"]).label,
+        "late": workflow.is_late(cases.state_of(row), now),
+        "token": token,
+        "compact": str(codes.make_compact(code, site.agency_index, token)),
+        "qr": codes.qr_payload(code, token, site.public_base_url or None),
+        "agency": {"code": site.agency_code, "name": site.agency_name},
+        "applicant": {"name": row["applicant_name"], "id_number": row["applicant_id_number"],
+                      "phone": row["applicant_phone"], "address": row["applicant_address"]},
+        "documents": _documents(proc, json.loads(row["documents"] or "{}")),
+        "procedure": proc.model_dump(mode="json"),
+        "received_by": {"username": row["received_by"],
+                        "full_name": received_by["full_name"] if received_by else ""},
+    }
+
+
+def _documents(proc, counts: dict[str, int]) -> list[dict]:
+    return [{"id": d.id, "name": d.name, "count": counts[d.id]}
+            for d in proc.documents if d.id in counts]
+
+
+def _request_hash(body: IntakeBody) -> str:
+    payload = body.model_dump(mode="json", exclude={"idempotency_key"})
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@router.post("", status_code=201)
+def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
+           idempotency_key: str | None = Header(None, min_length=8, max_length=128),
+           store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
+    data = cases.Intake(
+        procedure=catalog.current(store, body.procedure_code),
+        applicant=cases.Applicant(**body.applicant.model_dump()),
+        documents=body.documents, sets=body.sets, return_channel=body.return_channel,
+        received=body.received)
+    row, created = cases.intake(store, site, data, deps.actor_of(who), now,
+                                key=body.idempotency_key or idempotency_key,
+                                request_hash=_request_hash(body))
+    return {**case_view(row, site, store, now), "created": created}
+
+
+@router.get("")
+def list_cases(status: int | None = Query(None, ge=1, le=10),
+               unit: str | None = Query(None, max_length=32), overdue: bool = False,
+               received_from: datetime | None = None, received_to: datetime | None = None,
+               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+               who: Principal = Depends(staff), store=Depends(deps.store),
+               site=Depends(deps.site), now=Depends(deps.now)) -> dict:
+    rows = cases.list_cases(store, status=status, unit=unit, overdue_at=now if overdue else None,
+                            received_from=received_from, received_to=received_to,
+                            limit=limit, offset=offset)
+    return {"items": [case_view(r, site, store, now) for r in rows], "count": len(rows)}
+
+
+@router.get("/{code}")
+def get_case(code: str, who: Principal = Depends(staff), store=Depends(deps.store),
+             site=Depends(deps.site), now=Depends(deps.now)) -> dict:
+    return case_view(cases.get(store, str(codes.parse_code(code))), site, store, now)
+
+
+@router.get("/{code}/events")
+def case_events(code: str, who: Principal = Depends(staff), store=Depends(deps.store)) -> dict:
+    row = cases.get(store, str(codes.parse_code(code)))
+    return {"items": cases.events(store, row["id"])}
+
+
+def _action_endpoint(name: str):
+    def endpoint(code: str, body: ActionBody | None = None, who: Principal = Depends(staff),
+                 store=Depends(deps.store), site=Depends(deps.site),
+                 now=Depends(deps.now)) -> dict:
+        body = body or ActionBody()
+        params = body.model_dump(exclude_none=True, exclude={"note"})
+        row = cases.act(store, site, str(codes.parse_code(code)), name, deps.actor_of(who), now,
+                        note=body.note, params=params)
+        return case_view(row, site, store, now)
+
+    endpoint.__name__ = f"case_{name}"
+    return endpoint
+
+
+for _name, _action in ACTIONS.items():
+    router.add_api_route(f"/{{code}}/{_name}", _action_endpoint(_name), methods=["POST"],
+                         summary=f"{_action.vi} / {_action.en}")

@@ -1,0 +1,73 @@
+"""What every endpoint needs: the store, the site, the clock, and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import Depends, Request
+
+from backend.domain.calendar import VN_TZ
+from backend.domain.errors import Forbidden, Unauthorized
+from backend.domain.workflow import Actor
+from backend.store import accounts
+from backend.store.accounts import Principal
+from backend.store.db import Store
+from backend.store.site import Site, load_site
+
+STAFF = ("clerk", "officer", "leader")
+
+
+def system_clock() -> datetime:
+    return datetime.now(VN_TZ)
+
+
+def store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def site(request: Request) -> Site:
+    # The calendar overrides can change at any time, so the site is re-read when they do.
+    state = request.app.state
+    version = state.store.one("select value from settings where key = 'site_version'")
+    version = version["value"] if version else "0"
+    if state.site is None or state.site_version != version:
+        state.site, state.site_version = load_site(state.store), version
+    return state.site
+
+
+def now(request: Request) -> datetime:
+    return request.app.state.clock()
+
+
+def bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Cần đăng nhập để dùng chức năng này",
+                           "Login is required for this function", key="login_required")
+    return token.strip()
+
+
+def principal(request: Request, token: str = Depends(bearer)) -> Principal:
+    return accounts.authenticate(request.app.state.store, token, request.app.state.clock())
+
+
+def require(*roles: str) -> Callable[..., Principal]:
+    """A dependency admitting only these roles, and only after a forced password change."""
+
+    def check(who: Principal = Depends(principal)) -> Principal:
+        if who.must_change:
+            raise Forbidden("Cần đổi mật khẩu trước khi làm việc",
+                            "You must change your password before working",
+                            key="password_change_required")
+        if who.role not in roles:
+            raise Forbidden(f"Vai trò '{who.role}' không được dùng chức năng này",
+                            f"Role '{who.role}' may not use this function", key="wrong_role")
+        return who
+
+    return check
+
+
+def actor_of(who: Principal) -> Actor:
+    return Actor(who.username, who.role, who.unit)

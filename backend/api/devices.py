@@ -1,0 +1,50 @@
+"""Kiosks and counters: registration (admin), heartbeat (device), fleet status (admin, leader)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from backend.api import deps
+from backend.store import accounts
+from backend.store.accounts import Principal
+
+router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
+STALE_AFTER = timedelta(minutes=3)
+
+
+class RegisterBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    kind: Literal["kiosk", "counter", "display"]
+    station: str = Field("", max_length=64)
+
+
+class HeartbeatBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str = Field(min_length=1, max_length=64)
+    hardware: dict[str, str | int | float | bool | dict | None] = Field(default_factory=dict)
+
+
+@router.post("", status_code=201)
+def register(body: RegisterBody, who: Principal = Depends(deps.require("admin")),
+             store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    token, device = accounts.register_device(store, body.name, body.kind, body.station,
+                                             who.username, now)
+    return {"token": token, "device": device}
+
+
+@router.post("/heartbeat")
+def heartbeat(body: HeartbeatBody, who: Principal = Depends(deps.require("device")),
+              store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    device = accounts.heartbeat(store, who.device_id, body.version, body.hardware, now)
+    return {"ok": True, "settings": device["settings"], "server_time": now.isoformat()}
+
+
+@router.get("")
+def fleet(who: Principal = Depends(deps.require("admin", "leader")), store=Depends(deps.store),
+          now=Depends(deps.now)) -> dict:
+    return {"items": accounts.list_devices(store, now, STALE_AFTER)}

@@ -1,0 +1,71 @@
+"""Turn every failure into a 4xx with a Vietnamese and an English message, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from backend.domain.errors import MotcuaError, TooManyRequests
+
+log = logging.getLogger("motcua.api")
+
+_VI_REASONS = {
+    "missing": "thiếu trường bắt buộc",
+    "json_invalid": "dữ liệu JSON không đọc được",
+    "string_too_long": "quá dài",
+    "string_too_short": "quá ngắn",
+    "string_pattern_mismatch": "sai định dạng",
+    "extra_forbidden": "trường không được phép",
+    "int_parsing": "phải là số nguyên",
+    "literal_error": "giá trị không được phép",
+    "datetime_from_date_parsing": "phải là ngày giờ",
+    "datetime_parsing": "phải là ngày giờ",
+    "greater_than_equal": "quá nhỏ",
+    "less_than_equal": "quá lớn",
+}
+
+
+def _where(error: dict) -> str:
+    return ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    vi = "; ".join(f"{_where(e)}: {_VI_REASONS.get(e['type'], 'không hợp lệ')}" for e in errors)
+    en = "; ".join(f"{_where(e)}: {e['msg']}" for e in errors)
+    vi, en = f"Dữ liệu không hợp lệ: {vi}", f"Invalid input: {en}"
+    body = {"error": "invalid_input", "message": f"{vi} / {en}", "vi": vi, "en": en,
+            "field": _where(errors[0]) if errors else None}
+    return JSONResponse(body, status_code=422)
+
+
+async def _motcua(request: Request, exc: MotcuaError) -> JSONResponse:
+    headers = {"Retry-After": "60"} if isinstance(exc, TooManyRequests) else None
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+
+async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    vi = {404: "Không tìm thấy địa chỉ này", 405: "Phương thức không được hỗ trợ"}.get(
+        exc.status_code, "Yêu cầu không hợp lệ")
+    body = {"error": "http_error", "vi": vi, "en": str(exc.detail),
+            "message": f"{vi} / {exc.detail}"}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    body = {"error": "internal", "vi": "Lỗi hệ thống, vui lòng thử lại sau",
+            "en": "Internal error, please try again later"}
+    body["message"] = f"{body['vi']} / {body['en']}"
+    return JSONResponse(body, status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(MotcuaError, _motcua)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,32 @@
+"""The public procedure catalogue (kiosk, web, counter search)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from backend.api import deps
+from backend.store import catalog
+
+router = APIRouter(prefix="/api/v1", tags=["procedures"])
+
+
+@router.get("/procedures")
+def search(q: str = Query("", max_length=200), field: str | None = Query(None, max_length=64),
+           store=Depends(deps.store)) -> dict:
+    found = catalog.search(store, q, field)
+    return {"items": [p.model_dump(mode="json") for p in found], "count": len(found)}
+
+
+@router.get("/procedures/{code}")
+def get(code: str, store=Depends(deps.store)) -> dict:
+    return catalog.current(store, code).model_dump(mode="json")
+
+
+@router.get("/fields")
+def fields(store=Depends(deps.store)) -> dict:
+    return {"items": catalog.fields(store)}
+
+
+@router.get("/units")
+def units(store=Depends(deps.store)) -> dict:
+    return {"items": list(catalog.units(store).values())}

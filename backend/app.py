@@ -1,0 +1,48 @@
+"""ASGI app factory: one FastAPI app over one SQLite file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from backend import __version__
+from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures
+from backend.store.db import Store
+
+DEFAULT_DB = Path("var") / "motcua.sqlite"
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("MOTCUA_DB", DEFAULT_DB))
+
+
+def create_app(db_path: str | Path | None = None,
+               clock: Callable[[], datetime] = deps.system_clock) -> FastAPI:
+    app = FastAPI(title="motcua", version=__version__,
+                  description="Một cửa: tiếp nhận, xử lý, tra cứu hồ sơ thủ tục hành chính")
+    store = Store(db_path or default_db_path())
+    store.migrate()
+    app.state.store, app.state.clock = store, clock
+    app.state.site, app.state.site_version = None, None
+    app.state.limiter = lookup.RateLimiter()
+    errors.install(app)
+    for module in (auth, procedures, cases, lookup, devices, admin):
+        app.include_router(module.router)
+    app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
+    app.add_api_route("/", lambda: RedirectResponse("/docs"), methods=["GET"],
+                      include_in_schema=False)
+    return app
+
+
+def _health() -> dict:
+    return {"ok": True, "version": __version__}
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` with several workers: the path comes from MOTCUA_DB."""
+    return create_app()

@@ -1,0 +1,206 @@
+"""The `motcua` command: serve, db, user, device, procedures, demo."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from backend.domain.calendar import VN_TZ
+from backend.domain.errors import MotcuaError
+from backend.domain.procedures import DEFAULT_CATALOG_DIR as CATALOG_DIR
+from backend.domain.procedures import CatalogError
+
+
+def _now():
+    from datetime import datetime
+
+    return datetime.now(VN_TZ)
+
+
+def _store(args):
+    from backend.app import default_db_path
+    from backend.store.db import Store
+
+    store = Store(args.db or default_db_path())
+    store.migrate()
+    return store
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from backend.app import default_db_path
+
+    os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
+    _store(args)  # migrate once before workers race to do it
+    print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    uvicorn.run("backend.app:app_from_env", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def cmd_db_init(args) -> int:
+    from backend.domain.procedures import load_catalog
+    from backend.store import site
+    from backend.store.catalog import load_catalog_into
+
+    store = _store(args)
+    catalog = load_catalog(CATALOG_DIR)
+    site.init_settings(store, site.catalog_defaults(catalog), agency_code=args.agency_code,
+                       agency_name=args.agency_name)
+    added, units = load_catalog_into(store, catalog)
+    print(f"Đã khởi tạo CSDL / database ready: {store.path} "
+          f"({added} phiên bản thủ tục mới / new procedure versions, {units} đơn vị / units)")
+    return 0
+
+
+def cmd_db_migrate(args) -> int:
+    store = _store(args)
+    print(f"Lược đồ đã cập nhật / schema up to date: {store.path}")
+    return 0
+
+
+def _load_procedures(store, directory: Path) -> tuple[int, int]:
+    from backend.domain.procedures import load_catalog
+    from backend.store.catalog import load_catalog_into
+
+    return load_catalog_into(store, load_catalog(directory))
+
+
+def cmd_procedures_load(args) -> int:
+    added, units = _load_procedures(_store(args), Path(args.directory))
+    print(f"Đã nạp {added} phiên bản thủ tục mới, {units} đơn vị / "
+          f"loaded {added} new procedure versions, {units} units")
+    return 0
+
+
+def _read_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise SystemExit("Cần --password-stdin khi không có bàn phím / "
+                         "use --password-stdin when not on a terminal")
+    first = getpass.getpass("Mật khẩu / Password: ")
+    if first != getpass.getpass("Nhập lại / Repeat: "):
+        raise SystemExit("Hai lần nhập không khớp / The two entries differ")
+    return first
+
+
+def cmd_user_add(args) -> int:
+    from backend.store import accounts
+
+    user = accounts.add_user(_store(args), args.username, _read_password(args), args.role,
+                             full_name=args.full_name, unit=args.unit, must_change=True,
+                             actor="cli", now=_now())
+    print(f"Đã tạo tài khoản / created user {user['username']} ({user['role']}); "
+          "phải đổi mật khẩu khi đăng nhập lần đầu / must change password at first login")
+    return 0
+
+
+def cmd_device_add(args) -> int:
+    from backend.store import accounts
+
+    token, device = accounts.register_device(_store(args), args.name, args.kind, args.station,
+                                             "cli", _now())
+    print(f"Thiết bị / device {device['name']} ({device['kind']})\n"
+          f"Mã truy cập (chỉ hiện một lần) / token (shown once): {token}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from backend import demo
+
+    return demo.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua", description="motcua: phần mềm một cửa / "
+                                     "one-stop service centre software")
+    parser.add_argument("--db", help="SQLite file (default: $MOTCUA_DB or var/motcua.sqlite)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_serve(sub)
+    _add_db(sub)
+    _add_user(sub)
+    _add_device(sub)
+    _add_procedures(sub)
+    _add_demo(sub)
+    return parser
+
+
+def _add_serve(sub) -> None:
+    p = sub.add_parser("serve", help="run the backend HTTP server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--log-level", default="warning")
+    p.set_defaults(func=cmd_serve)
+
+
+def _add_db(sub) -> None:
+    db = sub.add_parser("db", help="create or upgrade the database").add_subparsers(
+        dest="db_command", required=True)
+    init = db.add_parser("init", help="create tables, site settings and load the catalogue")
+    init.add_argument("--agency-code", help="e.g. 000.00.06.H56")
+    init.add_argument("--agency-name")
+    init.set_defaults(func=cmd_db_init)
+    db.add_parser("migrate", help="apply pending schema migrations").set_defaults(
+        func=cmd_db_migrate)
+
+
+def _add_user(sub) -> None:
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(
+        dest="user_command", required=True)
+    add = user.add_parser("add", help="create a staff account (password changed at first login)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["clerk", "officer", "leader", "admin"])
+    add.add_argument("--unit", help="unit code, e.g. MOTCUA")
+    add.add_argument("--full-name", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(func=cmd_user_add)
+
+
+def _add_device(sub) -> None:
+    device = sub.add_parser("device", help="kiosks and counters").add_subparsers(
+        dest="device_command", required=True)
+    add = device.add_parser("add", help="register a device and print its token")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=["kiosk", "counter", "display"])
+    add.add_argument("--station", default="")
+    add.set_defaults(func=cmd_device_add)
+
+
+def _add_procedures(sub) -> None:
+    procs = sub.add_parser("procedures", help="the procedure catalogue").add_subparsers(
+        dest="procedures_command", required=True)
+    load = procs.add_parser("load", help="validate and load procedure files (new versions only)")
+    load.add_argument("directory", nargs="?", default=str(CATALOG_DIR))
+    load.set_defaults(func=cmd_procedures_load)
+
+
+def _add_demo(sub) -> None:
+    p = sub.add_parser("demo", help="fresh demo database with procedures, users and cases, "
+                       "then serve it")
+    p.add_argument("--dir", default="var/demo", help="folder for the demo database")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="only build the demo data")
+    p.set_defaults(func=cmd_demo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except MotcuaError as exc:
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    except CatalogError as exc:
+        print(f"Lỗi danh mục / Catalogue error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Typed HTTP client for the motcua backend, used by the kiosk, the counter and the tests.
+
+Two kinds of failure, kept apart because the apps react differently: `BackendUnreachable`
+(network down, server stopped, timeout: go offline, retry later) and `ApiError` (the server
+answered no: show its message).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+
+class BackendUnreachable(Exception):
+    def __init__(self, url: str, cause: Exception):
+        self.vi = "Không kết nối được máy chủ, hệ thống sẽ tự thử lại"
+        self.en = "Cannot reach the server; will retry automatically"
+        super().__init__(f"{self.vi} / {self.en} ({url}: {cause})")
+        self.cause = cause
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: dict):
+        self.status = status
+        self.key = body.get("error", "error")
+        self.vi = body.get("vi", "Máy chủ từ chối yêu cầu")
+        self.en = body.get("en", f"The server refused the request (HTTP {status})")
+        self.field = body.get("field")
+        self.body = body
+        super().__init__(f"{self.vi} / {self.en}")
+
+
+class Client:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def _request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
+                 headers: dict | None = None) -> dict:
+        url = f"{self.base_url}{path}"
+        all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        all_headers.update(headers or {})
+        try:
+            response = self.session.request(method, url, json=json, params=params,
+                                            headers=all_headers, timeout=self.timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise BackendUnreachable(url, exc) from exc
+        return _decode(response)
+
+    # --- accounts -------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> dict:
+        answer = self._request("POST", "/api/v1/auth/login",
+                               json={"username": username, "password": password})
+        self.token = answer["token"]
+        return answer
+
+    def logout(self) -> None:
+        self._request("POST", "/api/v1/auth/logout")
+        self.token = None
+
+    def me(self) -> dict:
+        return self._request("GET", "/api/v1/auth/me")
+
+    def change_password(self, old: str, new: str) -> dict:
+        return self._request("POST", "/api/v1/auth/password",
+                             json={"old_password": old, "new_password": new})
+
+    def add_user(self, username: str, password: str, role: str, *, full_name: str = "",
+                 unit: str | None = None) -> dict:
+        return self._request("POST", "/api/v1/admin/users", json={
+            "username": username, "password": password, "role": role,
+            "full_name": full_name, "unit": unit})
+
+    def set_calendar_override(self, day: str, working: bool, note: str = "") -> dict:
+        return self._request("PUT", f"/api/v1/admin/calendar/overrides/{day}",
+                             json={"working": working, "note": note})
+
+    # --- catalogue ------------------------------------------------------------------------
+    def procedures(self, query: str = "", field: str | None = None) -> list[dict]:
+        params = {"q": query, **({"field": field} if field else {})}
+        return self._request("GET", "/api/v1/procedures", params=params)["items"]
+
+    def procedure(self, code: str) -> dict:
+        return self._request("GET", f"/api/v1/procedures/{quote(code)}")
+
+    def fields(self) -> list[dict]:
+        return self._request("GET", "/api/v1/fields")["items"]
+
+    # --- cases ----------------------------------------------------------------------------
+    def intake(self, procedure_code: str, applicant: dict, documents: dict[str, int], *,
+               sets: int = 1, return_channel: str = "counter", received: bool = True,
+               idempotency_key: str | None = None) -> dict:
+        body = {"procedure_code": procedure_code, "applicant": applicant,
+                "documents": documents, "sets": sets, "return_channel": return_channel,
+                "received": received, "idempotency_key": idempotency_key}
+        return self._request("POST", "/api/v1/cases", json=body)
+
+    def case(self, code: str) -> dict:
+        return self._request("GET", f"/api/v1/cases/{quote(code)}")
+
+    def cases(self, **filters: Any) -> list[dict]:
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._request("GET", "/api/v1/cases", params=params)["items"]
+
+    def action(self, code: str, action: str, *, note: str | None = None, **params: Any) -> dict:
+        body = {"note": note, **params}
+        if hasattr(body.get("new_due_at"), "isoformat"):
+            body["new_due_at"] = body["new_due_at"].isoformat()
+        body = {k: v for k, v in body.items() if v is not None}
+        return self._request("POST", f"/api/v1/cases/{quote(code)}/{action}", json=body)
+
+    def events(self, code: str) -> list[dict]:
+        return self._request("GET", f"/api/v1/cases/{quote(code)}/events")["items"]
+
+    # --- public lookup --------------------------------------------------------------------
+    def lookup(self, code: str, token: str | None = None) -> dict:
+        params = {"t": token} if token else None
+        return self._request("GET", f"/api/v1/lookup/{quote(code, safe='')}", params=params)
+
+    # --- devices --------------------------------------------------------------------------
+    def register_device(self, name: str, kind: str, station: str = "") -> dict:
+        return self._request("POST", "/api/v1/devices",
+                             json={"name": name, "kind": kind, "station": station})
+
+    def heartbeat(self, version: str, hardware: dict) -> dict:
+        return self._request("POST", "/api/v1/devices/heartbeat",
+                             json={"version": version, "hardware": hardware})
+
+    def devices(self) -> list[dict]:
+        return self._request("GET", "/api/v1/devices")["items"]
+
+    def health(self) -> dict:
+        return self._request("GET", "/healthz")
+
+
+def _decode(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"en": response.text[:200] or f"HTTP {response.status_code}"}
+    if response.status_code >= 400:
+        raise ApiError(response.status_code, body if isinstance(body, dict) else {})
+    return body

@@ -1,0 +1,188 @@
+"""`motcua demo`: a fresh database with the catalogue, staff, devices and cases in every state.
+
+Cases are played through the real workflow (intake, transfers, supplements, apologies,
+resolution, return) at past times, so what the demo shows is what the code would do.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from backend.domain.calendar import VN_TZ
+from backend.domain.errors import MotcuaError
+from backend.domain.workflow import Actor
+from backend.store import accounts, cases, catalog, site
+from backend.store.db import Store
+
+DEMO_PASSWORD = "Demo@2026"
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi"]
+MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh", "Hữu", "Thu"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phương", "Quân",
+         "Tâm", "Thảo", "Tuấn", "Vy", "Yến", "Khánh", "Long"]
+STREETS = ["Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "Cách Mạng Tháng Tám", "30 Tháng 4"]
+
+
+def run(args) -> int:
+    folder = Path(args.dir)
+    store = fresh_store(folder / "motcua.sqlite")
+    built = build(store, now=datetime.now(VN_TZ))
+    url = f"http://{args.host}:{args.port}"
+    print_summary(url, built, folder)
+    if args.no_serve:
+        return 0
+    import uvicorn
+
+    from backend.app import create_app
+
+    uvicorn.run(create_app(store.path), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def fresh_store(path: Path) -> Store:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store = Store(path)
+    store.migrate()
+    return store
+
+
+def build(store: Store, now: datetime, n_cases: int = 40, seed: int = 2026) -> dict:
+    from backend.cli import CATALOG_DIR
+    from backend.domain.procedures import load_catalog
+
+    the_catalog = load_catalog(CATALOG_DIR)
+    site.init_settings(store, site.catalog_defaults(the_catalog))
+    catalog.load_catalog_into(store, the_catalog)
+    users = add_staff(store, now)
+    devices = {name: accounts.register_device(store, name, kind, station, "demo", now)[0]
+               for name, kind, station in (("kiosk-sanh-1", "kiosk", "rpi-kiosk-portrait"),
+                                           ("quay-1", "counter", "x86-counter"))}
+    rng = random.Random(seed)
+    codes = [play_case(store, site.load_site(store), users, rng, now) for _ in range(n_cases)]
+    return {"users": users, "devices": devices, "codes": codes, "site": site.load_site(store)}
+
+
+def add_staff(store: Store, now: datetime) -> list[dict]:
+    """One account for each (unit, role) some workflow step needs, so every step can move."""
+    rng = random.Random(7)
+    needed = sorted({(step.unit, role) for proc in catalog.search(store)
+                     for step in proc.workflow for role in step.roles})
+    wanted = [("admin", "admin", None)] + [
+        (f"{role[:2]}.{unit.lower()}", role, unit) for unit, role in needed]
+    return [accounts.add_user(store, name, DEMO_PASSWORD, role, unit=unit, must_change=False,
+                              full_name=_person(rng), actor="demo", now=now)
+            for name, role, unit in wanted]
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def play_case(store: Store, the_site, users: list[dict], rng: random.Random,
+              now: datetime) -> str:
+    proc = rng.choice(catalog.search(store))
+    received = _working_moment(the_site.calendar, now - timedelta(days=rng.randint(0, 25)), rng)
+    applicant = cases.Applicant(
+        name=_person(rng), id_number=f"0792{rng.randint(10**7, 10**8 - 1)}",
+        phone=f"09{rng.randint(10**7, 10**8 - 1)}",
+        address=f"{rng.randint(1, 200)} {rng.choice(STREETS)}, phường Tân Ninh")
+    documents = {d.id: max(1, d.originals + d.copies) for d in proc.documents if d.required}
+    clerk = _actor(users, "clerk", proc.workflow[0].unit)
+    row, _ = cases.intake(store, the_site, cases.Intake(proc, applicant, documents,
+                          return_channel=rng.choice(["counter", "counter", "post"])),
+                          clerk, received)
+    _advance(store, the_site, row["code"], users, rng, received, now)
+    return row["code"]
+
+
+def _working_moment(calendar, day: datetime, rng: random.Random) -> datetime:
+    while not calendar.is_working_day(day.date()):
+        day -= timedelta(days=1)
+    return day.replace(hour=rng.choice([7, 8, 9, 10, 14, 15]), minute=rng.randint(0, 59),
+                       second=0, microsecond=0)
+
+
+def _actor(users: list[dict], role: str, unit: str) -> Actor:
+    for user in users:
+        if user["role"] == role and user["unit"] == unit:
+            return Actor(user["username"], role, unit)
+    raise LookupError(f"no demo {role} at {unit}")
+
+
+def _step_actor(users: list[dict], step) -> Actor:
+    for role in ("officer", "leader", "clerk"):
+        if role in step.roles:
+            try:
+                return _actor(users, role, step.unit)
+            except LookupError:
+                continue
+    raise LookupError(f"nobody at {step.unit}")
+
+
+def _advance(store, the_site, code, users, rng, at, now) -> None:
+    """Walk the case along its workflow at a random pace, stopping wherever `now` is reached."""
+    stop_after = rng.randint(0, 12)
+    for _ in range(stop_after):
+        at += timedelta(hours=rng.choice([3, 6, 20, 26, 48]))
+        if at >= now:
+            return
+        row = cases.get(store, code)
+        name, params, note = _next_move(row, rng, the_site, at)
+        if name is None:
+            return
+        proc = cases.procedure_of(row)
+        actor = _move_actor(users, name, proc.workflow[row["step"]])
+        try:
+            cases.act(store, the_site, code, name, actor, at, note=note, params=params)
+        except MotcuaError:
+            return
+
+
+def _move_actor(users, name, step) -> Actor:
+    if name in ("supplied", "paid", "return"):
+        return _actor(users, "clerk", "MOTCUA")
+    if name == "apologize":
+        return _actor(users, "leader", next(u["unit"] for u in users if u["role"] == "leader"))
+    return _step_actor(users, step)
+
+
+def _next_move(row, rng, the_site, at):
+    status, step, last = row["status"], row["step"], len(cases.procedure_of(row).workflow) - 1
+    if status == 5:
+        return "supplied", {}, None
+    if status == 6:
+        return "paid", {}, None
+    if status == 9:
+        return "return", {"channel": row["return_channel"]}, None
+    if status in (2, 4) and rng.random() < 0.12:
+        return "request_supplement", {}, "Bổ sung bản sao giấy tờ tùy thân có chứng thực"
+    if status == 4 and at > datetime.fromisoformat(row["due_at"]) and not row["new_due_at"]:
+        new_due = the_site.calendar.add_working_time(at, timedelta(hours=24))
+        return "apologize", {"new_due_at": new_due}, "Hồ sơ cần xác minh thêm thực địa"
+    if status in (2, 4) and step < last - 1:
+        return "transfer", {}, None
+    if status == 4:
+        return "resolve", {}, None
+    return None, None, None
+
+
+def print_summary(url: str, built: dict, folder: Path) -> None:
+    the_site, codes = built["site"], built["codes"]
+    from backend.domain.codes import make_token
+
+    print(f"\nmotcua demo — {the_site.agency_name} ({the_site.agency_code})")
+    print(f"  API và tài liệu / API docs:  {url}/docs")
+    print(f"  Cơ sở dữ liệu / database:    {folder / 'motcua.sqlite'}")
+    print(f"  Tài khoản demo / demo logins (mật khẩu / password: {DEMO_PASSWORD}):")
+    for user in built["users"]:
+        print(f"    {user['username']:<14} {user['role']:<8} {user['unit'] or '':<8} "
+              f"{user['full_name']}")
+    print("  Tra cứu / lookups (mã + mã bảo mật trên biên nhận / code + receipt token):")
+    for code in codes[:3]:
+        print(f"    {url}/api/v1/lookup/{code}?t={make_token(code, the_site.secret)}")
+    for name, token in built["devices"].items():
+        print(f"  Thiết bị / device {name}: token {token}")
+    print("  Kiosk và quầy (Kivy) chưa có trong bản này / kiosk and counter apps: not yet\n",
+          flush=True)

@@ -1,0 +1,222 @@
+"""Staff accounts, sessions and device tokens.
+
+Tokens are random and only their SHA-256 is stored, so a copied database unlocks nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+
+from backend.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from backend.store.cases import iso, parse_time
+from backend.store.db import Store
+
+ROLES = ("clerk", "officer", "leader", "admin")
+DEVICE_KINDS = ("kiosk", "counter", "display")
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+SESSION_TTL = timedelta(hours=12)
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a staff member or a device. `must_change` limits a fresh account."""
+
+    username: str
+    role: str
+    unit: str | None
+    user_id: int | None = None
+    device_id: int | None = None
+    must_change: bool = False
+    full_name: str = ""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_rules(password: str, username: str) -> None:
+    if len(password) < 8 or password.isdigit() or password.isalpha():
+        raise InvalidInput("Mật khẩu phải dài ít nhất 8 ký tự, gồm cả chữ và số",
+                           "The password needs at least 8 characters, letters and digits",
+                           key="weak_password", field="password")
+    if username.lower() in password.lower():
+        raise InvalidInput("Mật khẩu không được chứa tên đăng nhập",
+                           "The password must not contain the username",
+                           key="weak_password", field="password")
+
+
+def add_user(store: Store, username: str, password: str, role: str, *, full_name: str = "",
+             unit: str | None = None, must_change: bool = True, actor: str = "system",
+             now: datetime) -> dict:
+    if role not in ROLES:
+        raise InvalidInput(f"Vai trò '{role}' không hợp lệ", f"Unknown role '{role}'",
+                           field="role")
+    check_password_rules(password, username)
+    row = {"username": username, "full_name": full_name, "role": role, "unit": unit,
+           "password_hash": _hasher.hash(password), "must_change": int(must_change),
+           "failed": 0, "active": 1, "created_at": iso(now)}
+    with store.tx() as db:
+        if db["users"].count_where("username = ?", [username]):
+            raise Conflict(f"Tên đăng nhập '{username}' đã tồn tại",
+                           f"Username '{username}' already exists", field="username")
+        db["users"].insert(row)
+        _audit(db, now, actor, "user.add", username, {"role": role, "unit": unit})
+    return public_user(store.one("select * from users where username = ?", [username]))
+
+
+def public_user(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "username", "full_name", "role", "unit", "active")} | {
+        "must_change_password": bool(row["must_change"])}
+
+
+def _audit(db, now: datetime, actor: str, action: str, target: str, detail: dict) -> None:
+    db["audit"].insert({"at": iso(now), "actor": actor, "action": action, "target": target,
+                        "detail": json.dumps(detail, ensure_ascii=False)})
+
+
+def login(store: Store, username: str, password: str, now: datetime) -> tuple[str, dict]:
+    row = store.one("select * from users where username = ?", [username])
+    if row is None or not row["active"]:
+        _verify(_DUMMY_HASH, password)  # same cost either way: no user enumeration by timing
+        raise _wrong_login()
+    _check_lock(row, now)
+    if not _verify(row["password_hash"], password):
+        _record_failure(store, row, now)
+        raise _wrong_login()
+    token = secrets.token_urlsafe(32)
+    with store.tx() as db:
+        db["users"].update(row["id"], {"failed": 0, "locked_until": None})
+        db["sessions"].insert({"token_hash": _digest(token), "user_id": row["id"],
+                               "created_at": iso(now), "expires_at": iso(now + SESSION_TTL)})
+    return token, public_user(row)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def _wrong_login() -> Unauthorized:
+    return Unauthorized("Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password",
+                        key="wrong_login")
+
+
+def _check_lock(row: dict, now: datetime) -> None:
+    until = parse_time(row["locked_until"])
+    if until and until > now:
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        raise Unauthorized(
+            f"Tài khoản tạm khoá do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút",
+            f"Account locked after repeated wrong passwords; try again in {minutes} minutes",
+            key="account_locked")
+
+
+def _record_failure(store: Store, row: dict, now: datetime) -> None:
+    with store.tx() as db:
+        failed = db.execute("update users set failed = failed + 1 where id = ? returning failed",
+                            [row["id"]]).fetchone()[0]
+        if failed >= MAX_FAILURES:
+            db["users"].update(row["id"], {"locked_until": iso(now + LOCKOUT), "failed": 0})
+            _audit(db, now, row["username"], "user.locked", row["username"], {})
+
+
+def change_password(store: Store, who: Principal, old: str, new: str, now: datetime) -> None:
+    row = store.one("select * from users where id = ?", [who.user_id])
+    if not _verify(row["password_hash"], old):
+        raise Unauthorized("Mật khẩu hiện tại không đúng", "The current password is wrong",
+                           key="wrong_password")
+    if old == new:
+        raise InvalidInput("Mật khẩu mới phải khác mật khẩu cũ",
+                           "The new password must differ from the old one", field="new_password")
+    check_password_rules(new, row["username"])
+    with store.tx() as db:
+        db["users"].update(row["id"], {"password_hash": _hasher.hash(new), "must_change": 0})
+        _audit(db, now, row["username"], "user.password", row["username"], {})
+
+
+def logout(store: Store, token: str) -> None:
+    with store.tx() as db:
+        db.execute("delete from sessions where token_hash = ?", [_digest(token)])
+
+
+def authenticate(store: Store, token: str, now: datetime) -> Principal:
+    session = store.one("select * from sessions where token_hash = ?", [_digest(token)])
+    if session is None:
+        raise Unauthorized("Phiên đăng nhập không hợp lệ, vui lòng đăng nhập lại",
+                           "Invalid session, please log in again", key="invalid_token")
+    if session["device_id"] is not None:
+        return _device_principal(store, session["device_id"])
+    if parse_time(session["expires_at"]) <= now:
+        raise Unauthorized("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại",
+                           "The session has expired, please log in again", key="expired_token")
+    user = store.one("select * from users where id = ?", [session["user_id"]])
+    if not user or not user["active"]:
+        raise Unauthorized("Tài khoản đã bị khoá", "The account is disabled", key="disabled")
+    return Principal(user["username"], user["role"], user["unit"], user_id=user["id"],
+                     must_change=bool(user["must_change"]), full_name=user["full_name"] or "")
+
+
+def _device_principal(store: Store, device_id: int) -> Principal:
+    device = store.one("select * from devices where id = ?", [device_id])
+    if not device or not device["active"]:
+        raise Unauthorized("Thiết bị đã bị thu hồi", "The device has been revoked",
+                           key="device_revoked")
+    return Principal(device["name"], "device", None, device_id=device_id)
+
+
+def register_device(store: Store, name: str, kind: str, station: str, actor: str,
+                    now: datetime) -> tuple[str, dict]:
+    if kind not in DEVICE_KINDS:
+        raise InvalidInput(f"Loại thiết bị '{kind}' không hợp lệ",
+                           f"Unknown device kind '{kind}'", field="kind")
+    token = secrets.token_urlsafe(32)
+    with store.tx() as db:
+        if db["devices"].count_where("name = ?", [name]):
+            raise Conflict(f"Thiết bị '{name}' đã được đăng ký",
+                           f"Device '{name}' is already registered", field="name")
+        device_id = db["devices"].insert({
+            "name": name, "kind": kind, "station": station, "registered_at": iso(now),
+            "registered_by": actor, "active": 1, "settings": "{}"}).last_pk
+        db["sessions"].insert({"token_hash": _digest(token), "device_id": device_id,
+                               "created_at": iso(now)})
+        _audit(db, now, actor, "device.register", name, {"kind": kind, "station": station})
+    return token, get_device(store, device_id)
+
+
+def get_device(store: Store, device_id: int) -> dict:
+    row = store.one("select * from devices where id = ?", [device_id])
+    if row is None:
+        raise NotFound("Không tìm thấy thiết bị", "No such device")
+    row["hardware"] = json.loads(row["hardware"] or "{}")
+    row["settings"] = json.loads(row["settings"] or "{}")
+    return row
+
+
+def heartbeat(store: Store, device_id: int, version: str, hardware: dict,
+              now: datetime) -> dict:
+    with store.tx() as db:
+        db["devices"].update(device_id, {"last_seen": iso(now), "version": version,
+                                         "hardware": json.dumps(hardware, ensure_ascii=False)})
+    return get_device(store, device_id)
+
+
+def list_devices(store: Store, now: datetime, stale_after: timedelta) -> list[dict]:
+    rows = store.all("select id from devices order by name")
+    devices = [get_device(store, r["id"]) for r in rows]
+    for device in devices:
+        seen = parse_time(device["last_seen"])
+        device["online"] = bool(seen and now - seen <= stale_after)
+    return devices

@@ -1,0 +1,206 @@
+"""Cases and their event log: intake, workflow actions, queries. Every write is one transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+from backend.domain import workflow
+from backend.domain.calendar import VN_TZ
+from backend.domain.codes import CaseCode
+from backend.domain.errors import Conflict, InvalidInput, NotFound
+from backend.domain.procedures import Procedure
+from backend.domain.workflow import Actor, CaseState, Event, Status, Step
+from backend.store.db import Store
+from backend.store.site import Site
+
+_STATE_TIMES = ("due_at", "paused_at", "new_due_at", "resolved_at", "returned_at")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Intake:
+    procedure: Procedure
+    applicant: Applicant
+    documents: dict[str, int]  # document id -> number of papers received
+    sets: int = 1
+    return_channel: str = "counter"
+    received: bool = True  # False: registered online, not yet checked at the desk
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds") if moment else None
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def steps_of(procedure: Procedure) -> list[Step]:
+    return [Step(s.unit, frozenset(s.roles)) for s in procedure.workflow]
+
+
+def next_sequence(db, agency: str, day: str) -> int:
+    """Atomic under BEGIN IMMEDIATE: concurrent intakes never share or skip a number."""
+    row = db.execute(
+        "insert into sequences (agency, day, last) values (?, ?, 1) "
+        "on conflict (agency, day) do update set last = last + 1 returning last",
+        [agency, day],
+    ).fetchone()
+    return row[0]
+
+
+def check_documents(procedure: Procedure, documents: dict[str, int]) -> list[str]:
+    """Refuse unknown papers; return the names of required ones missing (Mẫu 02 material)."""
+    known = {d.id: d for d in procedure.documents}
+    for doc_id, count in documents.items():
+        if doc_id not in known:
+            raise InvalidInput(f"Thủ tục không có giấy tờ '{doc_id}'",
+                               f"The procedure has no document '{doc_id}'", field="documents")
+        if count < 1:
+            raise InvalidInput(f"Số lượng giấy tờ '{doc_id}' phải từ 1 trở lên",
+                               f"Count of document '{doc_id}' must be at least 1",
+                               field="documents")
+    return [d.name for d in procedure.documents if d.required and d.id not in documents]
+
+
+def intake(store: Store, site: Site, data: Intake, actor: Actor, now: datetime, *,
+           key: str | None = None, request_hash: str | None = None) -> tuple[dict, bool]:
+    """Open a case; returns (case, created). A retried idempotency key returns the first case."""
+    proc = data.procedure
+    missing = check_documents(proc, data.documents)
+    if missing and data.received:
+        raise InvalidInput("Hồ sơ chưa đủ giấy tờ: " + "; ".join(missing),
+                           "The file is incomplete: " + "; ".join(missing),
+                           key="incomplete_file", field="documents")
+    with store.tx() as db:
+        if key and (earlier := _by_key(db, key)) is not None:
+            if earlier["request_hash"] != request_hash:
+                raise Conflict("Khoá chống trùng đã dùng cho một hồ sơ khác",
+                               "This idempotency key was used for a different case",
+                               key="idempotency_mismatch")
+            return get(store, earlier["code"]), False
+        case_id = _insert_case(db, site, data, actor, now, key, request_hash)
+    return get_by_id(store, case_id), True
+
+
+def _by_key(db, key: str) -> dict | None:
+    rows = list(db.query("select code, request_hash from cases where idempotency_key = ?", [key]))
+    return rows[0] if rows else None
+
+
+def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key, request_hash):
+    proc, now = data.procedure, now.astimezone(VN_TZ)
+    day = f"{now:%y%m%d}"
+    code = CaseCode(site.agency_code, now.date(), next_sequence(db, site.agency_code, day))
+    unit = proc.processing_time.unit
+    due = site.calendar.due_at(now, proc.processing_time.amount, unit, site.deadline_mode)
+    status = Status.RECEIVED if data.received else Status.REGISTERED
+    row = {
+        "code": str(code), "agency": code.agency, "day": day, "seq": code.seq,
+        "procedure_code": proc.code, "procedure_version": str(proc.version),
+        "procedure": json.dumps(proc.model_dump(mode="json"), ensure_ascii=False),
+        "applicant_name": data.applicant.name, "applicant_id_number": data.applicant.id_number,
+        "applicant_phone": data.applicant.phone, "applicant_address": data.applicant.address,
+        "documents": json.dumps(data.documents), "sets": data.sets,
+        "return_channel": data.return_channel, "fee": proc.fee.amount, "status": int(status),
+        "step": 0, "current_unit": proc.workflow[0].unit, "time_unit": unit,
+        "received_at": iso(now), "due_at": iso(due), "received_by": actor.username,
+        "idempotency_key": key, "request_hash": request_hash, "updated_at": iso(now),
+    }
+    case_id = db["cases"].insert(row).last_pk
+    event = Event("intake", actor.username, actor.role, actor.unit, now, None, status,
+                  None, {"due_at": iso(due)})
+    _append_event(db, case_id, event)
+    return case_id
+
+
+def _append_event(db, case_id: int, event: Event) -> None:
+    db["events"].insert({
+        "case_id": case_id, "action": event.action, "actor": event.actor, "role": event.role,
+        "unit": event.unit, "at": iso(event.at),
+        "from_status": int(event.from_status) if event.from_status else None,
+        "to_status": int(event.to_status), "note": event.note,
+        "data": json.dumps(event.data, ensure_ascii=False),
+    })
+
+
+def get(store: Store, code: str) -> dict:
+    row = store.one("select * from cases where code = ?", [code])
+    if row is None:
+        raise NotFound(f"Không tìm thấy hồ sơ '{code}'", f"No case with code '{code}'")
+    return row
+
+
+def get_by_id(store: Store, case_id: int) -> dict:
+    return store.one("select * from cases where id = ?", [case_id])
+
+
+def state_of(row: dict) -> CaseState:
+    values = {f.name: row.get(f.name) for f in fields(CaseState)}
+    values["status"] = Status(row["status"])
+    for name in _STATE_TIMES:
+        values[name] = parse_time(row[name])
+    return CaseState(**values)
+
+
+def procedure_of(row: dict) -> Procedure:
+    return Procedure.from_snapshot(json.loads(row["procedure"]))
+
+
+def act(store: Store, site: Site, code: str, action: str, actor: Actor, now: datetime, *,
+        note: str | None = None, params: dict | None = None) -> dict:
+    """One workflow action: re-read, decide, write state and event together."""
+    with store.tx() as db:
+        row = get(store, code)
+        steps = steps_of(procedure_of(row))
+        state, event = workflow.apply(state_of(row), action, actor, now.astimezone(VN_TZ),
+                                      steps=steps, calendar=site.calendar, note=note,
+                                      params=params)
+        changes = _state_columns(state, steps)
+        changes["updated_at"] = iso(now)
+        db["cases"].update(row["id"], changes)
+        _append_event(db, row["id"], event)
+    return get(store, code)
+
+
+def _state_columns(state: CaseState, steps: list[Step]) -> dict:
+    values = asdict(state)
+    values["status"] = int(state.status)
+    for name in _STATE_TIMES:
+        values[name] = iso(getattr(state, name))
+    values["current_unit"] = steps[state.step].unit
+    return values
+
+
+def events(store: Store, case_id: int) -> list[dict]:
+    rows = store.all("select * from events where case_id = ? order by id", [case_id])
+    for row in rows:
+        row["data"] = json.loads(row["data"] or "{}")
+    return rows
+
+
+def list_cases(store: Store, *, status: int | None = None, unit: str | None = None,
+               overdue_at: datetime | None = None, received_from: datetime | None = None,
+               received_to: datetime | None = None, limit: int = 100, offset: int = 0
+               ) -> list[dict]:
+    where, params = ["1=1"], []
+    for clause, value in (("status = ?", status), ("current_unit = ?", unit),
+                          ("received_at >= ?", iso(received_from)),
+                          ("received_at < ?", iso(received_to))):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    if overdue_at is not None:
+        where.append("status in (2, 4, 5, 6) and due_at < ?")
+        params.append(iso(overdue_at))
+    sql = f"select * from cases where {' and '.join(where)} order by id desc limit ? offset ?"
+    return store.all(sql, [*params, limit, offset])

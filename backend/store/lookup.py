@@ -1,0 +1,100 @@
+"""The public lookup: the one function behind kiosk, web page and SMS, so they never disagree.
+
+A typed code alone shows only the coarse status; personal data (masked) and the history need the
+receipt's token. Never shown: date of birth, documents, reasons, staff comments, ID numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from backend.domain import codes, workflow
+from backend.domain.errors import InvalidInput, NotFound
+from backend.domain.privacy import mask_name
+from backend.domain.workflow import Status
+from backend.store import cases, catalog
+from backend.store.db import Store
+from backend.store.site import Site, agency_by_index
+
+RETURN_LABELS = {
+    "counter": "Nhận tại Bộ phận Một cửa",
+    "post": "Nhận qua dịch vụ bưu chính",
+    "online": "Nhận trực tuyến",
+}
+
+
+def resolve_scan(store: Store, text: str, token: str | None) -> tuple[str, str | None]:
+    """Turn whatever the citizen scanned or typed into (code, token)."""
+    scan = codes.parse_scan(text)
+    if scan.compact is not None:
+        return _from_compact(store, scan.compact), scan.compact.token
+    return str(scan.code), scan.token or token
+
+
+def _from_compact(store: Store, compact: codes.Compact) -> str:
+    agency = agency_by_index(store, compact.agency_index)
+    if agency is None:
+        raise InvalidInput("Mã vạch không thuộc cơ quan này",
+                           "This barcode does not belong to this agency", key="invalid_code")
+    return str(codes.CaseCode(agency, compact.day, compact.seq))
+
+
+def public_lookup(store: Store, site: Site, text: str, token: str | None,
+                  now: datetime) -> dict:
+    code, token = resolve_scan(store, text, token)
+    try:
+        row = cases.get(store, code)
+    except NotFound:
+        raise NotFound(f"Không tìm thấy hồ sơ có mã {code}. Vui lòng kiểm tra lại mã trên "
+                       "giấy biên nhận.",
+                       f"No case with code {code}. Please check the code on your receipt.",
+                       key="case_not_found") from None
+    answer = _coarse(store, row, now)
+    if codes.verify_token(code, token, site.secret):
+        answer["verified"] = True
+        answer["applicant"] = mask_name(row["applicant_name"] or "")
+        answer["history"] = _history(store, row)
+    return answer
+
+
+def _coarse(store: Store, row: dict, now: datetime) -> dict:
+    status = Status(row["status"])
+    proc = cases.procedure_of(row)
+    units = catalog.units(store)
+    return {
+        "code": row["code"],
+        "status": status.key,
+        "status_code": int(status),
+        "status_label": status.label,
+        "status_label_en": status.label_en,
+        # Sensitive procedures (criminal records) reveal only their field to a code alone.
+        "procedure": proc.field.name if proc.sensitive else proc.name,
+        "procedure_code": None if proc.sensitive else proc.code,
+        "field": proc.field.name,
+        "received_at": row["received_at"],
+        "due_at": row["due_at"],
+        "new_due_at": row["new_due_at"],
+        "late": workflow.is_late(cases.state_of(row), now),
+        "result_class": row["result_class"],
+        "receiving_unit": _unit_name(units, proc.workflow[0].unit),
+        "current_unit": _unit_name(units, row["current_unit"]),
+        "return_channel": row["return_channel"],
+        "return_label": RETURN_LABELS.get(row["return_channel"], ""),
+        "returned_at": row["returned_at"],
+        "verified": False,
+    }
+
+
+def _unit_name(units: dict, code: str | None) -> str | None:
+    return units[code]["name"] if code in units else code
+
+
+def _history(store: Store, row: dict) -> list[dict]:
+    """Steps with time, status and unit; notes and actor accounts stay internal."""
+    units = catalog.units(store)
+    return [
+        {"at": e["at"], "action": e["action"], "status": Status(e["to_status"]).key,
+         "status_label": Status(e["to_status"]).label,
+         "unit": _unit_name(units, e["data"].get("to_unit") or e["unit"])}
+        for e in cases.events(store, row["id"])
+    ]

@@ -1,0 +1,104 @@
+"""The site's own settings: agency, secret, deadline mode, and the working calendar."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from backend.domain.calendar import WorkingCalendar
+from backend.domain.codes import validate_agency
+from backend.store.db import Store
+
+DEFAULTS = {
+    "agency_code": "000.00.06.H56",
+    "agency_name": "Trung tâm Phục vụ hành chính công phường Tân Ninh",
+    "deadline_mode": "days",
+    "lookup_rate_per_minute": "30",
+    "public_base_url": "",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    agency_code: str
+    agency_name: str
+    agency_index: int
+    secret: bytes
+    deadline_mode: str
+    lookup_rate_per_minute: int
+    public_base_url: str
+    calendar: WorkingCalendar
+
+
+def init_settings(store: Store, defaults: dict | None = None, **overrides: str | None) -> None:
+    """First start: write defaults once and a fresh site secret; only `overrides` overwrite."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    values = {**DEFAULTS, **(defaults or {}), **overrides}
+    validate_agency(values["agency_code"])
+    with store.tx() as db:
+        existing = {row["key"] for row in db.query("select key from settings")}
+        if "secret" not in existing:
+            db["settings"].insert({"key": "secret", "value": secrets.token_hex(32)})
+        for key, value in values.items():
+            if key not in existing or key in overrides:
+                db["settings"].upsert({"key": key, "value": value}, pk="key")
+        _ensure_agency(db, values["agency_code"], values["agency_name"])
+
+
+def _ensure_agency(db, code: str, name: str) -> None:
+    if db["agencies"].count_where("code = ?", [code]):
+        return
+    row = next(iter(db.query("select coalesce(max(idx), -1) + 1 as n from agencies")))
+    db["agencies"].insert({"code": code, "idx": row["n"], "name": name})
+
+
+def catalog_defaults(catalog) -> dict:
+    """The agency named in units.yaml is the site's unless the operator says otherwise."""
+    return {"agency_code": catalog.agency.code, "agency_name": catalog.agency.name}
+
+
+def set_setting(store: Store, key: str, value: str) -> None:
+    with store.tx() as db:
+        db["settings"].upsert({"key": key, "value": value}, pk="key")
+
+
+def load_site(store: Store) -> Site:
+    values = {r["key"]: r["value"] for r in store.all("select key, value from settings")}
+    if "secret" not in values:
+        raise RuntimeError("database not initialised: run `motcua db init` first")
+    agency = store.one("select idx from agencies where code = ?", [values["agency_code"]])
+    return Site(
+        agency_code=values["agency_code"],
+        agency_name=values["agency_name"],
+        agency_index=agency["idx"],
+        secret=bytes.fromhex(values["secret"]),
+        deadline_mode=values.get("deadline_mode", "days"),
+        lookup_rate_per_minute=int(values.get("lookup_rate_per_minute", "30")),
+        public_base_url=values.get("public_base_url", ""),
+        calendar=WorkingCalendar(overrides=load_overrides(store)),
+    )
+
+
+def load_overrides(store: Store) -> dict[date, bool]:
+    rows = store.all("select day, working from calendar_overrides")
+    return {date.fromisoformat(r["day"]): bool(r["working"]) for r in rows}
+
+
+def agency_by_index(store: Store, idx: int) -> str | None:
+    row = store.one("select code from agencies where idx = ?", [idx])
+    return row["code"] if row else None
+
+
+def set_override(store: Store, day: date, working: bool | None, note: str, actor: str,
+                 now) -> None:
+    """Set (or with working=None remove) a day's override; bump the version so servers reload."""
+    with store.tx() as db:
+        if working is None:
+            db.execute("delete from calendar_overrides where day = ?", [day.isoformat()])
+        else:
+            db["calendar_overrides"].upsert(
+                {"day": day.isoformat(), "working": int(working), "note": note,
+                 "updated_by": actor, "updated_at": now.isoformat()}, pk="day")
+        db.execute("insert into settings (key, value) values ('site_version', '1') on conflict "
+                   "(key) do update set value = cast(value as integer) + 1")

@@ -1,0 +1,37 @@
+import pytest
+
+from backend.client import ApiError, Client
+
+
+def test_register_heartbeat_and_fleet_status(server, clock):
+    admin = server.client("admin")
+    registered = admin.register_device("kiosk-sanh-1", "kiosk", "rpi-kiosk-portrait")
+    kiosk = Client(server.url, token=registered["token"])
+    answer = kiosk.heartbeat("0.1.0", {"printer": "online", "camera": "ok", "temp_c": 51.5})
+    assert answer["ok"] is True and answer["settings"] == {}
+    fleet = {d["name"]: d for d in admin.devices()}
+    assert fleet["kiosk-sanh-1"]["online"] is True
+    assert fleet["kiosk-sanh-1"]["hardware"]["printer"] == "online"
+    assert fleet["kiosk-sanh-1"]["version"] == "0.1.0"
+    clock.advance(minutes=10)
+    assert admin.devices()[0]["online"] is False
+
+
+def test_device_token_cannot_read_cases_and_names_are_unique(server):
+    admin = server.client("admin")
+    token = admin.register_device("quay-1", "counter")["token"]
+    with pytest.raises(ApiError) as err:
+        Client(server.url, token=token).cases()
+    assert err.value.status == 403
+    with pytest.raises(ApiError) as dup:
+        admin.register_device("quay-1", "counter")
+    assert dup.value.status == 409
+    with pytest.raises(ApiError) as bad:
+        admin.register_device("quay 2!", "toaster")
+    assert bad.value.status == 422
+
+
+def test_unknown_token_is_refused(server):
+    with pytest.raises(ApiError) as err:
+        Client(server.url, token="made-up").heartbeat("1", {})
+    assert err.value.status == 401 and err.value.vi

@@ -1,0 +1,124 @@
+"""Backend fixtures: a template database built once, copied per test; a live server on loopback.
+
+Building users costs argon2 hashes, so the template is made once per session and each test gets
+its own copy of the file: tests stay independent and fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from datetime import datetime
+
+import pytest
+import uvicorn
+
+from backend.app import create_app
+from backend.client import Client
+from backend.domain.calendar import VN_TZ
+from backend.store import accounts, site
+from backend.store.db import Store
+
+PASSWORD = "Matkhau123"
+STAFF = [  # username, role, unit, must change password
+    ("admin", "admin", None, False),
+    ("clerk", "clerk", "MOTCUA", False),
+    ("officer.kt", "officer", "KT", False),
+    ("officer.vh", "officer", "VHXH", False),
+    ("leader", "leader", "LD", False),
+    ("newbie", "clerk", "MOTCUA", True),
+]
+
+
+class Clock:
+    """A settable clock the server reads: tests move time instead of sleeping."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    from backend.cli import CATALOG_DIR
+    from backend.domain.procedures import load_catalog
+    from backend.store.catalog import load_catalog_into
+
+    path = tmp_path_factory.mktemp("template") / "motcua.sqlite"
+    store = Store(path)
+    store.migrate()
+    the_catalog = load_catalog(CATALOG_DIR)
+    site.init_settings(store, site.catalog_defaults(the_catalog))
+    load_catalog_into(store, the_catalog)
+    now = datetime(2026, 11, 2, 8, 0, tzinfo=VN_TZ)
+    for username, role, unit, must_change in STAFF:
+        accounts.add_user(store, username, PASSWORD, role, unit=unit, must_change=must_change,
+                          full_name=username.title(), now=now)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(template_db, tmp_path):
+    path = tmp_path / "motcua.sqlite"
+    shutil.copy(template_db, path)
+    the_store = Store(path)
+    yield the_store
+    the_store.close()
+
+
+@pytest.fixture
+def clock():
+    return Clock(datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ))  # a Monday morning
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, app, port: int):
+        self.app = app
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
+                                access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def client(self, username: str | None = None) -> Client:
+        client = Client(self.url)
+        if username:
+            client.login(username, PASSWORD)
+        return client
+
+
+@pytest.fixture
+def server(store, clock):
+    live = LiveServer(create_app(store.path, clock=clock), free_port()).start()
+    yield live
+    live.stop()

@@ -1,0 +1,74 @@
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backend.cli import main
+from backend.store.db import Store
+
+SUBCOMMANDS = [["serve"], ["db", "init"], ["db", "migrate"], ["user", "add"], ["device", "add"],
+               ["procedures", "load"], ["demo"]]
+
+
+def test_entry_point_help_lists_every_subcommand():
+    motcua = Path(sys.executable).parent / "motcua"
+    out = subprocess.run([str(motcua), "--help"], capture_output=True, text=True, check=True)
+    for name in ("serve", "db", "user", "device", "procedures", "demo"):
+        assert name in out.stdout
+
+
+@pytest.mark.parametrize("words", SUBCOMMANDS, ids=" ".join)
+def test_each_subcommand_has_help(words, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([*words, "--help"])
+    assert done.value.code == 0
+    assert "usage: motcua" in capsys.readouterr().out
+
+
+def test_db_init_user_add_and_device_add(tmp_path, capsys, monkeypatch):
+    db = str(tmp_path / "m.sqlite")
+    assert main(["--db", db, "db", "init"]) == 0
+    assert "database ready" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Matkhau2026x\n"))
+    assert main(["--db", db, "user", "add", "lan", "--role", "clerk", "--unit", "MOTCUA",
+                 "--password-stdin"]) == 0
+    assert "must change password" in capsys.readouterr().out
+    user = Store(db).one("select role, must_change from users where username = 'lan'")
+    assert user == {"role": "clerk", "must_change": 1}
+    assert main(["--db", db, "device", "add", "kiosk-1", "--kind", "kiosk"]) == 0
+    assert "token" in capsys.readouterr().out
+    assert main(["--db", db, "db", "init"]) == 0  # a second init changes nothing
+    assert Store(db).one("select count(*) as n from users")["n"] == 1
+
+
+def test_user_add_refuses_weak_password_with_both_languages(tmp_path, capsys, monkeypatch):
+    db = str(tmp_path / "m.sqlite")
+    main(["--db", db, "db", "init"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("12345\n"))
+    assert main(["--db", db, "user", "add", "lan", "--role", "clerk", "--password-stdin"]) == 2
+    err = capsys.readouterr().err
+    assert "Mật khẩu phải" in err and "The password needs" in err
+
+
+def test_broken_catalogue_is_reported_and_nothing_loaded(tmp_path, capsys):
+    db = str(tmp_path / "m.sqlite")
+    main(["--db", db, "db", "init"])
+    before = Store(db).one("select count(*) as n from procedures")["n"]
+    broken = tmp_path / "catalog"
+    (broken / "procedures").mkdir(parents=True)
+    (broken / "units.yaml").write_text("units: [\n", encoding="utf-8")
+    assert main(["--db", db, "procedures", "load", str(broken)]) == 2
+    assert "units.yaml" in capsys.readouterr().err
+    assert Store(db).one("select count(*) as n from procedures")["n"] == before
+
+
+def test_demo_builds_cases_in_many_states(tmp_path, capsys):
+    assert main(["demo", "--dir", str(tmp_path), "--no-serve"]) == 0
+    out = capsys.readouterr().out
+    assert "/docs" in out and "Demo@2026" in out and "/api/v1/lookup/" in out
+    store = Store(tmp_path / "motcua.sqlite")
+    statuses = {r["status"] for r in store.all("select distinct status from cases")}
+    assert len(statuses) >= 4, statuses
+    assert store.one("select count(*) as n from cases")["n"] == 40
