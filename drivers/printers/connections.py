@@ -85,6 +85,10 @@ class NetworkConnection(EscposConnection):
     def _make(self) -> Any:
         return _escpos_printer().Network(self.host, self.port, timeout=self.timeout)
 
+    def _open(self, printer: Any) -> None:
+        """Connect here: python-escpos's ``Network.open`` leaks the socket when it fails."""
+        printer.device = socket.create_connection((self.host, self.port), self.timeout)
+
     def _open_error(self, exc: BaseException) -> PrinterError:
         where = f"{self.host}:{self.port}"
         return PrinterError("connect", f"Không kết nối được máy in mạng {where} ({exc})",

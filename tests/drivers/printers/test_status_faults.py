@@ -1,0 +1,195 @@
+"""Status decoding and every injectable fault, end to end through the driver."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from drivers.printers import (
+    Document,
+    EscposPrinter,
+    Faults,
+    NetworkConnection,
+    PrinterError,
+    Text,
+    VirtualPrinter,
+    parse_status,
+)
+from drivers.printers.base import MESSAGES
+
+from .conftest import profile, receipt_document
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12}, {}),
+        ({1: 0x1A, 2: 0x12, 3: 0x12, 4: 0x12}, {"online": False}),
+        ({1: 0x1A, 2: 0x16, 3: 0x12, 4: 0x12}, {"online": False, "cover_open": True}),
+        ({1: 0x1A, 2: 0x32, 3: 0x12, 4: 0x72}, {"online": False, "paper_out": True}),
+        ({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1E}, {"paper_near_end": True}),
+        ({1: 0x1A, 2: 0x52, 3: 0x1A, 4: 0x12}, {"online": False, "error": True}),
+    ],
+)
+def test_status_bytes_map_to_printer_status(raw, expected):
+    status = parse_status(raw)
+    flags = {"online": True, "paper_near_end": False, "paper_out": False, "cover_open": False,
+             "error": False, **expected}
+    assert {k: getattr(status, k) for k in flags} == flags
+
+
+@pytest.mark.parametrize(
+    ("fault", "n", "reply"),
+    [
+        (Faults(), 1, 0x12), (Faults(offline=True), 1, 0x1A),
+        (Faults(cover_open=True), 2, 0x16), (Faults(paper_out=True), 2, 0x32),
+        (Faults(paper_out=True), 4, 0x72), (Faults(paper_near_end=True), 4, 0x1E),
+        (Faults(cutter_error=True), 3, 0x1A), (Faults(cutter_error=True), 2, 0x52),
+    ],
+)
+def test_virtual_printer_answers_dle_eot(fault, n, reply):
+    printer = VirtualPrinter(faults=fault)
+    assert printer.feed(b"\x10\x04" + bytes([n])) == bytes([reply])
+
+
+def test_gs_r_paper_sensor():
+    printer = VirtualPrinter(faults=Faults(paper_near_end=True))
+    assert printer.feed(b"\x1dr\x01") == b"\x03"
+
+
+def test_ready_printer_job_is_verified(vprinter):
+    printer, driver = vprinter
+    status = driver.status()
+    assert status.ready and status.reason is None and status.raw[1] == 0x12
+    result = driver.print_document(Document([Text("Xin chào")]))
+    assert result.ok and result.verified and result.reason is None
+    assert result.before.ready and result.after.ready
+    assert printer.receipts[-1].lines == ["Xin chào"]
+
+
+def test_paper_out_mid_job_fails_with_reason(vprinter):
+    printer, driver = vprinter
+    printer.faults.paper_out_after_rows = 5
+    result = driver.print_document(receipt_document())
+    assert not result.ok and result.code == "paper_out"
+    assert result.reason == "Máy in hết giấy giữa chừng, phiếu in chưa xong / " \
+                            "Printer ran out of paper during the job; the receipt is incomplete"
+    assert result.before.ready and result.after.paper_out and not result.after.online
+    (receipt,) = printer.receipts
+    assert not receipt.complete and len(receipt.lines) == 5
+    assert receipt.path.name.endswith("-incomplete.png")
+    # the next job is refused up front, nothing is sent
+    sent = printer.bytes_received
+    again = driver.print_document(receipt_document())
+    assert not again.ok and again.bytes_sent == 0
+    assert again.reason == "Máy in hết giấy / Printer out of paper"
+    assert printer.bytes_received - sent == 12  # only the four DLE EOT requests
+    printer.load_paper()
+    assert driver.print_document(receipt_document()).ok
+    assert printer.receipts[-1].complete
+
+
+def test_paper_out_after_bytes(vprinter):
+    printer, driver = vprinter
+    printer.faults.paper_out_after_bytes = 300
+    result = driver.print_document(receipt_document())
+    assert not result.ok and result.code == "paper_out"
+    assert not printer.receipts[-1].complete
+
+
+@pytest.mark.parametrize(
+    ("faults", "code", "text"),
+    [
+        (Faults(offline=True), "offline", "Máy in đang ngoại tuyến / Printer is offline"),
+        (Faults(cover_open=True), "cover_open", "Nắp máy in đang mở / Printer cover is open"),
+        (Faults(paper_out=True), "paper_out", "Máy in hết giấy / Printer out of paper"),
+        (Faults(cutter_error=True), "error", "Máy in báo lỗi"),
+    ],
+)
+def test_not_ready_printer_refuses_job(tmp_path, faults, code, text):
+    prof = profile(58)
+    printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path, faults=faults)
+    result = EscposPrinter(printer.connection(), prof).print_document(receipt_document())
+    assert not result.ok and result.code == code and result.reason.startswith(text)
+    assert result.bytes_sent == 0 and not printer.receipts
+
+
+def test_cover_opened_during_job(vprinter):
+    printer, driver = vprinter
+    original = printer.on_row
+
+    def open_cover_after_three_rows():
+        original()
+        if len(printer.lines) == 3:
+            printer.faults.cover_open = True
+
+    printer.on_row = open_cover_after_three_rows
+    result = driver.print_document(receipt_document())
+    assert not result.ok and result.code == "cover_open"
+    assert "Nắp máy in đang mở / Printer cover is open" in result.reason
+
+
+def test_paper_near_end_prints_but_says_so(vprinter):
+    printer, driver = vprinter
+    printer.faults.paper_near_end = True
+    result = driver.print_document(receipt_document())
+    assert result.ok and result.after.paper_near_end
+    assert MESSAGES["paper_near_end"] == ("Giấy in sắp hết", "Paper is nearly out")
+
+
+def test_mute_printer_is_no_response_not_success(vprinter):
+    printer, driver = vprinter
+    printer.faults.mute = True
+    result = driver.print_document(receipt_document())
+    assert not result.ok and result.code == "no_response"
+    assert result.reason.startswith("Máy in không phản hồi") and "Printer does not respond" in \
+        result.reason
+    with pytest.raises(PrinterError, match="không phản hồi"):
+        driver.status()
+
+
+def test_network_printer_that_never_answers_fails_fast():
+    """A peer that accepts the connection but never replies (python-escpos would block)."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        conn = NetworkConnection(*silent.getsockname(), timeout=2)
+        driver = EscposPrinter(conn, profile(58), status_timeout=0.3)
+        started = time.monotonic()
+        result = driver.print_document(receipt_document())
+        assert time.monotonic() - started < 1.5
+        assert not result.ok and result.code == "no_response" and result.bytes_sent == 0
+        assert "(chờ 0.3 giây) / Printer does not respond (waited 0.3 s)" in result.reason
+        driver.close()
+    finally:
+        silent.close()
+
+
+def test_connection_refused_is_explained():
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    driver = EscposPrinter(NetworkConnection("127.0.0.1", port, timeout=1), profile(58))
+    result = driver.print_document(receipt_document())
+    assert not result.ok and result.code == "connect"
+    assert result.reason.startswith(f"Không kết nối được máy in mạng 127.0.0.1:{port}")
+    assert f"/ Cannot connect to the network printer 127.0.0.1:{port}" in result.reason
+
+
+def test_slow_printer_within_and_beyond_patience(tmp_path):
+    prof = profile(58, "cp1258")
+    doc = receipt_document(12)
+    size = len(EscposPrinter(VirtualPrinter().connection(), prof).compile(doc))
+    printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path,
+                                          faults=Faults(bytes_per_second=size / 0.4))
+    with printer.serve() as server:
+        with EscposPrinter(NetworkConnection(*server.address), prof, status_timeout=2) as d:
+            result = d.print_document(doc)
+        assert result.ok and result.verified and result.seconds >= 0.35
+        printer.faults.bytes_per_second = size / 5  # the job now takes 5 s
+        with EscposPrinter(NetworkConnection(*server.address), prof, status_timeout=0.3) as d:
+            started = time.monotonic()
+            result = d.print_document(doc)
+        assert not result.ok and result.code == "no_response"
+        assert time.monotonic() - started < 2

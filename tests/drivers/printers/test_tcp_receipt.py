@@ -1,0 +1,74 @@
+"""A receipt through the TCP 9100 virtual printer, rendered to PNG, symbols read back."""
+
+from __future__ import annotations
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from drivers.printers import EscposPrinter, NetworkConnection, VirtualPrinter
+
+from .conftest import COMPACT, QR_PAYLOAD, profile, receipt_document
+
+
+def decode(png_path) -> dict[object, str]:
+    with Image.open(png_path) as img:
+        found = zxingcpp.read_barcodes(img.convert("L"))
+    return {b.format: b.text for b in found}
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "raster-symbols"])
+@pytest.mark.parametrize("encoding", ["tcvn3", "raster"])
+@pytest.mark.parametrize("mm", [58, 80])
+def test_receipt_over_tcp_decodes(tmp_path, mm, encoding, native, capsys):
+    prof = profile(mm, encoding, native)
+    printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path)
+    with printer.serve() as server:
+        driver = EscposPrinter(NetworkConnection(*server.address, timeout=5), prof)
+        with driver:
+            result = driver.print_document(receipt_document())
+    assert result.ok and result.verified, result.reason
+    assert result.after.ready and result.bytes_sent > 0
+    (receipt,) = printer.receipts
+    assert receipt.complete and receipt.path.suffix == ".png"
+    with Image.open(receipt.path) as png:
+        assert png.width == prof.paper_width_dots
+        assert set(png.convert("L").getdata()) <= {0, 255}  # white paper, black print
+    codes = decode(receipt.path)
+    assert codes.get(zxingcpp.BarcodeFormat.QRCode) == QR_PAYLOAD
+    assert codes.get(zxingcpp.BarcodeFormat.Code128) == COMPACT
+    assert ("code128", COMPACT) in receipt.symbols if native else not receipt.symbols
+    if encoding == "tcvn3":
+        assert "Người nộp: Nguyễn Thị Ánh Tuyết" in receipt.lines
+    assert not printer.unknown
+    assert capsys.readouterr().out == ""  # python-escpos prints notices; none may leak
+
+
+def test_receipt_sizes(tmp_path):
+    """~30-line receipt: text mode a couple of KB (serial-friendly), raster about 20 KB."""
+    doc = receipt_document(30)
+    sizes = {}
+    for encoding in ("tcvn3", "cp1258", "raster"):
+        for mm in (58, 80):
+            prof = profile(mm, encoding)
+            printer = VirtualPrinter.from_profile(prof)
+            data = EscposPrinter(printer.connection(), prof).compile(doc)
+            printer.feed(data)
+            sizes[(encoding, mm)] = len(data)
+            if encoding != "raster":
+                assert len(printer.receipts[-1].lines) >= 25
+    for mm in (58, 80):
+        assert sizes[("tcvn3", mm)] < 4096
+        assert sizes[("cp1258", mm)] < 4096
+        assert 8_000 < sizes[("raster", mm)] < 40_000
+
+
+def test_two_clients_and_restart(tmp_path):
+    prof = profile(58, "cp1258")
+    printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path)
+    with printer.serve() as server:
+        for _ in range(2):
+            with EscposPrinter(NetworkConnection(*server.address), prof) as driver:
+                assert driver.print_document(receipt_document(12)).ok
+    assert [r.number for r in printer.receipts] == [1, 2]
+    assert len(list(tmp_path.glob("*.png"))) == 2
