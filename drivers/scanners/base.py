@@ -1,0 +1,168 @@
+"""What every code reader looks like to the apps: a thread turning a device into `ScanEvent`s.
+
+A scanner runs its device loop on its own thread between `start()` and `stop()`. Each read is
+passed through a `DuplicateFilter` (a receipt held in front of a presentation scanner or a camera
+is read many times a second) and then handed over either to the `on_scan` callback — called on
+the scanner's thread, so a Kivy app hops to its main thread itself — or, without a callback, to
+a small queue drained by `read()` / iterating `scans()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """One code read by one device."""
+
+    text: str
+    source: str  # e.g. "evdev:/dev/input/event3", "serial:/dev/ttyACM0", "camera:0"
+    symbology: str | None = None  # "QRCode" / "Code128" when the device can tell
+    at: float = field(default_factory=time.monotonic)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DuplicateFilter:
+    """Lets a code through once, then holds it back while it keeps being seen.
+
+    The window runs from the *last* sighting, not the first: a citizen who leaves the receipt in
+    front of the camera for a minute gets one lookup, not one every `window` seconds. Texts read
+    together (the QR code and Code 128 of one receipt, from one frame) count as one code.
+    """
+
+    def __init__(self, window: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window = window
+        self._clock = clock
+        self._seen: dict[str, float] = {}
+
+    def accept(self, *texts: str) -> bool:
+        """True if none of `texts` was seen within the window; records them as seen either way."""
+        now = self._clock()
+        self._seen = {t: at for t, at in self._seen.items() if now - at < self.window}
+        fresh = not any(t in self._seen for t in texts)
+        self._seen.update(dict.fromkeys(texts, now))
+        return fresh
+
+
+class Scanner(ABC):
+    """A code-reading device on its own thread. Subclasses implement `_run()`."""
+
+    source = "scanner"
+
+    def __init__(self, on_scan: Callable[[ScanEvent], None] | None = None, *,
+                 dedupe_window: float = 2.0, queue_size: int = 32) -> None:
+        self.on_scan = on_scan
+        self.dedupe = DuplicateFilter(dedupe_window)
+        self.connected = False
+        self.last_error: str | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._queue: queue.Queue[ScanEvent] = queue.Queue(maxsize=queue_size)
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> Scanner:
+        if self._thread and self._thread.is_alive():
+            return self
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._guarded_run, name=repr(self), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        if self._thread and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+        self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return bool(self._thread and self._thread.is_alive())
+
+    def __enter__(self) -> Scanner:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.source})"
+
+    # --- getting the scans ------------------------------------------------------------------
+
+    def read(self, timeout: float | None = None) -> ScanEvent | None:
+        """The next scan (without an `on_scan` callback), or None after `timeout` seconds."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def scans(self, timeout: float | None = None) -> Iterator[ScanEvent]:
+        """Scans until `timeout` seconds pass without one, or until the scanner stops."""
+        while True:
+            scan = self.read(timeout if timeout is not None else 0.5)
+            if scan is not None:
+                yield scan
+            elif timeout is not None or not self.running:
+                return
+
+    # --- for subclasses ---------------------------------------------------------------------
+
+    @abstractmethod
+    def _run(self) -> None:
+        """The device loop: read until `self._stopping` is set, calling `self._emit()`."""
+
+    def _emit(self, text: str, symbology: str | None = None, *aliases: str) -> bool:
+        """Report one read unless it is a duplicate. `aliases`: other texts of the same symbol."""
+        if not text or not self.dedupe.accept(text, *aliases):
+            return False
+        scan = ScanEvent(text, self.source, symbology)
+        if self.on_scan is None:
+            self._offer(scan)
+            return True
+        try:
+            self.on_scan(scan)
+        except Exception:  # the app's bug must not stop the device loop
+            log.exception("%r: on_scan failed for %r", self, text)
+        return True
+
+    def _offer(self, scan: ScanEvent) -> None:
+        # Nobody reading: keep the newest scans, a kiosk cares about what is in front of it now.
+        while True:
+            try:
+                self._queue.put_nowait(scan)
+                return
+            except queue.Full:
+                with contextlib.suppress(queue.Empty):
+                    self._queue.get_nowait()
+
+    def _set_connected(self, connected: bool, error: str | None = None) -> None:
+        if connected != self.connected or error != self.last_error:
+            log.info("%r %s%s", self, "connected" if connected else "disconnected",
+                     f": {error}" if error else "")
+        self.connected, self.last_error = connected, error
+
+    def _sleep(self, seconds: float) -> bool:
+        """Wait, waking early on stop. True if the scanner should keep going."""
+        return not self._stopping.wait(seconds)
+
+    def _guarded_run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # a driver bug must not die silently in a kiosk thread
+            log.exception("%r crashed", self)
+            self._set_connected(False, f"crashed: {exc!r}")
+        finally:
+            self._set_connected(False, self.last_error)
