@@ -333,7 +333,7 @@ def _hri_text(values: list[int]) -> str:
         if code_set == "C":
             out.append(f"{v:02d}" if v < 100 else "")
             code_set = {100: "B", 101: "A"}.get(v, "C")
-        elif v in (99, 100, 101):
+        elif v == 99 or (v, code_set) in ((100, "A"), (101, "B")):  # else FNC4: no text
             code_set = {99: "C", 100: "B", 101: "A"}[v]
         elif v < 96:
             out.append(chr(v + 32) if code_set == "B" or v < 64 else chr(v - 64))
