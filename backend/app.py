@@ -39,7 +39,7 @@ def create_app(db_path: str | Path | None = None,
     return app
 
 
-def _health() -> dict:
+async def _health() -> dict:
     return {"ok": True, "version": __version__}
 
 

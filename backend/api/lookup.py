@@ -7,6 +7,7 @@ import time
 from collections import deque
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from backend.api import deps
 from backend.domain.errors import TooManyRequests
@@ -42,8 +43,12 @@ class RateLimiter:
 
 
 @router.get("/lookup/{code:path}")
-def lookup(code: str, request: Request, t: str | None = Query(None, max_length=16)) -> dict:
+async def lookup(code: str, request: Request,
+                 t: str | None = Query(None, max_length=16)) -> JSONResponse:
+    # async and a ready JSONResponse: a lookup is one indexed read (~0.2 ms), cheaper than the
+    # thread-pool hop and the generic encoder it would otherwise pay for on every request.
     site = deps.site(request)
     client = request.client.host if request.client else "unknown"
     request.app.state.limiter.check(client, site.lookup_rate_per_minute)
-    return public_lookup(request.app.state.store, site, code, t, request.app.state.clock())
+    return JSONResponse(public_lookup(request.app.state.store, site, code, t,
+                                      request.app.state.clock()))

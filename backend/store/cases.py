@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -153,7 +154,13 @@ def state_of(row: dict) -> CaseState:
 
 
 def procedure_of(row: dict) -> Procedure:
-    return Procedure.from_snapshot(json.loads(row["procedure"]))
+    return _procedure_from_json(row["procedure"])
+
+
+@functools.lru_cache(maxsize=256)
+def _procedure_from_json(text: str) -> Procedure:
+    """Snapshots repeat across thousands of cases and never change: validate each once."""
+    return Procedure.from_snapshot(json.loads(text))
 
 
 def act(store: Store, site: Site, code: str, action: str, actor: Actor, now: datetime, *,

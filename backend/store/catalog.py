@@ -9,6 +9,7 @@ from backend.domain.errors import NotFound
 from backend.domain.procedures import Catalog, Procedure
 from backend.domain.text import fold
 from backend.store.db import Store
+from backend.store.site import bump_version
 
 
 def load_catalog_into(store: Store, catalog: Catalog) -> tuple[int, int]:
@@ -24,6 +25,7 @@ def load_catalog_into(store: Store, catalog: Catalog) -> tuple[int, int]:
                 continue  # a loaded version is frozen: old cases may point at it
             db["procedures"].insert(_row(proc, now))
             added += 1
+        bump_version(db)
     return added, len(catalog.units)
 
 

@@ -21,6 +21,9 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         self._local = threading.local()
+        # Writers in this process queue here; SQLite's own busy handler sleeps with back-off
+        # (up to 100 ms a try), which turns a short queue of clerks into second-long stalls.
+        self._write_lock = threading.Lock()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -38,14 +41,15 @@ class Store:
     def tx(self) -> Iterator[sqlite_utils.Database]:
         """The one way to write: everything inside commits together or not at all."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def one(self, sql: str, params=()) -> dict | None:
         rows = list(self.db.query(sql, params))

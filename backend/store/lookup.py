@@ -12,7 +12,7 @@ from backend.domain import codes, workflow
 from backend.domain.errors import InvalidInput, NotFound
 from backend.domain.privacy import mask_name
 from backend.domain.workflow import Status
-from backend.store import cases, catalog
+from backend.store import cases
 from backend.store.db import Store
 from backend.store.site import Site, agency_by_index
 
@@ -49,18 +49,17 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
                        "giấy biên nhận.",
                        f"No case with code {code}. Please check the code on your receipt.",
                        key="case_not_found") from None
-    answer = _coarse(store, row, now)
+    answer = _coarse(site.units, row, now)
     if codes.verify_token(code, token, site.secret):
         answer["verified"] = True
         answer["applicant"] = mask_name(row["applicant_name"] or "")
-        answer["history"] = _history(store, row)
+        answer["history"] = _history(store, site.units, row)
     return answer
 
 
-def _coarse(store: Store, row: dict, now: datetime) -> dict:
+def _coarse(units: dict, row: dict, now: datetime) -> dict:
     status = Status(row["status"])
     proc = cases.procedure_of(row)
-    units = catalog.units(store)
     return {
         "code": row["code"],
         "status": status.key,
@@ -89,9 +88,8 @@ def _unit_name(units: dict, code: str | None) -> str | None:
     return units[code]["name"] if code in units else code
 
 
-def _history(store: Store, row: dict) -> list[dict]:
+def _history(store: Store, units: dict, row: dict) -> list[dict]:
     """Steps with time, status and unit; notes and actor accounts stay internal."""
-    units = catalog.units(store)
     return [
         {"at": e["at"], "action": e["action"], "status": Status(e["to_status"]).key,
          "status_label": Status(e["to_status"]).label,

@@ -29,6 +29,7 @@ class Site:
     lookup_rate_per_minute: int
     public_base_url: str
     calendar: WorkingCalendar
+    units: dict[str, dict]  # unit code -> {code, name, kind}
 
 
 def init_settings(store: Store, defaults: dict | None = None, **overrides: str | None) -> None:
@@ -61,6 +62,7 @@ def catalog_defaults(catalog) -> dict:
 def set_setting(store: Store, key: str, value: str) -> None:
     with store.tx() as db:
         db["settings"].upsert({"key": key, "value": value}, pk="key")
+        bump_version(db)
 
 
 def load_site(store: Store) -> Site:
@@ -77,6 +79,7 @@ def load_site(store: Store) -> Site:
         lookup_rate_per_minute=int(values.get("lookup_rate_per_minute", "30")),
         public_base_url=values.get("public_base_url", ""),
         calendar=WorkingCalendar(overrides=load_overrides(store)),
+        units={r["code"]: r for r in store.all("select code, name, kind from units")},
     )
 
 
@@ -90,6 +93,12 @@ def agency_by_index(store: Store, idx: int) -> str | None:
     return row["code"] if row else None
 
 
+def bump_version(db) -> None:
+    """Tell every server process that settings, calendar or units changed: reload the site."""
+    db.execute("insert into settings (key, value) values ('site_version', '1') on conflict "
+               "(key) do update set value = cast(value as integer) + 1")
+
+
 def set_override(store: Store, day: date, working: bool | None, note: str, actor: str,
                  now) -> None:
     """Set (or with working=None remove) a day's override; bump the version so servers reload."""
@@ -100,5 +109,4 @@ def set_override(store: Store, day: date, working: bool | None, note: str, actor
             db["calendar_overrides"].upsert(
                 {"day": day.isoformat(), "working": int(working), "note": note,
                  "updated_by": actor, "updated_at": now.isoformat()}, pk="day")
-        db.execute("insert into settings (key, value) values ('site_version', '1') on conflict "
-                   "(key) do update set value = cast(value as integer) + 1")
+        bump_version(db)
