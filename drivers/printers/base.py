@@ -124,8 +124,10 @@ class PrinterStatus:
 class JobResult:
     """The honest outcome of one print job.
 
-    ``ok`` means the bytes were delivered and the printer was ready afterwards; ``verified``
-    says whether that was confirmed by a status read (False on write-only connections).
+    ``ok`` means the printer took the whole job and was fine afterwards. ``verified`` says
+    the printer confirmed it had worked through the job (its GS r reply came back) - False on
+    write-only connections. ``reason`` says why a job failed, or warns on a good one
+    ("Giấy in sắp hết / Paper is nearly out"); ``code`` is the failure's machine key.
     """
 
     ok: bool
@@ -143,6 +145,8 @@ class Connection(ABC):
 
     #: True when :meth:`read` can return status bytes from the printer.
     readable: bool = True
+    #: Link speed where it limits a job (serial), so the driver waits long enough.
+    bytes_per_second: float | None = None
 
     def open(self) -> None:  # noqa: B027 - optional hook
         """Open the underlying device (idempotent)."""

@@ -124,6 +124,7 @@ class SerialConnection(EscposConnection):
         super().__init__()
         self.devfile, self.baudrate, self.timeout = devfile, baudrate, timeout
         self.dsrdtr, self.xonxoff = dsrdtr, xonxoff
+        self.bytes_per_second = baudrate / 10  # 8N1: ten bits per byte
 
     def _make(self) -> Any:
         return _escpos_printer().Serial(devfile=self.devfile, baudrate=self.baudrate,

@@ -9,6 +9,7 @@ DLE EOT so that paper running out mid-job is reported at once -> status again.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from . import commands as cmd
 from .base import Connection, JobResult, PrinterError, PrinterProfile, PrinterStatus, message
@@ -95,7 +96,7 @@ class EscposPrinter:
         if is_status_reply(byte):
             status_bytes.append(byte)
         else:
-            self._finished = True
+            self._finished = self._gs_r_answered = True
 
     def _drain(self) -> None:
         """Drop stale replies (after a timeout), noting a GS r reply among them."""
@@ -112,8 +113,7 @@ class EscposPrinter:
         """Print ``doc``; the result says whether the receipt really came out, and why not."""
         started = time.monotonic()
         data = self.compile(doc)
-        result = self._run(data)
-        return JobResult(**{**result.__dict__, "seconds": time.monotonic() - started})
+        return replace(self._run(data), seconds=time.monotonic() - started)
 
     def _run(self, data: bytes) -> JobResult:
         before = sent = None
@@ -127,16 +127,22 @@ class EscposPrinter:
             self._finished = False
             self.connection.write(data + cmd.paper_sensor_request())
             sent = len(data)
-            return self._outcome(before, sent, self._wait_finished())
+            return self._outcome(before, sent, self._wait_finished(sent))
         except PrinterError as e:
             return JobResult(False, str(e), e.code, sent or 0, before)
 
     def _status_if_possible(self) -> PrinterStatus | None:
         return self.status() if self.can_read_status else None
 
-    def _wait_finished(self) -> PrinterStatus:
-        """Wait for the GS r reply while polling DLE EOT; the last status read."""
-        deadline = time.monotonic() + (self.finish_timeout if self._gs_r_answered else 0)
+    def _wait_finished(self, sent: int) -> PrinterStatus:
+        """Wait for the GS r reply while polling DLE EOT; the last status read.
+
+        The wait allows ``finish_timeout`` plus the transfer time on slow links (a raster
+        receipt takes about 20 s at 9600 baud).
+        """
+        rate = self.connection.bytes_per_second
+        patience = self.finish_timeout + (sent / rate if rate else 0.0)
+        deadline = time.monotonic() + (patience if self._gs_r_answered else 0.0)
         while True:
             self._read_status_bytes(1, min(0.2, self.status_timeout))
             status = self.status()
@@ -145,12 +151,15 @@ class EscposPrinter:
 
     def _outcome(self, before: PrinterStatus | None, sent: int,
                  after: PrinterStatus) -> JobResult:
+        """Finished (GS r answered) is success, with any new problem as a warning."""
+        warning = after.reason or (message("paper_near_end") if after.paper_near_end else None)
+        if self._finished:
+            return JobResult(True, warning, None, sent, before, after, verified=True)
         if after.paper_out:
             return JobResult(False, message("paper_out_mid_job"), "paper_out", sent, before,
                              after, verified=True)
         if not after.ready:
             reason = f"{message('not_ready_after')}: {after.reason}"
             return JobResult(False, reason, after.problem, sent, before, after, verified=True)
-        if not self._finished:  # ready, but it never confirmed the end of the job
-            self._gs_r_answered = False
-        return JobResult(True, None, None, sent, before, after, verified=self._finished)
+        self._gs_r_answered = False  # ready, but this printer does not seem to answer GS r
+        return JobResult(True, warning, None, sent, before, after, verified=False)

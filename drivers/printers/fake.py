@@ -328,3 +328,4 @@ class VirtualPrinterPty:
 def _shutdown(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
+

@@ -135,7 +135,8 @@ def test_paper_near_end_prints_but_says_so(vprinter):
     printer, driver = vprinter
     printer.faults.paper_near_end = True
     result = driver.print_document(receipt_document())
-    assert result.ok and result.after.paper_near_end
+    assert result.ok and result.verified and result.after.paper_near_end
+    assert result.code is None and result.reason == "Giấy in sắp hết / Paper is nearly out"
     assert MESSAGES["paper_near_end"] == ("Giấy in sắp hết", "Paper is nearly out")
 
 
@@ -193,3 +194,23 @@ def test_slow_printer_within_and_beyond_patience(tmp_path):
             result = d.print_document(doc)
         assert not result.ok and result.code == "no_response"
         assert time.monotonic() - started < 2
+
+
+class NoGsRPrinter(VirtualPrinter):
+    """A printer that answers DLE EOT but ignores GS r (some clones do)."""
+
+    def _transmit_status(self, n, replies):
+        pass
+
+
+def test_printer_without_gs_r_prints_unverified_and_stops_waiting():
+    prof = profile(58)
+    printer = NoGsRPrinter.from_profile(prof)
+    driver = EscposPrinter(printer.connection(), prof, finish_timeout=0.3)
+    started = time.monotonic()
+    first = driver.print_document(receipt_document(10))
+    assert first.ok and not first.verified and time.monotonic() - started >= 0.3
+    started = time.monotonic()
+    second = driver.print_document(receipt_document(10))
+    assert second.ok and not second.verified and time.monotonic() - started < 0.2
+    assert len(printer.receipts) == 2

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
+import sys
+
 import pytest
 import zxingcpp
 from PIL import Image
@@ -72,3 +77,21 @@ def test_two_clients_and_restart(tmp_path):
                 assert driver.print_document(receipt_document(12)).ok
     assert [r.number for r in printer.receipts] == [1, 2]
     assert len(list(tmp_path.glob("*.png"))) == 2
+
+
+def test_standalone_virtual_printer_process(tmp_path):
+    """``python -m drivers.printers`` serves on a free port and writes PNGs (for the demo)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drivers.printers", "--port", "0", "--paper", "58",
+         "--out", str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        banner = proc.stdout.readline()
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", banner).group(1))
+        assert "Máy in ảo" in banner and "virtual printer" in banner
+        with EscposPrinter(NetworkConnection("127.0.0.1", port), profile(58)) as driver:
+            assert driver.print_document(receipt_document(8)).ok
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        proc.stdout.close()
+    assert len(list(tmp_path.glob("*.png"))) == 1
