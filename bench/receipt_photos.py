@@ -1,0 +1,445 @@
+"""Deterministic synthetic photos of motcua receipts held up to a kiosk camera.
+
+The receipt is drawn at printer resolution (58 mm paper, 384 printed dots at 8 dots/mm) with the
+two receipt symbols of DESIGN.md: a QR code (alphanumeric, error correction M, 8 dots/module,
+~25 mm) and a Code 128 set C of the 20-digit compact form (2 dots/module). Each photo warps that
+receipt into a 1280×720 frame the way a citizen holds it: rotated −30°..+30°, perspective, bent
+(cylindrical warp), then blur, glare, low light, JPEG loss, clutter and fingers. Code-free frames
+(clutter, text-only receipts, stripes, grids, noise) check that a decoder never false-reads.
+
+Everything is seeded per photo, so photo *i* of a given seed is always the same image.
+
+    .venv/bin/python bench/receipt_photos.py --out /tmp/photos   # write them as JPEG files
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import qrcode
+from barcode.codex import Code128
+from PIL import Image, ImageDraw, ImageFont
+
+FRAME_W, FRAME_H = 1280, 720
+DOTS_PER_MM = 8
+PAPER_DOTS = 464  # 58 mm paper
+PRINT_DOTS = 384  # 48 mm printable width
+QR_DOTS_PER_MODULE = 8  # version 2 (25 modules) → 200 dots = 25 mm
+C128_DOTS_PER_MODULE = 2
+C128_HEIGHT_DOTS = 80
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+AGENCIES = ["000.00.06.H56", "000.00.11.H56", "000.00.23.H29", "000.00.04.H01"]
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What the two symbols of one receipt carry."""
+
+    case_code: str
+    token: str
+
+    @property
+    def qr(self) -> str:
+        return f"{self.case_code}/{self.token}"
+
+    @property
+    def code128(self) -> str:
+        # Compact form: agency index (2) + yymmdd (6) + sequence (4) + token (8) = 20 digits.
+        agency, day, seq = self.case_code.rsplit("-", 2)
+        return f"{AGENCIES.index(agency) + 1:02d}{day}{seq}{self.token}"
+
+
+@dataclass(frozen=True)
+class Shot:
+    """How one photo is taken. Zero means "effect off" for every degradation."""
+
+    angle: float = 0.0  # in-plane rotation, degrees
+    px_per_mm: float = 8.0  # receipt scale in the frame
+    offset: tuple[float, float] = (0.0, 0.0)  # code block centre from frame centre, pixels
+    perspective: float = 0.0  # corner jitter, fraction of receipt size
+    bend: float = 0.0  # 1/R of the cylinder in 1/dots
+    blur: float = 0.0  # gaussian sigma, pixels
+    motion: int = 0  # motion blur length, pixels
+    glare: float = 0.0  # peak brightness added by the highlight (0..255)
+    dark: float = 1.0  # light level (1 = well lit)
+    noise: float = 0.0  # sensor noise sigma in 0..255 units
+    jpeg: int = 0  # JPEG quality, 0 = lossless
+    ink: int = 20  # thermal print darkness (0 = black)
+
+
+@dataclass
+class Photo:
+    index: int
+    kind: str  # "receipt" or a code-free kind
+    image: np.ndarray  # BGR uint8, FRAME_H × FRAME_W
+    payload: Payload | None
+    shot: Shot
+
+
+def make_payload(i: int) -> Payload:
+    rng = np.random.default_rng(10_000 + i)
+    day = f"26{rng.integers(1, 13):02d}{rng.integers(1, 29):02d}"
+    code = f"{AGENCIES[i % len(AGENCIES)]}-{day}-{rng.integers(1, 10_000):04d}"
+    return Payload(code, f"{rng.integers(0, 10**8):08d}")
+
+
+# --- the printed receipt ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(FONT_BOLD if bold else FONT, size)
+
+
+def qr_modules(text: str) -> np.ndarray:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(text.upper())
+    qr.make(fit=True)
+    return np.array(qr.get_matrix(), dtype=bool)
+
+
+def code128_modules(digits: str) -> np.ndarray:
+    return np.array([c == "1" for c in Code128(digits).build()[0]], dtype=bool)
+
+
+def _text_lines(payload: Payload | None) -> tuple[list[str], list[str]]:
+    code = payload.case_code if payload else "000.00.06.H56-261123-0007"
+    head = ["UBND HUYỆN THANH TRÌ", "BỘ PHẬN MỘT CỬA", "GIẤY TIẾP NHẬN HỒ SƠ",
+            "VÀ HẸN TRẢ KẾT QUẢ", f"Mã hồ sơ: {code}", "Người nộp: Nguyễn Văn Ánh",
+            "Thủ tục: Cấp giấy phép xây dựng", "Ngày nhận: 23/11/2026 09:41",
+            "Hẹn trả: 08/12/2026 (10 ngày làm việc)"]
+    foot = ["Quét mã tại ki-ốt để xem tiến độ", "Tra cứu: motcua.gov.vn/tra-cuu",
+            "Đường dây nóng: 1900 1234"]
+    return head, foot
+
+
+def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], y: int) -> int:
+    for n, line in enumerate(lines):
+        font = _font(22, bold=True) if n < 4 else _font(17)
+        width = draw.textlength(line, font=font)
+        draw.text(((PAPER_DOTS - width) / 2, y), line, fill=0, font=font)
+        y += 30 if n < 4 else 26
+    return y
+
+
+def render_receipt(payload: Payload | None) -> tuple[np.ndarray, tuple[int, int]]:
+    """The receipt as printed (uint8 gray, 255 paper, 0 dot) and the code block's y range."""
+    head, foot = _text_lines(payload)
+    img = Image.new("L", (PAPER_DOTS, 900), 255)
+    draw = ImageDraw.Draw(img)
+    y = _draw_lines(draw, head, 24) + 20
+    top = y
+    if payload is not None:
+        y = _paste_symbols(img, draw, payload, y)
+    else:
+        y = _draw_lines(draw, ["(không có mã)"] * 2 + foot * 3, y + 60)
+    bottom = y
+    y = _draw_lines(draw, ["", "", "", "", *foot], y + 4)
+    # A thermal head prints dots or nothing: threshold the anti-aliased text.
+    dots = np.where(np.asarray(img)[: y + 40] < 128, 0, 255).astype(np.uint8)
+    return dots, (top, bottom)
+
+
+def _paste_symbols(img: Image.Image, draw: ImageDraw.ImageDraw, p: Payload, y: int) -> int:
+    qr = np.kron(qr_modules(p.qr), np.ones((QR_DOTS_PER_MODULE,) * 2, dtype=bool))
+    img.paste(Image.fromarray(np.where(qr, 0, 255).astype(np.uint8)),
+              ((PAPER_DOTS - qr.shape[1]) // 2, y))
+    y += qr.shape[0] + 28
+    bars = np.repeat(code128_modules(p.code128), C128_DOTS_PER_MODULE)
+    strip = np.tile(np.where(bars, 0, 255).astype(np.uint8), (C128_HEIGHT_DOTS, 1))
+    img.paste(Image.fromarray(strip), ((PAPER_DOTS - strip.shape[1]) // 2, y))
+    y += C128_HEIGHT_DOTS + 4
+    width = draw.textlength(p.code128, font=_font(17))
+    draw.text(((PAPER_DOTS - width) / 2, y), p.code128, fill=0, font=_font(17))
+    return y + 24
+
+
+# --- the scene -----------------------------------------------------------------------------
+
+
+def clutter(rng: np.random.Generator) -> np.ndarray:
+    """A lobby-ish background: a lit gradient, furniture-like shapes, posters with text."""
+    base = rng.integers(40, 200, size=3).astype(np.float32)
+    ramp = np.linspace(0.6, 1.2, FRAME_W, dtype=np.float32)[None, :, None]
+    img = np.clip(base * ramp * np.ones((FRAME_H, 1, 1), np.float32), 0, 255).astype(np.uint8)
+    for _ in range(int(rng.integers(6, 16))):
+        _shape(img, rng)
+    for _ in range(int(rng.integers(2, 6))):
+        org = (int(rng.integers(0, FRAME_W - 200)), int(rng.integers(20, FRAME_H)))
+        cv2.putText(img, "THU TUC HANH CHINH 2026", org, cv2.FONT_HERSHEY_SIMPLEX,
+                    float(rng.uniform(0.5, 1.4)), _colour(rng), int(rng.integers(1, 3)))
+    return img
+
+
+def _colour(rng: np.random.Generator) -> tuple[int, int, int]:
+    return tuple(int(c) for c in rng.integers(0, 256, size=3))
+
+
+def _shape(img: np.ndarray, rng: np.random.Generator) -> None:
+    x, y = int(rng.integers(0, FRAME_W)), int(rng.integers(0, FRAME_H))
+    w, h = int(rng.integers(20, 400)), int(rng.integers(20, 300))
+    kind = rng.integers(0, 3)
+    if kind == 0:
+        cv2.rectangle(img, (x, y), (x + w, y + h), _colour(rng), -1)
+    elif kind == 1:
+        cv2.circle(img, (x, y), w // 3, _colour(rng), -1)
+    else:
+        cv2.line(img, (x, y), (x + w, y + h), _colour(rng), int(rng.integers(1, 8)))
+
+
+def _receipt_homography(size: tuple[int, int], code_y: float, shot: Shot,
+                        rng: np.random.Generator) -> np.ndarray:
+    """Frame pixel ← centred receipt dots: rotation, scale, offset, then perspective."""
+    s = shot.px_per_mm / DOTS_PER_MM
+    a = math.radians(shot.angle)
+    cx, cy = FRAME_W / 2 + shot.offset[0], FRAME_H / 2 + shot.offset[1]
+    # Put the code block (not the receipt centre) where the citizen aims it.
+    dy = code_y - size[0] / 2
+    sim = np.array([[s * math.cos(a), -s * math.sin(a), 0], [s * math.sin(a), s * math.cos(a), 0],
+                    [0, 0, 1]], np.float64)
+    shift = sim @ np.array([0, dy, 1.0])
+    sim[:2, 2] = [cx - shift[0], cy - shift[1]]
+    half = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float32) * 150
+    src = (sim[:2, :2] @ half.T).T + sim[:2, 2]
+    jitter = rng.uniform(-1, 1, size=(4, 2)) * shot.perspective * 300 * s
+    persp = cv2.getPerspectiveTransform(src.astype(np.float32), (src + jitter).astype(np.float32))
+    return persp @ sim
+
+
+def _frame_box(h: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The frame rectangle the receipt can cover (bending only narrows it)."""
+    rh, rw = shape
+    corners = np.array([[-rw / 2, -rh / 2], [rw / 2, -rh / 2], [rw / 2, rh / 2], [-rw / 2, rh / 2]])
+    pts = cv2.perspectiveTransform(corners[None].astype(np.float64), h)[0]
+    x0, y0 = np.clip(np.floor(pts.min(axis=0)), 0, [FRAME_W, FRAME_H]).astype(int)
+    x1, y1 = np.clip(np.ceil(pts.max(axis=0)) + 1, 0, [FRAME_W, FRAME_H]).astype(int)
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _inverse_maps(shape: tuple[int, int], h: np.ndarray, bend: float, box: tuple[int, ...]):
+    """For every pixel of the box, the receipt dot it sees, and the paper's shading there."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    hi = np.linalg.inv(h).astype(np.float32)
+    w = hi[2, 0] * xs + hi[2, 1] * ys + hi[2, 2]
+    fx = (hi[0, 0] * xs + hi[0, 1] * ys + hi[0, 2]) / w
+    fy = (hi[1, 0] * xs + hi[1, 1] * ys + hi[1, 2]) / w
+    shade = None
+    if bend > 0:
+        # A cylinder seen face-on: a dot at arc length u shows at R·sin(u/R).
+        r = 1.0 / bend
+        theta = np.arcsin(np.clip(fx / r, -1.0, 1.0))
+        fx = np.where(np.abs(fx) < r, theta * r, np.float32(1e6)).astype(np.float32)
+        shade = (0.75 + 0.25 * np.cos(theta * 1.4 - 0.3)).astype(np.float32)
+    rh, rw = shape
+    return fx + np.float32(rw / 2), fy + np.float32(rh / 2), shade
+
+
+def _paste_receipt(frame: np.ndarray, receipt: np.ndarray, code_y: float, shot: Shot,
+                   rng: np.random.Generator) -> None:
+    h = _receipt_homography(receipt.shape, code_y, shot, rng)
+    box = _frame_box(h, receipt.shape)
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return
+    mx, my, shade = _inverse_maps(receipt.shape, h, shot.bend, box)
+    ink = np.where(receipt < 128, shot.ink, 255).astype(np.uint8)
+    paper = cv2.remap(ink, mx, my, cv2.INTER_LINEAR, borderValue=0).astype(np.float32)
+    alpha = cv2.remap(_ones(receipt.shape), mx, my, cv2.INTER_LINEAR, borderValue=0)
+    if shade is not None:
+        paper *= shade
+    tint = np.array([0.93, 0.97, 1.0], np.float32)  # thermal paper is a little warm
+    paper_bgr = cv2.merge([paper * t for t in tint])
+    region = frame[y0:y1, x0:x1]
+    region[:] = cv2.blendLinear(paper_bgr, region.astype(np.float32), alpha, 1 - alpha)
+    _fingers(frame, h, receipt.shape, rng)
+
+
+@lru_cache(maxsize=4)
+def _ones(shape: tuple[int, int]) -> np.ndarray:
+    return np.ones(shape, np.float32)
+
+
+def _fingers(frame: np.ndarray, h: np.ndarray, shape: tuple[int, int],
+             rng: np.random.Generator) -> None:
+    """Thumbs on the receipt's long edges, below the codes, as people hold it."""
+    rh, rw = shape
+    for side in (-1, 1):
+        if rng.random() < 0.5:
+            continue
+        pt = h @ np.array([side * rw / 2, rh * 0.35, 1.0])
+        centre = (int(pt[0] / pt[2]), int(pt[1] / pt[2]))
+        axes = (int(rng.integers(25, 45)), int(rng.integers(50, 80)))
+        cv2.ellipse(frame, centre, axes, float(rng.uniform(0, 180)), 0, 360,
+                    (int(rng.integers(90, 150)), int(rng.integers(120, 170)), 200), -1)
+
+
+def degrade(frame: np.ndarray, shot: Shot, rng: np.random.Generator) -> np.ndarray:
+    """Camera-side effects: optics blur the scene, then exposure, the lamp's glare, noise."""
+    img = frame
+    if shot.blur:
+        img = cv2.GaussianBlur(img, (0, 0), shot.blur)
+    if shot.motion:
+        img = cv2.filter2D(img, -1, _motion_kernel(shot.motion, float(rng.uniform(0, 180))))
+    if shot.dark != 1.0:
+        img = cv2.convertScaleAbs(img, alpha=shot.dark)
+    if shot.glare:
+        # A specular highlight saturates whatever the ambient light is.
+        img = cv2.add(img, cv2.merge([_glare(rng, shot.glare)] * 3))
+    if shot.noise:
+        img = _add_noise(img, shot.noise, rng)
+    if shot.jpeg:
+        _, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, shot.jpeg])
+        img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return img
+
+
+def _motion_kernel(length: int, angle: float) -> np.ndarray:
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2] = 1.0 / length
+    rot = cv2.getRotationMatrix2D((length / 2 - 0.5,) * 2, angle, 1)
+    return cv2.warpAffine(kernel, rot, kernel.shape)
+
+
+def _glare(rng: np.random.Generator, peak: float) -> np.ndarray:
+    """A soft bright blob near the middle of the frame (uint8, added with saturation)."""
+    cx = FRAME_W / 2 + rng.uniform(-250, 250)
+    cy = FRAME_H / 2 + rng.uniform(-200, 200)
+    r = rng.uniform(50, 140)
+    xs = np.exp(-(((np.arange(FRAME_W, dtype=np.float32) - cx) / r) ** 2) / 2)
+    ys = np.exp(-(((np.arange(FRAME_H, dtype=np.float32) - cy) / r) ** 2) / 2)
+    return (peak * np.outer(ys, xs)).astype(np.uint8)
+
+
+@lru_cache(maxsize=1)
+def _noise_bank() -> np.ndarray:
+    # Fresh gaussian noise per frame costs more than the rest of the photo; a shifted window of
+    # one larger field is as good for a decoder and keeps the set fast to make.
+    field = np.random.default_rng(7).normal(0, 1, size=(FRAME_H + 64, FRAME_W + 64))
+    return field.astype(np.float32)
+
+
+def _add_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    dy, dx = (int(v) for v in rng.integers(0, 64, size=2))
+    noise = _noise_bank()[dy : dy + FRAME_H, dx : dx + FRAME_W] * sigma
+    return cv2.add(img, cv2.merge([noise] * 3), dtype=cv2.CV_8U)
+
+
+# --- shots and photo sets -----------------------------------------------------------------
+
+
+def random_shot(rng: np.random.Generator, angle: float) -> Shot:
+    """One hand-held shot; each degradation is on for a share of the set."""
+    on = rng.random(6)
+    return Shot(
+        angle=angle,
+        px_per_mm=float(rng.uniform(6.0, 11.0)),
+        offset=(float(rng.uniform(-140, 140)), float(rng.uniform(-60, 60))),
+        perspective=float(rng.uniform(0, 0.12)),
+        bend=float(rng.uniform(1 / 900, 1 / 320)) if on[0] < 0.5 else 0.0,
+        blur=float(rng.uniform(0.6, 1.5)) if on[1] < 0.35 else 0.0,
+        motion=int(rng.integers(3, 7)) if on[1] > 0.85 else 0,
+        glare=float(rng.uniform(120, 255)) if on[2] < 0.3 else 0.0,
+        dark=float(rng.uniform(0.15, 0.35)) if on[3] < 0.25 else 1.0,
+        noise=float(rng.uniform(2, 6)) if on[3] < 0.25 else float(rng.uniform(0, 2)),
+        jpeg=int(rng.integers(35, 80)) if on[4] < 0.5 else 0,
+        ink=int(rng.integers(0, 70)),
+    )
+
+
+def receipt_photo(payload: Payload | None, shot: Shot, seed: int) -> np.ndarray:
+    """One photo of the receipt for `payload` (None: a receipt printed without codes)."""
+    rng = np.random.default_rng(seed)
+    receipt, (top, bottom) = _cached_receipt(payload)
+    frame = clutter(rng)
+    _paste_receipt(frame, receipt, (top + bottom) / 2, shot, rng)
+    return degrade(frame, shot, rng)
+
+
+@lru_cache(maxsize=32)
+def _cached_receipt(payload: Payload | None):
+    return render_receipt(payload)
+
+
+def _angle(i: int, n: int, rng: np.random.Generator) -> float:
+    # Stratified over −30..+30 so both extremes are always in the set.
+    return float(np.clip(-30 + 60 * (i + rng.uniform(0, 1)) / n, -30, 30))
+
+
+def photos(n: int = 200, seed: int = 2026) -> Iterator[Photo]:
+    """The `n` receipt photos, one at a time (a frame is 2.7 MB; the set would be 0.5 GB)."""
+    for i in range(n):
+        rng = np.random.default_rng([seed, i])
+        shot = random_shot(rng, _angle(i, n, rng))
+        payload = make_payload(i % 16)
+        image = receipt_photo(payload, shot, int(rng.integers(2**31)))
+        yield Photo(i, "receipt", image, payload, shot)
+
+
+EMPTY_KINDS = ("clutter", "text-receipt", "stripes", "grid", "noise")
+
+
+def empty_photos(n: int = 50, seed: int = 2026) -> Iterator[Photo]:
+    """Frames with no code at all, some full of bar- and finder-like patterns."""
+    for i in range(n):
+        rng = np.random.default_rng([seed, 1_000_000 + i])
+        kind = EMPTY_KINDS[i % len(EMPTY_KINDS)]
+        shot = random_shot(rng, _angle(i, n, rng))
+        yield Photo(i, kind, _empty_frame(kind, shot, rng), None, shot)
+
+
+def _empty_frame(kind: str, shot: Shot, rng: np.random.Generator) -> np.ndarray:
+    seed = int(rng.integers(2**31))
+    if kind == "text-receipt":
+        return receipt_photo(None, shot, seed)
+    frame = clutter(np.random.default_rng(seed))
+    if kind == "stripes":
+        _stripes(frame, rng)
+    elif kind == "grid":
+        _grid(frame, rng)
+    elif kind == "noise":
+        frame[:] = rng.integers(0, 256, size=frame.shape[:2], dtype=np.uint8)[..., None]
+    return degrade(frame, replace(shot, glare=0.0), rng)
+
+
+def _stripes(frame: np.ndarray, rng: np.random.Generator) -> None:
+    """Random black/white bars: the worst bait for a 1D decoder."""
+    widths = rng.integers(1, 9, size=400)
+    bars = np.repeat(np.arange(len(widths)) % 2 == 0, widths)[: FRAME_W - 200]
+    strip = np.where(bars, 20, 235).astype(np.uint8)
+    frame[200:500, 100 : 100 + len(strip)] = strip[None, :, None]
+
+
+def _grid(frame: np.ndarray, rng: np.random.Generator) -> None:
+    """Random square modules with finder-like blocks: bait for a 2D decoder."""
+    cells = rng.random((33, 33)) < 0.5
+    for r, c in ((0, 0), (0, 26), (26, 0)):
+        cells[r : r + 7, c : c + 7] = True
+        cells[r + 1 : r + 6, c + 1 : c + 6] = False
+        cells[r + 2 : r + 5, c + 2 : c + 5] = True
+    big = np.kron(cells, np.ones((12, 12), dtype=bool))
+    frame[160 : 160 + big.shape[0], 440 : 440 + big.shape[1]] = np.where(big, 15, 240)[..., None]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="folder for the JPEG files")
+    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--empty", type=int, default=50)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for photo in [*photos(args.n), *empty_photos(args.empty)]:
+        name = f"{photo.kind}-{photo.index:03d}-a{photo.shot.angle:+.0f}.jpg"
+        cv2.imwrite(str(args.out / name), photo.image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+
+
+if __name__ == "__main__":
+    main()

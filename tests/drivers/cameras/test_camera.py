@@ -1,0 +1,219 @@
+"""Capture thread, newest-frame handoff, duplicate suppression, reconnect, fakes, OpenCV."""
+
+import threading
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from drivers.cameras.base import CameraError, CameraScanner, EndOfStream, LatestFrame
+from drivers.cameras.decoder import CODE128, QR, Decoded
+from drivers.cameras.fake import FakeCamera
+from drivers.cameras.opencv_camera import OpenCVCamera
+from tests.drivers.scanners.conftest import wait_until
+
+
+def stamped(n: int) -> np.ndarray:
+    """A tiny frame that says which frame it is."""
+    return np.full((4, 4, 3), n % 256, np.uint8)
+
+
+class ScriptedDecoder:
+    """Decodes by looking up the frame's stamp; optionally slow, to be outpaced by the camera."""
+
+    def __init__(self, script=None, delay=0.0):
+        self.script, self.delay, self.seen = script or {}, delay, []
+
+    def decode(self, frame):
+        self.seen.append(int(frame[0, 0, 0]))
+        time.sleep(self.delay)
+        return self.script.get(int(frame[0, 0, 0]), [])
+
+
+# --- the one-frame mailbox -----------------------------------------------------------------
+
+def test_latest_frame_keeps_only_the_newest():
+    box = LatestFrame()
+    for n in range(5):
+        box.put(stamped(n))
+    seq, frame = box.wait_newer(0, timeout=0)
+    assert seq == 5 and frame[0, 0, 0] == 4
+    assert box.wait_newer(seq, timeout=0.01) == (5, None)
+
+
+def test_latest_frame_wakes_a_waiter_on_put_and_on_close():
+    box = LatestFrame()
+    threading.Timer(0.05, box.put, [stamped(9)]).start()
+    assert box.wait_newer(0, timeout=2)[1][0, 0, 0] == 9
+    threading.Timer(0.05, box.close).start()
+    started = time.monotonic()
+    assert box.wait_newer(1, timeout=2) == (1, None)
+    assert time.monotonic() - started < 1
+
+
+# --- the fake camera -----------------------------------------------------------------------
+
+def test_fake_plays_at_its_frame_rate_and_loops():
+    cam = FakeCamera([stamped(1), stamped(2)], fps=50)
+    with cam:
+        started = time.monotonic()
+        got = [int(cam.read()[0, 0, 0]) for _ in range(11)]
+        elapsed = time.monotonic() - started
+    assert got == [1, 2] * 5 + [1]
+    assert 0.18 <= elapsed < 1.0  # 10 intervals of 20 ms
+
+
+def test_fake_plays_once_then_ends():
+    cam = FakeCamera([stamped(1)], fps=None, loop=False)
+    with cam:
+        assert cam.read()[0, 0, 0] == 1
+        with pytest.raises(EndOfStream):
+            cam.read()
+
+
+def test_fake_plays_a_folder_of_images(tmp_path, receipt_frame):
+    cv2.imwrite(str(tmp_path / "b.png"), receipt_frame)
+    cv2.imwrite(str(tmp_path / "a.jpg"), receipt_frame[:, ::-1])
+    (tmp_path / "notes.txt").write_text("not a frame")
+    cam = FakeCamera(tmp_path, fps=None, loop=False)
+    with cam:
+        frames = [cam.read(), cam.read()]
+    assert np.array_equal(frames[1], receipt_frame)  # name order, PNG is lossless
+    assert frames[0].shape == receipt_frame.shape
+
+
+def test_fake_unplug_and_replug():
+    cam = FakeCamera([stamped(1)], fps=None)
+    cam.open()
+    cam.unplug()
+    assert cam.read() is None
+    with pytest.raises(CameraError):
+        cam.open()
+    cam.replug()
+    cam.open()
+    assert cam.read() is not None
+    cam.close()
+
+
+def test_fake_refuses_an_empty_source(tmp_path):
+    with pytest.raises(ValueError, match="nothing to play"):
+        FakeCamera(tmp_path)
+
+
+# --- video files, through the fake and through OpenCV ----------------------------------------
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory, receipt_frame, empty_frame):
+    """A 12-frame MJPG clip: 4 empty frames, 8 with the receipt."""
+    path = tmp_path_factory.mktemp("video") / "kiosk.avi"
+    h, w = receipt_frame.shape[:2]
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15, (w, h))
+    assert out.isOpened()
+    for frame in [empty_frame] * 4 + [receipt_frame] * 8:
+        out.write(frame)
+    out.release()
+    return path
+
+
+def test_fake_plays_a_video_file_once_or_looping(clip):
+    once = FakeCamera(clip, fps=None, loop=False)
+    with once:
+        count = 0
+        with pytest.raises(EndOfStream):
+            while once.read() is not None:
+                count += 1
+    assert count == 12
+    looping = FakeCamera(clip, fps=None)
+    with looping:
+        assert all(looping.read() is not None for _ in range(30))
+
+
+def test_opencv_camera_reads_a_video_file_then_ends(clip):
+    cam = OpenCVCamera(str(clip))
+    with cam:
+        frames = []
+        with pytest.raises(EndOfStream):
+            while True:
+                frames.append(cam.read())
+    assert len(frames) == 12 and frames[0].shape == (720, 1280, 3)
+
+
+def test_opencv_camera_that_is_not_there():
+    with pytest.raises(CameraError):
+        OpenCVCamera("/dev/video-motcua-missing").open()
+    assert OpenCVCamera(3).read() is None  # never opened
+
+
+def test_camera_scanner_on_opencv_reads_the_receipt_and_stops_at_the_end(clip, payload):
+    scans = []
+    scanner = CameraScanner(OpenCVCamera(str(clip)), scans.append).start()
+    assert wait_until(lambda: not scanner.running, timeout=10)
+    scanner.stop()
+    assert [(s.text, s.symbology) for s in scans] == [(payload.qr, QR)]
+    assert scans[0].source == f"camera:{clip}"
+
+
+# --- the camera as a scanner ---------------------------------------------------------------
+
+def test_a_receipt_held_up_is_reported_once(receipt_frame, empty_frame, payload):
+    scans = []
+    cam = FakeCamera([empty_frame] * 3 + [receipt_frame] * 10, fps=60, loop=False)
+    with CameraScanner(cam, scans.append) as scanner:
+        assert wait_until(lambda: not scanner.running, timeout=10)
+    assert [s.text for s in scans] == [payload.qr]
+    assert scanner.stats["decoded"] > 5
+
+
+def test_frames_are_never_queued_behind_a_slow_decoder():
+    frames = [stamped(n) for n in range(200)]
+    decoder = ScriptedDecoder(delay=0.05)
+    cam = FakeCamera(frames, fps=400, loop=False)
+    with CameraScanner(cam, decoder=decoder) as scanner:
+        assert wait_until(lambda: not scanner.running, timeout=10)
+    assert len(decoder.seen) < 40  # ~0.5 s of capture at 20 decodes/s
+    assert decoder.seen == sorted(decoder.seen)  # always forward, skipping stale frames
+    assert max(np.diff(decoder.seen)) > 5
+
+
+def test_symbols_of_one_receipt_are_one_scan():
+    qr = Decoded(QR, "000.00.06.H56-261123-0007/48213907")
+    bars = Decoded(CODE128, "01261123000748213907")
+    # frame 1: both symbols; frame 2: Code 128 only (QR in glare); frame 3: another receipt
+    script = {1: [bars, qr], 2: [bars], 3: [Decoded(CODE128, "02261124000112345678")]}
+    cam = FakeCamera([stamped(1), stamped(2), stamped(3)], fps=20, loop=False)
+    scans = []
+    with CameraScanner(cam, scans.append, decoder=ScriptedDecoder(script)) as scanner:
+        assert wait_until(lambda: not scanner.running, timeout=5)
+    assert [(s.symbology, s.text) for s in scans] == [
+        (QR, qr.text), (CODE128, "02261124000112345678")]
+
+
+def test_unplugged_camera_is_reopened(payload, receipt_frame, empty_frame):
+    scans = []
+    cam = FakeCamera([empty_frame], fps=100)
+    scanner = CameraScanner(cam, scans.append, retry_interval=0.02, dedupe_window=0.0)
+    with scanner:
+        assert wait_until(lambda: scanner.connected)
+        cam.unplug()
+        assert wait_until(lambda: not scanner.connected)
+        assert scanner.last_error in {"no frame from camera", "fake: not plugged in"}
+        cam._items = [receipt_frame]
+        cam.replug()
+        assert wait_until(lambda: scans, timeout=5)
+        assert scanner.connected
+    assert scans[0].text == payload.qr
+
+
+def test_stop_is_clean_and_restart_works(empty_frame):
+    cam = FakeCamera([empty_frame], fps=30)
+    scanner = CameraScanner(cam)
+    before = threading.active_count()
+    for _ in range(2):
+        decoded = scanner.stats["decoded"]
+        scanner.start()
+        assert wait_until(lambda d=decoded: scanner.stats["decoded"] > d)
+        scanner.stop()
+        assert not scanner.running
+        assert not cam.opened.is_set()
+    assert threading.active_count() == before
