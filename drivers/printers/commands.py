@@ -48,6 +48,11 @@ def feed_lines(n: int) -> bytes:
     return ESC + b"d" + bytes([n])
 
 
+def feed_dots(n: int) -> bytes:
+    """ESC J n: print the buffer and feed n dots (in steps of at most 255)."""
+    return b"".join(ESC + b"J" + bytes([min(255, n - i)]) for i in range(0, n, 255))
+
+
 def _u16(n: int) -> bytes:
     return bytes([n & 0xFF, n >> 8])
 

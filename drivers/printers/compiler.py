@@ -72,7 +72,8 @@ class Compiler:
     def raster_line(self, line: str, block: Text) -> None:
         px = raster.BASE_FONT_PX * block.size
         img = raster.render_text_line(line, block.bold, px)
-        self.raster_image(raster.place(img, block.align, self.profile.paper_width_dots))
+        self.raster_image(raster.place(img, block.align, self.profile.paper_width_dots),
+                          trim=True)
 
     def rule(self, block: Rule) -> None:
         line = block.char * self.profile.chars_per_line
@@ -89,7 +90,7 @@ class Compiler:
         module = block.module or self._fit(len(modules) + 20, 2, 4)
         if (len(modules) + 20) * module > self.profile.paper_width_dots:
             raise DocumentError(_too_wide("Mã vạch", "Barcode", block.data))
-        self.out += cmd.ESC + b"J" + bytes([SYMBOL_MARGIN_DOTS])
+        self.out += cmd.feed_dots(SYMBOL_MARGIN_DOTS)
         if self.profile.native_barcode:
             self.out += cmd.align(block.align) + cmd.code128(block.data, module, block.height,
                                                              block.hri)
@@ -99,22 +100,22 @@ class Compiler:
                                            block.align, self.profile.paper_width_dots))
             if block.hri:
                 self.raster_line(block.data, Text(block.data, align=block.align))
-        self.out += cmd.ESC + b"J" + bytes([SYMBOL_MARGIN_DOTS])
+        self.out += cmd.feed_dots(SYMBOL_MARGIN_DOTS)
 
     def qr(self, block: QR) -> None:
         matrix = raster.qr_matrix(block.data, block.ecc)
         module = block.size or self._fit(len(matrix) + 8, 3, 8, share=0.6)
         if len(matrix) * module > self.profile.paper_width_dots:
             raise DocumentError(_too_wide("Mã QR", "QR code", block.data))
-        margin = min(255, 4 * module)
-        self.out += cmd.ESC + b"J" + bytes([margin])
+        margin = 4 * module
+        self.out += cmd.feed_dots(margin)
         if self.profile.native_qr:
             self.out += cmd.align(block.align) + cmd.qr(block.data, module, block.ecc)
             self.out += cmd.align("left")
         else:
             img = raster.render_qr(matrix, module)
             self.raster_image(raster.place(img, block.align, self.profile.paper_width_dots))
-        self.out += cmd.ESC + b"J" + bytes([margin])
+        self.out += cmd.feed_dots(margin)
 
     def _fit(self, modules: int, low: int, high: int, share: float = 1.0) -> int:
         """Widest module size in [low, high] dots that keeps the symbol within ``share``."""
@@ -128,12 +129,21 @@ class Compiler:
         img = img.convert("L").convert("1")  # Floyd-Steinberg dithering for photos
         self.raster_image(raster.place(img, block.align, width))
 
-    def raster_image(self, img: PILImage.Image) -> None:
-        """GS v 0 in strips of at most 256 rows (some printers cap the band height)."""
+    def raster_image(self, img: PILImage.Image, trim: bool = False) -> None:
+        """GS v 0 in strips of at most 256 rows (some printers cap the band height).
+
+        With ``trim``, blank rows above and below (room for marks the line does not use) and
+        blank columns on the right are not sent: ESC J feeds the paper past them instead.
+        """
         self.out += cmd.align("left")
-        for top in range(0, img.height, 256):
-            strip = img.crop((0, top, img.width, min(img.height, top + 256)))
+        top = bottom = 0
+        if trim:
+            img, top, bottom = raster.trim(img)
+        self.out += cmd.feed_dots(top)
+        for y in range(0, img.height, 256):
+            strip = img.crop((0, y, img.width, min(img.height, y + 256)))
             self.out += cmd.raster(*raster.pack(strip))
+        self.out += cmd.feed_dots(bottom)
 
     def cut(self, block: Cut) -> None:
         """GS V feeds the last line past the blade itself; without a cutter, feed to the bar."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import qrcode
 from barcode.charsets.code128 import CODES as CODE128_PATTERNS
 from escpos.image import EscposImage
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
@@ -162,6 +162,17 @@ def pack(img: Image.Image) -> tuple[int, int, bytes]:
     """(width in bytes, height, GS v 0 data) via python-escpos's image packer."""
     im = EscposImage(img.convert("RGB") if img.mode == "1" else img)
     return im.width_bytes, im.height, im.to_raster_format()
+
+
+def trim(img: Image.Image) -> tuple[Image.Image, int, int]:
+    """(image without blank rows above/below and blank columns right, rows cut on top, below).
+
+    A blank image becomes a 1x0 image with all its rows counted on top.
+    """
+    box = ImageOps.invert(img.convert("L")).getbbox()
+    if box is None:
+        return img.crop((0, 0, 1, 0)), img.height, 0
+    return img.crop((0, box[1], box[2], box[3])), box[1], img.height - box[3]
 
 
 def place(img: Image.Image, align: str, paper_width: int) -> Image.Image:

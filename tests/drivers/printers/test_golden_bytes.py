@@ -72,10 +72,15 @@ def test_native_qr_function_sequence():
 
 def test_raster_text_is_gs_v_0_never_question_marks():
     data = compile_document([Text("Đặng Thị Ửng", align="center")], profile(58, "raster"))
-    assert data.startswith(INIT + LEFT + b"\x1dv0\x00")
-    width_bytes, height = data[9] | data[10] << 8, data[11] | data[12] << 8
+    assert data.startswith(INIT + LEFT)
+    start = data.index(b"\x1dv0\x00")
+    width_bytes, height = data[start + 4] | data[start + 5] << 8, data[start + 6] | data[
+        start + 7] << 8
     assert width_bytes <= 48 and 20 <= height <= 40
-    assert len(data) == 13 + width_bytes * height + len(FULL_CUT)
+    end = start + 8 + width_bytes * height
+    # blank rows above/below the glyphs are fed (ESC J), not sent as zero bytes
+    assert data[5:start] in (b"", b"\x1bJ" + bytes([data[7]]))
+    assert data[end:] in (FULL_CUT, b"\x1bJ" + data[end + 2 : end + 3] + FULL_CUT)
 
 
 def test_unencodable_line_falls_back_to_raster_in_text_mode():
