@@ -50,6 +50,7 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
                        f"No case with code {code}. Please check the code on your receipt.",
                        key="case_not_found") from None
     answer = _coarse(site.units, row, now)
+    answer["handler"] = _handler(store, row)
     if codes.verify_token(code, token, site.secret):
         answer["verified"] = True
         answer["applicant"] = mask_name(row["applicant_name"] or "")
@@ -82,6 +83,13 @@ def _coarse(units: dict, row: dict, now: datetime) -> dict:
         "returned_at": row["returned_at"],
         "verified": False,
     }
+
+
+def _handler(store: Store, row: dict) -> str | None:
+    """The official who last acted on the case (Tây Ninh art. 5.3); staff names are public."""
+    found = store.one("select u.full_name from events e join users u on u.username = e.actor "
+                      "where e.case_id = ? order by e.id desc limit 1", [row["id"]])
+    return found["full_name"] if found and found["full_name"] else None
 
 
 def _unit_name(units: dict, code: str | None) -> str | None:

@@ -37,6 +37,7 @@ def test_code_alone_shows_only_the_coarse_status(server, case):
     assert answer["received_at"] == case["received_at"] and answer["due_at"]
     assert answer["current_unit"] and answer["procedure"] == case["procedure"]["name"]
     assert answer["verified"] is False
+    assert answer["handler"] == "Officer.Kt"  # the official who acted last, never the citizen
     assert "applicant" not in answer and "history" not in answer
 
 
