@@ -156,6 +156,12 @@ class VirtualPrinter(EscPosInterpreter):
     def on_cut(self) -> None:
         self._finish(complete=True)
 
+    def tear_off(self) -> Receipt | None:
+        """What a clerk does on a printer without a cutter: the printed paper so far."""
+        with self.lock:
+            self.flush_line()
+            return None if self.page.empty else self._finish(complete=True)
+
     def _finish(self, complete: bool) -> Receipt:
         number = len(self.receipts) + 1
         image = self.page.render()

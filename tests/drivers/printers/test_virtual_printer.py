@@ -7,9 +7,19 @@ import logging
 import barcode
 import zxingcpp
 from escpos.printer import Dummy
-from PIL import ImageChops
+from PIL import Image, ImageChops, ImageOps
 
-from drivers.printers import QR, Barcode128, Document, EscposPrinter, PrinterProfile, VirtualPrinter
+from drivers.printers import (
+    QR,
+    Barcode128,
+    Document,
+    EscposPrinter,
+    Feed,
+    PrinterProfile,
+    Text,
+    VirtualPrinter,
+)
+from drivers.printers import Image as DocImage
 from drivers.printers.commands import code128, code128_data
 from drivers.printers.raster import code128_modules, code128_values
 
@@ -105,3 +115,16 @@ def test_set_b_barcode_and_small_qr_decode_in_both_renderings(tmp_path):
         found = {b.format: b.text for b in zxingcpp.read_barcodes(printer.receipts[0].image)}
         assert found == {zxingcpp.BarcodeFormat.Code128: "HS-0007",
                          zxingcpp.BarcodeFormat.QRCode: "A012"}
+
+
+def test_picture_and_printer_without_cutter(tmp_path):
+    logo = Image.new("L", (100, 40), 0)  # a black bar
+    prof = PrinterProfile.for_paper(58, text_encoding="cp1258", cut=False)
+    printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path)
+    doc = Document([DocImage(logo), Feed(2), Text("Hết")])
+    assert EscposPrinter(printer.connection(), prof).print_document(doc).ok
+    assert not printer.receipts  # no GS V: the paper is still hanging out of the printer
+    receipt = printer.tear_off()
+    assert receipt.lines == ["Hết"] and printer.tear_off() is None
+    box = ImageOps.invert(receipt.image.convert("L").crop((0, 0, 384, 40))).getbbox()
+    assert box == (142, 0, 242, 40)  # the logo, centred on 384 dots
