@@ -11,7 +11,9 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from backend import __version__
-from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures
+from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures, queue
+from backend.domain.procedures import DEFAULT_CATALOG_DIR
+from backend.domain.queue import load_config
 from backend.store.db import Store
 
 DEFAULT_DB = Path("var") / "motcua.sqlite"
@@ -30,8 +32,10 @@ def create_app(db_path: str | Path | None = None,
     app.state.store, app.state.clock = store, clock
     app.state.site, app.state.site_version = None, None
     app.state.limiter = lookup.RateLimiter()
+    app.state.queue_config = load_config(Path(os.environ.get(
+        "MOTCUA_QUEUE_CONFIG", DEFAULT_CATALOG_DIR / "queue.yaml")))
     errors.install(app)
-    for module in (auth, procedures, cases, lookup, devices, admin):
+    for module in (auth, procedures, cases, lookup, devices, admin, queue):
         app.include_router(module.router)
     app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
     app.add_api_route("/", lambda: RedirectResponse("/docs"), methods=["GET"],

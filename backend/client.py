@@ -121,6 +121,33 @@ class Client:
         params = {"t": token} if token else None
         return self._request("GET", f"/api/v1/lookup/{quote(code, safe='')}", params=params)
 
+    # --- queue and ratings -----------------------------------------------------------------
+    def queue_status(self) -> dict:
+        return self._request("GET", "/api/v1/queue/status")
+
+    def queue_services(self) -> list[dict]:
+        return self._request("GET", "/api/v1/queue/services")["items"]
+
+    def reserve_ticket(self, service: str, priority: str | None = None) -> dict:
+        return self._request("POST", "/api/v1/queue/tickets",
+                             json={"service": service, "priority": priority})
+
+    def ticket_printed(self, ticket_id: int) -> dict:
+        return self._request("POST", f"/api/v1/queue/tickets/{ticket_id}/printed")
+
+    def cancel_ticket(self, ticket_id: int) -> dict:
+        return self._request("POST", f"/api/v1/queue/tickets/{ticket_id}/cancel")
+
+    def call(self, counter: int, what: str = "next", **body: Any) -> dict:
+        """what: next, recall, done, skip or transfer (with to_counter= or to_service=)."""
+        return self._request("POST", f"/api/v1/queue/counters/{counter}/{what}",
+                             json=body or None)
+
+    def rate(self, code: str, rating: str, token: str | None = None,
+             channel: str = "kiosk") -> dict:
+        return self._request("POST", "/api/v1/ratings", json={
+            "code": code, "token": token, "rating": rating, "channel": channel})
+
     # --- devices --------------------------------------------------------------------------
     def register_device(self, name: str, kind: str, station: str = "") -> dict:
         return self._request("POST", "/api/v1/devices",

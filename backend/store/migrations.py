@@ -79,7 +79,26 @@ def _m3_accounts(db) -> None:
     )
 
 
-MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts]
+def _m4_queue_and_ratings(db) -> None:
+    db["tickets"].create(
+        {"id": int, "day": str, "service": str, "number": int, "label": str, "priority": int,
+         "priority_reason": str, "status": str, "issued_seq": int, "counter": int,
+         "issued_at": str, "issued_by": str, "called_at": str, "done_at": str},
+        pk="id", not_null={"day", "service", "number", "status"},
+    )
+    db["tickets"].create_index(["day", "service", "number"], unique=True)
+    db["tickets"].create_index(["day", "status"])
+    db["calls"].create(
+        {"id": int, "ticket_id": int, "label": str, "counter": int, "at": str, "kind": str},
+        pk="id", foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+    db["ratings"].create(
+        {"case_id": int, "rating": str, "channel": str, "at": str, "by": str},
+        pk="case_id", foreign_keys=[("case_id", "cases", "id")],
+    )
+
+
+MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings]
 
 
 def apply(store: Store) -> int:

@@ -1,0 +1,50 @@
+import pytest
+
+from backend.domain import queue
+from backend.domain.errors import InvalidInput
+from backend.domain.procedures import DEFAULT_CATALOG_DIR
+from backend.domain.queue import Counter, Waiting
+
+COUNTER_1 = Counter(number=1, services=("A", "D"))
+
+
+def test_label_and_announcement_follow_hall_practice():
+    assert queue.label("A", 12) == "A-012"
+    assert queue.announcement("A-012", 3) == "Xin mời số thứ tự A 0 1 2, đến quầy số 3"
+    assert queue.announcement_words("A-012", 12) == [
+        "xin mời số thứ tự", "A", "không", "một", "hai", "đến quầy số", "một", "hai"]
+
+
+def test_priority_first_then_order_of_issue():
+    waiting = [Waiting(1, "A", False, 1), Waiting(2, "A", True, 5), Waiting(3, "D", False, 2),
+               Waiting(4, "B", True, 0)]
+    assert queue.pick_next(waiting, COUNTER_1).id == 2
+    assert queue.pick_next([w for w in waiting if w.id != 2], COUNTER_1).id == 1
+    assert queue.pick_next([Waiting(4, "B", True, 0)], COUNTER_1) is None
+
+
+def test_transfer_to_a_counter_overrides_services():
+    waiting = [Waiting(1, "B", False, 1, counter=1), Waiting(2, "A", False, 2)]
+    assert queue.pick_next(waiting, COUNTER_1).id == 1
+    assert queue.pick_next(waiting, Counter(number=2, services=("B",))) is None
+
+
+def test_people_ahead_counts_same_service_before_me():
+    me = Waiting(5, "A", False, 9)
+    waiting = [Waiting(1, "A", False, 1), Waiting(2, "A", True, 12), Waiting(3, "B", False, 2),
+               Waiting(4, "A", False, 10), me]
+    assert queue.people_ahead(waiting, me) == 2
+    assert queue.people_ahead(waiting, Waiting(2, "A", True, 12)) == 0
+
+
+def test_shipped_config_loads_and_mistakes_are_named(tmp_path):
+    config = queue.load_config(DEFAULT_CATALOG_DIR / "queue.yaml")
+    assert config.service("A").daily_limit > 0 and config.counter(1).services
+    bad = tmp_path / "queue.yaml"
+    bad.write_text("services: [{letter: A, name: X, daily_limit: 5}]\n"
+                   "counters: [{number: 1, services: [Z]}]\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="unknown services"):
+        queue.load_config(bad)
+    bad.write_text("services: [{letter: a, name: X, daily_limit: 5}]\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"queue\.yaml"):
+        queue.load_config(bad)
