@@ -120,7 +120,8 @@ def print_table(tallies: dict[str, Tally]) -> None:
 
 CONDITIONS = {
     "tilt ≤15°": lambda s: abs(s.angle) <= 15, "tilt >15°": lambda s: abs(s.angle) > 15,
-    "tilt >25°": lambda s: abs(s.angle) > 25, "bent": lambda s: s.bend > 0,
+    "tilt >25°": lambda s: abs(s.angle) > 25, "bent across": lambda s: s.bend > 0 and not s.curl,
+    "curled along": lambda s: s.bend > 0 and s.curl,
     "blur": lambda s: s.blur > 0 or s.motion > 0,
     "sharp": lambda s: not (s.blur or s.motion), "glare": lambda s: s.glare > 0,
     "low light": lambda s: s.dark < 1, "jpeg": lambda s: s.jpeg > 0,

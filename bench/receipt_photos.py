@@ -66,6 +66,7 @@ class Shot:
     offset: tuple[float, float] = (0.0, 0.0)  # code block centre from frame centre, pixels
     perspective: float = 0.0  # corner jitter, fraction of receipt size
     bend: float = 0.0  # 1/R of the cylinder in 1/dots
+    curl: bool = False  # bent along the length (paper off a roll) instead of across the width
     blur: float = 0.0  # gaussian sigma, pixels
     motion: int = 0  # motion blur length, pixels
     glare: float = 0.0  # peak brightness added by the highlight (0..255)
@@ -224,7 +225,7 @@ def _frame_box(h: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, in
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _inverse_maps(shape: tuple[int, int], h: np.ndarray, bend: float, box: tuple[int, ...]):
+def _inverse_maps(shape: tuple[int, int], h: np.ndarray, shot: Shot, box: tuple[int, ...]):
     """For every pixel of the box, the receipt dot it sees, and the paper's shading there."""
     x0, y0, x1, y1 = box
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
@@ -233,11 +234,13 @@ def _inverse_maps(shape: tuple[int, int], h: np.ndarray, bend: float, box: tuple
     fx = (hi[0, 0] * xs + hi[0, 1] * ys + hi[0, 2]) / w
     fy = (hi[1, 0] * xs + hi[1, 1] * ys + hi[1, 2]) / w
     shade = None
-    if bend > 0:
+    if shot.bend > 0:
         # A cylinder seen face-on: a dot at arc length u shows at R·sin(u/R).
-        r = 1.0 / bend
-        theta = np.arcsin(np.clip(fx / r, -1.0, 1.0))
-        fx = np.where(np.abs(fx) < r, theta * r, np.float32(1e6)).astype(np.float32)
+        r = 1.0 / shot.bend
+        across = fy if shot.curl else fx
+        theta = np.arcsin(np.clip(across / r, -1.0, 1.0))
+        across = np.where(np.abs(across) < r, theta * r, np.float32(1e6)).astype(np.float32)
+        fx, fy = (fx, across) if shot.curl else (across, fy)
         shade = (0.75 + 0.25 * np.cos(theta * 1.4 - 0.3)).astype(np.float32)
     rh, rw = shape
     return fx + np.float32(rw / 2), fy + np.float32(rh / 2), shade
@@ -250,7 +253,7 @@ def _paste_receipt(frame: np.ndarray, receipt: np.ndarray, code_y: float, shot: 
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return
-    mx, my, shade = _inverse_maps(receipt.shape, h, shot.bend, box)
+    mx, my, shade = _inverse_maps(receipt.shape, h, shot, box)
     ink = np.where(receipt < 128, shot.ink, 255).astype(np.uint8)
     paper = cv2.remap(ink, mx, my, cv2.INTER_LINEAR, borderValue=0).astype(np.float32)
     alpha = cv2.remap(_ones(receipt.shape), mx, my, cv2.INTER_LINEAR, borderValue=0)
@@ -339,12 +342,15 @@ def _add_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.nd
 def random_shot(rng: np.random.Generator, angle: float) -> Shot:
     """One hand-held shot; each degradation is on for a share of the set."""
     on = rng.random(6)
+    curl = bool(on[5] < 0.4)
     return Shot(
         angle=angle,
         px_per_mm=float(rng.uniform(6.0, 11.0)),
         offset=(float(rng.uniform(-140, 140)), float(rng.uniform(-60, 60))),
         perspective=float(rng.uniform(0, 0.12)),
-        bend=float(rng.uniform(1 / 900, 1 / 320)) if on[0] < 0.5 else 0.0,
+        # Curled along its length the receipt bends gentler: it is held at the middle.
+        bend=float(rng.uniform(1 / 900, 1 / 320)) / (2 if curl else 1) if on[0] < 0.5 else 0.0,
+        curl=curl,
         blur=float(rng.uniform(0.6, 1.5)) if on[1] < 0.35 else 0.0,
         motion=int(rng.integers(3, 7)) if on[1] > 0.85 else 0,
         glare=float(rng.uniform(120, 255)) if on[2] < 0.3 else 0.0,

@@ -113,7 +113,7 @@ class CameraScanner(Scanner):
         self.decoder = decoder
         self.retry_interval = retry_interval
         self.frames = LatestFrame()
-        self.stats = {"captured": 0, "decoded": 0, "read": 0}
+        self.stats = {"captured": 0, "decoded": 0, "read": 0, "errors": 0}
         self.source = f"camera:{camera.name}"
         self._capture: threading.Thread | None = None
 
@@ -146,7 +146,13 @@ class CameraScanner(Scanner):
                 return  # the source ended
 
     def _decode(self, frame: np.ndarray) -> None:
-        found = self.decoder.decode(frame)
+        try:
+            found = self.decoder.decode(frame)
+        except Exception:  # one odd frame must not end the kiosk's scanning
+            self.stats["errors"] += 1
+            if self.stats["errors"] % 100 == 1:  # first, then every 100th: no log flood
+                log.exception("%r: decoding failed (%d so far)", self, self.stats["errors"])
+            return
         self.stats["decoded"] += 1
         if not found:
             return

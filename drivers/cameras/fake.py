@@ -82,6 +82,12 @@ class FakeCamera(Camera):
             self._cap = None
         self.opened.clear()
 
+    def show(self, source: str | Path | Sequence[Item]) -> None:
+        """Play something else from now on, e.g. a receipt held up after an empty lobby."""
+        self._video, self._items = None, []
+        self._load_source(source)
+        self._pos = 0
+
     # --- faults ---------------------------------------------------------------------------
 
     def unplug(self) -> None:

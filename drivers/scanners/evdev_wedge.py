@@ -73,7 +73,12 @@ class KeyDecoder:
         self._last = None
 
     def feed(self, event: Any) -> str | None:
-        """Feed one event; returns the scanned text when it completes a scan."""
+        """Feed one event; returns the scanned text when it completes a scan.
+
+        Takes `evdev.InputEvent`s, what `evdev.categorize()` makes of them, or anything else
+        with `type`, `code` and `value`.
+        """
+        event = getattr(event, "event", event)  # categorize() wraps the InputEvent
         if event.type != ecodes.EV_KEY:
             return None
         if event.code in SHIFT_KEYS:

@@ -198,11 +198,22 @@ def test_unplugged_camera_is_reopened(payload, receipt_frame, empty_frame):
         cam.unplug()
         assert wait_until(lambda: not scanner.connected)
         assert scanner.last_error in {"no frame from camera", "fake: not plugged in"}
-        cam._items = [receipt_frame]
+        cam.show([receipt_frame])
         cam.replug()
         assert wait_until(lambda: scans, timeout=5)
         assert scanner.connected
     assert scans[0].text == payload.qr
+
+
+def test_a_failing_decoder_does_not_stop_the_scanner(empty_frame, caplog):
+    class Broken:
+        def decode(self, frame):
+            raise ValueError("odd frame")
+
+    with CameraScanner(FakeCamera([empty_frame], fps=200), decoder=Broken()) as scanner:
+        assert wait_until(lambda: scanner.stats["errors"] > 3)
+        assert scanner.running
+    assert caplog.text.count("decoding failed") == 1
 
 
 def test_stop_is_clean_and_restart_works(empty_frame):

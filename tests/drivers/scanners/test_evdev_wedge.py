@@ -4,7 +4,7 @@ import string
 import time
 
 import pytest
-from evdev import InputEvent, ecodes
+from evdev import InputEvent, categorize, ecodes
 
 from drivers.scanners import evdev_wedge
 from drivers.scanners.evdev_wedge import DeviceMatch, EvdevWedgeScanner, KeyDecoder, find_device
@@ -41,6 +41,10 @@ def test_every_printable_ascii_character_survives_the_us_layout():
 def test_consecutive_scans_are_separate():
     events = key_events("A1", start=10) + key_events("B2", start=10.2)
     assert decode_all(events) == ["A1", "B2"]
+
+
+def test_categorized_events_decode_too():
+    assert decode_all(categorize(e) for e in key_events(COMPACT)) == [COMPACT]
 
 
 def test_right_shift_and_plain_objects_with_type_code_value_work():
