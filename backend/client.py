@@ -157,6 +157,12 @@ class Client:
         return self._request("POST", "/api/v1/devices/heartbeat",
                              json={"version": version, "hardware": hardware})
 
+    def device_me(self) -> dict:
+        return self._request("GET", "/api/v1/devices/me")
+
+    def set_device_settings(self, name: str, **settings: Any) -> dict:
+        return self._request("PUT", f"/api/v1/devices/{quote(name)}/settings", json=settings)
+
     def devices(self) -> list[dict]:
         return self._request("GET", "/api/v1/devices")["items"]
 

@@ -29,6 +29,17 @@ class HeartbeatBody(BaseModel):
     hardware: dict[str, str | int | float | bool | dict | None] = Field(default_factory=dict)
 
 
+class SettingsBody(BaseModel):
+    """What an admin may set for a device; the kiosk applies it at the next heartbeat."""
+
+    model_config = ConfigDict(extra="forbid")
+    idle_seconds: int = Field(45, ge=10, le=600)
+    language: Literal["vi", "en"] = "vi"
+    services: list[str] = Field(default_factory=list, max_length=26)
+    rating_enabled: bool = True
+    read_aloud: bool = False
+
+
 @router.post("", status_code=201)
 def register(body: RegisterBody, who: Principal = Depends(deps.require("admin")),
              store=Depends(deps.store), now=Depends(deps.now)) -> dict:
@@ -48,3 +59,14 @@ def heartbeat(body: HeartbeatBody, who: Principal = Depends(deps.require("device
 def fleet(who: Principal = Depends(deps.require("admin", "leader")), store=Depends(deps.store),
           now=Depends(deps.now)) -> dict:
     return {"items": accounts.list_devices(store, now, STALE_AFTER)}
+
+
+@router.get("/me")
+def me(who: Principal = Depends(deps.require("device")), store=Depends(deps.store)) -> dict:
+    return accounts.get_device(store, who.device_id)
+
+
+@router.put("/{name}/settings")
+def set_settings(name: str, body: SettingsBody, who: Principal = Depends(deps.require("admin")),
+                 store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    return accounts.set_device_settings(store, name, body.model_dump(), who.username, now)

@@ -220,3 +220,14 @@ def list_devices(store: Store, now: datetime, stale_after: timedelta) -> list[di
         seen = parse_time(device["last_seen"])
         device["online"] = bool(seen and now - seen <= stale_after)
     return devices
+
+
+def set_device_settings(store: Store, name: str, settings: dict, actor: str,
+                        now: datetime) -> dict:
+    row = store.one("select id from devices where name = ?", [name])
+    if row is None:
+        raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
+    with store.tx() as db:
+        db["devices"].update(row["id"], {"settings": json.dumps(settings, ensure_ascii=False)})
+        _audit(db, now, actor, "device.settings", name, settings)
+    return get_device(store, row["id"])

@@ -35,3 +35,17 @@ def test_unknown_token_is_refused(server):
     with pytest.raises(ApiError) as err:
         Client(server.url, token="made-up").heartbeat("1", {})
     assert err.value.status == 401 and err.value.vi
+
+
+def test_admin_sets_device_settings_the_device_reads_them(server):
+    admin = server.client("admin")
+    kiosk = Client(server.url, token=admin.register_device("kiosk-2", "kiosk")["token"])
+    admin.set_device_settings("kiosk-2", idle_seconds=60, language="en", services=["A", "B"])
+    assert kiosk.heartbeat("0.1.0", {})["settings"]["idle_seconds"] == 60
+    assert kiosk.device_me()["settings"]["services"] == ["A", "B"]
+    with pytest.raises(ApiError) as bad:
+        admin.set_device_settings("kiosk-2", idle_seconds=1)
+    assert bad.value.status == 422
+    with pytest.raises(ApiError) as missing:
+        admin.set_device_settings("nope", idle_seconds=60)
+    assert missing.value.status == 404
