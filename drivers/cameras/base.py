@@ -73,6 +73,10 @@ class LatestFrame:
     def seq(self) -> int:
         return self._seq
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def put(self, frame: np.ndarray) -> None:
         with self._cond:
             self._frame, self._seq = frame, self._seq + 1
@@ -142,8 +146,8 @@ class CameraScanner(Scanner):
             seq, frame = self.frames.wait_newer(seq, timeout=0.5)
             if frame is not None:
                 self._decode(frame)
-            elif not self._capture.is_alive():
-                return  # the source ended
+            elif self.frames.closed:
+                return  # the source ended (or stop() was called)
 
     def _decode(self, frame: np.ndarray) -> None:
         try:
