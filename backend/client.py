@@ -93,11 +93,16 @@ class Client:
     # --- cases ----------------------------------------------------------------------------
     def intake(self, procedure_code: str, applicant: dict, documents: dict[str, int], *,
                sets: int = 1, return_channel: str = "counter", received: bool = True,
-               idempotency_key: str | None = None) -> dict:
+               idempotency_key: str | None = None, offline: dict | None = None) -> dict:
+        """offline: {"code", "received_at" (ISO), "station"} for a case numbered offline."""
         body = {"procedure_code": procedure_code, "applicant": applicant,
                 "documents": documents, "sets": sets, "return_channel": return_channel,
-                "received": received, "idempotency_key": idempotency_key}
+                "received": received, "idempotency_key": idempotency_key, "offline": offline}
         return self._request("POST", "/api/v1/cases", json=body)
+
+    def lease(self, station: str, days: int = 2, count: int = 30) -> list[dict]:
+        return self._request("POST", "/api/v1/cases/leases",
+                             json={"station": station, "days": days, "count": count})["items"]
 
     def case(self, code: str) -> dict:
         return self._request("GET", f"/api/v1/cases/{quote(code)}")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backend.api import deps
 from backend.domain import codes, workflow
 from backend.domain.workflow import ACTIONS, Status
-from backend.store import cases, catalog
+from backend.store import cases, catalog, leases
 from backend.store.accounts import Principal
 from backend.store.site import Site
 
@@ -30,6 +30,22 @@ class ApplicantBody(BaseModel):
     address: str = Field("", max_length=300)
 
 
+class OfflineBody(BaseModel):
+    """A case received while the counter was offline, numbered from its leased block."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=64)
+    received_at: datetime
+    station: str = Field(min_length=1, max_length=64)
+
+
+class LeaseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    station: str = Field(min_length=1, max_length=64)
+    days: int = Field(2, ge=1, le=5)
+    count: int = Field(30, ge=1, le=500)
+
+
 class IntakeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     procedure_code: str = Field(min_length=1, max_length=32)
@@ -39,6 +55,7 @@ class IntakeBody(BaseModel):
     return_channel: Channel = "counter"
     received: bool = True
     idempotency_key: str | None = Field(None, min_length=8, max_length=128)
+    offline: OfflineBody | None = None
 
 
 class ActionBody(BaseModel):
@@ -90,15 +107,29 @@ def _request_hash(body: IntakeBody) -> str:
 def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
            idempotency_key: str | None = Header(None, min_length=8, max_length=128),
            store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
+    received_at = now
+    if body.offline:
+        leases.check_offline_time(body.offline.received_at, now)
+        received_at = body.offline.received_at
     data = cases.Intake(
         procedure=catalog.current(store, body.procedure_code),
         applicant=cases.Applicant(**body.applicant.model_dump()),
         documents=body.documents, sets=body.sets, return_channel=body.return_channel,
-        received=body.received)
-    row, created = cases.intake(store, site, data, deps.actor_of(who), now,
+        received=body.received,
+        offline_code=codes.parse_code(body.offline.code) if body.offline else None,
+        station=body.offline.station if body.offline else None)
+    row, created = cases.intake(store, site, data, deps.actor_of(who), received_at,
                                 key=body.idempotency_key or idempotency_key,
                                 request_hash=_request_hash(body))
     return {**case_view(row, site, store, now), "created": created}
+
+
+@router.post("/leases", status_code=201)
+def lease(body: LeaseBody, who: Principal = Depends(deps.require("clerk", "device")),
+          store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
+    """Numbers for offline intake: a block on each of the next working days."""
+    return {"items": leases.lease(store, site, body.station, body.days, body.count,
+                                  who.username, now)}
 
 
 @router.get("")

@@ -35,6 +35,8 @@ class Intake:
     sets: int = 1
     return_channel: str = "counter"
     received: bool = True  # False: registered online, not yet checked at the desk
+    offline_code: CaseCode | None = None  # numbered offline from a leased block
+    station: str | None = None  # the counter station that holds the block
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -89,8 +91,24 @@ def intake(store: Store, site: Site, data: Intake, actor: Actor, now: datetime, 
                                "This idempotency key was used for a different case",
                                key="idempotency_mismatch")
             return get(store, earlier["code"]), False
+        if data.offline_code is not None:
+            _check_offline(db, data, now)
         case_id = _insert_case(db, site, data, actor, now, key, request_hash)
     return get_by_id(store, case_id), True
+
+
+def _check_offline(db, data: Intake, received_at: datetime) -> None:
+    from backend.store.leases import check_leased
+
+    code = data.offline_code
+    if code.day != received_at.astimezone(VN_TZ).date():
+        raise InvalidInput(f"Ngày trong mã {code} khác ngày tiếp nhận",
+                           f"The date in code {code} differs from the day received",
+                           field="received_at")
+    check_leased(db, data.station or "", code)
+    if db["cases"].count_where("code = ?", [str(code)]):
+        raise Conflict(f"Mã hồ sơ {code} đã được dùng", f"Case code {code} is already used",
+                       key="code_taken")
 
 
 def _by_key(db, key: str) -> dict | None:
@@ -101,7 +119,8 @@ def _by_key(db, key: str) -> dict | None:
 def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key, request_hash):
     proc, now = data.procedure, now.astimezone(VN_TZ)
     day = f"{now:%y%m%d}"
-    code = CaseCode(site.agency_code, now.date(), next_sequence(db, site.agency_code, day))
+    code = data.offline_code or CaseCode(site.agency_code, now.date(),
+                                         next_sequence(db, site.agency_code, day))
     unit = proc.processing_time.unit
     due = site.calendar.due_at(now, proc.processing_time.amount, unit, site.deadline_mode)
     status = Status.RECEIVED if data.received else Status.REGISTERED
@@ -118,8 +137,9 @@ def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key,
         "idempotency_key": key, "request_hash": request_hash, "updated_at": iso(now),
     }
     case_id = db["cases"].insert(row).last_pk
+    extra = {"offline": True, "station": data.station} if data.offline_code else {}
     event = Event("intake", actor.username, actor.role, actor.unit, now, None, status,
-                  None, {"due_at": iso(due)})
+                  None, {"due_at": iso(due), **extra})
     _append_event(db, case_id, event)
     return case_id
 

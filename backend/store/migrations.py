@@ -98,7 +98,16 @@ def _m4_queue_and_ratings(db) -> None:
     )
 
 
-MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings]
+def _m5_leases(db) -> None:
+    db["leases"].create(
+        {"id": int, "station": str, "agency": str, "day": str, "first": int, "last": int,
+         "leased_at": str, "leased_by": str},
+        pk="id", not_null={"station", "agency", "day", "first", "last"},
+    )
+    db["leases"].create_index(["station", "agency", "day"])
+
+
+MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases]
 
 
 def apply(store: Store) -> int:
