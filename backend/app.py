@@ -9,12 +9,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures, queue
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import load_config
 from backend.store.db import Store
+from backend.web import pages
 
 DEFAULT_DB = Path("var") / "motcua.sqlite"
 
@@ -37,8 +39,10 @@ def create_app(db_path: str | Path | None = None,
     errors.install(app)
     for module in (auth, procedures, cases, lookup, devices, admin, queue):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
-    app.add_api_route("/", lambda: RedirectResponse("/docs"), methods=["GET"],
+    app.add_api_route("/", lambda: RedirectResponse("/tra-cuu"), methods=["GET"],
                       include_in_schema=False)
     return app
 

@@ -1,0 +1,52 @@
+"""Server-rendered pages: the citizen lookup (web channel of the one lookup function) and the
+hall display that shows queue calls. No names of citizens appear on either."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from backend.api import deps
+from backend.domain.errors import MotcuaError
+from backend.store.lookup import public_lookup
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+
+STATUS_COLOURS = {"received": "blue", "processing": "blue", "supplement": "amber",
+                  "payment": "amber", "resolved": "green", "returned": "grey",
+                  "refused": "red", "withdrawn": "grey", "stopped": "red", "registered": "blue"}
+
+
+@router.get("/tra-cuu", response_class=HTMLResponse)
+def lookup_page(request: Request, ma: str = Query("", max_length=120),
+                t: str | None = Query(None, max_length=16)):
+    context = {"code": ma, "result": None, "error": None, "colours": STATUS_COLOURS}
+    if ma.strip():
+        try:
+            site = deps.site(request)
+            client = request.client.host if request.client else "unknown"
+            request.app.state.limiter.check(client, site.lookup_rate_per_minute)
+            context["result"] = public_lookup(request.app.state.store, site, ma, t,
+                                              request.app.state.clock())
+        except MotcuaError as exc:
+            context["error"] = exc
+    status = context["error"].status if context["error"] else 200
+    return templates.TemplateResponse(request, "lookup.html", context, status_code=status)
+
+
+@router.get("/L/{code}/{token}")
+def receipt_qr(code: str, token: str):
+    """The receipt's QR opens this (upper case, as QR alphanumeric mode requires)."""
+    return RedirectResponse(f"/tra-cuu?ma={code}&t={token}")
+
+
+@router.get("/hall", response_class=HTMLResponse)
+def hall(request: Request, interval: int = Query(2000, ge=200, le=60000)):
+    site = deps.site(request)
+    return templates.TemplateResponse(request, "hall.html",
+                                      {"agency": site.agency_name, "interval": interval})

@@ -1,0 +1,31 @@
+"""A real headless Chromium (Debian's) driven by Playwright against the live server."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
+# Without these Chromium reaches for Google's services, which this network refuses.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        raise RuntimeError(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        launched = play.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    opened = context.new_page()
+    yield opened
+    context.close()
