@@ -12,11 +12,16 @@ import unicodedata
 # đ/Đ are letters with a stroke, not a base letter plus a combining mark, so Unicode
 # decomposition leaves them alone; map them by hand. Ð/ð (Icelandic eth) look identical
 # and turn up in text typed with the wrong keyboard layout.
-_STROKE_D = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+_STROKE_D = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ → d) and collapse runs of whitespace to one space."""
+    return " ".join(unaccent(text).casefold().split())
+
+
+def unaccent(text: str) -> str:
+    """Strip tone and vowel marks but keep letter case: for SMS sent as plain GSM text."""
     decomposed = unicodedata.normalize("NFD", text.translate(_STROKE_D))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+

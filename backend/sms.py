@@ -1,0 +1,59 @@
+"""SMS lookup: 'TTHC <mã hồ sơ>' sent to the centre's short code gets status and dates back.
+
+The reply comes from the same public lookup as the kiosk and the web page, without a token:
+an SMS proves nothing about who holds the receipt, so it carries no personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from backend.domain.errors import MotcuaError
+from backend.domain.text import fold
+from backend.store.db import Store
+from backend.store.lookup import public_lookup
+from backend.store.site import Site
+
+DEFAULT_KEYWORD = "TTHC"
+
+
+def _when(iso_time: str | None) -> str:
+    if not iso_time:
+        return ""
+    moment = datetime.fromisoformat(iso_time)
+    return f"{moment:%H:%M %d/%m/%Y}"
+
+
+def parse_request(text: str, keyword: str = DEFAULT_KEYWORD) -> str | None:
+    """The code after the keyword, or None when the message is not a lookup request."""
+    words = (text or "").strip().split(None, 1)
+    if len(words) == 2 and fold(words[0]) == fold(keyword):
+        return words[1].strip()
+    return None
+
+
+def reply_for(store: Store, site: Site, text: str, now: datetime,
+              keyword: str = DEFAULT_KEYWORD) -> str:
+    code = parse_request(text, keyword)
+    if code is None:
+        return (f"Sai cú pháp. Soạn: {keyword} <mã hồ sơ>, ví dụ {keyword} "
+                "000.00.06.H56-261123-0007")
+    try:
+        answer = public_lookup(store, site, code, None, now)
+    except MotcuaError as exc:
+        return exc.vi
+    return _format(answer)
+
+
+def _format(answer: dict) -> str:
+    parts = [f"Hồ sơ {answer['code']}: {answer['status_label']}",
+             f"Nhận {_when(answer['received_at'])}", f"Hẹn trả {_when(answer['due_at'])}"]
+    if answer["new_due_at"]:
+        parts.append(f"Hẹn lại {_when(answer['new_due_at'])}")
+    if answer["late"]:
+        parts.append("Quá hạn")
+    if answer["status"] == "resolved":
+        parts.append(answer["return_label"])
+    return ". ".join(parts)
+
+
