@@ -162,6 +162,10 @@ class Client:
         return self._request("POST", "/api/v1/devices/heartbeat",
                              json={"version": version, "hardware": hardware})
 
+    def send_selftest(self, report: dict) -> dict:
+        """report: {"ok": bool, "checks": [...], "station": str, "version": str}."""
+        return self._request("POST", "/api/v1/devices/selftest", json=report)
+
     def device_me(self) -> dict:
         return self._request("GET", "/api/v1/devices/me")
 

@@ -55,6 +55,20 @@ def heartbeat(body: HeartbeatBody, who: Principal = Depends(deps.require("device
     return {"ok": True, "settings": device["settings"], "server_time": now.isoformat()}
 
 
+class SelftestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ok: bool
+    checks: list[dict] = Field(default_factory=list, max_length=50)
+    station: str = Field("", max_length=64)
+    version: str = Field("", max_length=64)
+
+
+@router.post("/selftest", status_code=201)
+def selftest(body: SelftestBody, who: Principal = Depends(deps.require("device")),
+             store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    return accounts.record_selftest(store, who.device_id, body.ok, body.model_dump(), now)
+
+
 @router.get("")
 def fleet(who: Principal = Depends(deps.require("admin", "leader")), store=Depends(deps.store),
           now=Depends(deps.now)) -> dict:

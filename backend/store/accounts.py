@@ -219,7 +219,25 @@ def list_devices(store: Store, now: datetime, stale_after: timedelta) -> list[di
     for device in devices:
         seen = parse_time(device["last_seen"])
         device["online"] = bool(seen and now - seen <= stale_after)
+        device["last_selftest"] = last_selftest(store, device["id"])
     return devices
+
+
+def record_selftest(store: Store, device_id: int, ok: bool, report: dict,
+                    now: datetime) -> dict:
+    """The weekly equipment check (Tây Ninh art. 7.4), kept per device for the fleet view."""
+    with store.tx() as db:
+        db["selftests"].insert({"device_id": device_id, "at": iso(now), "ok": int(ok),
+                                "report": json.dumps(report, ensure_ascii=False)})
+    return last_selftest(store, device_id)
+
+
+def last_selftest(store: Store, device_id: int) -> dict | None:
+    row = store.one("select at, ok, report from selftests where device_id = ? "
+                    "order by id desc limit 1", [device_id])
+    if row:
+        row["ok"], row["report"] = bool(row["ok"]), json.loads(row["report"])
+    return row
 
 
 def set_device_settings(store: Store, name: str, settings: dict, actor: str,

@@ -107,7 +107,16 @@ def _m5_leases(db) -> None:
     db["leases"].create_index(["station", "agency", "day"])
 
 
-MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases]
+def _m6_selftests(db) -> None:
+    db["selftests"].create(
+        {"id": int, "device_id": int, "at": str, "ok": int, "report": str},
+        pk="id", foreign_keys=[("device_id", "devices", "id")], not_null={"device_id", "at"},
+    )
+    db["selftests"].create_index(["device_id", "at"])
+
+
+MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
+              _m6_selftests]
 
 
 def apply(store: Store) -> int:

@@ -49,3 +49,16 @@ def test_admin_sets_device_settings_the_device_reads_them(server):
     with pytest.raises(ApiError) as missing:
         admin.set_device_settings("nope", idle_seconds=60)
     assert missing.value.status == 404
+
+
+def test_selftest_reports_show_in_the_fleet(server):
+    admin = server.client("admin")
+    kiosk = Client(server.url, token=admin.register_device("kiosk-3", "kiosk")["token"])
+    kiosk.send_selftest({"ok": False, "station": "rpi-kiosk-portrait", "checks": [
+        {"name": "printer", "ok": False, "message": "Máy in hết giấy / Printer out of paper"}]})
+    fleet = {d["name"]: d for d in admin.devices()}
+    last = fleet["kiosk-3"]["last_selftest"]
+    assert last["ok"] is False and last["report"]["checks"][0]["name"] == "printer"
+    with pytest.raises(ApiError) as err:
+        admin.send_selftest({"ok": True})
+    assert err.value.status == 403
