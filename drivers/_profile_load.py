@@ -436,10 +436,12 @@ def _explain(error: dict[str, Any], merged: _Merged, shown: str) -> Problem:
 
 
 def _unknown_field(shown: str, line: int, key: str, parent: Loc) -> Problem:
+    # The context goes last, so the message reads as the plain one a technician expects:
+    # "x.yaml dòng 7: trường 'recipt_printer' không hợp lệ / line 7: unknown field ..."
     inside = _dotted(parent)
-    vi_in, en_in = (f" (trong '{inside}')", f" (in '{inside}')") if inside else ("", "")
-    return Problem(shown, line, f"trường '{key}' không hợp lệ{vi_in}",
-                   f"unknown field '{key}'{en_in}")
+    context = f" (trong/in '{inside}')" if inside else ""
+    return Problem(shown, line, f"trường '{key}' không hợp lệ",
+                   f"unknown field '{key}'{context}")
 
 
 def _describe(error: dict[str, Any], name: str) -> tuple[str, str]:
