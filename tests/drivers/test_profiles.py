@@ -396,3 +396,9 @@ def test_driver_that_does_not_exist_yet_is_a_warning(tmp_path):
     text = PRINTER.replace("EscposPrinter", "EscposPrinterX")
     result = hp.read_profiles(tree(tmp_path / "b", {"devices/printer/test-p80.yaml": text}))
     assert "không thấy lớp 'EscposPrinterX'" in str(result.warnings[0])
+
+
+def test_readme_lists_every_shipped_profile(shipped):
+    readme = (hp.DEFAULT_ROOT / "README.md").read_text(encoding="utf-8")
+    for name in [*shipped.devices, *shipped.stations]:
+        assert f"{name}" in readme, name
