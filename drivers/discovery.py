@@ -24,7 +24,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,14 +129,16 @@ class Sources:
     sys_root: Path = Path("/sys")
     dev_root: Path = Path("/dev")
     list_ports: Callable[[], Iterable[Any]] | None = _comports
-    pyusb: Callable[[], Iterable[UsbDevice]] | None = field(default=None)
+    pyusb: Callable[[], Iterable[UsbDevice]] | None = field(
+        default_factory=lambda: pyusb_devices)  # None: skip libusb
 
     def __post_init__(self) -> None:
         self.sys_root, self.dev_root = Path(self.sys_root), Path(self.dev_root)
 
 
 def default_sources() -> Sources:
-    return Sources(pyusb=pyusb_devices)
+    """This machine's hardware (tests replace this function)."""
+    return Sources()
 
 
 def _read(directory: Path, name: str) -> str | None:
@@ -218,6 +220,22 @@ def pyusb_devices() -> list[UsbDevice]:
 
 
 def _pyusb_device(device: Any) -> UsbDevice:
+    try:
+        return _pyusb_fields(device)
+    finally:
+        _dispose(device)  # reading strings opened the device; a driver may want it next
+
+
+def _dispose(device: Any) -> None:
+    try:
+        import usb.util
+
+        usb.util.dispose_resources(device)
+    except Exception:
+        pass
+
+
+def _pyusb_fields(device: Any) -> UsbDevice:
     return UsbDevice(device.idVendor, device.idProduct, _usb_string(device, "iManufacturer"),
                      _usb_string(device, "iProduct"), _usb_string(device, "iSerialNumber"),
                      device.bus, device.address, None, device.bDeviceClass,
@@ -251,8 +269,6 @@ def merge_usb(sysfs: list[UsbDevice], pyusb: list[UsbDevice]) -> list[UsbDevice]
 def _fill(device: UsbDevice, other: UsbDevice | None) -> UsbDevice:
     if other is None:
         return device
-    from dataclasses import replace
-
     return replace(device, manufacturer=device.manufacturer or other.manufacturer,
                    product=device.product or other.product, serial=device.serial or other.serial,
                    interface_classes=device.interface_classes or other.interface_classes)

@@ -161,8 +161,32 @@ def test_missing_sysfs_gives_nothing(tmp_path):
     assert dd.discover([], dd.Sources(tmp_path, tmp_path, None, None)) == []
 
 
-def test_pyusb_enumeration_never_raises():
-    assert isinstance(dd.pyusb_devices(), list)
+def test_pyusb_enumeration_never_raises(monkeypatch):
+    import usb.core
+
+    assert isinstance(dd.pyusb_devices(), list)  # whatever this machine has
+
+    def no_backend(**_):
+        raise usb.core.NoBackendError("No backend available")
+
+    monkeypatch.setattr(usb.core, "find", no_backend)
+    assert dd.pyusb_devices() == []
+
+
+def test_pyusb_enumeration_reads_ids_and_interface_classes(monkeypatch):
+    import usb.core
+
+    class FakeUsb(SimpleNamespace):
+        def __iter__(self):  # configurations, each a list of interfaces
+            return iter([[SimpleNamespace(bInterfaceClass=7)]])
+
+    device = FakeUsb(idVendor=0x04B8, idProduct=0x0E28, iManufacturer=1, iProduct=0,
+                     iSerialNumber=0, bus=1, address=4, bDeviceClass=0)
+    monkeypatch.setattr(usb.core, "find", lambda **_: [device])
+    [found] = dd.pyusb_devices()
+    assert (found.ident, found.bus, found.address) == ("04b8:0e28", 1, 4)
+    assert found.interface_classes == (7,)
+    assert found.manufacturer is None  # the fake cannot be opened: strings stay unknown
 
 
 # --- matching ------------------------------------------------------------------------------
