@@ -110,11 +110,9 @@ def test_station_screens(shipped):
     assert shipped.stations["x86-kiosk-landscape"].screen.orientation == "landscape"
 
 
-def test_shipped_drivers_exist_for_printers_scanners_cameras_displays(shipped):
+def test_every_shipped_driver_exists_but_the_pi_cameras(shipped):
     pending = {w.file for w in shipped.warnings}
-    for device in shipped.devices.values():
-        if device.kind in ("printer", "scanner", "display", "audio"):
-            assert device.source not in pending, device.name
+    assert pending == {"hardware_profiles/devices/camera/raspberrypi-camera-module-3.yaml"}
 
 
 def test_printer_capabilities_map_one_to_one_onto_the_driver_profile(shipped):
