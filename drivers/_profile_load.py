@@ -90,8 +90,8 @@ def _plain(value: Any, shown: str, at: Loc, marks: Marks) -> Any:
 
 
 def read_marked(path: Path, shown: str) -> tuple[dict[str, Any], Marks]:
-    """A YAML file's top-level mapping and the line of everything in it; raises Problem-ish
-    `_FileProblem` on unreadable files, syntax errors and files that are not a mapping."""
+    """A YAML file's top-level mapping and the line of everything in it. Raises _FileProblem
+    (carrying one Problem) for non-UTF-8 text, YAML syntax errors and non-mapping files."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
     except UnicodeDecodeError:

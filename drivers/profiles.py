@@ -9,7 +9,10 @@ hardware, and a child is by definition another model. Every mistake names its fi
 field, Vietnamese first, because the technician reading it at a counter reads that first:
 
     hardware_profiles/stations/x86-counter.yaml dòng 7: trường 'recipt_printer' không hợp lệ
-    (trong 'devices') / line 7: unknown field 'recipt_printer' (in 'devices')
+    / line 7: unknown field 'recipt_printer' (trong/in 'devices')
+
+The reading itself (YAML with line numbers, inherits, pydantic errors in two languages) is in
+drivers/_profile_load.py; this module is the schema and the public API.
 
     profiles = load_profiles()                       # raises ProfileError listing every problem
     station = profiles.stations["x86-counter"]
