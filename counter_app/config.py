@@ -1,0 +1,90 @@
+"""The station's settings: which counter it is, where the backend is, what devices it has.
+
+Read from a JSON file (`--config`, or `$MOTCUA_COUNTER_CONFIG`); every key is optional so a
+laptop runs with fake devices and no file at all. Device specs are plain strings so a station
+profile can name them: printer "virtual", "tcp://10.0.0.9:9100", "usb:0x04b8:0x0202",
+"serial:/dev/ttyUSB0@9600" or a device file path; display "fake", "none" or a serial port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from counter_app.texts import CounterError
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    station: str = "quay-1"  # the name leases are held under at the backend
+    counter: int = 1  # the counter number the queue calls to
+    backend_url: str = "http://127.0.0.1:8000"
+    data_dir: str = "var/counter"  # local outbox, print jobs, receipts of the virtual printer
+    timeout: float = 3.0  # seconds before the backend counts as unreachable
+    probe_interval: float = 5.0  # seconds between reachability checks and outbox sends
+    # -- the receipt ----------------------------------------------------------------------
+    place: str = "Tân Ninh"  # "Tân Ninh, ngày 23 tháng 11 năm 2026"
+    issuer: str = "UBND PHƯỜNG TÂN NINH"  # the body above the centre's name
+    collect_at: str = "Quầy trả kết quả, Bộ phận Một cửa"  # where results are handed back
+    lookup_web: str = ""  # public lookup page; empty: <backend_url>/tra-cuu
+    lookup_sms: str = "Soạn TTHC <mã hồ sơ> gửi 8188"
+    copies: int = 1  # 2 prints a second copy for the paper file
+    # -- devices --------------------------------------------------------------------------
+    printer: str = "virtual"
+    paper_mm: int = 80
+    text_encoding: str = "tcvn3"  # tcvn3, cp1258 or raster
+    display: str = "fake"
+    audio: str = "none"  # none, fake or espeak
+    # -- offline numbering ------------------------------------------------------------------
+    lease_days: int = 2
+    lease_count: int = 30
+    lease_low_water: int = 10  # lease more when fewer numbers than this are left for today
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.counter <= 99:
+            raise CounterError(f"Số quầy {self.counter} không hợp lệ (1-99)",
+                               f"Counter number {self.counter} is invalid (1-99)", "config")
+        if self.paper_mm not in (58, 80):
+            raise CounterError(f"Khổ giấy {self.paper_mm} mm không hỗ trợ (58 hoặc 80)",
+                               f"Paper width {self.paper_mm} mm unsupported (58 or 80)", "config")
+        if self.copies not in (1, 2):
+            raise CounterError("Số liên biên nhận phải là 1 hoặc 2",
+                               "Receipt copies must be 1 or 2", "config")
+
+    @property
+    def lookup_page(self) -> str:
+        return self.lookup_web or self.backend_url.rstrip("/") + "/tra-cuu"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    def with_(self, **changes: object) -> StationConfig:
+        return replace(self, **changes)
+
+
+def load(path: str | Path | None = None, **overrides: object) -> StationConfig:
+    """The file's settings (unknown keys are an error, not a silent typo) plus overrides."""
+    path = path or os.environ.get("MOTCUA_COUNTER_CONFIG")
+    values: dict[str, object] = {}
+    if path:
+        values = _read(Path(path))
+    known = {f.name for f in fields(StationConfig)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise CounterError(f"Tệp cấu hình có khóa không biết: {', '.join(unknown)}",
+                           f"Unknown keys in the configuration file: {', '.join(unknown)}",
+                           "config")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return StationConfig(**values)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CounterError(f"Không đọc được tệp cấu hình {path}: {exc}",
+                           f"Cannot read the configuration file {path}: {exc}",
+                           "config") from None

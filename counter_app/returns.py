@@ -1,0 +1,128 @@
+"""Handing back results: scan the citizen's receipt, see the case, record the return, rate.
+
+The scan may be either symbol of the receipt (the 20-digit Code 128 or the CODE/TOKEN QR) or a
+typed code. A compact scan is mapped back to its code by the backend's lookup; offline, by the
+agency index the station learned from earlier cases. Offline the return (and the rating) wait in
+the outbox like an intake does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from backend.domain.codes import CaseCode, parse_scan
+from backend.domain.errors import InvalidInput
+from counter_app.devices import Devices
+from counter_app.link import Link
+from counter_app.localstore import LocalStore
+from counter_app.offline import Outbox
+from counter_app.session import Session
+from counter_app.texts import CounterError, Msg, OfflineError
+
+RATINGS = {
+    "very_satisfied": ("Rất hài lòng", "Very satisfied"),
+    "satisfied": ("Hài lòng", "Satisfied"),
+    "unsatisfied": ("Chưa hài lòng", "Not satisfied"),
+}
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    code: str
+    case: dict | None  # None when offline: only the code is known
+    can_return: bool
+    msg: Msg
+
+
+def learn_agency(store: LocalStore, case: dict) -> None:
+    """Remember which two-digit index stands for which agency in compact scans."""
+    if case.get("compact"):
+        index = case["compact"][:2]
+        known = store.get("agency_index", {}) or {}
+        if known.get(index) != case["agency"]["code"]:
+            store.put("agency_index", {**known, index: case["agency"]["code"]})
+
+
+class ReturnDesk:
+    def __init__(self, link: Link, store: LocalStore, outbox: Outbox, session: Session,
+                 devices: Devices, clock: Callable[[], datetime]) -> None:
+        self.link, self.store, self.outbox, self.session = link, store, outbox, session
+        self.devices, self.clock = devices, clock
+
+    def scan(self, text: str) -> ReturnView:
+        self.session.require()
+        try:
+            code = self._code(text)
+            case = self.link.call(self.link.client.case, code)
+        except InvalidInput as error:
+            raise CounterError(error.vi, error.en, "invalid_code", "code") from None
+        except OfflineError:
+            return ReturnView(code, None, True, Msg(
+                "Mất kết nối: không xem được hồ sơ; việc trả kết quả sẽ được ghi khi có mạng",
+                "Offline: the case cannot be shown; the return is recorded when back online",
+                "warning"))
+        learn_agency(self.store, case)
+        return self._view(case)
+
+    def _code(self, text: str) -> str:
+        scan = parse_scan(text)
+        if scan.compact is None:
+            return str(scan.code)
+        try:
+            return self.link.call(self.link.client.lookup, text.strip())["code"]
+        except OfflineError:
+            agency = (self.store.get("agency_index", {}) or {}).get(
+                f"{scan.compact.agency_index:02d}")
+            if agency is None:
+                raise CounterError("Mất kết nối: hãy nhập mã hồ sơ thay cho mã vạch số",
+                                   "Offline: type the case code instead of the numeric "
+                                   "barcode", "offline_compact") from None
+            return str(CaseCode(agency, scan.compact.day, scan.compact.seq))
+
+    @staticmethod
+    def _view(case: dict) -> ReturnView:
+        label = case["status_label"]
+        if case["status"] == "resolved":
+            return ReturnView(case["code"], case, True, Msg(
+                "Hồ sơ đã có kết quả, mời trả cho công dân",
+                "The result is ready: hand it over", "ok"))
+        if case["status"] == "returned":
+            return ReturnView(case["code"], case, False, Msg(
+                "Kết quả hồ sơ này đã được trả trước đó", "This result was already handed back",
+                "warning"))
+        return ReturnView(case["code"], case, False, Msg(
+            f"Hồ sơ chưa có kết quả (trạng thái: {label})",
+            f"No result yet (status: {case['status']})", "warning"))
+
+    def hand_over(self, code: str, channel: str = "counter") -> Msg:
+        """Record the return; the customer display then invites the citizen to rate."""
+        self.session.require()
+        try:
+            self.link.call(self.link.client.action, code, "return", channel=channel)
+            msg = Msg(f"Đã ghi nhận trả kết quả hồ sơ {code}",
+                      f"Return of case {code} recorded", "ok")
+        except OfflineError:
+            self._queue("action", f"return-{code}", code, {
+                "action": "return", "params": {"channel": channel}, "target": "returned"})
+            msg = Msg(f"Đã lưu việc trả kết quả {code}, sẽ gửi khi có mạng",
+                      f"Return of {code} kept, sent when back online", "warning")
+        self.devices.display.show_text("Mời đánh giá\nsự hài lòng")
+        return msg
+
+    def rate(self, code: str, rating: str) -> Msg:
+        if rating not in RATINGS:
+            raise CounterError(f"Mức đánh giá '{rating}' không có", f"No rating '{rating}'",
+                               "invalid_rating")
+        vi, en = RATINGS[rating]
+        try:
+            self.link.call(self.link.client.rate, code, rating, channel="counter")
+        except OfflineError:
+            self._queue("rating", f"rating-{code}", code, {"rating": rating})
+        return Msg(f"Cảm ơn ông/bà đã đánh giá: {vi}", f"Thank you for rating: {en}", "ok")
+
+    def _queue(self, kind: str, key: str, code: str, body: dict) -> None:
+        with self.store.tx() as db:
+            if not db["outbox"].count_where("key = ?", [key]):
+                self.outbox.add(db, kind, key, code, body, self.clock().isoformat())
