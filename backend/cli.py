@@ -12,6 +12,7 @@ from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
 from backend.domain.procedures import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.domain.procedures import CatalogError
+from drivers.hwcli import add_hw_commands
 
 
 def _now():
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_device(sub)
     _add_procedures(sub)
     _add_demo(sub)
+    add_hw_commands(sub)
     return parser
 
 

@@ -9,13 +9,13 @@ from backend.cli import main
 from backend.store.db import Store
 
 SUBCOMMANDS = [["serve"], ["db", "init"], ["db", "migrate"], ["user", "add"], ["device", "add"],
-               ["procedures", "load"], ["demo"]]
+               ["procedures", "load"], ["demo"], ["hw", "detect"], ["hw", "check-profiles"]]
 
 
 def test_entry_point_help_lists_every_subcommand():
     motcua = Path(sys.executable).parent / "motcua"
     out = subprocess.run([str(motcua), "--help"], capture_output=True, text=True, check=True)
-    for name in ("serve", "db", "user", "device", "procedures", "demo"):
+    for name in ("serve", "db", "user", "device", "procedures", "demo", "hw"):
         assert name in out.stdout
 
 
@@ -72,3 +72,7 @@ def test_demo_builds_cases_in_many_states(tmp_path, capsys):
     statuses = {r["status"] for r in store.all("select distinct status from cases")}
     assert len(statuses) >= 4, statuses
     assert store.one("select count(*) as n from cases")["n"] == 40
+
+
+def test_hw_check_profiles_passes_on_the_shipped_profiles(capsys):
+    assert main(["hw", "check-profiles"]) == 0
