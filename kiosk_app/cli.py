@@ -1,0 +1,72 @@
+"""`python -m kiosk_app` runs the kiosk; `python -m kiosk_app register` enrols this unit.
+
+    MOTCUA_BACKEND_URL=http://10.0.0.2:8000 MOTCUA_DEVICE_NAME=kiosk-sanh-1 \\
+        echo "$ADMIN_PASSWORD" | python -m kiosk_app register --admin admin
+    python -m kiosk_app                      # fullscreen; configuration: see kiosk_app/config.py
+    python -m kiosk_app --window --printer virtual:/tmp/tickets --camera photos/
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from backend.client import ApiError, BackendUnreachable, Client
+from kiosk_app.config import KioskConfig
+
+RESTART_EXIT_CODE = 75  # systemd: Restart=on-failure brings the app back
+
+
+def register(config: KioskConfig, admin: Client) -> str:
+    """Create this device on the backend (an admin's session) and keep its token on disk."""
+    answer = admin.register_device(config.device_name, "kiosk", config.station)
+    config.save_token(answer["token"])
+    return answer["token"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m kiosk_app",
+                                     description="Ki-ốt tra cứu hồ sơ / lobby kiosk")
+    parser.add_argument("--window", action="store_true", help="a window instead of fullscreen")
+    for name in ("backend-url", "printer", "camera", "scanner", "orientation", "agency-code"):
+        parser.add_argument(f"--{name}")
+    sub = parser.add_subparsers(dest="command")
+    enrol = sub.add_parser("register", help="register this kiosk with the backend")
+    enrol.add_argument("--admin", required=True, help="admin user name (password on stdin)")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> KioskConfig:
+    config = KioskConfig.load()
+    overrides = {key: value for key in ("backend_url", "printer", "camera", "scanner",
+                                        "orientation", "agency_code")
+                 if (value := getattr(args, key)) is not None}
+    if args.window:
+        overrides["fullscreen"] = False
+    values = {f: getattr(config, f) for f in config.__dataclass_fields__}
+    return KioskConfig.from_dict({**values, **overrides})
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = _config(args)
+    if args.command == "register":
+        return _register(config, args.admin, sys.stdin.readline().rstrip("\n"))
+    from kiosk_app.app import run
+
+    return RESTART_EXIT_CODE if run(config) == "restart" else 0
+
+
+def _register(config: KioskConfig, username: str, password: str) -> int:
+    admin = Client(config.backend_url)
+    try:
+        admin.login(username, password)
+        register(config, admin)
+    except (ApiError, BackendUnreachable) as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        admin.session.close()
+    print(f"Đã đăng ký {config.device_name}; mã thiết bị lưu ở {config.token_path} / "
+          f"registered {config.device_name}; token saved in {config.token_path}")
+    return 0

@@ -1,0 +1,377 @@
+"""The kiosk without a screen: a state machine the Kivy screens render and the tests drive.
+
+    kiosk = Kiosk(KioskConfig.load())
+    kiosk.start()                 # scanners, heartbeat, printer checks
+    ...                           # every frame (the app) or in a loop (tests):
+    kiosk.pump()                  # run posted results, timers, the idle check
+    kiosk.press_key("2"); kiosk.submit_code(); kiosk.rate("satisfied"); ...
+    kiosk.close()
+
+All state changes happen on the thread that calls `pump()` and the action methods. Network calls
+and printer jobs run on worker threads (`tasks.Worker`) and come back through the inbox, so a slow
+or absent server never freezes the screen: the citizen sees "retrying", and Home always works.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from backend.client import ApiError, BackendUnreachable, Client
+from backend.domain import codes
+from backend.domain.calendar import VN_TZ
+from backend.domain.errors import InvalidInput, MotcuaError
+from drivers.printers import PrinterError
+from drivers.scanners.base import ScanEvent
+from kiosk_app import __version__
+from kiosk_app.admin import AdminGate
+from kiosk_app.config import KioskConfig, Settings
+from kiosk_app.devices import Hardware, printer_problem
+from kiosk_app.entry import CodeEntry
+from kiosk_app.flows import AdminFlow, ProceduresFlow, QueueFlow
+from kiosk_app.state import EntryView, KioskState
+from kiosk_app.strings import Msg, msg
+from kiosk_app.tasks import Inbox, Timers, Worker
+from kiosk_app.views import status_view
+
+log = logging.getLogger(__name__)
+SCAN_IGNORED_ON = ("pin", "admin")  # a receipt waved at the kiosk must not leave the admin screen
+
+
+class KioskClient(Client):
+    """The backend client plus the one public read the kiosk needs that it lacks."""
+
+    def units(self) -> list[dict]:
+        return self._request("GET", "/api/v1/units")["items"]
+
+
+class Kiosk:
+    def __init__(self, config: KioskConfig, *, client: Client | None = None,
+                 hardware: Hardware | None = None, clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.client = client or KioskClient(config.backend_url, token=config.device_token())
+        self.hardware = hardware or Hardware()
+        self.clock = clock
+        self.now = now or (lambda: datetime.now(VN_TZ))
+        self.inbox = Inbox()
+        self.worker = Worker(self.inbox)
+        self.timers = Timers(clock)
+        self.settings = Settings()
+        self.state = KioskState(lang=self.settings.language)
+        self.entry = CodeEntry(config.agency_code)
+        self.gate = AdminGate(config.pin_hash, clock)
+        self.procedures = ProceduresFlow(self)
+        self.queue = QueueFlow(self)
+        self.admin = AdminFlow(self)
+        self.last_heartbeat: datetime | None = None
+        self.restart_requested = False
+        self._listeners: list[Callable[[KioskState], None]] = []
+        self._session = 0  # bumped whenever the citizen's context ends: late answers are dropped
+        self._case_code: str | None = None  # personal: for the rating only
+        self._token: str | None = None  # personal: the receipt token of the last scan
+        self._retries = 0
+        self._last_touch = clock()
+        self._refresh_entry()
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> Kiosk:
+        self.hardware.start(self._on_scan)
+        self.timers.after(0, "heartbeat", self._heartbeat)
+        self.timers.after(0, "printer", self.check_printer)
+        self.update_ticket_availability()
+        return self
+
+    def close(self) -> None:
+        self.timers = Timers(self.clock)
+        self.hardware.stop()
+        self.worker.close()
+        self.client.session.close()
+
+    def pump(self) -> None:
+        """Called every frame: deliver results, fire timers, clear the screen when idle."""
+        self.inbox.drain()
+        self.timers.run_due()
+        self._check_idle()
+        self._count_down_retry()
+
+    def subscribe(self, listener: Callable[[KioskState], None]) -> None:
+        self._listeners.append(listener)
+
+    def changed(self) -> None:
+        self.state.version += 1
+        for listener in self._listeners:
+            listener(self.state)
+
+    @property
+    def busy(self) -> bool:
+        """Something is still running or waiting to be delivered (tests wait on this)."""
+        return self.worker.in_flight > 0
+
+    # --- calling the backend (and the printer) off this thread ----------------------------
+
+    def call(self, fn: Callable[[], object], done: Callable[[object], None], *,
+             busy: str | None = None, retry: bool = True,
+             errors: Callable[[Exception], bool] | None = None) -> None:
+        """Run `fn` on a worker; `done(result)` here. Unreachable server: retry by itself."""
+        session = self._session
+        self.state.busy = msg(busy) if busy else None
+
+        def ok(result: object) -> None:
+            if session == self._session:
+                self._retries = 0
+                self.state.busy = self.state.offline = None
+                self.state.connected = True
+                done(result)
+                self.changed()
+
+        def again() -> None:
+            self.call(fn, done, busy=busy, retry=retry, errors=errors)
+
+        def failed(error: Exception) -> None:
+            if session == self._session:
+                self.state.busy = None
+                self._failed(error, again if retry else None, errors)
+                self.changed()
+
+        self.worker.submit(fn, ok, failed)
+        self.changed()
+
+    def _failed(self, error: Exception, again: Callable[[], None] | None,
+                errors: Callable[[Exception], bool] | None) -> None:
+        if isinstance(error, BackendUnreachable):
+            self.state.connected = False
+            if again is None:
+                self.state.notice = Msg.of(error)
+                return
+            delays = self.config.retry_delays
+            delay = delays[min(self._retries, len(delays) - 1)]
+            self._retries += 1
+            self.timers.after(delay, "retry", again)
+            self.state.offline = msg("offline", "warn", s=math.ceil(delay))
+        elif errors is not None and errors(error):
+            return
+        elif isinstance(error, ApiError | MotcuaError | PrinterError):
+            self.state.notice = Msg.of(error)
+        else:
+            log.error("kiosk request failed", exc_info=error)
+            self.state.notice = msg("error", "error")
+
+    def _count_down_retry(self) -> None:
+        left = self.timers.left("retry")
+        if left is None or self.state.offline is None:
+            return
+        if left > 0:
+            offline = msg("offline", "warn", s=math.ceil(left))
+        else:
+            offline = msg("offline_now", "warn")
+        if offline != self.state.offline:
+            self.state.offline = offline
+            self.changed()
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def touch(self, x: float | None = None, y: float | None = None) -> None:
+        """Any touch on the screen (at x, y as shares from the top-left): someone is there."""
+        self._last_touch = self.clock()
+        if x is not None and y is not None:
+            self.admin.tap(x, y)
+
+    def show(self, screen: str) -> None:
+        self.state.screen, self.state.notice = screen, None
+        self.changed()
+
+    def go_home(self) -> None:
+        """The citizen is done: forget their case and typing, keep the language they chose."""
+        self._session += 1
+        self.timers.cancel("retry")
+        self.timers.cancel("search")
+        self._retries = 0
+        self.state.clear_personal()
+        self.state.offline = None
+        self._case_code = self._token = None
+        self.entry.reset()
+        self._refresh_entry()
+        self.hardware.forget_scans()
+        self.state.screen = "home"
+        self.update_ticket_availability()
+        self.changed()
+
+    def reset(self) -> None:
+        """Idle: everything back as the next citizen should find it."""
+        self.state.lang = self.settings.language
+        self.go_home()
+
+    def back(self) -> None:
+        screen = self.state.screen
+        if screen == "procedure":
+            self.show("procedure_list" if self.state.field else "procedures")
+        elif screen == "procedure_list":
+            self.procedures.open()
+        else:
+            self.go_home()
+
+    def toggle_language(self) -> None:
+        self.state.lang = "en" if self.state.lang == "vi" else "vi"
+        self.changed()
+
+    def _check_idle(self) -> None:
+        idle = self.clock() - self._last_touch >= self.settings.idle_seconds
+        if idle and self._needs_reset():
+            self.reset()
+
+    def _needs_reset(self) -> bool:
+        s = self.state
+        return (s.screen != "home" or s.lang != self.settings.language or s.notice is not None
+                or s.case is not None or self.entry.text != self.entry.prefix)
+
+    # --- scanning and typing --------------------------------------------------------------
+
+    def _on_scan(self, event: ScanEvent) -> None:
+        """Scanner threads call this; the work happens on the core's thread."""
+        self.inbox.post(self.scanned, event.text)
+
+    def scanned(self, text: str) -> None:
+        if self.state.screen in SCAN_IGNORED_ON:
+            return
+        self.touch()
+        screen = self.state.screen
+        self.go_home()  # a new receipt: whatever the last citizen saw goes
+        self.state.screen = screen if screen in ("scan", "type") else "home"
+        self.lookup(text, scanned=True)
+
+    def open_scan(self) -> None:
+        self.show("scan")
+
+    def open_typing(self) -> None:
+        self.entry.reset()
+        self._refresh_entry()
+        self.show("type")
+
+    def press_key(self, key: str) -> None:
+        self.entry.press(key)
+        self.state.notice = None
+        self._refresh_entry()
+        self.changed()
+
+    def _refresh_entry(self) -> None:
+        e = self.entry
+        self.state.entry = EntryView(e.text, e.rest, e.check, e.page)
+
+    def submit_code(self) -> None:
+        check = self.entry.check
+        if not check.ok:  # explained on screen, never sent
+            self.state.notice = check.message
+            self.changed()
+            return
+        self.lookup(check.text, scanned=False)
+
+    def lookup(self, text: str, *, scanned: bool) -> None:
+        try:
+            scan = codes.parse_scan(text)
+        except InvalidInput as error:
+            self.state.notice = (msg("bad_scan", "error", detail=Msg.of(error)) if scanned
+                                 else Msg.of(error))
+            self.changed()
+            return
+        token = scan.token or (scan.compact.token if scan.compact else None)
+        raw = text.strip()
+        self.call(lambda: self.client.lookup(raw), lambda answer: self._show_case(answer, token),
+                  busy="looking_up")
+
+    def _show_case(self, answer: dict, token: str | None) -> None:
+        view = status_view(answer)
+        self.state.case = view
+        self._case_code, self._token = view.code, (token if view.verified else None)
+        self.state.rating_done = None
+        self.state.rating_offered = bool(view.returned and view.verified
+                                         and self.settings.rating_enabled)
+        self.state.screen, self.state.notice = "status", None
+
+    # --- rating ---------------------------------------------------------------------------
+
+    def rate(self, choice: str) -> None:
+        if not self.state.rating_offered or choice not in ("very_satisfied", "satisfied",
+                                                           "unsatisfied"):
+            return
+        code, token = self._case_code, self._token
+        self.call(lambda: self.client.rate(code, choice, token=token), self._rated,
+                  busy="rating", errors=self._rating_refused)
+
+    def _rated(self, _answer: object) -> None:
+        self.state.rating_offered = False
+        self.state.rating_done = msg("rate_thanks", "ok")
+
+    def _rating_refused(self, error: Exception) -> bool:
+        if isinstance(error, ApiError) and error.key == "already_rated":
+            self.state.rating_offered = False
+            self.state.rating_done = Msg(error.vi, error.en, "info")
+            return True
+        return False
+
+    # --- device: heartbeat, settings, printer ---------------------------------------------
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.client.token)
+
+    def _heartbeat(self) -> None:
+        if not self.registered:
+            self.timers.after(self.config.heartbeat_seconds, "heartbeat", self._heartbeat)
+            return
+        snapshot = self.hardware.snapshot() | {"orientation": self.config.orientation}
+        self.worker.submit(lambda: self.client.heartbeat(__version__, snapshot),
+                           self._heartbeat_ok, self._heartbeat_failed)
+
+    def _heartbeat_ok(self, answer: dict) -> None:
+        self.last_heartbeat = self.now()
+        self.state.connected = True
+        self.apply_settings(Settings.from_backend(answer.get("settings")))
+        self.timers.after(self.config.heartbeat_seconds, "heartbeat", self._heartbeat)
+
+    def _heartbeat_failed(self, error: Exception) -> None:
+        self.state.connected = False
+        if isinstance(error, ApiError) and error.status == 401:
+            log.warning("device token refused: %s", error)
+            self.client.token = None
+            self.update_ticket_availability()
+        self.timers.after(min(10.0, self.config.heartbeat_seconds), "heartbeat", self._heartbeat)
+        self.changed()
+
+    def apply_settings(self, settings: Settings) -> None:
+        untouched = not self._needs_reset()  # home, default language, nothing typed or shown
+        self.settings = settings
+        if untouched:
+            self.state.lang = settings.language
+        if not settings.rating_enabled:
+            self.state.rating_offered = False
+        self.changed()
+
+    def check_printer(self) -> None:
+        """Ask the printer how it is (a worker job); runs every `printer_check_seconds`."""
+        printer = self.hardware.printer
+        self.timers.after(self.config.printer_check_seconds, "printer", self.check_printer)
+        if printer is not None:
+            self.worker.submit(printer.status, self._printer_checked, self._printer_checked)
+
+    def _printer_checked(self, _result: object) -> None:
+        if self.update_ticket_availability():
+            self.changed()
+
+    def update_ticket_availability(self) -> bool:
+        """Show the ticket button only when a ticket can really come out. True if it changed."""
+        printer = self.hardware.printer
+        reason = None
+        if printer is None:
+            reason = msg("no_printer")
+        elif not self.registered:
+            reason = msg("not_registered")
+        elif printer.last_problem:
+            reason = printer_problem(printer.last_problem, None)
+        before = (self.state.ticket_available, self.state.ticket_reason)
+        self.state.ticket_available, self.state.ticket_reason = reason is None, reason
+        return before != (self.state.ticket_available, self.state.ticket_reason)

@@ -1,0 +1,244 @@
+"""The kiosk's devices, built from the configuration: ticket printer, camera scanner, USB scanner.
+
+Everything here blocks (printer jobs, status requests), so the core calls it from its worker
+threads only. The printer sits behind a lock: a status poll must never interleave its bytes with a
+ticket job on the same connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drivers.printers import (
+    Document,
+    EscposPrinter,
+    JobResult,
+    PrinterError,
+    PrinterProfile,
+    PrinterStatus,
+    VirtualPrinter,
+)
+from drivers.printers.base import MESSAGES
+from drivers.scanners.base import ScanEvent, Scanner
+from kiosk_app.strings import Msg
+
+log = logging.getLogger(__name__)
+
+
+def printer_problem(code: str | None, reason: str | None) -> Msg:
+    """A printer failure as a bilingual message (the driver's texts are "vi / en")."""
+    if code in MESSAGES:
+        vi, en = MESSAGES[code]
+        return Msg(vi, en, "error")
+    vi, _, en = (reason or "Máy in lỗi / Printer error").partition(" / ")
+    return Msg(vi, en or vi, "error")
+
+
+class TicketPrinter:
+    """One ESC/POS printer used from several threads, one job or status request at a time."""
+
+    def __init__(self, printer: EscposPrinter, virtual: VirtualPrinter | None = None) -> None:
+        self.printer = printer
+        self.virtual = virtual  # set when this is the simulator (tests, demo)
+        self._lock = threading.Lock()
+        self.last_problem: str | None = None  # machine key, None when ready
+
+    def status(self) -> PrinterStatus | None:
+        """Ask the printer; None when it cannot tell (write-only link). Records the problem."""
+        with self._lock:
+            if not self.printer.can_read_status:
+                return None
+            try:
+                status = self.printer.status()
+            except PrinterError as error:
+                self.last_problem = error.code
+                raise
+        self.last_problem = status.problem
+        return status
+
+    def print(self, doc: Document) -> JobResult:
+        with self._lock:
+            result = self.printer.print_document(doc)
+        self.last_problem = None if result.ok else (result.code or "error")
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            self.printer.close()
+
+
+def make_printer(spec: str, paper_mm: int = 80) -> TicketPrinter | None:
+    """none | virtual:DIR | tcp:HOST[:PORT] | serial:DEV[:BAUD] | usb:VID:PID | file:DEV."""
+    from drivers.printers import (
+        FileConnection,
+        NetworkConnection,
+        SerialConnection,
+        UsbConnection,
+    )
+
+    kind, _, rest = spec.partition(":")
+    profile = PrinterProfile.for_paper(paper_mm)
+    if kind in ("", "none"):
+        return None
+    if kind == "virtual":
+        virtual = VirtualPrinter.from_profile(profile, Path(rest) if rest else None)
+        return TicketPrinter(EscposPrinter(virtual.connection(), profile), virtual)
+    if kind == "tcp":
+        host, _, port = rest.partition(":")
+        connection = NetworkConnection(host, int(port or 9100))
+    elif kind == "serial":
+        dev, _, baud = rest.partition(":")
+        connection = SerialConnection(dev, int(baud or 9600))
+    elif kind == "usb":
+        vid, _, pid = rest.partition(":")
+        connection = UsbConnection(int(vid, 16), int(pid, 16))
+    elif kind == "file":
+        connection = FileConnection(rest)
+    else:
+        raise ValueError(f"Máy in không rõ / unknown printer spec: {spec!r}")
+    return TicketPrinter(EscposPrinter(connection, profile))
+
+
+def make_camera(spec: str):
+    """none | index | /dev/videoN | an image file, folder or video (played by the fake camera)."""
+    from drivers.cameras import FakeCamera, OpenCVCamera
+
+    if spec in ("", "none"):
+        return None
+    if spec.isdigit() or spec.startswith("/dev/video"):
+        return OpenCVCamera(int(spec) if spec.isdigit() else spec)
+    return FakeCamera(spec)
+
+
+def make_scanner(spec: str) -> Scanner | None:
+    """none | evdev:VID:PID | evdev:/dev/input/by-id/... | evdev:NAME | serial:DEV[:BAUD]."""
+    kind, _, rest = spec.partition(":")
+    if kind in ("", "none"):
+        return None
+    if kind == "serial":
+        from drivers.scanners import SerialScanner
+
+        dev, _, baud = rest.partition(":")
+        return SerialScanner(dev, baudrate=int(baud or 9600))
+    if kind == "evdev":
+        from drivers.scanners import DeviceMatch, EvdevWedgeScanner
+
+        return EvdevWedgeScanner(_device_match(DeviceMatch, rest))
+    raise ValueError(f"Máy quét không rõ / unknown scanner spec: {spec!r}")
+
+
+def _device_match(cls, rest: str):
+    # Never match "any keyboard": the technician's keyboard would be grabbed as a scanner.
+    if rest.startswith("/"):
+        return cls(path=rest)
+    vid, _, pid = rest.partition(":")
+    if pid:
+        return cls(vid=int(vid, 16), pid=int(pid, 16))
+    return cls(name=rest or None)
+
+
+@dataclass
+class Check:
+    """One line of the self-test: what, passed (None: not fitted), and what was seen."""
+
+    name: str  # strings key: t_backend, t_printer, t_camera, t_scanner
+    ok: bool | None
+    detail: str = ""
+
+
+class Hardware:
+    """The devices of one kiosk. `camera` reads codes through a `CameraScanner`."""
+
+    def __init__(self, printer: TicketPrinter | None = None, camera=None,
+                 scanners: list[Scanner] | None = None, decoder=None) -> None:
+        self.printer = printer
+        self.camera = camera
+        self.camera_scanner = None
+        self.scanners = list(scanners or [])
+        self._decoder = decoder
+
+    @classmethod
+    def from_config(cls, config) -> Hardware:
+        scanner = make_scanner(config.scanner)
+        return cls(make_printer(config.printer, config.paper_mm), make_camera(config.camera),
+                   [scanner] if scanner else [])
+
+    def start(self, on_scan: Callable[[ScanEvent], None]) -> None:
+        if self.camera is not None and self.camera_scanner is None:
+            from drivers.cameras import CameraScanner
+
+            self.camera_scanner = CameraScanner(self.camera, on_scan, decoder=self._decoder)
+            self.camera_scanner.start()
+        for scanner in self.scanners:
+            scanner.on_scan = on_scan
+            scanner.start()
+
+    def all_scanners(self) -> list[Scanner]:
+        return [s for s in (self.camera_scanner, *self.scanners) if s is not None]
+
+    def forget_scans(self) -> None:
+        """Drop the codes the duplicate filters remember: they are the last citizen's receipt."""
+        from drivers.scanners import DuplicateFilter
+
+        for scanner in self.all_scanners():
+            scanner.dedupe = DuplicateFilter(scanner.dedupe.window)
+
+    def latest_frame(self, seq: int):
+        """(seq, frame) of a camera frame newer than `seq`, without waiting; frame None if none."""
+        if self.camera_scanner is None:
+            return seq, None
+        return self.camera_scanner.frames.wait_newer(seq, timeout=0)
+
+    def stop(self) -> None:
+        for scanner in self.all_scanners():
+            scanner.stop()
+        self.camera_scanner = None
+        if self.printer is not None:
+            self.printer.close()
+
+    # --- state for the heartbeat and the self-test ---------------------------------------
+
+    def snapshot(self) -> dict:
+        """What the heartbeat reports: one short state word per device."""
+        state: dict = {"printer": "none", "camera": "none", "scanner": "none"}
+        if self.printer is not None:
+            state["printer"] = self.printer.last_problem or "ready"
+        if self.camera_scanner is not None:
+            state["camera"] = "connected" if self.camera_scanner.connected else "disconnected"
+            state["camera_frames"] = self.camera_scanner.stats["captured"]
+        if self.scanners:
+            state["scanner"] = ("connected" if all(s.connected for s in self.scanners)
+                                else "disconnected")
+        return state
+
+    def self_test(self) -> list[Check]:
+        return [self._test_printer(), self._test_camera(), self._test_scanner()]
+
+    def _test_printer(self) -> Check:
+        if self.printer is None:
+            return Check("t_printer", None)
+        try:
+            status = self.printer.status()
+        except PrinterError as error:
+            return Check("t_printer", False, str(error))
+        if status is None:
+            return Check("t_printer", True, "no status channel")
+        return Check("t_printer", status.ready, status.reason or "ready")
+
+    def _test_camera(self) -> Check:
+        cam = self.camera_scanner
+        if cam is None:
+            return Check("t_camera", None)
+        detail = f"{cam.stats['captured']} frames, {cam.stats['read']} codes"
+        return Check("t_camera", cam.connected and cam.stats["captured"] > 0,
+                     cam.last_error or detail)
+
+    def _test_scanner(self) -> Check:
+        if not self.scanners:
+            return Check("t_scanner", None)
+        bad = [s for s in self.scanners if not s.connected]
+        return Check("t_scanner", not bad, "; ".join(s.last_error or repr(s) for s in bad))

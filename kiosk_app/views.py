@@ -1,0 +1,237 @@
+"""View models: backend answers turned into exactly what a kiosk screen shows, in both languages.
+
+Screens render these and nothing else, so what a citizen may see is decided here, once, and tested
+without a display: e.g. the applicant's masked name and the history exist only on a lookup whose
+receipt token was verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from backend.domain.workflow import Status
+from kiosk_app.strings import HISTORY, Msg, msg
+
+# Status colours: blue while the office works, amber when the citizen must act, green when the
+# result is ready, grey when the case ended without one, red for refused.
+STATUS_COLOURS = {
+    "registered": "#546E7A", "received": "#1565C0", "processing": "#1565C0",
+    "supplement": "#E65100", "payment": "#E65100", "refused": "#C62828",
+    "withdrawn": "#616161", "stopped": "#616161", "resolved": "#2E7D32",
+    "returned": "#00695C",
+}
+LATE_COLOUR = "#C62828"
+LEVELS = {"Cấp xã": "Commune level", "Cấp tỉnh": "Provincial level",
+          "Cấp huyện": "District level"}
+
+
+def same(text: str | None) -> Msg:
+    """Data shown as it is in both languages (names, codes, dates)."""
+    return Msg(text or "—", text or "—")
+
+
+def when(iso: str | None) -> str:
+    """Backend times (ISO, UTC+7) as Vietnamese receipts write them: hh:mm dd/mm/yyyy."""
+    if not iso:
+        return "—"
+    return datetime.fromisoformat(iso).strftime("%H:%M %d/%m/%Y")
+
+
+def money(amount: int) -> Msg:
+    vi = f"{amount:,}".replace(",", ".")
+    return Msg(f"{vi} đồng", f"{amount:,} VND")
+
+
+def status_label(key: str, vi: str | None = None) -> Msg:
+    status = Status[key.upper()]
+    return Msg(vi or status.label, status.label_en)
+
+
+# --- case status ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    what: Msg
+    unit: str
+
+
+@dataclass(frozen=True)
+class StatusView:
+    code: str
+    status: str  # machine key, e.g. "processing"
+    label: Msg
+    colour: str
+    late: bool
+    verified: bool
+    rows: tuple[tuple[Msg, Msg], ...]  # (label, value) in display order
+    timeline: tuple[Event, ...]
+    applicant: str | None
+
+    @property
+    def returned(self) -> bool:
+        return self.status == "returned"
+
+
+def status_view(answer: dict) -> StatusView:
+    verified = bool(answer.get("verified"))
+    applicant = answer.get("applicant") if verified else None
+    return StatusView(
+        code=answer["code"], status=answer["status"],
+        label=status_label(answer["status"], answer.get("status_label")),
+        colour=STATUS_COLOURS.get(answer["status"], "#455A64"), late=bool(answer.get("late")),
+        verified=verified, rows=_status_rows(answer, applicant),
+        timeline=tuple(_event(e) for e in answer.get("history", ())) if verified else (),
+        applicant=applicant)
+
+
+def _status_rows(answer: dict, applicant: str | None) -> tuple[tuple[Msg, Msg], ...]:
+    rows = [(msg("f_procedure"), same(answer.get("procedure")))]
+    if applicant:
+        rows.append((msg("f_applicant"), same(applicant)))
+    rows += [(msg("f_received"), same(when(answer.get("received_at")))),
+             (msg("f_due"), same(when(answer.get("due_at"))))]
+    if answer.get("new_due_at"):
+        rows.append((msg("f_new_due"), same(when(answer["new_due_at"]))))
+    rows.append((msg("f_unit"), same(answer.get("current_unit"))))
+    if answer.get("handler"):
+        rows.append((msg("f_handler"), same(answer["handler"])))
+    rows.append((msg("f_collect"), collect(answer)))
+    return tuple(rows)
+
+
+def collect(answer: dict) -> Msg:
+    """Where and when the citizen gets the result, from the status and the return channel."""
+    where = msg(f"where_{answer.get('return_channel') or 'counter'}")
+    status = answer["status"]
+    if status == "returned":
+        return msg("collect_returned", "ok", at=when(answer.get("returned_at")))
+    if status == "resolved":
+        return msg("collect_ready", "ok", where=where)
+    if status in ("refused", "withdrawn", "stopped"):
+        return msg("collect_none")
+    due = answer.get("new_due_at") or answer.get("due_at")
+    return msg("collect_expected", where=where, at=when(due))
+
+
+def _event(entry: dict) -> Event:
+    vi, en = HISTORY.get(entry.get("action", ""), (None, None))
+    label = Msg(vi, en) if vi else status_label(entry["status"], entry.get("status_label"))
+    return Event(when(entry.get("at")), label, entry.get("unit") or "")
+
+
+# --- procedures -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldView:
+    code: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ProcedureItem:
+    code: str
+    name: str
+    field: str
+
+
+@dataclass(frozen=True)
+class ProcedureView:
+    code: str
+    name: str
+    rows: tuple[tuple[Msg, Msg], ...]
+    documents: tuple[Msg, ...]
+
+
+def field_view(item: dict) -> FieldView:
+    return FieldView(item["code"], item["name"], int(item.get("procedures", 0)))
+
+
+def procedure_item(proc: dict) -> ProcedureItem:
+    return ProcedureItem(proc["code"], proc["name"], proc["field"]["name"])
+
+
+def procedure_view(proc: dict, units: dict[str, str], services: list[dict]) -> ProcedureView:
+    level = proc.get("level", "")
+    rows = (
+        (msg("p_code"), same(proc["code"])),
+        (msg("p_field"), same(proc["field"]["name"])),
+        (msg("p_level"), Msg(level, LEVELS.get(level, level))),
+        (msg("p_time"), processing_time(proc["processing_time"])),
+        (msg("p_fee"), fee(proc["fee"])),
+        (msg("p_where"), where_to_apply(proc, units, services)),
+        (msg("p_results"), _channels(proc.get("result_channels", ()))),
+    )
+    docs = tuple(_document(d) for d in proc["documents"])
+    sets = msg("p_sets", n=proc.get("sets", 1))
+    return ProcedureView(proc["code"], proc["name"], rows, (*docs, sets))
+
+
+def processing_time(spec: dict) -> Msg:
+    amount = spec["amount"]
+    number = f"{amount:g}" if isinstance(amount, float) else str(amount)
+    return msg(f"time_{spec['unit']}", n=number)
+
+
+def fee(spec: dict) -> Msg:
+    if not spec.get("amount"):
+        return msg("free")
+    known = spec.get("when") in ("at_intake", "at_return")
+    tail = msg(f"fee_{spec['when']}") if known else Msg("", "")
+    return msg("fee_line", name=spec["name"], amount=money(spec["amount"]), when=tail)
+
+
+def where_to_apply(proc: dict, units: dict[str, str], services: list[dict]) -> Msg:
+    unit = units.get(proc["receiving_unit"], proc["receiving_unit"])
+    service = next((s for s in services if proc["field"]["code"] in s.get("fields", ())), None)
+    if service is None:
+        return same(unit)
+    return msg("p_where_queue", unit=unit, letter=service["letter"], service=service["name"])
+
+
+def _channels(channels) -> Msg:
+    parts = [msg(f"where_{c}") for c in channels]
+    return Msg("; ".join(p.vi for p in parts), "; ".join(p.en for p in parts))
+
+
+def _document(doc: dict) -> Msg:
+    optional = msg("doc_optional") if not doc.get("required", True) else Msg("", "")
+    return msg("doc_line", name=doc["name"], originals=doc.get("originals", 0),
+               copies=doc.get("copies", 0), optional=optional)
+
+
+# --- queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    letter: str
+    name: str
+    waiting: int
+    counters: str  # "1, 2"
+
+
+@dataclass(frozen=True)
+class TicketView:
+    label: str
+    service: str
+    ahead: int
+    counters: str
+    issued_at: str
+    confirmed: bool
+
+
+def service_views(services: list[dict], status: dict, offered: list[str]) -> list[ServiceView]:
+    waiting = {s["letter"]: s["waiting"] for s in status.get("services", ())}
+    counters = status.get("counters", ())
+    return [ServiceView(s["letter"], s["name"], int(waiting.get(s["letter"], 0)),
+                        counters_of(s["letter"], counters))
+            for s in services if not offered or s["letter"] in offered]
+
+
+def counters_of(letter: str, counters) -> str:
+    return ", ".join(str(c["number"]) for c in counters if letter in c.get("services", ()))
