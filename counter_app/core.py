@@ -27,11 +27,11 @@ from counter_app.config import StationConfig
 from counter_app.devices import Devices, PrinterState, open_devices
 from counter_app.intake import IntakeDesk
 from counter_app.link import Link
-from counter_app.localstore import LocalStore
+from counter_app.localstore import LocalStore, remember_agency
 from counter_app.offline import Leases, Outbox, Syncer, SyncReport
 from counter_app.printing import PrintJob, PrintQueue
 from counter_app.queue_panel import QueuePanel
-from counter_app.returns import ReturnDesk, learn_agency
+from counter_app.returns import ReturnDesk
 from counter_app.session import Session
 from counter_app.texts import Msg, OfflineError
 
@@ -107,8 +107,7 @@ class CounterStation:
     def _learn_agency(self) -> None:
         """The agency's name for receipts printed offline: from any case the server shows."""
         for case in self.link.call(self.client.cases, limit=1):
-            self.store.put("agency", case["agency"])
-            learn_agency(self.store, case)
+            remember_agency(self.store, case)
 
     # -- the background round ----------------------------------------------------------------
     def tick(self) -> SyncReport | None:

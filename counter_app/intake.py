@@ -24,7 +24,7 @@ from backend.domain.calendar import VN_TZ, WorkingCalendar
 from counter_app.catalogue import Catalogue
 from counter_app.config import StationConfig
 from counter_app.link import Link
-from counter_app.localstore import LocalStore
+from counter_app.localstore import LocalStore, remember_agency
 from counter_app.offline import Leases, Outbox
 from counter_app.printing import PrintJob, PrintQueue
 from counter_app.session import Session
@@ -162,7 +162,7 @@ class IntakeDesk:
             if error.key == "incomplete_file":
                 return self.supplement(form, missing_from(error))
             raise
-        self.store.put("agency", case["agency"])
+        remember_agency(self.store, case)
         payload = receipt_payload(case)
         return Outcome("receipt", payload, self.printing.submit("receipt", payload,
                                                                  self.station.copies))

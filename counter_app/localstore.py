@@ -93,3 +93,14 @@ class LocalStore:
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+
+
+def remember_agency(store: LocalStore, case: dict) -> None:
+    """Learn from a case the server showed: the agency's name (for receipts printed offline)
+    and which two-digit index stands for it in compact scans (for returns offline)."""
+    if store.get("agency") != case["agency"]:
+        store.put("agency", case["agency"])
+    if case.get("compact"):
+        index, known = case["compact"][:2], store.get("agency_index", {}) or {}
+        if known.get(index) != case["agency"]["code"]:
+            store.put("agency_index", {**known, index: case["agency"]["code"]})

@@ -16,7 +16,7 @@ from backend.domain.codes import CaseCode, parse_scan
 from backend.domain.errors import InvalidInput
 from counter_app.devices import Devices
 from counter_app.link import Link
-from counter_app.localstore import LocalStore
+from counter_app.localstore import LocalStore, remember_agency
 from counter_app.offline import Outbox
 from counter_app.session import Session
 from counter_app.texts import CounterError, Msg, OfflineError
@@ -34,15 +34,6 @@ class ReturnView:
     case: dict | None  # None when offline: only the code is known
     can_return: bool
     msg: Msg
-
-
-def learn_agency(store: LocalStore, case: dict) -> None:
-    """Remember which two-digit index stands for which agency in compact scans."""
-    if case.get("compact"):
-        index = case["compact"][:2]
-        known = store.get("agency_index", {}) or {}
-        if known.get(index) != case["agency"]["code"]:
-            store.put("agency_index", {**known, index: case["agency"]["code"]})
 
 
 class ReturnDesk:
@@ -63,7 +54,7 @@ class ReturnDesk:
                 "Mất kết nối: không xem được hồ sơ; việc trả kết quả sẽ được ghi khi có mạng",
                 "Offline: the case cannot be shown; the return is recorded when back online",
                 "warning"))
-        learn_agency(self.store, case)
+        remember_agency(self.store, case)
         return self._view(case)
 
     def _code(self, text: str) -> str:
