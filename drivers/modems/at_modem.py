@@ -46,21 +46,26 @@ class AtModem(SmsModem):
                  mode: str = PDU, baudrate: int = 115200, timeout: float = 5.0,
                  send_timeout: float = 60.0, register_timeout: float = 60.0,
                  pin: str | None = None, smsc: str | None = None, part_timeout: float = 600.0,
+                 retry_interval: float = 5.0,
                  opener: Callable[..., Any] = serial.serial_for_url) -> None:
         if mode not in (PDU, TEXT):
             raise ValueError(f"mode is {PDU!r} or {TEXT!r}")
         self.on_message = on_message
         self.mode, self.timeout, self.send_timeout = mode, timeout, send_timeout
         self.register_timeout, self.pin, self.smsc = register_timeout, pin, smsc
+        self.retry_interval = retry_interval  # between attempts to reopen a lost port
         self.channel = AtChannel(port, baudrate=baudrate, on_urc=self._on_urc, opener=opener)
         self.parts = Reassembler(part_timeout)
         self._events: queue.Queue[tuple[str, int]] = queue.Queue()
         self._inbox: queue.Queue[SmsMessage] = queue.Queue()
         self._dispatcher: threading.Thread | None = None
+        self._ready = False  # initialised since the port was last (re)opened
 
     # --- life cycle ----------------------------------------------------------------------------
 
     def open(self) -> AtModem:
+        if self._dispatcher is not None:
+            return self
         self.channel.open()
         try:
             self.initialise()
@@ -85,6 +90,7 @@ class AtModem(SmsModem):
 
     def initialise(self) -> None:
         """Bring the modem to a known state; run again after it rebooted (RDY)."""
+        self._ready = False
         self._sync()
         self.command("ATE0")
         self.command("AT+CMEE=1")  # numeric +CME ERROR codes instead of a bare ERROR
@@ -95,6 +101,7 @@ class AtModem(SmsModem):
         if self.mode == TEXT:
             self.command("AT+CSDH=1")  # the coding scheme in +CMGR, to spot UCS-2 bodies
         self.command("AT+CNMI=2,1,0,0,0")  # store new SMS, announce each with +CMTI
+        self._ready = True
 
     def command(self, command: str, timeout: float | None = None, **kw: Any) -> list[str]:
         return self.channel.command(command, timeout or self.timeout, **kw)
@@ -189,10 +196,13 @@ class AtModem(SmsModem):
     def _dispatch(self) -> None:
         while True:
             try:
-                what, index = self._events.get(timeout=1.0)
+                what, index = self._events.get(timeout=min(1.0, self.retry_interval))
             except queue.Empty:
                 self._release(self.parts.expired())
-                continue
+                if self.channel.alive and self._ready:
+                    continue
+                # A lost port, or a set-up that failed (no network yet): try again.
+                what, index = ("reinit" if self.channel.alive else "reconnect"), 0
             if what == "stop":
                 return
             try:
@@ -201,6 +211,10 @@ class AtModem(SmsModem):
                 log.warning("SMS %s %s failed: %s", what, index or "", exc)
 
     def _handle(self, what: str, index: int) -> None:
+        if what == "reconnect":  # the adapter was unplugged: its by-id name may come back
+            self.channel.close()
+            self.channel.open()
+            what = "reinit"
         if what == "reinit":
             self.initialise()
             what = "sweep"

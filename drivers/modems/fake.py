@@ -97,6 +97,13 @@ class FakeModem:
     def unplug(self) -> None:
         self.peer.unplug()
 
+    def replug(self) -> None:
+        """Plugged back in: same port name, a freshly powered modem (settings lost)."""
+        with self._lock:
+            self._reset_settings()
+            self._buffer, self._prompt = b"", None
+        self.peer.replug()
+
     def close(self) -> None:
         self.peer.close()
 

@@ -231,6 +231,30 @@ def test_unplugged_modem(fake, modem):
     assert err.value.vi.startswith("Mất kết nối với modem")
 
 
+def test_the_modem_is_found_again_after_a_replug(fake, inbox):
+    with make_modem(fake, inbox, retry_interval=0.05) as modem:
+        fake.unplug()
+        with pytest.raises(ModemDisconnected):
+            modem.send("8188", "x")
+        fake.replug()
+        assert wait_until(lambda: fake.cnmi)  # set up again by the dispatcher
+        fake.deliver("0901234567", "TTHC sau khi cắm lại")
+        assert wait_until(lambda: inbox)
+        assert modem.send("8188", "y")
+
+
+def test_a_network_lost_during_a_reboot_is_waited_for(fake, inbox):
+    with make_modem(fake, inbox, retry_interval=0.05, register_timeout=0.05):
+        fake.inject("no_network")
+        fake.reboot()  # set-up fails: no network yet
+        time.sleep(0.3)
+        assert not fake.cnmi
+        fake.inject(None)
+        assert wait_until(lambda: fake.cnmi)
+        fake.deliver("0901234567", "mạng đã trở lại")
+        assert wait_until(lambda: inbox)
+
+
 def test_missing_port():
     from drivers.modems.at_modem import AtModem
 
