@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from drivers import discovery
-from drivers.profiles import DEFAULT_ROOT, ProfileSet, read_profiles
+from drivers.profiles import DEFAULT_ROOT, ProfileSet, load_profiles, read_profiles
 
 NO_MATCH = "không khớp hồ sơ nào / no matching profile"
 EXIT_INVALID = 2
@@ -35,7 +35,52 @@ def add_hw_commands(subparsers: Any) -> argparse.ArgumentParser:
                                 "device and station profile (exit 2 on mistakes)")
     _profiles_option(check)
     check.set_defaults(func=cmd_check_profiles)
+    _add_selftest(commands)
     return hw
+
+
+def _add_selftest(commands: Any) -> None:
+    test = commands.add_parser("selftest", help="kiểm tra thiết bị hàng tuần / weekly equipment "
+                               "self-test of a station (exit 1 when a device fails)")
+    test.add_argument("--station", required=True, help="e.g. x86-counter, demo-fake")
+    test.add_argument("--report-dir", default="var/selftest", metavar="DIR")
+    test.add_argument("--backend", metavar="URL", help="send the report to this backend")
+    test.add_argument("--token", help="the device token (motcua device add)")
+    _profiles_option(test)
+    test.set_defaults(func=cmd_selftest)
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta, timezone
+    from pathlib import Path
+
+    from drivers.selftest import run_selftest, summary_lines, write_report
+    from drivers.station import StationError, open_station
+
+    try:
+        with open_station(args.station, load_profiles(args.profiles)) as station:
+            report = run_selftest(station, datetime.now(timezone(timedelta(hours=7))))
+    except StationError as exc:
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(summary_lines(report)))
+    print(f"Báo cáo / report: {write_report(report, Path(args.report_dir))}")
+    if args.backend:
+        _send_report(args.backend, args.token, report)
+    return 0 if report["ok"] else 1
+
+
+def _send_report(url: str, token: str | None, report: dict) -> None:
+    import requests
+
+    try:
+        response = requests.post(f"{url.rstrip('/')}/api/v1/devices/selftest", json=report,
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        response.raise_for_status()
+        print("Đã gửi báo cáo lên máy chủ / report sent to the backend")
+    except requests.RequestException as exc:
+        print(f"Không gửi được báo cáo, đã lưu trên máy / report kept locally, not sent: {exc}",
+              file=sys.stderr)
 
 
 def _profiles_option(parser: argparse.ArgumentParser) -> None:

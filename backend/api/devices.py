@@ -61,6 +61,7 @@ class SelftestBody(BaseModel):
     checks: list[dict] = Field(default_factory=list, max_length=50)
     station: str = Field("", max_length=64)
     version: str = Field("", max_length=64)
+    at: str = Field("", max_length=40)  # when the device ran it (its own clock)
 
 
 @router.post("/selftest", status_code=201)

@@ -1,0 +1,71 @@
+"""The weekly self-test on the all-simulator station, with faults, and its report upload."""
+
+import json
+
+import pytest
+
+from drivers.hwcli import main as hw_main
+from drivers.selftest import TEST_ALPHABET, run_selftest
+from drivers.station import StationError, open_station
+from tests.backend.conftest import clock, server, store, template_db  # noqa: F401 - fixtures
+
+ROLES = {"receipt_printer", "ticket_printer", "scanner", "camera", "counter_display",
+         "pole_display", "audio", "modem"}
+
+
+def _by_role(report):
+    return {c["role"]: c for c in report["checks"]}
+
+
+def test_demo_station_passes_every_check_with_real_bytes(tmp_path, clock):  # noqa: F811
+    with open_station("demo-fake") as station:
+        report = run_selftest(station, clock.now)
+        receipt = station.fakes["receipt_printer"].receipts[-1]
+        board = station.fakes["counter_display"]
+    assert report["ok"] and set(_by_role(report)) == ROLES
+    printed = " ".join(receipt.lines)  # the alphabet wraps over two lines
+    assert all(letter in printed for letter in TEST_ALPHABET) and "?" not in printed
+    assert ("qr", "MOTCUA-SELFTEST") in receipt.symbols
+    assert ("code128", "00000000000000000000") in receipt.symbols
+    assert "MOTCUA-SELFTEST" in _by_role(report)["camera"]["vi"]
+    assert board.frames, "the LED board received framed commands"
+
+
+def test_faults_fail_their_own_check_only(clock):  # noqa: F811
+    with open_station("demo-fake") as station:
+        station.fakes["receipt_printer"].faults.paper_out = True
+        station.fakes["counter_display"].unplug()
+        report = run_selftest(station, clock.now)
+    checks = _by_role(report)
+    assert not report["ok"]
+    assert not checks["receipt_printer"]["ok"] and "hết giấy" in checks["receipt_printer"]["vi"]
+    assert not checks["counter_display"]["ok"] and checks["counter_display"]["en"]
+    assert all(checks[r]["ok"] for r in ROLES - {"receipt_printer", "counter_display"})
+
+
+def test_unknown_station_is_named():
+    with pytest.raises(StationError, match="nope"):
+        open_station("nope")
+
+
+def test_cli_writes_the_report_and_sends_it_to_the_backend(tmp_path, server, capsys):  # noqa: F811
+    token = server.client("admin").register_device("quay-9", "counter")["token"]
+    code = hw_main(["selftest", "--station", "demo-fake", "--report-dir", str(tmp_path),
+                    "--backend", server.url, "--token", token])
+    out = capsys.readouterr().out
+    assert code == 0 and "ĐẠT / PASSED" in out and "report sent" in out
+    written = json.loads(next(tmp_path.glob("selftest-demo-fake-*.json")).read_text())
+    assert written["ok"] is True and len(written["checks"]) == len(ROLES)
+    fleet = {d["name"]: d for d in server.client("admin").devices()}
+    assert fleet["quay-9"]["last_selftest"]["ok"] is True
+
+
+def test_cli_keeps_the_report_when_the_backend_is_down(tmp_path, capsys):
+    from tests.backend.conftest import free_port
+
+    code = hw_main(["selftest", "--station", "demo-fake", "--report-dir", str(tmp_path),
+                    "--backend", f"http://127.0.0.1:{free_port()}", "--token", "x"])
+    assert code == 0 and "not sent" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.json"))
+
+
