@@ -15,6 +15,7 @@ from backend import __version__
 from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures, queue
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import load_config
+from backend.ratelimit import RateLimiter
 from backend.store.db import Store
 from backend.web import pages
 
@@ -33,7 +34,7 @@ def create_app(db_path: str | Path | None = None,
     store.migrate()
     app.state.store, app.state.clock = store, clock
     app.state.site, app.state.site_version = None, None
-    app.state.limiter = lookup.RateLimiter()
+    app.state.limiter = RateLimiter()
     app.state.queue_config = load_config(Path(os.environ.get(
         "MOTCUA_QUEUE_CONFIG", DEFAULT_CATALOG_DIR / "queue.yaml")))
     errors.install(app)

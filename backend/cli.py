@@ -111,6 +111,26 @@ def cmd_device_add(args) -> int:
     return 0
 
 
+def cmd_sms_serve(args) -> int:
+    """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
+    import signal
+    import threading
+
+    from backend.sms import SmsGateway
+    from drivers.modems import AtModem
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    modem = AtModem(args.port, mode="text" if args.text_mode else "pdu")
+    modem.on_message = SmsGateway(_store(args), modem, keyword=args.keyword).handle
+    with modem:
+        print(f"Đang trả lời SMS '{args.keyword} <mã hồ sơ>' trên {args.port} / "
+              f"answering lookup SMS on {args.port}", flush=True)
+        stop.wait()
+    return 0
+
+
 def cmd_demo(args) -> int:
     from backend import demo
 
@@ -128,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_device(sub)
     _add_procedures(sub)
     _add_demo(sub)
+    _add_sms(sub)
     add_hw_commands(sub)
     return parser
 
@@ -180,6 +201,18 @@ def _add_procedures(sub) -> None:
     load = procs.add_parser("load", help="validate and load procedure files (new versions only)")
     load.add_argument("directory", nargs="?", default=str(CATALOG_DIR))
     load.set_defaults(func=cmd_procedures_load)
+
+
+def _add_sms(sub) -> None:
+    sms = sub.add_parser("sms", help="SMS lookups over a GSM modem").add_subparsers(
+        dest="sms_command", required=True)
+    serve = sms.add_parser("serve", help="answer 'TTHC <mã hồ sơ>' messages until stopped")
+    serve.add_argument("--port", required=True, help="the modem's serial port, e.g. "
+                       "/dev/motcua/modem")
+    serve.add_argument("--keyword", default="TTHC")
+    serve.add_argument("--text-mode", action="store_true",
+                       help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
+    serve.set_defaults(func=cmd_sms_serve)
 
 
 def _add_demo(sub) -> None:

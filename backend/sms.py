@@ -12,7 +12,7 @@ from backend.domain.errors import MotcuaError
 from backend.domain.text import fold
 from backend.store.db import Store
 from backend.store.lookup import public_lookup
-from backend.store.site import Site
+from backend.store.site import Site, load_site
 
 DEFAULT_KEYWORD = "TTHC"
 
@@ -57,3 +57,37 @@ def _format(answer: dict) -> str:
     return ". ".join(parts)
 
 
+
+
+class SmsGateway:
+    """Answers lookup SMS arriving on a modem; one reply per request, senders rate-limited.
+
+    The modem calls `handle` on its own thread for each message; the store gives each thread
+    its own SQLite connection, so no lock is needed here.
+    """
+
+    def __init__(self, store: Store, modem, *, keyword: str = DEFAULT_KEYWORD,
+                 per_minute: int = 3, clock=None) -> None:
+        from backend.ratelimit import RateLimiter
+
+        self.store, self.modem, self.keyword = store, modem, keyword
+        self.per_minute, self.limiter = per_minute, RateLimiter()
+        self.clock = clock or _vn_now
+        self.answered = 0
+
+    def handle(self, message) -> str | None:
+        try:
+            self.limiter.check(message.sender, self.per_minute)
+        except MotcuaError:
+            return None  # a flood gets silence, not replies paid for by the centre
+        site = load_site(self.store)
+        reply = reply_for(self.store, site, message.text, self.clock(), self.keyword)
+        self.modem.send(message.sender, reply)
+        self.answered += 1
+        return reply
+
+
+def _vn_now() -> datetime:
+    from backend.domain.calendar import VN_TZ
+
+    return datetime.now(VN_TZ)

@@ -47,3 +47,68 @@ def test_bad_requests_get_guidance(store):
 
 def test_unaccent_keeps_case():
     assert unaccent("Hồ sơ ĐÃ XỬ LÝ xong") == "Ho so DA XU LY xong"
+
+
+def test_gateway_answers_over_a_real_modem_on_a_pty(store, case_code):
+    import time
+
+    from drivers.modems import AtModem
+    from drivers.modems.fake import FakeModem
+
+    with FakeModem() as fake:
+        modem = AtModem(fake.port_name, register_timeout=5, timeout=2)
+        gateway = sms.SmsGateway(store, modem, clock=lambda: NOW)
+        modem.on_message = gateway.handle
+        with modem:
+            fake.deliver("+84912345678", f"TTHC {case_code}")
+            deadline = time.monotonic() + 10
+            while not fake.sent and time.monotonic() < deadline:
+                time.sleep(0.05)
+    assert fake.sent, "the gateway should have replied"
+    reply = fake.sent[0]
+    assert reply.number == "+84912345678" and reply.alphabet == "ucs2"
+    assert f"Hồ sơ {case_code}: Được tiếp nhận" in reply.text
+
+
+def test_gateway_stays_silent_for_a_flood(store, case_code):
+    from drivers.modems.base import SmsMessage
+    from drivers.modems.fake import MemorySmsModem
+
+    modem = MemorySmsModem()
+    gateway = sms.SmsGateway(store, modem, per_minute=2, clock=lambda: NOW)
+    message = SmsMessage("+84900000000", f"TTHC {case_code}", NOW)
+    replies = [gateway.handle(message) for _ in range(4)]
+    assert replies[2] is None and replies[3] is None and len(modem.sent) == 2
+
+
+def test_sms_serve_has_help(capsys):
+    from backend.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["sms", "serve", "--help"])
+    assert "--port" in capsys.readouterr().out
+
+
+def test_sms_serve_process_answers_and_stops_on_sigterm(store, case_code):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from drivers.modems.fake import FakeModem
+
+    with FakeModem() as fake:
+        proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--db", store.path, "sms",
+                                 "serve", "--port", fake.port_name],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert "answering lookup SMS" in proc.stdout.readline()
+            fake.deliver("+84911111111", f"tthc {case_code}")
+            deadline = time.monotonic() + 15
+            while not fake.sent and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert fake.sent and case_code in fake.sent[0].text
