@@ -173,6 +173,8 @@ def print_summary(url: str, built: dict, folder: Path) -> None:
     from backend.domain.codes import make_token
 
     print(f"\nmotcua demo — {the_site.agency_name} ({the_site.agency_code})")
+    print(f"  Tra cứu hồ sơ / lookup page: {url}/tra-cuu")
+    print(f"  Màn hình gọi số / hall:      {url}/hall")
     print(f"  API và tài liệu / API docs:  {url}/docs")
     print(f"  Cơ sở dữ liệu / database:    {folder / 'motcua.sqlite'}")
     print(f"  Tài khoản demo / demo logins (mật khẩu / password: {DEMO_PASSWORD}):")

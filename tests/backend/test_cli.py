@@ -68,6 +68,7 @@ def test_demo_builds_cases_in_many_states(tmp_path, capsys):
     assert main(["demo", "--dir", str(tmp_path), "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert "/docs" in out and "Demo@2026" in out and "/api/v1/lookup/" in out
+    assert "/tra-cuu" in out and "/hall" in out
     store = Store(tmp_path / "motcua.sqlite")
     statuses = {r["status"] for r in store.all("select distinct status from cases")}
     assert len(statuses) >= 4, statuses
