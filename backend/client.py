@@ -153,6 +153,14 @@ class Client:
         return self._request("POST", "/api/v1/ratings", json={
             "code": code, "token": token, "rating": rating, "channel": channel})
 
+    def request_rating(self, code: str, counter: int) -> dict:
+        return self._request("POST", "/api/v1/ratings/requests",
+                             json={"code": code, "counter": counter})
+
+    def pending_rating(self, counter: int | None = None) -> dict | None:
+        params = {"counter": counter} if counter is not None else None
+        return self._request("GET", "/api/v1/ratings/requests/pending", params=params)["request"]
+
     # --- devices --------------------------------------------------------------------------
     def register_device(self, name: str, kind: str, station: str = "") -> dict:
         return self._request("POST", "/api/v1/devices",

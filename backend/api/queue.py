@@ -116,6 +116,27 @@ def transfer(counter: int, body: TransferBody, request: Request,
                                      to_counter=body.to_counter, to_service=body.to_service)}
 
 
+class RatingRequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=64)
+    counter: int = Field(ge=1, le=99)
+
+
+@router.post("/ratings/requests", status_code=201)
+def request_rating(body: RatingRequestBody, request: Request, who: Principal = Depends(clerk),
+                   store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    config(request).counter(body.counter)
+    code = str(codes.parse_code(body.code))
+    return ratings.request_rating(store, code, body.counter, who.username, now)
+
+
+@router.get("/ratings/requests/pending")
+def pending_rating(counter: int | None = None, who: Principal = Depends(issuer),
+                   store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    """Kiosks and customer displays poll this; the rating itself closes the request."""
+    return {"request": ratings.pending_request(store, now, counter)}
+
+
 @router.post("/ratings", status_code=201)
 def rate(body: RatingBody, request: Request, store=Depends(deps.store),
          site=Depends(deps.site), now=Depends(deps.now)) -> dict:

@@ -115,8 +115,17 @@ def _m6_selftests(db) -> None:
     db["selftests"].create_index(["device_id", "at"])
 
 
+def _m7_rating_requests(db) -> None:
+    db["rating_requests"].create(
+        {"id": int, "case_id": int, "counter": int, "requested_at": str, "requested_by": str,
+         "status": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")], not_null={"case_id", "status"},
+    )
+    db["rating_requests"].create_index(["status", "requested_at"])
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests]
+              _m6_selftests, _m7_rating_requests]
 
 
 def apply(store: Store) -> int:

@@ -94,3 +94,26 @@ def test_rating_once_per_case_needs_the_receipt(server, kiosk):
     with pytest.raises(ApiError) as twice:
         kiosk.rate(case["code"], "unsatisfied")
     assert twice.value.key == "already_rated"
+
+
+def test_counter_asks_the_kiosk_to_offer_a_rating(server, kiosk, clock):
+    clerk = server.client("clerk")
+    case = intake(clerk, pick_procedure(clerk))
+    assert kiosk.pending_rating() is None
+    clerk.request_rating(case["code"], 2)
+    pending = kiosk.pending_rating()
+    assert pending["code"] == case["code"] and pending["counter"] == 2
+    assert kiosk.pending_rating(counter=1) is None
+    kiosk.rate(case["code"], "satisfied", channel="counter")
+    assert kiosk.pending_rating() is None
+    with pytest.raises(ApiError) as err:
+        clerk.request_rating(case["code"], 2)
+    assert err.value.key == "already_rated"
+
+
+def test_rating_requests_expire(server, kiosk, clock):
+    clerk = server.client("clerk")
+    case = intake(clerk, pick_procedure(clerk))
+    clerk.request_rating(case["code"], 1)
+    clock.advance(minutes=11)
+    assert kiosk.pending_rating() is None
