@@ -37,6 +37,7 @@ class StationConfig:
     text_encoding: str = "tcvn3"  # tcvn3, cp1258 or raster
     display: str = "fake"
     audio: str = "none"  # none, fake or espeak
+    scanner: str = "keyboard"  # keyboard (a wedge typing into the focused field) or serial:DEV@BAUD
     # -- offline numbering ------------------------------------------------------------------
     lease_days: int = 2
     lease_count: int = 30

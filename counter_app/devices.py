@@ -91,7 +91,7 @@ class PrinterPort:
         flags = {"paper_near_end": status.paper_near_end, "paper_out": status.paper_out,
                  "cover_open": status.cover_open}
         if status.reason:
-            return PrinterState("error", bilingual(status.reason), **flags)
+            return PrinterState("error", bilingual(status.reason, "error"), **flags)
         if status.paper_near_end:
             return PrinterState("warning", Msg("Giấy in sắp hết", "Paper is nearly out",
                                                "warning"), **flags)

@@ -57,6 +57,13 @@ class Outcome:
 
     @property
     def msg(self) -> Msg:
+        """What happened, and first of all whether the paper is in the citizen's hands."""
+        if self.job.status == "failed":
+            reason = self.job.reason or Msg("", "")
+            done = f"Đã tiếp nhận hồ sơ {self.code}, " if self.code else ""
+            done_en = f"Case {self.code} received, " if self.code else ""
+            return Msg(f"{done}nhưng phiếu chưa in được: {reason.vi}",
+                       f"{done_en}but the paper did not print: {reason.en}", "error")
         if self.kind == "supplement":
             return Msg("Hồ sơ chưa đủ: đã in phiếu yêu cầu bổ sung (Mẫu 02), chưa tạo hồ sơ",
                        "Incomplete file: supplement request (form 02) printed, no case opened",

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from PIL import Image
+
 from counter_app import receipts
 from counter_app.config import StationConfig
 from counter_app.devices import PrinterPort
 from counter_app.localstore import LocalStore
 from counter_app.texts import CounterError, Msg, bilingual
-from drivers.printers import JobResult
+from drivers.printers import JobResult, VirtualPrinter
 
 OPEN = ("pending", "failed", "unverified")
 
@@ -101,6 +103,15 @@ class PrintQueue:
         row = self.store.one("select * from print_jobs where code = ? and kind = 'receipt' "
                              "order by id desc limit 1", [code])
         return _job(row) if row else None
+
+    def preview(self, job_id: int, copy: int = 1) -> Image.Image:
+        """The paper as it comes out of this station's printer: the job's bytes for this
+        printer's profile, played through a virtual printer of the same paper width."""
+        job = self.get(job_id)
+        doc = receipts.build(job.kind, job.payload, self.station, copy)
+        paper = VirtualPrinter.from_profile(self.printer.profile)
+        paper.feed(self.printer.compile(doc))
+        return paper.receipts[-1].image
 
     # -- printing -------------------------------------------------------------------------
     def run(self, job_id: int) -> PrintJob:

@@ -21,6 +21,8 @@ class QueueView:
     services: list[dict]  # this counter's services: letter, name, waiting
     current: dict | None  # the ticket being served here
     latest: list[dict] = field(default_factory=list)  # the hall's last calls
+    counters: list[int] = field(default_factory=list)  # every counter, for transfers
+    letters: list[str] = field(default_factory=list)  # every service letter, for transfers
 
     @property
     def waiting(self) -> int:
@@ -51,7 +53,9 @@ class QueuePanel:
             self.current = None
         elif (self.current or {}).get("label") != mine["current"]:
             self.current = {"label": mine["current"]}
-        return QueueView(self.counter, services, self.current, status["calls"][:6])
+        return QueueView(self.counter, services, self.current, status["calls"][:6],
+                         [c["number"] for c in status["counters"]],
+                         [s["letter"] for s in status["services"]])
 
     def call_next(self) -> CallResult:
         answer = self.link.call(self.link.client.call, self.counter, "next")

@@ -28,7 +28,8 @@ def build(kind: str, payload: dict, station: StationConfig, copy: int = 1) -> Do
 
 
 def header(payload: dict, station: StationConfig, at: str) -> list:
-    agency = payload.get("agency", {}).get("name", "")
+    # Offline before the station ever saw a case, the agency's name is not known yet.
+    agency = (payload.get("agency") or {}).get("name") or "Bộ phận tiếp nhận và trả kết quả"
     return [
         Text(station.issuer, align="center", bold=True),
         Text(agency.upper(), align="center", bold=True),

@@ -48,7 +48,7 @@ def as_msg(error: Exception, level: str = "error") -> Msg:
     return Msg("Lỗi không mong đợi: " + str(error), "Unexpected error: " + str(error), level)
 
 
-def bilingual(text: str) -> Msg:
+def bilingual(text: str, level: str = "info") -> Msg:
     """Split a driver's 'vi / en' string back into its halves."""
     vi, sep, en = text.partition(" / ")
-    return Msg(vi, en if sep else vi)
+    return Msg(vi, en if sep else vi, level)

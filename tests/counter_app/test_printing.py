@@ -17,6 +17,7 @@ def test_paper_out_keeps_the_job_and_says_why_then_retry_prints_it(station, serv
     assert outcome.code and server.client("clerk").case(outcome.code)  # the case exists
     assert job.status == "failed" and not virtual.receipts
     assert job.reason.vi == "Máy in hết giấy" and job.reason.en == "Printer out of paper"
+    assert outcome.msg.level == "error" and "chưa in được: Máy in hết giấy" in outcome.msg.vi
     state = station.status().printer
     assert state.level == "error" and state.paper_out and state.msg.vi == "Máy in hết giấy"
     assert [j.id for j in station.printing.open_jobs()] == [job.id]

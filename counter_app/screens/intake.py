@@ -1,0 +1,210 @@
+"""The intake form: procedure search on the left, applicant and papers on the right.
+
+The screen holds an `IntakeForm` and copies the clerk's input into it; completeness, the due
+date, validation and what gets printed are the core's answers, shown as they come.
+"""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.checkbox import CheckBox
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.togglebutton import ToggleButton
+
+from counter_app import formats
+from counter_app.intake import APPLICANT_FIELDS, IntakeForm, Outcome
+from counter_app.screens.theme import FONT, HEADING, LEVELS, MUTED, PANEL, PRIMARY, SMALL, rgba
+from counter_app.screens.widgets import CounterScreen, Field, FlatButton, Panel, Text, rule
+
+LABELS = {"name": "Họ tên người nộp *", "id_number": "Số định danh / CCCD",
+          "phone": "Số điện thoại", "address": "Địa chỉ"}
+
+
+def column(spacing: int = 6) -> BoxLayout:
+    box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=spacing)
+    box.bind(minimum_height=box.setter("height"))
+    return box
+
+
+def scrolled(content) -> ScrollView:
+    view = ScrollView(do_scroll_x=False, bar_width=6)
+    view.add_widget(content)
+    return view
+
+
+class IntakeScreen(CounterScreen):
+    def __init__(self, app) -> None:
+        super().__init__(app, "intake")
+        self.form: IntakeForm = self.station.intake.new_form()
+        page = BoxLayout(padding=12, spacing=12)
+        page.add_widget(self._search_panel())
+        page.add_widget(self._form_panel())
+        self.add_widget(page)
+
+    # -- left: the procedure -----------------------------------------------------------------
+    def _search_panel(self) -> Panel:
+        panel = Panel(size_hint_x=0.36)
+        panel.add_widget(Text("1. Thủ tục", size=HEADING, bold=True))
+        self.query = Field("Tìm theo tên hoặc mã (gõ không dấu được)")
+        self.query.input.bind(on_text_validate=lambda *_: self.search())
+        panel.add_widget(self.query)
+        panel.add_widget(FlatButton("Tìm / Search", self.search))
+        self.results = column(4)
+        panel.add_widget(scrolled(self.results))
+        return panel
+
+    def search(self) -> None:
+        found = self.app.act(self.station.intake.search, self.query.value)
+        self.results.clear_widgets()
+        for proc in (found or [])[:12]:
+            self.results.add_widget(FlatButton(
+                f"{proc['code']} · {proc['name']}", lambda c=proc["code"]: self.choose(c),
+                colour=PANEL, ink=PRIMARY, size=SMALL, height=52))
+
+    def choose(self, code: str) -> None:
+        self.form = self.station.intake.new_form()
+        if self.app.act(self.station.intake.choose, self.form, code) is None:
+            return
+        self._show_procedure()
+
+    # -- right: applicant, papers, channel ---------------------------------------------------
+    def _form_panel(self) -> Panel:
+        panel = Panel(size_hint_x=0.64)
+        body = column(8)
+        self.title = Text("Chưa chọn thủ tục", size=HEADING, bold=True)
+        self.facts = Text("", colour=MUTED, size=SMALL)
+        body.add_widget(self.title)
+        body.add_widget(self.facts)
+        body.add_widget(Text("2. Người nộp", bold=True))
+        grid = GridLayout(cols=2, spacing=8, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        self.fields = {name: Field(LABELS[name]) for name in APPLICANT_FIELDS}
+        for field in self.fields.values():
+            grid.add_widget(field)
+        body.add_widget(grid)
+        body.add_widget(Text("3. Giấy tờ nhận (số bản; * bắt buộc)", bold=True))
+        self.documents = column(2)
+        body.add_widget(self.documents)
+        body.add_widget(self._channel_row())
+        body.add_widget(rule())
+        self.due = Text("", size=HEADING, bold=True, colour=LEVELS["ok"])
+        body.add_widget(self.due)
+        panel.add_widget(scrolled(body))
+        panel.add_widget(self._buttons())
+        return panel
+
+    def _channel_row(self) -> BoxLayout:
+        self.channels = BoxLayout(size_hint_y=None, height=36, spacing=6)
+        return self.channels
+
+    def _buttons(self) -> BoxLayout:
+        box = BoxLayout(orientation="vertical", size_hint_y=None, height=112, spacing=6)
+        row = BoxLayout(size_hint_y=None, height=48, spacing=8)
+        row.add_widget(FlatButton("Tiếp nhận và in biên nhận", self.confirm, height=48,
+                                  colour=LEVELS["ok"], size_hint_x=0.55))
+        row.add_widget(FlatButton("In phiếu bổ sung (Mẫu 02)", self.supplement, height=48,
+                                  colour=LEVELS["warning"], size_hint_x=0.45))
+        refuse = BoxLayout(size_hint_y=None, height=56, spacing=8)
+        self.reason = Field("Lý do từ chối (Mẫu 03)")
+        refuse.add_widget(self.reason)
+        refuse.add_widget(FlatButton("Từ chối", self.refuse, colour=LEVELS["error"],
+                                     size_hint_x=0.3, height=40))
+        box.add_widget(row)
+        box.add_widget(refuse)
+        return box
+
+    def _show_procedure(self) -> None:
+        proc = self.form.procedure
+        self.title.text = f"{proc['code']} · {proc['name']}"
+        self.facts.text = (f"Thời hạn: {formats.duration(proc['processing_time'])} · "
+                           f"Phí: {formats.fee_text(proc['fee'])} · {proc['field']['name']}")
+        self._show_documents(proc)
+        self._show_channels(proc)
+        due = self.station.intake.due_preview(self.form)
+        self.due.text = f"Hẹn trả kết quả: {formats.hm_date(due)}"
+
+    def _show_documents(self, proc: dict) -> None:
+        self.documents.clear_widgets()
+        self.counts = {}
+        for doc in proc["documents"]:
+            self.documents.add_widget(self._document_row(doc))
+
+    def _document_row(self, doc: dict) -> BoxLayout:
+        row = BoxLayout(size_hint_y=None, height=44, spacing=6)
+        tick = CheckBox(size_hint_x=None, width=36, color=rgba(PRIMARY))
+        tick.bind(active=lambda _, on, d=doc["id"]: self._tick(d, on))
+        mark = " *" if doc["required"] else ""
+        row.add_widget(tick)
+        row.add_widget(Text(doc["name"] + mark, size=SMALL, grow=False))
+        count = Field("", "1")
+        count.size_hint_x, count.height, count.label.height = None, 44, 0
+        count.width = 56
+        count.input.bind(text=lambda _, t, d=doc["id"]: self._count(d, t))
+        row.add_widget(count)
+        self.counts[doc["id"]] = count
+        return row
+
+    def _tick(self, doc_id: str, on: bool) -> None:
+        count = self.counts[doc_id].value
+        self.station.intake.tick(self.form, doc_id, _number(count) if on else 0)
+
+    def _count(self, doc_id: str, text: str) -> None:
+        if doc_id in self.form.documents:
+            self.station.intake.tick(self.form, doc_id, max(_number(text), 1))
+
+    def _show_channels(self, proc: dict) -> None:
+        self.channels.clear_widgets()
+        self.channels.add_widget(Text("Nhận kết quả:", grow=False, size_hint_x=None,
+                                      width=130))
+        for name in proc["result_channels"]:
+            button = ToggleButton(text=formats.channel(name), group="channel", font_name=FONT,
+                                  font_size=SMALL, state="down" if name ==
+                                  self.form.return_channel else "normal")
+            button.bind(on_release=lambda _, n=name: setattr(self.form, "return_channel", n))
+            self.channels.add_widget(button)
+
+    # -- the three outcomes ------------------------------------------------------------------
+    def _read(self) -> None:
+        for name, field in self.fields.items():
+            self.form.applicant[name] = field.value
+        problems = self.station.intake.problems(self.form)
+        bad = {p.field for p in problems}
+        for name, field in self.fields.items():
+            field.mark(name in bad)
+
+    def confirm(self) -> None:
+        self._read()
+        self._done(self.app.act(self.station.intake.confirm, self.form))
+
+    def supplement(self) -> None:
+        self._read()
+        missing = self.app.act(self.station.intake.missing, self.form)
+        if missing is not None:
+            self._done(self.app.act(self.station.intake.supplement, self.form, missing))
+
+    def refuse(self) -> None:
+        self._read()
+        self._done(self.app.act(self.station.intake.refuse, self.form, self.reason.value))
+
+    def _done(self, outcome: Outcome | None) -> None:
+        if outcome is None:
+            return
+        self.app.say(outcome.msg)
+        self.app.screens.get_screen("receipt").show_job(outcome.job.id)
+        self.clear()
+        self.app.go("receipt")
+
+    def clear(self) -> None:
+        self.form = self.station.intake.new_form()
+        for field in (*self.fields.values(), self.reason):
+            field.value = ""
+        self.documents.clear_widgets()
+        self.channels.clear_widgets()
+        self.title.text, self.facts.text, self.due.text = "Chưa chọn thủ tục", "", ""
+
+
+def _number(text: str) -> int:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return int(digits) if digits else 1
+

@@ -1,0 +1,127 @@
+"""The queue panel: who is being served here, who waits, and the five calling buttons."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.spinner import Spinner
+
+from counter_app.queue_panel import CallResult, QueueView
+from counter_app.screens.theme import BODY, FONT, HEADING, LEVELS, MUTED, PRIMARY, ROW, SMALL
+from counter_app.screens.widgets import CounterScreen, FlatButton, Panel, Text, rule
+from counter_app.texts import Msg
+
+
+class QueueScreen(CounterScreen):
+    def __init__(self, app) -> None:
+        super().__init__(app, "queue")
+        page = BoxLayout(padding=12, spacing=12)
+        page.add_widget(self._serving())
+        page.add_widget(self._waiting())
+        self.add_widget(page)
+        self.view: QueueView | None = None
+
+    def _serving(self) -> Panel:
+        panel = Panel(size_hint_x=0.55)
+        panel.add_widget(Text("Đang phục vụ tại quầy", size=HEADING, bold=True))
+        self.ticket = Text("—", size=110, bold=True, colour=PRIMARY, align="center",
+                           grow=False)
+        self.detail = Text("", colour=MUTED, align="center")
+        panel.add_widget(self.ticket)
+        panel.add_widget(self.detail)
+        buttons = BoxLayout(size_hint_y=None, height=64, spacing=8)
+        for title, action, colour in (("Gọi tiếp", self.queue_call("call_next"), PRIMARY),
+                                      ("Gọi lại", self.queue_call("recall"), "#455A64"),
+                                      ("Vắng mặt", self.queue_call("skip"), "#8D6E63"),
+                                      ("Xong", self.queue_call("done"), LEVELS["ok"])):
+            buttons.add_widget(FlatButton(title, action, colour=colour, height=64,
+                                          size=HEADING))
+        panel.add_widget(buttons)
+        panel.add_widget(self._transfer_row())
+        return panel
+
+    def _transfer_row(self) -> BoxLayout:
+        row = BoxLayout(size_hint_y=None, height=ROW, spacing=8)
+        row.add_widget(Text("Chuyển sang:", grow=False, size_hint_x=0.3))
+        self.target = Spinner(text="Chọn quầy / dịch vụ", values=[], font_name=FONT,
+                              font_size=BODY, size_hint_x=0.45, background_normal="",
+                              background_color=[0.9, 0.92, 0.94, 1], color=[0.1, 0.1, 0.1, 1])
+        row.add_widget(self.target)
+        row.add_widget(FlatButton("Chuyển", self.transfer, colour="#6A1B9A", size_hint_x=0.25))
+        return row
+
+    def _waiting(self) -> Panel:
+        panel = Panel(size_hint_x=0.45)
+        panel.add_widget(Text("Đang chờ", size=HEADING, bold=True))
+        self.services = BoxLayout(orientation="vertical", size_hint_y=None, spacing=4)
+        self.services.bind(minimum_height=self.services.setter("height"))
+        panel.add_widget(self.services)
+        panel.add_widget(rule())
+        panel.add_widget(Text("Vừa gọi (màn hình sảnh)", bold=True))
+        self.calls = Text("", colour=MUTED)
+        panel.add_widget(self.calls)
+        panel.add_widget(BoxLayout())  # pushes the lists up
+        return panel
+
+    # -- actions ---------------------------------------------------------------------------
+    def queue_call(self, what: str):
+        def run() -> None:
+            result: CallResult | None = self.app.act(getattr(self.station.queue, what))
+            if result is not None:
+                self.app.say(result.device_problems[0] if result.device_problems
+                             else result.msg)
+                self.refresh(keep_message=True)
+        return run
+
+    def transfer(self) -> None:
+        choice = self.target.text
+        kind, _, value = choice.partition(" ")
+        if kind not in ("Quầy", "Dịch"):
+            self.app.say(Msg("Chọn quầy hoặc dịch vụ để chuyển",
+                             "Choose a counter or a service to transfer to", "warning"))
+            return
+        target = {"to_counter": int(value)} if kind == "Quầy" else {"to_service": value[-1]}
+        result = self.app.act(self.station.queue.transfer, **target)
+        if result is not None:
+            self.app.say(result.msg)
+            self.refresh(keep_message=True)
+
+    # -- showing ---------------------------------------------------------------------------
+    def refresh(self, keep_message: bool = False) -> None:
+        view = self.app.act(self.station.queue.view)
+        if view is None:
+            return
+        self.view = view
+        self.ticket.text = (view.current or {}).get("label", "—")
+        self.detail.text = _detail(view)
+        self._show_services(view)
+        self.calls.text = "\n".join(f"{c['label']}  →  quầy {c['counter']}"
+                                    for c in view.latest) or "Chưa có lượt gọi hôm nay"
+        self.target.values = self._targets()
+
+    def _show_services(self, view: QueueView) -> None:
+        self.services.clear_widgets()
+        for service in view.services:
+            row = BoxLayout(size_hint_y=None, height=36)
+            row.add_widget(Text(service["letter"], size=HEADING, bold=True, colour=PRIMARY,
+                                grow=False, size_hint_x=0.1))
+            row.add_widget(Text(service["name"], grow=False, size_hint_x=0.65, size=SMALL))
+            row.add_widget(Text(f"{service['waiting']} người", bold=True, grow=False,
+                                size_hint_x=0.25, align="right"))
+            self.services.add_widget(row)
+
+    def _targets(self) -> list[str]:
+        here = self.station.config.counter
+        return [*(f"Quầy {n}" for n in self.view.counters if n != here),
+                *(f"Dịch vụ {letter}" for letter in self.view.letters)]
+
+
+PRIORITY = {"elderly": "người cao tuổi", "disabled": "người khuyết tật",
+            "pregnant": "phụ nữ mang thai", "child": "trẻ em", "other": "ưu tiên"}
+
+
+def _detail(view: QueueView) -> str:
+    if not view.current:
+        return f"Quầy số {view.counter} · chưa gọi ai · {view.waiting} người đang chờ"
+    reason = view.current.get("priority_reason")
+    priority = f"Ưu tiên: {PRIORITY.get(reason, reason)} · " if reason else ""
+    return f"{priority}Quầy số {view.counter} · {view.waiting} người đang chờ"

@@ -1,0 +1,91 @@
+"""Handing back a result: scan the receipt, check the case, record the return, rate."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from counter_app import formats
+from counter_app.returns import RATINGS, ReturnView
+from counter_app.screens.theme import HEADING, LEVELS, MUTED, PRIMARY
+from counter_app.screens.widgets import CounterScreen, Field, FlatButton, MsgText, Panel, Text
+
+
+class ReturnScreen(CounterScreen):
+    def __init__(self, app) -> None:
+        super().__init__(app, "returns")
+        self.view: ReturnView | None = None
+        page = BoxLayout(orientation="vertical", padding=12, spacing=12)
+        page.add_widget(self._scan_row())
+        page.add_widget(self._case_panel())
+        self.add_widget(page)
+
+    def _scan_row(self) -> Panel:
+        panel = Panel(size_hint_y=None, height=110, orientation="horizontal")
+        self.scan_field = Field("Quét mã vạch / QR trên biên nhận, hoặc gõ mã hồ sơ rồi Enter")
+        self.scan_field.input.bind(on_text_validate=lambda *_: self.scan())
+        panel.add_widget(self.scan_field)
+        panel.add_widget(FlatButton("Tìm hồ sơ", self.scan, size_hint_x=0.2, height=64))
+        return panel
+
+    def _case_panel(self) -> Panel:
+        panel = Panel()
+        self.code = Text("", size=HEADING, bold=True, colour=PRIMARY)
+        self.details = Text("", colour=MUTED)
+        self.state = MsgText()
+        self.hand_over_button = FlatButton("Trả kết quả cho công dân", self.hand_over,
+                                           colour=LEVELS["ok"], height=56, size=HEADING)
+        self.rating = BoxLayout(size_hint_y=None, height=56, spacing=8, opacity=0)
+        for key, colour in zip(RATINGS, (LEVELS["ok"], PRIMARY, LEVELS["warning"]),
+                               strict=True):
+            vi, en = RATINGS[key]
+            self.rating.add_widget(FlatButton(f"{vi}\n{en}", lambda k=key: self.rate(k),
+                                              colour=colour, height=56))
+        for widget in (self.code, self.details, self.state, self.hand_over_button,
+                       Text("Mời công dân đánh giá sự hài lòng:", bold=True), self.rating,
+                       BoxLayout()):
+            panel.add_widget(widget)
+        self._show(None)
+        return panel
+
+    # -- actions -----------------------------------------------------------------------------
+    def scan(self, text: str | None = None) -> None:
+        view = self.app.act(self.station.returns.scan, text or self.scan_field.value)
+        self.scan_field.value = ""
+        if view is not None:
+            self.app.say(view.msg)
+            self._show(view)
+
+    def hand_over(self) -> None:
+        if self.view is None:
+            return
+        msg = self.app.act(self.station.returns.hand_over, self.view.code)
+        if msg is not None:
+            self.app.say(msg)
+            self.hand_over_button.disabled = True
+            self.rating.opacity, self.rating.disabled = 1, False
+
+    def rate(self, key: str) -> None:
+        msg = self.app.act(self.station.returns.rate, self.view.code, key)
+        if msg is not None:
+            self.app.say(msg)
+            self.rating.opacity, self.rating.disabled = 0, True
+
+    # -- showing -----------------------------------------------------------------------------
+    def _show(self, view: ReturnView | None) -> None:
+        self.view = view
+        self.code.text = f"Mã hồ sơ: {view.code}" if view else "Chưa quét biên nhận"
+        self.details.text = _details(view.case) if view and view.case else ""
+        self.state.show(view.msg if view else None)
+        self.hand_over_button.disabled = not (view and view.can_return)
+        self.rating.opacity, self.rating.disabled = 0, True
+
+
+def _details(case: dict) -> str:
+    return "\n".join([
+        f"Người nộp: {case['applicant']['name']}",
+        f"Thủ tục: {case['procedure']['name']}",
+        f"Trạng thái: {case['status_label']}",
+        f"Nhận: {formats.hm_date(case['received_at'])} · Hẹn trả: "
+        f"{formats.hm_date(case['new_due_at'] or case['due_at'])}",
+        f"Nơi nhận kết quả: {formats.channel(case['return_channel'])}",
+    ])

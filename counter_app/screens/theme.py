@@ -1,0 +1,41 @@
+"""Colours, the bundled font and sizes for the clerk's desktop screen (1280×800 and up).
+
+The font is DejaVu Sans from drivers/printers/fonts (shipped as package data for the printer's
+raster mode): it has every Vietnamese letter, and using the same file keeps screenshots the same
+on every machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.core.text import LabelBase
+from kivy.utils import get_color_from_hex
+
+import drivers.printers
+
+FONT_DIR = Path(drivers.printers.__file__).resolve().parent / "fonts"
+FONT = "CounterSans"
+
+BG = "#ECEFF1"
+PANEL = "#FFFFFF"
+INK = "#1B1F24"
+MUTED = "#5F6B76"
+HEADER = "#A51C24"  # the red of public-service signage
+PRIMARY = "#1565C0"
+LINE = "#CFD8DC"
+LEVELS = {"info": "#1565C0", "ok": "#2E7D32", "warning": "#E65100", "error": "#C62828"}
+
+BODY, SMALL, HEADING, TITLE = 17, 15, 21, 28
+ROW = 40  # height of a text field or a button
+
+
+def register_fonts() -> None:
+    LabelBase.register(FONT, str(FONT_DIR / "DejaVuSans.ttf"),
+                       fn_bold=str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+
+
+def rgba(hex_colour: str, alpha: float = 1.0) -> list[float]:
+    colour = get_color_from_hex(hex_colour)
+    colour[3] = alpha
+    return colour
