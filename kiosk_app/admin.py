@@ -1,8 +1,9 @@
 """The way into the kiosk's admin screen: a hidden gesture, then a PIN with a lockout.
 
-The gesture (five quick taps in the top-left corner) only opens the PIN pad; it keeps curious
-citizens from stumbling onto it, while the PIN (stored as a salted PBKDF2 hash, never in clear)
-and the lockout after three wrong tries are what keep them out.
+The gesture (five quick taps in the bottom-left corner, where the footer has nothing to press)
+only opens the PIN pad; it keeps curious citizens from stumbling onto it, while the PIN (stored
+as a salted PBKDF2 hash, never in clear) and the lockout after three wrong tries are what keep
+them out.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class AdminGate:
     def tap(self, x: float, y: float) -> bool:
         """A touch at (x, y) as shares of the screen from its top-left; True opens the PIN pad."""
         now = self.clock()
-        if not (self.enabled and x <= CORNER and y <= CORNER):
+        if not (self.enabled and x <= CORNER and y >= 1 - CORNER):
             self._taps.clear()
             return False
         self._taps = [t for t in self._taps if now - t <= TAP_WINDOW] + [now]

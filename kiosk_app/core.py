@@ -69,6 +69,7 @@ class Kiosk:
         self.admin = AdminFlow(self)
         self.last_heartbeat: datetime | None = None
         self.restart_requested = False
+        self._closed = False
         self._listeners: list[Callable[[KioskState], None]] = []
         self._session = 0  # bumped whenever the citizen's context ends: late answers are dropped
         self._case_code: str | None = None  # personal: for the rating only
@@ -87,6 +88,10 @@ class Kiosk:
         return self
 
     def close(self) -> None:
+        """Stop devices and threads; safe to call twice (the app and its runner both do)."""
+        if self._closed:
+            return
+        self._closed = True
         self.timers = Timers(self.clock)
         self.hardware.stop()
         self.worker.close()

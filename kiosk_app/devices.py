@@ -147,7 +147,7 @@ class Check:
 
     name: str  # strings key: t_backend, t_printer, t_camera, t_scanner
     ok: bool | None
-    detail: str = ""
+    detail: str = ""  # what was seen: a strings key, or the device's own words
 
 
 class Hardware:
@@ -226,16 +226,15 @@ class Hardware:
         except PrinterError as error:
             return Check("t_printer", False, str(error))
         if status is None:
-            return Check("t_printer", True, "no status channel")
-        return Check("t_printer", status.ready, status.reason or "ready")
+            return Check("t_printer", True, "printer_no_status")
+        return Check("t_printer", status.ready, status.reason or "printer_ready")
 
     def _test_camera(self) -> Check:
         cam = self.camera_scanner
         if cam is None:
             return Check("t_camera", None)
-        detail = f"{cam.stats['captured']} frames, {cam.stats['read']} codes"
-        return Check("t_camera", cam.connected and cam.stats["captured"] > 0,
-                     cam.last_error or detail)
+        ok = cam.connected and cam.stats["captured"] > 0
+        return Check("t_camera", ok, cam.last_error or ("camera_ok" if ok else ""))
 
     def _test_scanner(self) -> Check:
         if not self.scanners:

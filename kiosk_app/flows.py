@@ -14,7 +14,7 @@ from backend.client import ApiError, BackendUnreachable
 from kiosk_app import __version__
 from kiosk_app.devices import Check, printer_problem
 from kiosk_app.state import AdminView
-from kiosk_app.strings import Msg, msg
+from kiosk_app.strings import TEXTS, Msg, msg, tr
 from kiosk_app.tickets import self_test_slip, ticket_document
 from kiosk_app.views import (
     TicketView,
@@ -248,7 +248,9 @@ class AdminFlow:
     def info(self) -> tuple[tuple[Msg, str], ...]:
         k, cfg = self.k, self.k.config
         beat = k.last_heartbeat.strftime("%H:%M:%S %d/%m/%Y") if k.last_heartbeat else None
-        hardware = ", ".join(f"{key}: {value}" for key, value in k.hardware.snapshot().items())
+        # Device states only: counters change every frame and belong to the heartbeat.
+        hardware = ", ".join(f"{key}: {value}" for key, value in k.hardware.snapshot().items()
+                             if isinstance(value, str))
         st = k.settings
         rating = "on" if st.rating_enabled else "off"
         settings = (f"idle {st.idle_seconds}s, {st.language}, services "
@@ -271,8 +273,10 @@ class AdminFlow:
         return [backend, *self.k.hardware.self_test()]
 
     def _tested(self, checks: list[Check]) -> None:
+        lang = self.k.state.lang
         tests = tuple((msg(c.name), "test_skip" if c.ok is None else
-                       ("test_pass" if c.ok else "test_fail"), c.detail) for c in checks)
+                       ("test_pass" if c.ok else "test_fail"),
+                       tr(c.detail, lang) if c.detail in TEXTS else c.detail) for c in checks)
         self._set(tests=tests, info=self.info(), busy=None)
         self.k.update_ticket_availability()
 

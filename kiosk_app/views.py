@@ -112,6 +112,8 @@ def collect(answer: dict) -> Msg:
         return msg("collect_ready", "ok", where=where)
     if status in ("refused", "withdrawn", "stopped"):
         return msg("collect_none")
+    if answer.get("late"):  # an appointment already missed is no appointment
+        return msg("collect_late", "warn", where=where)
     due = answer.get("new_due_at") or answer.get("due_at")
     return msg("collect_expected", where=where, at=when(due))
 
@@ -200,8 +202,10 @@ def _channels(channels) -> Msg:
 
 def _document(doc: dict) -> Msg:
     optional = msg("doc_optional") if not doc.get("required", True) else Msg("", "")
-    return msg("doc_line", name=doc["name"], originals=doc.get("originals", 0),
-               copies=doc.get("copies", 0), optional=optional)
+    parts = [msg(f"doc_{kind}", n=doc[kind]) for kind in ("originals", "copies")
+             if doc.get(kind)]
+    counts = Msg(", ".join(p.vi for p in parts), ", ".join(p.en for p in parts))
+    return msg("doc_line", name=doc["name"], counts=counts, optional=optional)
 
 
 # --- queue ------------------------------------------------------------------------------

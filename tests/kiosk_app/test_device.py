@@ -95,7 +95,7 @@ def admin_kiosk(make_kiosk):
 
 def corner_taps(kiosk, n=5):
     for _ in range(n):
-        kiosk.touch(0.03, 0.05)
+        kiosk.touch(0.03, 0.97)
 
 
 def pin(kiosk, digits):
@@ -111,7 +111,7 @@ def test_hidden_gesture_then_pin_opens_the_admin_screen(admin_kiosk, mono):
     kiosk.touch(0.5, 0.5)  # a tap elsewhere breaks the sequence
     corner_taps(kiosk, 4)
     assert kiosk.state.screen == "home"
-    kiosk.touch(0.03, 0.05)
+    kiosk.touch(0.03, 0.97)
     assert kiosk.state.screen == "pin"
     pin(kiosk, "1111")
     assert kiosk.state.pin_message.en == "Wrong PIN (2 tries left)"
@@ -147,7 +147,7 @@ def test_self_test_print_test_and_restart(admin_kiosk):
     settle(kiosk)
     tests = {name.en: (result, detail) for name, result, detail in kiosk.state.admin.tests}
     assert tests["Server connection"][0] == "test_pass"
-    assert tests["Printer"] == ("test_pass", "ready")
+    assert tests["Printer"] == ("test_pass", "Sẵn sàng")
     assert tests["Camera"][0] == "test_skip" and tests["Barcode scanner"][0] == "test_skip"
     kiosk.admin.print_test()
     settle(kiosk)

@@ -49,7 +49,10 @@ def test_late_case_with_a_new_date_after_an_apology():
     view = status_view({**ANSWER, "late": True, "new_due_at": "2026-11-20T17:00:00+07:00"})
     rows = _rows(view, "en")
     assert view.late and rows["New date (after an apology)"] == "17:00 20/11/2026"
-    assert rows["Collect the result"] == "By post, expected from 17:00 20/11/2026"
+    assert rows["Collect the result"] == ("By post; the case is overdue, please ask at the "
+                                          "one-stop desk for the date")
+    on_time = status_view({**ANSWER, "new_due_at": "2026-11-20T17:00:00+07:00"})
+    assert _rows(on_time, "en")["Collect the result"] == "By post, expected from 17:00 20/11/2026"
 
 
 @pytest.mark.parametrize(("status", "vi"), [

@@ -1,0 +1,198 @@
+"""The Kivy kiosk, driven by real touches, checked against reference screenshots.
+
+Run by ../test_screens.py in a separate process per orientation; by hand:
+    MOTCUA_UI_ORIENTATION=landscape KIVY_HOME=$(mktemp -d) .venv/bin/python -m pytest \\
+        -o python_files='check_*.py' tests/kiosk_app/ui
+Each check starts at home (fixture `home`); screenshots are compared with
+tests/kiosk_app/screenshots/<orientation>/<name>.png (MOTCUA_UPDATE_SCREENSHOTS=1 rewrites them).
+"""
+
+from kiosk_app.strings import tr
+from tests.kiosk_app.conftest import MASKED
+from tests.kiosk_app.ui.harness import PIN
+
+
+def vi(key: str, **values) -> str:
+    return tr(key, "vi", **values)
+
+
+def test_home_shows_where_the_code_is_and_the_journeys(home):
+    assert home.core.state.screen == "home"
+    home.shot("home")
+    home.tap("English")
+    assert home.core.state.lang == "en"
+    home.shot("home-en")
+    home.tap("Tiếng Việt")
+    assert home.core.state.lang == "vi"
+
+
+def test_scanning_screen_shows_the_camera_with_a_guide_frame(home):
+    home.tap("▶  " + vi("btn_scan"))
+    assert home.core.state.screen == "scan"
+    home.settle()
+    assert home.app.root.screens["scan"].camera.texture is not None
+    home.shot("scan")
+    home.tap("‹ " + vi("back"))
+    assert home.core.state.screen == "home"
+
+
+def type_keys(ui, keys: str) -> None:
+    for key in keys:
+        ui.tap(key)
+
+
+def test_typing_explains_a_bad_code_then_looks_up_a_good_one(home, backend):
+    home.tap(vi("btn_type"))
+    type_keys(home, "2613")
+    assert home.core.state.entry.check.state == "invalid"
+    home.shot("type-invalid")
+    for _ in range(2):
+        home.tap("⌫")
+    code = backend.cases["new"]["code"]
+    type_keys(home, code.split("-", 1)[1].replace("-", "")[2:])
+    assert home.core.state.entry.text == code
+    home.tap(vi("btn_lookup"))
+    assert home.core.state.screen == "status" and not home.core.state.case.verified
+    assert MASKED not in home.texts()  # a typed code never shows the name
+    home.shot("status-typed")
+
+
+def test_a_scanned_receipt_shows_the_case_with_masked_name(home, backend):
+    home.core.scanned(backend.cases["new"]["qr"])
+    home.settle()
+    assert home.core.state.screen == "status" and MASKED in home.texts()
+    home.shot("status")
+
+
+def test_a_late_case_with_a_new_date(home, backend):
+    home.core.scanned(backend.cases["late"]["compact"])
+    home.settle()
+    assert home.core.state.case.late and vi("late") in home.texts()
+    home.shot("status-late")
+
+
+def test_rating_a_returned_case(home, backend):
+    home.core.scanned(backend.cases["returned"]["qr"])
+    home.settle()
+    assert home.core.state.rating_offered
+    home.shot("status-rating")
+    home.tap(vi("satisfied"))
+    assert home.core.state.rating_done.vi == vi("rate_thanks")
+    home.shot("status-rated")
+
+
+def test_procedures_by_search_and_by_field(home):
+    home.tap(vi("btn_procedures"))
+    home.shot("procedures")
+    type_keys(home, "KHAI")
+    home.tap(vi("key_space"))
+    type_keys(home, "SINH")
+    home.mono.advance(1)  # the search runs after a pause in typing
+    home.settle()
+    assert [p.name for p in home.core.state.procedures] == ["Đăng ký khai sinh"]
+    home.shot("procedures-search")
+    home.tap("Đăng ký khai sinh")
+    assert home.core.state.screen == "procedure"
+    home.shot("procedure")
+    home.tap("‹ " + vi("back"))
+    home.tap(vi("key_clear"))
+    home.mono.advance(1)
+    home.settle()
+    home.tap(f"Hộ tịch  ·  {vi('proc_count', n=5)}")
+    assert home.core.state.screen == "procedure_list"
+    home.shot("procedure-list")
+
+
+def test_a_queue_ticket(home):
+    home.tap(vi("btn_ticket"))
+    home.shot("queue")
+    service = home.core.state.services[0]
+    home.tap(service.letter)
+    assert home.core.state.screen == "ticket" and home.core.state.ticket.label == "A-001"
+    home.shot("ticket")
+    home.tap(vi("done"))
+    assert home.core.state.screen == "home"
+
+
+def test_out_of_paper_hides_the_ticket_button(home):
+    printer = home.core.hardware.printer.virtual
+    printer.faults.paper_out = True
+    try:
+        home.mono.advance(31)  # the next printer check
+        home.settle()
+        assert not home.core.state.ticket_available
+        assert vi("btn_ticket") not in home.texts()
+        home.shot("home-no-paper")
+    finally:
+        printer.load_paper()
+        home.mono.advance(31)
+        home.settle()
+    assert home.core.state.ticket_available
+
+
+def test_an_unreachable_server_is_said_and_retried(home, backend):
+    from tests.kiosk_app.conftest import free_port
+
+    home.core.client.base_url = f"http://127.0.0.1:{free_port()}"
+    try:
+        home.core.scanned(backend.cases["new"]["qr"])
+        home.settle()
+        assert home.core.state.offline is not None
+        home.shot("offline")
+    finally:
+        home.core.client.base_url = backend.url
+    home.mono.advance(3)
+    home.settle()
+    assert home.core.state.screen == "status" and home.core.state.offline is None
+
+
+def test_admin_gesture_pin_and_self_test(home):
+    from kivy.core.window import Window
+
+    for _ in range(5):
+        home.touch(20, 20)  # bottom-left corner (Kivy counts y from the bottom)
+    assert home.core.state.screen == "pin"
+    type_keys(home, PIN[:2])
+    home.shot("pin")
+    type_keys(home, PIN[2:])
+    home.tap("OK")
+    assert home.core.state.screen == "admin"
+    home.tap(vi("admin_selftest"))
+    assert [r for _n, r, _d in home.core.state.admin.tests][:2] == ["test_pass", "test_pass"]
+    home.shot("admin")
+    home.tap(vi("admin_close"))
+    assert home.core.state.screen == "home" and Window.width > 0
+
+
+def test_locked_down_against_close_and_keys(home):
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+
+    assert Window.dispatch("on_request_close") is True  # Alt-F4, the window manager's close
+    for key, modifiers in ((27, []), (282, []), (285, ["alt"]), (9, ["alt"])):  # Esc F1 Alt-F4
+        assert Window.dispatch("on_keyboard", key, 0, None, modifiers) is True
+    home.frames(2)
+    assert EventLoop.status != "stopped" and not home.core._closed
+    assert home.core.state.screen == "home"
+
+
+def test_an_ungrabbed_keyboard_wedge_scanner_still_works(home, backend):
+    from kivy.core.window import Window
+
+    for char in backend.cases["new"]["qr"]:
+        Window.dispatch("on_keyboard", ord(char), 0, char, [])
+    Window.dispatch("on_keyboard", 13, 0, None, [])
+    home.settle()
+    assert home.core.state.screen == "status" and home.core.state.case.verified
+
+
+def test_idle_clears_the_screens_of_personal_data(home, backend):
+    home.core.scanned(backend.cases["new"]["qr"])
+    home.settle()
+    assert MASKED in home.texts()
+    home.mono.advance(46)
+    home.settle()
+    assert home.core.state.screen == "home"
+    status = home.app.root.screens["status"]
+    written = [getattr(w, "text", "") for w in status.walk()]
+    assert not any(MASKED in t or backend.cases["new"]["code"] in t for t in written)
