@@ -161,11 +161,12 @@ def _real_display(station, role, spec, device):
 
 
 def _real_camera(station, role, spec, device):
+    if path_form(spec.path) == "csi":  # Pi camera: libcamera only, through rpicam-vid
+        from drivers.cameras.picamera2_camera import Picamera2Camera
+
+        return Picamera2Camera.from_profile(device, spec.path)
     from drivers.cameras.opencv_camera import OpenCVCamera
 
-    if path_form(spec.path) == "csi":
-        raise StationError("Chưa có driver cho camera CSI (libcamera)",
-                           "No driver yet for the CSI camera (libcamera)")
     return OpenCVCamera(spec.path)
 
 

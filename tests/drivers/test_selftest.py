@@ -69,3 +69,15 @@ def test_cli_keeps_the_report_when_the_backend_is_down(tmp_path, capsys):
     assert list(tmp_path.glob("*.json"))
 
 
+
+
+def test_real_stations_map_each_role_to_the_right_driver():
+    from drivers.cameras.opencv_camera import OpenCVCamera
+    from drivers.cameras.picamera2_camera import Picamera2Camera
+    from drivers.printers.connections import UsbConnection
+
+    with open_station("rpi-kiosk-portrait") as pi:
+        assert isinstance(pi.devices["camera"], Picamera2Camera)
+        assert isinstance(pi.devices["ticket_printer"].connection, UsbConnection)
+    with open_station("x86-kiosk-landscape") as x86:
+        assert isinstance(x86.devices["camera"], OpenCVCamera)
