@@ -103,6 +103,7 @@ class CounterStation:
             self.catalogue.refresh()
             self._learn_agency()
             self.syncer.run()
+        self.printing.warm(self.store.get("agency"), self.session.full_name)
 
     def _learn_agency(self) -> None:
         """The agency's name for receipts printed offline: from any case the server shows."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from counter_app.config import StationConfig
+from counter_app.rastercache import RasterCache
 from counter_app.texts import Msg, as_msg, bilingual
 from drivers.printers import (
     Document,
@@ -62,6 +63,12 @@ class PrinterPort:
         self.virtual = virtual  # set when the printer is simulated: tests and demos look at it
         self.lock = threading.Lock()
         self.state = READY
+        self.cache = None
+        if printer.profile.text_encoding == "raster":
+            # EscposPrinter compiles through self.compile(): raster printers get a memoizing
+            # one, so a receipt's unchanging lines are not drawn again (see rastercache.py).
+            self.cache = RasterCache(printer.profile)
+            printer.compile = self.cache.compile
 
     @property
     def profile(self) -> PrinterProfile:

@@ -104,6 +104,12 @@ class PrintQueue:
                              "order by id desc limit 1", [code])
         return _job(row) if row else None
 
+    def warm(self, agency: dict | None, clerk: str) -> None:
+        """Compile a receipt once at login, so the first real one finds its common lines
+        ready (raster printers; a no-op cost for text mode)."""
+        case = receipts.sample_case(agency or {}, clerk, self.clock().isoformat())
+        self.printer.compile(receipts.receipt(case, self.station))
+
     def preview(self, job_id: int, copy: int = 1) -> Image.Image:
         """The paper as it comes out of this station's printer: the job's bytes for this
         printer's profile, played through a virtual printer of the same paper width."""

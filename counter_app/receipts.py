@@ -163,3 +163,15 @@ def refusal(payload: dict, station: StationConfig, copy: int = 1) -> Document:
             Text(payload["reason"]),
             Text("Xin thông báo để ông/bà được biết."))
     return doc.add(*footer({"received_by": payload["clerk"]}, copy, 1))
+
+
+def sample_case(agency: dict, clerk: str, at: str) -> dict:
+    """A receipt's worth of placeholder data (warming the raster cache, previews)."""
+    return {"code": "000.00.00.A00-000101-0001", "compact": "00000101000100000000",
+            "qr": "000.00.00.A00-000101-0001/00000000", "agency": agency,
+            "applicant": {"name": "Nguyễn Văn A"}, "documents": [], "sets": 1,
+            "received_at": at, "due_at": at, "return_channel": "counter",
+            "received_by": {"full_name": clerk},
+            "procedure": {"code": "0.000000", "name": "-",
+                          "processing_time": {"amount": 1, "unit": "working_days"},
+                          "fee": {"amount": 0, "when": "none"}}}

@@ -1,0 +1,75 @@
+"""The receipt's symbols as a camera sees them: printed, rendered to PNG, decoded by zxing-cpp."""
+
+from __future__ import annotations
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from backend.domain.codes import parse_compact, parse_scan
+from counter_app.core import CounterStation
+from counter_app.devices import CounterDisplay, Devices, PrinterPort, RecordingAnnouncer
+from drivers.printers import EscposPrinter, PrinterProfile, VirtualPrinter
+
+from .conftest import PASSWORD, fill
+
+
+def decode(path) -> dict:
+    with Image.open(path) as image:
+        return {b.format: b.text for b in zxingcpp.read_barcodes(image.convert("L"))}
+
+
+def station_with(config, clock, tmp_path, profile: PrinterProfile) -> CounterStation:
+    virtual = VirtualPrinter.from_profile(profile, out_dir=tmp_path / "png")
+    devices = Devices(PrinterPort(EscposPrinter(virtual.connection(), profile), virtual),
+                      CounterDisplay(None, 1), RecordingAnnouncer())
+    return CounterStation(config, devices=devices, clock=clock)
+
+
+@pytest.mark.parametrize("mm, encoding, native", [
+    (80, "tcvn3", True), (58, "raster", True), (58, "cp1258", False), (80, "raster", False)])
+def test_printed_symbols_decode_to_the_case(config, clock, server, tmp_path, mm, encoding,
+                                            native):
+    profile = PrinterProfile.for_paper(mm, text_encoding=encoding, native_barcode=native,
+                                       native_qr=native)
+    with station_with(config, clock, tmp_path, profile) as station:
+        station.login("clerk", PASSWORD)
+        case = station.intake.confirm(fill(station, "1.013225")).payload
+        (receipt,) = station.devices.printer.virtual.receipts
+        assert receipt.complete and receipt.path.exists()
+        found = decode(receipt.path)
+        compact = found[zxingcpp.BarcodeFormat.Code128]
+        qr = found[zxingcpp.BarcodeFormat.QRCode]
+        assert compact == case["compact"] and qr == case["qr"]
+        code, token = qr.split("/")
+        assert code == case["code"] and len(token) == 8
+        assert str(parse_compact(compact)).endswith(token)  # both carry the same token
+        looked_up = server.client().lookup(compact)  # the kiosk's way in
+        assert looked_up["code"] == case["code"] and looked_up["applicant"]
+        assert station.returns.scan(qr).code == str(parse_scan(qr).code) == case["code"]
+
+
+def test_offline_receipt_qr_carries_the_bare_code(station, tmp_path):
+    station.set_offline(True)
+    outcome = station.intake.confirm(fill(station))
+    found = decode(station.devices.printer.virtual.receipts[-1].path)
+    assert found == {zxingcpp.BarcodeFormat.QRCode: outcome.code}  # no token, no Code 128
+
+
+@pytest.mark.parametrize("mm, native", [(58, True), (80, False)])
+def test_the_raster_cache_gives_the_drivers_bytes(mm, native):
+    from counter_app import receipts
+    from counter_app.config import StationConfig
+    from counter_app.rastercache import RasterCache
+    from drivers.printers import compile_document
+
+    profile = PrinterProfile.for_paper(mm, text_encoding="raster", native_barcode=native,
+                                       native_qr=native)
+    cache = RasterCache(profile)
+    agency = {"code": "000.00.06.H56", "name": "Trung tâm Phục vụ hành chính công"}
+    for name in ("Nguyễn Thị Ánh Tuyết", "Lê Văn Bàn"):
+        case = receipts.sample_case(agency, "Trần Thị Bích", "2026-11-23T09:30:00+07:00")
+        case["applicant"] = {"name": name, "address": "1 Lê Lợi, phường Tân Ninh"}
+        doc = receipts.receipt(case, StationConfig(paper_mm=mm))
+        assert cache.compile(doc) == compile_document(doc, profile)
+    assert cache.hits > 20  # the second receipt drew only its own lines
