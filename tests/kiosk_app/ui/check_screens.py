@@ -196,3 +196,25 @@ def test_idle_clears_the_screens_of_personal_data(home, backend):
     status = home.app.root.screens["status"]
     written = [getattr(w, "text", "") for w in status.walk()]
     assert not any(MASKED in t or backend.cases["new"]["code"] in t for t in written)
+
+
+def test_a_printed_receipt_held_to_the_camera_opens_its_status_screen(home, backend):
+    from bench import receipt_photos as rp
+    from bench.scan_to_status import photo_of, printed_receipt, receipt_document
+
+    case = backend.cases["returned"]
+    photo = photo_of(printed_receipt(receipt_document(case)), rp.Shot(angle=15), seed=1)
+    camera = home.core.hardware.camera
+    home.tap("▶  " + vi("btn_scan"))
+    camera.show([photo])
+    try:
+        for _ in range(500):  # the camera and decoder threads work at their own pace
+            home.core.inbox.run_next(0.01)
+            home.frames(1)
+            if home.core.state.screen == "status" and not home.core.busy:
+                break
+    finally:
+        camera.show([home.photo])
+    home.settle()
+    assert home.core.state.case.code == case["code"] and MASKED in home.texts()
+    assert home.core.state.rating_offered  # a returned case, proved by its receipt

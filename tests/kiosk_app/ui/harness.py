@@ -90,6 +90,9 @@ class UI:
             "printer": f"virtual:{out / 'tickets'}", "data_dir": out / "data",
             "pin_hash": hash_pin(PIN, iterations=1000)})
         configure_kivy(config)
+        from kivy.config import Config
+
+        Config.set("graphics", "maxfps", "0")  # frames are advanced by hand: no waiting at 30 fps
         self.mono = Monotonic()
         self.core = self._core(config, backend, now)
         self.app = self._app()
@@ -101,8 +104,8 @@ class UI:
         from kiosk_app.devices import Hardware, make_printer
 
         # A receipt printed without codes: a lifelike picture that never triggers a lookup.
-        photo = rp.receipt_photo(None, rp.Shot(angle=-8, px_per_mm=5.5), seed=3)
-        hardware = Hardware(make_printer(config.printer), FakeCamera([photo], fps=5))
+        self.photo = rp.receipt_photo(None, rp.Shot(angle=-8, px_per_mm=5.5), seed=3)
+        hardware = Hardware(make_printer(config.printer), FakeCamera([self.photo], fps=5))
         client = KioskClient(backend.url, token=backend.token)
         return Kiosk(config, client=client, hardware=hardware, clock=self.mono,
                      now=lambda: now).start()

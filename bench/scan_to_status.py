@@ -1,0 +1,269 @@
+"""Scan to status: from the camera frame that shows a receipt to the kiosk's status view built.
+
+    .venv/bin/python bench/scan_to_status.py [--runs 60] [--cases 5000]
+
+Seeds a database, starts `motcua serve` on loopback (its own process, as the kiosk's backend is
+another machine), prints one receipt per case on the virtual printer (QR of CODE/TOKEN and the
+20-digit Code 128), warps each into a camera photo (tilted up to ±25°, some bent, glare, JPEG),
+and plays it through the fake camera into the real kiosk core: camera thread, decoder thread,
+inbox, lookup on a worker thread, status view model. Timed from the moment the camera delivers
+the first frame holding the receipt until the status view exists:
+
+- "immediate": the core's thread runs each posted result at once (the best an app can do);
+- "30 fps UI": the core is pumped once per frame as the Kivy app does (maxfps 30).
+
+Baselines measured in the same run: the lookup HTTP call alone, and decoding the photo alone.
+Target: median under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+
+from backend.domain import codes
+from backend.domain.privacy import mask_name
+from drivers.cameras.decoder import Decoder
+from drivers.cameras.fake import FakeCamera
+from drivers.printers import (
+    QR,
+    Barcode128,
+    Cut,
+    Document,
+    EscposPrinter,
+    PrinterProfile,
+    Rule,
+    Text,
+    VirtualPrinter,
+)
+
+# --- receipts and photos (also used by tests/kiosk_app) ----------------------------------------
+
+
+def receipt_document(case: dict) -> Document:
+    """A 58 mm intake receipt (Mẫu 01, shortened) for an intake answer: the QR carries `qr`
+    (CODE/TOKEN), the Code 128 the 20-digit `compact` form."""
+    from kiosk_app.views import when
+
+    return Document([
+        Text(case["agency"]["name"], align="center", bold=True),
+        Text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="center", bold=True), Rule(),
+        Text(f"Mã hồ sơ: {case['code']}"),
+        Text(f"Người nộp: {mask_name(case['applicant']['name'])}"),
+        Text(f"Thủ tục: {case['procedure']['name']}"),
+        Text(f"Nhận lúc: {when(case['received_at'])}"),
+        Text(f"Hẹn trả: {when(case['due_at'])}"), Rule(),
+        QR(case["qr"]), Barcode128(case["compact"]),
+        Text("Quét mã tại ki-ốt để xem tiến độ hồ sơ", align="center"), Cut()])
+
+
+def printed_receipt(doc: Document, out_dir: Path | None = None) -> np.ndarray:
+    """The receipt as the virtual 58 mm printer renders it: gray, 255 paper, 0 dots."""
+    profile = PrinterProfile.for_paper(58)
+    printer = VirtualPrinter.from_profile(profile, out_dir)
+    result = EscposPrinter(printer.connection(), profile).print_document(doc)
+    if not result.ok:
+        raise RuntimeError(result.reason)
+    return np.asarray(printer.receipts[-1].image.convert("L"))
+
+
+def photo_of(receipt: np.ndarray, shot, seed: int) -> np.ndarray:
+    """The printed receipt held up to the kiosk camera (bench/receipt_photos.py's model)."""
+    from bench import receipt_photos as rp
+
+    paper = np.full((receipt.shape[0], rp.PAPER_DOTS), 255, np.uint8)
+    left = (rp.PAPER_DOTS - receipt.shape[1]) // 2
+    paper[:, left:left + receipt.shape[1]] = receipt
+    rng = np.random.default_rng(seed)
+    frame = rp.clutter(rng)
+    rp._paste_receipt(frame, paper, _code_middle(receipt), shot, rng)
+    return rp.degrade(frame, shot, rng)
+
+
+def _code_middle(receipt: np.ndarray) -> float:
+    """Where the citizen aims: the middle of the symbols on the flat receipt."""
+    ys = [y for d in Decoder().decode(receipt) for _x, y in d.corners]
+    return (min(ys) + max(ys)) / 2 if ys else receipt.shape[0] / 2
+
+
+def shot_for(i: int):
+    """Hand-held shots of increasing difficulty, deterministic per run number."""
+    from bench import receipt_photos as rp
+
+    angle = [-25, -12, 0, 8, 18, 25][i % 6]
+    return rp.Shot(angle=angle, px_per_mm=7.5 + (i % 3), bend=(1 / 600 if i % 4 == 1 else 0.0),
+                   glare=(140.0 if i % 5 == 2 else 0.0), jpeg=(70 if i % 2 else 0),
+                   noise=1.5)
+
+
+# --- the pipeline under test ----------------------------------------------------------------
+
+
+class StampingCamera(FakeCamera):
+    """A fake camera that notes when it first delivers the frame holding the receipt."""
+
+    def __init__(self, empty: np.ndarray) -> None:
+        super().__init__([empty], fps=30)
+        self.empty = empty
+        self.receipt_since: float | None = None
+        self._lock = threading.Lock()
+        self._receipt = False
+
+    def hold_up(self, photo: np.ndarray) -> None:
+        with self._lock:
+            self.show([photo])
+            self._receipt, self.receipt_since = True, None
+
+    def take_away(self) -> None:
+        with self._lock:
+            self.show([self.empty])
+            self._receipt = False
+
+    def read(self):
+        frame = super().read()
+        with self._lock:
+            if self._receipt and self.receipt_since is None:
+                self.receipt_since = time.perf_counter()
+        return frame
+
+
+def kiosk_for(url: str, camera: StampingCamera):
+    from kiosk_app.config import KioskConfig
+    from kiosk_app.core import Kiosk
+    from kiosk_app.devices import Hardware
+
+    config = KioskConfig.from_dict({"backend_url": url, "device_name": "bench"})
+    return Kiosk(config, hardware=Hardware(camera=camera)).start()
+
+
+class Watch:
+    """Subscribed to the core: notes when the status view of the awaited case exists."""
+
+    def __init__(self) -> None:
+        self.code: str | None = None
+        self.built: float | None = None
+
+    def __call__(self, state) -> None:
+        if self.built is None and state.case is not None and state.case.code == self.code:
+            self.built = time.perf_counter()
+
+
+def one_scan(kiosk, watch: Watch, camera: StampingCamera, photo: np.ndarray, code: str,
+             frame_period: float) -> float:
+    """Seconds from the receipt's first frame to the status view of `code`."""
+    watch.code, watch.built = code, None
+    camera.hold_up(photo)
+    deadline = time.perf_counter() + 10
+    while watch.built is None and time.perf_counter() < deadline:
+        if frame_period:
+            time.sleep(frame_period)
+            kiosk.pump()
+        else:
+            kiosk.inbox.run_next(0.002)
+            kiosk.pump()
+    camera.take_away()
+    kiosk.go_home()
+    time.sleep(0.15)  # the empty scene again before the next citizen
+    if watch.built is None or camera.receipt_since is None:
+        raise RuntimeError(f"no status for {code} (decoder missed the photo?)")
+    return watch.built - camera.receipt_since
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def seed_backend(tmp: Path, n_cases: int):
+    from backend.store import site
+    from bench.seed import seeded_store
+
+    store, pairs = seeded_store(str(tmp / "bench.sqlite"), n_cases)
+    site.set_setting(store, "lookup_rate_per_minute", "1000000")  # one kiosk, many scans
+    the_site = site.load_site(store)
+    store.close()
+    return the_site, pairs
+
+
+def case_answer(the_site, code: str, token: str) -> dict:
+    """What an intake answer carries, for a seeded case."""
+    parsed = codes.parse_code(code)
+    return {"code": code, "qr": codes.qr_payload(parsed, token),
+            "compact": str(codes.make_compact(parsed, the_site.agency_index, token)),
+            "agency": {"name": the_site.agency_name}, "applicant": {"name": "Nguyễn Văn Bền"},
+            "procedure": {"name": "Đăng ký khai sinh"},
+            "received_at": "2026-01-05T08:00:00+07:00", "due_at": "2026-01-06T08:00:00+07:00"}
+
+
+def stats(name: str, seconds: list[float], baseline: float | None = None) -> float:
+    ms = sorted(1000 * s for s in seconds)
+    median = statistics.median(ms)
+    p90 = ms[max(0, round(0.9 * len(ms)) - 1)]
+    ratio = f"   {median / baseline:5.1f}× lookup" if baseline else ""
+    print(f"{name:<34} median {median:7.1f} ms   p90 {p90:7.1f} ms   (n={len(ms)}){ratio}")
+    return median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    from bench.lookup import serve
+    from tests.backend.conftest import free_port
+
+    with tempfile.TemporaryDirectory() as tmp:
+        the_site, pairs = seed_backend(Path(tmp), args.cases)
+        port = args.port or free_port()
+        server = serve(str(Path(tmp) / "bench.sqlite"), port, workers=1)
+        try:
+            run(f"http://127.0.0.1:{port}", the_site, pairs, args.runs)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def run(url: str, the_site, pairs, runs: int) -> None:
+    from backend.client import Client
+    from bench import receipt_photos as rp
+
+    step = max(1, len(pairs) // runs)
+    cases = [case_answer(the_site, *pairs[i * step]) for i in range(runs)]
+    print(f"printing and photographing {runs} receipts…", flush=True)
+    photos = [photo_of(printed_receipt(receipt_document(c)), shot_for(i), seed=i)
+              for i, c in enumerate(cases)]
+    decoder, client = Decoder(), Client(url)
+    lookups, decodes = [], []
+    for case, photo in zip(cases, photos, strict=True):
+        started = time.perf_counter()
+        client.lookup(case["qr"])
+        lookups.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        decoder.decode(photo)
+        decodes.append(time.perf_counter() - started)
+    camera = StampingCamera(rp.clutter(np.random.default_rng(99)))
+    kiosk, watch = kiosk_for(url, camera), Watch()
+    kiosk.subscribe(watch)
+    try:
+        results = {name: [one_scan(kiosk, watch, camera, p, c["code"], period)
+                          for c, p in zip(cases, photos, strict=True)]
+                   for name, period in (("immediate", 0.0), ("30 fps UI", 1 / 30))}
+    finally:
+        kiosk.close()
+        client.session.close()
+    base = stats("baseline: lookup HTTP call alone", lookups)
+    stats("baseline: decode the photo alone", decodes)
+    for name, seconds in results.items():
+        stats(f"scan → status view ({name})", seconds, base)
+
+
+if __name__ == "__main__":
+    main()
