@@ -25,6 +25,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--printer", help="virtual, tcp://HOST:PORT, usb:VID:PID, "
                                           "serial:DEV@BAUD or a device file")
     parser.add_argument("--paper", dest="paper_mm", type=int, choices=(58, 80))
+    parser.add_argument("--profile", help="station profile, e.g. x86-counter or demo-fake")
     return parser.parse_args(argv)
 
 
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = load(args.config, **{k: v for k, v in vars(args).items() if k != "config"})
+        if config.profile:
+            from counter_app.profile import config_from_profile
+
+            config = config_from_profile(config.profile, config)
     except CounterError as error:
         print(error, file=sys.stderr)
         return 2

@@ -32,6 +32,7 @@ class StationConfig:
     lookup_sms: str = "Soạn TTHC <mã hồ sơ> gửi 8188"
     copies: int = 1  # 2 prints a second copy for the paper file
     # -- devices --------------------------------------------------------------------------
+    profile: str = ""  # a station profile (hardware_profiles/stations): wins over the specs
     printer: str = "virtual"
     paper_mm: int = 80
     text_encoding: str = "tcvn3"  # tcvn3, cp1258 or raster

@@ -254,6 +254,10 @@ class Devices:
 
 
 def open_devices(config: StationConfig) -> Devices:
+    if config.profile:
+        from counter_app.profile import devices_from_profile
+
+        return devices_from_profile(config.profile, config)
     return Devices(make_printer(config), make_display(config), make_announcer(config))
 
 

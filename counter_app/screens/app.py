@@ -58,6 +58,8 @@ class StatusBar(BoxLayout):
     def update(self, status: StationStatus) -> None:
         self.user.text = (status.user or {}).get("full_name", "") or "Chưa đăng nhập"
         waiting = f" · chờ gửi {status.outbox_pending}" if status.outbox_pending else ""
+        if status.attention:  # refused by the server or landed twice: the clerk must look
+            waiting += f" · {status.attention} cần xử lý"
         self.link.text = ("● Trực tuyến" if status.online else "● Ngoại tuyến") + waiting
         self.printer.text = f"Máy in: {status.printer.msg.vi}" + (
             f" · {status.open_jobs} phiếu chưa in" if status.open_jobs else "")

@@ -54,3 +54,56 @@ def test_simulated_devices(tmp_path):
         assert devices.announcer.played == ["Xin mời", "Xin mời"]
     finally:
         devices.close()
+
+
+def test_devices_from_the_demo_station_profile(tmp_path):
+    from counter_app.profile import config_from_profile
+
+    config = config_from_profile("demo-fake", load(None, data_dir=str(tmp_path),
+                                                   profile="demo-fake"))
+    assert config.paper_mm == 80 and config.scanner == "keyboard"
+    devices = open_devices(config)
+    try:
+        assert devices.printer.virtual is not None
+        assert devices.printer.profile.name == "epson-tm-t82iii"
+        assert devices.display.show_call("B-007") is None
+        assert devices.display.display.lines[:2] == ["B007", "Quầy 1"]
+    finally:
+        devices.close()
+
+
+def test_devices_from_the_x86_counter_profile_are_real_drivers(tmp_path):
+    from counter_app.profile import devices_from_profile
+    from drivers.printers import UsbConnection
+
+    devices = devices_from_profile("x86-counter", load(None, data_dir=str(tmp_path)))
+    try:  # nothing is opened until the first job, so no hardware is needed to build them
+        assert isinstance(devices.printer.printer.connection, UsbConnection)
+        assert devices.printer.profile.paper_width_dots == 576
+        assert type(devices.display.display).__name__ == "LedCounterDisplay"
+    finally:
+        devices.announcer.close()
+
+
+def test_an_unknown_profile_is_explained(tmp_path):
+    from counter_app.profile import devices_from_profile
+
+    with pytest.raises(CounterError) as bad:
+        devices_from_profile("no-such-station", load(None, data_dir=str(tmp_path)))
+    assert "no-such-station" in bad.value.vi and bad.value.key == "profile"
+
+
+def test_the_counter_docs_commands_parse_and_images_exist():
+    import re
+    from pathlib import Path
+
+    from counter_app.__main__ import parse
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "counter"
+    text = (docs / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"python -m counter_app (.*?)\s+#", text)
+    assert len(commands) == 3
+    for command in commands:
+        parse(command.split())
+    for image in re.findall(r"\]\(([\w-]+\.png)\)", text):
+        assert (docs / image).exists(), image
