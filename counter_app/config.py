@@ -37,7 +37,7 @@ class StationConfig:
     paper_mm: int = 80
     text_encoding: str = "tcvn3"  # tcvn3, cp1258 or raster
     display: str = "fake"
-    audio: str = "none"  # none, fake or espeak
+    audio: str = "none"  # none, fake, or alsa[:DEVICE] (espeak-ng voice through aplay)
     scanner: str = "keyboard"  # keyboard (a wedge typing into the focused field) or serial:DEV@BAUD
     # -- offline numbering ------------------------------------------------------------------
     lease_days: int = 2

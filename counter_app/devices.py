@@ -4,7 +4,7 @@
   the print jobs share one link), with its state turned into something a screen can show.
 - `CounterDisplay`: the counter's LED board or pole display; a broken display is reported,
   never allowed to stop a call.
-- announcers: the voice call, played twice as the halls do.
+- announcers: the voice call (drivers.audio), said twice as the halls do.
 
 `open_devices(config)` builds them from the station's settings; tests inject fakes instead.
 """
@@ -12,9 +12,6 @@
 from __future__ import annotations
 
 import contextlib
-import queue
-import shutil
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,13 +180,15 @@ def make_display(config: StationConfig) -> CounterDisplay:
 
 
 class Announcer(Protocol):
-    def announce(self, text: str, times: int = 2) -> None: ...
+    """Says a call: "Xin mời số thứ tự A 0 1 2, đến quầy số 3", twice, as the halls do."""
+
+    def call(self, label: str, counter: int, text: str) -> None: ...
 
     def close(self) -> None: ...
 
 
 class SilentAnnouncer:
-    def announce(self, text: str, times: int = 2) -> None:
+    def call(self, label: str, counter: int, text: str) -> None:
         pass
 
     def close(self) -> None:
@@ -198,44 +197,45 @@ class SilentAnnouncer:
 
 @dataclass
 class RecordingAnnouncer:
-    """For tests and laptops: remembers each time a call would have been spoken."""
+    """For tests and laptops: remembers each time a call would have been said."""
 
     played: list[str] = field(default_factory=list)
 
-    def announce(self, text: str, times: int = 2) -> None:
-        self.played.extend([text] * times)
+    def call(self, label: str, counter: int, text: str) -> None:
+        self.played.extend([text] * 2)
 
     def close(self) -> None:
         pass
 
 
-class EspeakAnnouncer:
-    """espeak-ng's Vietnamese voice, on its own thread so a call never waits for the speaker."""
+class VoiceAnnouncer:
+    """drivers.audio: the call built from word clips (espeak-ng, or recordings) and played on
+    ALSA by the driver's own worker thread, twice, so a call never waits for the speaker."""
 
-    def __init__(self, command: str = "espeak-ng") -> None:
-        self.command = shutil.which(command) or command
-        self.jobs: queue.Queue[str | None] = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="counter-voice", daemon=True)
-        self.thread.start()
+    def __init__(self, folder: Path, device: str | None = None, player: Any = None) -> None:
+        from drivers.audio import AlsaPlayer, Announcer, ClipCache
 
-    def announce(self, text: str, times: int = 2) -> None:
-        for _ in range(times):
-            self.jobs.put(text)
+        self.problem: Msg | None = None
+        self.announcer = Announcer(ClipCache(folder), player or AlsaPlayer(device), repeat=2,
+                                   on_error=self._failed)
 
-    def _run(self) -> None:
-        while (text := self.jobs.get()) is not None:
-            with contextlib.suppress(OSError, subprocess.SubprocessError):
-                subprocess.run([self.command, "-v", "vi", "-s", "140", text], timeout=30,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    def call(self, label: str, counter: int, text: str) -> None:
+        self.announcer.announce(label, counter, wait=False)
+
+    def _failed(self, error: Exception) -> None:
+        self.problem = as_msg(error, "warning")
 
     def close(self) -> None:
-        self.jobs.put(None)
-        self.thread.join(timeout=35)
+        self.announcer.close()
 
 
 def make_announcer(config: StationConfig) -> Announcer:
-    return {"fake": RecordingAnnouncer, "espeak": EspeakAnnouncer}.get(
-        config.audio, SilentAnnouncer)()
+    if config.audio == "fake":
+        return RecordingAnnouncer()
+    if config.audio.startswith("alsa"):  # "alsa" or "alsa:DEVICE"
+        device = config.audio.partition(":")[2] or None
+        return VoiceAnnouncer(config.data_path / "voice", device)
+    return SilentAnnouncer()
 
 
 # -- all of them ----------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from counter_app.config import StationConfig
 from counter_app.devices import (
     CounterDisplay,
     Devices,
-    EspeakAnnouncer,
     PrinterPort,
     RecordingAnnouncer,
     SilentAnnouncer,
+    VoiceAnnouncer,
 )
 from counter_app.texts import CounterError
 from drivers.printers import (
@@ -49,7 +49,7 @@ def devices_from_profile(name: str, config: StationConfig,
                            f"Station profile '{name}' has no receipt printer", "profile")
     return Devices(_printer(*roles["receipt_printer"], config),
                    _display(roles.get("counter_display"), config.counter),
-                   _announcer(roles.get("audio")))
+                   _announcer(roles.get("audio"), config))
 
 
 def scanner_spec(name: str, root: Path | str = DEFAULT_ROOT) -> str:
@@ -91,10 +91,13 @@ def _display(entry, counter: int) -> CounterDisplay:
     return CounterDisplay(LedCounterDisplay(role.path, counter, address=role.address), counter)
 
 
-def _announcer(entry):
+def _announcer(entry, config: StationConfig):
     if entry is None:
         return SilentAnnouncer()
-    return RecordingAnnouncer() if entry[0].path.startswith("fake:") else EspeakAnnouncer()
+    if entry[0].path.startswith("fake:"):
+        return RecordingAnnouncer()
+    device = entry[0].path.partition(":")[2]  # alsa:default, alsa:hw:1,0
+    return VoiceAnnouncer(config.data_path / "voice", None if device == "default" else device)
 
 
 def config_from_profile(name: str, config: StationConfig,

@@ -90,7 +90,7 @@ class QueuePanel:
         self.current = ticket
         problems = [self.devices.display.show_call(label)]
         try:
-            self.devices.announcer.announce(answer["announcement"], times=2)
+            self.devices.announcer.call(label, self.counter, answer["announcement"])
         except Exception as error:  # the speaker must never stop a call
             problems.append(Msg(f"Loa gọi số lỗi: {error}", f"Call speaker failed: {error}",
                                 "warning"))

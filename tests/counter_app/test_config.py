@@ -50,7 +50,7 @@ def test_simulated_devices(tmp_path):
         assert devices.printer.virtual is not None and devices.printer.refresh().ready
         assert devices.display.show_call("A-001") is None
         assert devices.display.display.lines[0] == "A001"
-        devices.announcer.announce("Xin mời", times=2)
+        devices.announcer.call("A-001", 1, "Xin mời")
         assert devices.announcer.played == ["Xin mời", "Xin mời"]
     finally:
         devices.close()
@@ -107,3 +107,16 @@ def test_the_counter_docs_commands_parse_and_images_exist():
         parse(command.split())
     for image in re.findall(r"\]\(([\w-]+\.png)\)", text):
         assert (docs / image).exists(), image
+
+
+@pytest.mark.skipif(not __import__("shutil").which("espeak-ng"), reason="apt espeak-ng")
+def test_the_voice_is_the_audio_drivers_call_said_twice(tmp_path):
+    from counter_app.devices import VoiceAnnouncer
+    from drivers.audio import FakePlayer
+
+    player = FakePlayer()
+    voice = VoiceAnnouncer(tmp_path / "voice", player=player)
+    voice.call("A-012", 3, "Xin mời số thứ tự A 0 1 2, đến quầy số 3")
+    voice.close()  # waits for the driver's worker
+    assert len(player.played) == 1 and player.played[0][:4] == b"RIFF"  # one WAV, both passes
+    assert voice.problem is None
