@@ -117,8 +117,19 @@ def run(config: KioskConfig) -> str:
 
     core = Kiosk(config, hardware=Hardware.from_config(config))
     core.start()
+    app = make_app(core)
+    _stop_on_sigterm(app)
     try:
-        make_app(core).run()
+        app.run()
     finally:
         core.close()
     return "restart" if core.restart_requested else "stopped"
+
+
+def _stop_on_sigterm(app) -> None:
+    """`systemctl stop` sends SIGTERM: stop at the next frame, closing devices and threads."""
+    import signal
+
+    from kivy.clock import Clock
+
+    signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop()))

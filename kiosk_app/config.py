@@ -40,18 +40,19 @@ class Settings:
     read_aloud: bool = False
 
     @classmethod
-    def from_backend(cls, data: dict | None) -> Settings:
-        """Unset or odd values keep their defaults: a bad setting must not break the lobby."""
-        data = data or {}
-        base = cls()
+    def from_backend(cls, data: dict | None, base: Settings | None = None) -> Settings:
+        """Unset or odd values keep the unit's own defaults (`base`): a bad setting must not
+        break the lobby."""
+        data, base = data or {}, base or cls()
         idle = data.get("idle_seconds", base.idle_seconds)
+        language = data.get("language", base.language)
         return cls(
-            idle_seconds=int(idle) if isinstance(idle, int) and 10 <= idle <= 600
+            idle_seconds=idle if isinstance(idle, int) and 10 <= idle <= 600
             else base.idle_seconds,
-            language=data.get("language") if data.get("language") in ("vi", "en") else "vi",
+            language=language if language in ("vi", "en") else base.language,
             services=tuple(s for s in data.get("services") or () if isinstance(s, str)),
-            rating_enabled=bool(data.get("rating_enabled", True)),
-            read_aloud=bool(data.get("read_aloud", False)))
+            rating_enabled=bool(data.get("rating_enabled", base.rating_enabled)),
+            read_aloud=bool(data.get("read_aloud", base.read_aloud)))
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,12 @@ class KioskConfig:
     agency_code: str = ""  # pre-typed on the code keyboard: most codes are this site's
     site_name: str = ""  # shown in the header, e.g. the centre's name
     pin_hash: str = ""  # admin PIN (see admin.hash_pin); empty: no admin screen
+    idle_seconds: int = 45  # until the backend's device settings say otherwise
+    language: str = "vi"  # the language each citizen starts in
     printer: str = "none"  # none | virtual:DIR | tcp:HOST[:PORT] | serial:DEV[:BAUD] | usb:VID:PID
+    printer_model: str = ""  # a printer device profile (code pages, native symbols, width)
     paper_mm: int = 80
-    camera: str = "none"  # none | index (0) | /dev/videoN | image file or folder (a fake camera)
+    camera: str = "none"  # none | index | /dev/videoN | csi:N | rtsp://… | fake | images (fake)
     scanner: str = "none"  # none | evdev:VID:PID | evdev:PATH | evdev:NAME | serial:DEV[:BAUD]
     heartbeat_seconds: float = 60.0
     printer_check_seconds: float = 30.0
@@ -84,6 +88,10 @@ class KioskConfig:
         values.update({key: env[name] for key, name in ENV.items() if env.get(name)})
         if env.get("MOTCUA_KIOSK_PIN"):
             values["pin_hash"] = hash_pin(env["MOTCUA_KIOSK_PIN"])
+        if values.get("station"):  # the station profile fills in what was not set here
+            from kiosk_app.station import station_values
+
+            values = {**station_values(values["station"]), **values}
         return cls.from_dict(values)
 
     @classmethod
@@ -93,11 +101,19 @@ class KioskConfig:
         if unknown:
             raise ValueError(f"Khóa cấu hình không biết / unknown config keys: {unknown}")
         config = cls(**values)
+        if config.language not in ("vi", "en") or not 10 <= config.idle_seconds <= 600:
+            raise ValueError("language vi|en, idle_seconds 10..600 / ngôn ngữ vi|en, "
+                             "thời gian chờ 10..600 giây")
         if config.orientation not in ("portrait", "landscape"):
             raise ValueError(f"orientation phải là portrait hoặc landscape / must be portrait or "
                              f"landscape: {config.orientation!r}")
         return replace(config, data_dir=Path(config.data_dir),
                        retry_delays=tuple(config.retry_delays) or (5.0,))
+
+    @property
+    def settings(self) -> Settings:
+        """This unit's own defaults, before the backend's device settings arrive."""
+        return Settings(idle_seconds=self.idle_seconds, language=self.language)
 
     @property
     def window_size(self) -> tuple[int, int]:

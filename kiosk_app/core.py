@@ -60,7 +60,7 @@ class Kiosk:
         self.inbox = Inbox()
         self.worker = Worker(self.inbox)
         self.timers = Timers(clock)
-        self.settings = Settings()
+        self.settings = config.settings
         self.state = KioskState(lang=self.settings.language)
         self.entry = CodeEntry(config.agency_code)
         self.gate = AdminGate(config.pin_hash, clock)
@@ -335,7 +335,7 @@ class Kiosk:
     def _heartbeat_ok(self, answer: dict) -> None:
         self.last_heartbeat = self.now()
         self.state.connected = True
-        self.apply_settings(Settings.from_backend(answer.get("settings")))
+        self.apply_settings(Settings.from_backend(answer.get("settings"), self.config.settings))
         self.timers.after(self.config.heartbeat_seconds, "heartbeat", self._heartbeat)
 
     def _heartbeat_failed(self, error: Exception) -> None:

@@ -71,8 +71,28 @@ class TicketPrinter:
             self.printer.close()
 
 
-def make_printer(spec: str, paper_mm: int = 80) -> TicketPrinter | None:
+def printer_profile_for(model: str, paper_mm: int) -> PrinterProfile:
+    """The model's capabilities from its device profile, or a generic one for the paper."""
+    if not model:
+        return PrinterProfile.for_paper(paper_mm)
+    from drivers.profiles import load_profiles, printer_profile
+
+    return printer_profile(load_profiles().devices[model])
+
+
+def make_printer(spec: str, paper_mm: int = 80, model: str = "") -> TicketPrinter | None:
     """none | virtual:DIR | tcp:HOST[:PORT] | serial:DEV[:BAUD] | usb:VID:PID | file:DEV."""
+    kind, _, rest = spec.partition(":")
+    if kind in ("", "none"):
+        return None
+    profile = printer_profile_for(model, paper_mm)
+    if kind == "virtual":
+        virtual = VirtualPrinter.from_profile(profile, Path(rest) if rest else None)
+        return TicketPrinter(EscposPrinter(virtual.connection(), profile), virtual)
+    return TicketPrinter(EscposPrinter(_connection(kind, rest, spec), profile))
+
+
+def _connection(kind: str, rest: str, spec: str):
     from drivers.printers import (
         FileConnection,
         NetworkConnection,
@@ -80,45 +100,47 @@ def make_printer(spec: str, paper_mm: int = 80) -> TicketPrinter | None:
         UsbConnection,
     )
 
-    kind, _, rest = spec.partition(":")
-    profile = PrinterProfile.for_paper(paper_mm)
-    if kind in ("", "none"):
-        return None
-    if kind == "virtual":
-        virtual = VirtualPrinter.from_profile(profile, Path(rest) if rest else None)
-        return TicketPrinter(EscposPrinter(virtual.connection(), profile), virtual)
+    first, _, second = rest.partition(":")
     if kind == "tcp":
-        host, _, port = rest.partition(":")
-        connection = NetworkConnection(host, int(port or 9100))
-    elif kind == "serial":
-        dev, _, baud = rest.partition(":")
-        connection = SerialConnection(dev, int(baud or 9600))
-    elif kind == "usb":
-        vid, _, pid = rest.partition(":")
-        connection = UsbConnection(int(vid, 16), int(pid, 16))
-    elif kind == "file":
-        connection = FileConnection(rest)
-    else:
-        raise ValueError(f"Máy in không rõ / unknown printer spec: {spec!r}")
-    return TicketPrinter(EscposPrinter(connection, profile))
+        return NetworkConnection(first, int(second or 9100))
+    if kind == "serial":
+        return SerialConnection(first, int(second or 9600))
+    if kind == "usb":
+        return UsbConnection(int(first, 16), int(second, 16))
+    if kind == "file":
+        return FileConnection(rest)
+    raise ValueError(f"Máy in không rõ / unknown printer spec: {spec!r}")
 
 
 def make_camera(spec: str):
-    """none | index | /dev/videoN | an image file, folder or video (played by the fake camera)."""
+    """none | index | /dev/… | rtsp://… | csi:N (Pi camera) | fake (an empty lobby) |
+    an image file, folder or video (played by the fake camera)."""
     from drivers.cameras import FakeCamera, OpenCVCamera
 
     if spec in ("", "none"):
         return None
-    if spec.isdigit() or spec.startswith("/dev/video"):
+    if spec.startswith("csi:"):
+        from drivers.cameras.picamera2_camera import Picamera2Camera
+
+        return Picamera2Camera(int(spec[4:] or 0))
+    if spec.isdigit() or spec.startswith(("/dev/", "rtsp://")):
         return OpenCVCamera(int(spec) if spec.isdigit() else spec)
+    if spec == "fake":
+        import numpy as np
+
+        return FakeCamera([np.full((720, 1280, 3), 90, np.uint8)], fps=5)
     return FakeCamera(spec)
 
 
 def make_scanner(spec: str) -> Scanner | None:
-    """none | evdev:VID:PID | evdev:/dev/input/by-id/... | evdev:NAME | serial:DEV[:BAUD]."""
+    """none | evdev:VID:PID | evdev:/dev/… | evdev:NAME | serial:DEV[:BAUD] | fake."""
     kind, _, rest = spec.partition(":")
     if kind in ("", "none"):
         return None
+    if kind == "fake":
+        from drivers.scanners import FakeScanner
+
+        return FakeScanner()
     if kind == "serial":
         from drivers.scanners import SerialScanner
 
@@ -164,8 +186,8 @@ class Hardware:
     @classmethod
     def from_config(cls, config) -> Hardware:
         scanner = make_scanner(config.scanner)
-        return cls(make_printer(config.printer, config.paper_mm), make_camera(config.camera),
-                   [scanner] if scanner else [])
+        printer = make_printer(config.printer, config.paper_mm, config.printer_model)
+        return cls(printer, make_camera(config.camera), [scanner] if scanner else [])
 
     def start(self, on_scan: Callable[[ScanEvent], None]) -> None:
         if self.camera is not None and self.camera_scanner is None:

@@ -171,3 +171,53 @@ def test_a_revoked_token_hides_the_ticket_button(kiosk, server, mono, store):
     run_until(kiosk, lambda: not kiosk.registered)
     assert not kiosk.state.ticket_available
     assert Client(server.url).health()
+
+
+def test_the_station_profile_sets_screen_backend_and_devices():
+    pi = KioskConfig.load({"MOTCUA_STATION": "rpi-kiosk-portrait"})
+    assert (pi.orientation, pi.backend_url, pi.idle_seconds) == ("portrait",
+                                                                 "http://motcua.local:8000", 60)
+    assert (pi.printer, pi.printer_model, pi.paper_mm) == ("usb:0416:5011", "generic-pos-58", 58)
+    assert pi.camera == "csi:0" and pi.settings.idle_seconds == 60
+    x86 = KioskConfig.load({"MOTCUA_STATION": "x86-kiosk-landscape",
+                            "MOTCUA_BACKEND_URL": "http://10.0.0.2:8000"})  # the unit's own wins
+    assert x86.window_size == (1920, 1080) and x86.backend_url == "http://10.0.0.2:8000"
+    assert x86.scanner == "evdev:05e0:1200" and x86.paper_mm == 80
+    assert KioskConfig.load({"MOTCUA_STATION": "lobby"}).orientation == "portrait"  # no profile
+
+
+def test_the_demo_station_runs_on_simulators(tmp_path):
+    from drivers.cameras import FakeCamera
+    from drivers.scanners import FakeScanner
+    from kiosk_app.devices import Hardware
+
+    config = KioskConfig.load({"MOTCUA_STATION": "demo-fake"})
+    assert (config.printer, config.camera, config.scanner) == (
+        "virtual:var/demo/tickets", "fake", "fake")
+    hardware = Hardware.from_config(KioskConfig.from_dict(
+        {**{f: getattr(config, f) for f in config.__dataclass_fields__},
+         "printer": f"virtual:{tmp_path}"}))
+    assert hardware.printer.virtual is not None and isinstance(hardware.camera, FakeCamera)
+    assert isinstance(hardware.scanners[0], FakeScanner)
+    hardware.stop()
+
+
+@pytest.mark.parametrize(("spec", "connection"), [
+    ("tcp:10.0.0.9", "NetworkConnection"), ("serial:/dev/ttyS0:19200", "SerialConnection"),
+    ("usb:0416:5011", "UsbConnection"), ("file:/dev/usb/lp0", "FileConnection")])
+def test_printer_specs(spec, connection):
+    from kiosk_app.devices import make_printer
+
+    printer = make_printer(spec, 58)  # nothing is opened until the first job
+    assert type(printer.printer.connection).__name__ == connection
+    assert printer.printer.profile.paper_width_dots == 384
+
+
+def test_bad_device_specs_are_refused_in_both_languages():
+    from kiosk_app.devices import make_printer, make_scanner
+
+    with pytest.raises(ValueError, match="Máy in không rõ / unknown printer"):
+        make_printer("lpt:1")
+    with pytest.raises(ValueError, match="Máy quét không rõ / unknown scanner"):
+        make_scanner("bluetooth:1")
+    assert make_printer("none") is None and make_scanner("none") is None
