@@ -116,7 +116,8 @@ class CounterStation:
         report = None
         if not self.link.online:
             if self.link.probe():
-                self.prepare()  # back: the outbox goes first thing
+                with contextlib.suppress(ApiError):  # e.g. a password changed meanwhile
+                    self.prepare()  # back: the outbox goes first thing
                 report = SyncReport(left=len(self.outbox.pending()))
         elif self.session.ready:
             report = self._maintain()

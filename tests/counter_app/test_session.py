@@ -53,3 +53,27 @@ def test_offline_login_only_for_a_clerk_seen_here_before(config, devices, clock,
         assert station.session.ready and station.session.offline_auth
         outcome = station.intake.confirm(fill(station))
         assert outcome.offline and outcome.job.confirmed
+
+
+def test_after_an_offline_login_the_outbox_goes_with_a_real_session(config, devices, clock,
+                                                                      server, store):
+    from urllib.parse import urlparse
+
+    from backend.app import create_app
+
+    from .conftest import LiveServer
+
+    with CounterStation(config, devices=devices, clock=clock) as station:
+        station.login("clerk", PASSWORD)
+        station.logout()
+        server.stop()
+        station.login("clerk", PASSWORD)  # offline: from the remembered hash
+        code = station.intake.confirm(fill(station)).code
+        again = LiveServer(create_app(store.path, clock=clock),
+                           urlparse(server.url).port).start()
+        try:
+            station.tick()
+            assert not station.session.offline_auth and station.client.token
+            assert again.client("clerk").case(code)["received_at"]
+        finally:
+            again.stop()
