@@ -87,6 +87,9 @@ class Client:
     def procedure(self, code: str) -> dict:
         return self._request("GET", f"/api/v1/procedures/{quote(code)}")
 
+    def site(self) -> dict:
+        return self._request("GET", "/api/v1/site")
+
     def fields(self) -> list[dict]:
         return self._request("GET", "/api/v1/fields")["items"]
 

@@ -27,6 +27,13 @@ def fields(store=Depends(deps.store)) -> dict:
     return {"items": catalog.fields(store)}
 
 
+@router.get("/site")
+def site_info(site=Depends(deps.site)) -> dict:
+    """Public: what a receipt header and an offline station need to know about the site."""
+    return {"agency_code": site.agency_code, "agency_name": site.agency_name,
+            "agency_index": site.agency_index, "public_base_url": site.public_base_url}
+
+
 @router.get("/units")
 def units(store=Depends(deps.store)) -> dict:
     return {"items": list(catalog.units(store).values())}

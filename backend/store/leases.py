@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from backend.domain.codes import CaseCode
+from backend.domain.codes import CaseCode, make_token
 from backend.domain.errors import Conflict, InvalidInput
 from backend.store.cases import iso
 from backend.store.db import Store
@@ -31,8 +31,16 @@ def lease(store: Store, site: Site, station: str, days: int, count: int, by: str
                      "first": last - count + 1, "last": last, "leased_at": iso(now),
                      "leased_by": by}
             db["leases"].insert(block)
-            blocks.append(block)
+            blocks.append(block | _receipt_symbols(site, day, block["first"], last))
     return blocks
+
+
+def _receipt_symbols(site: Site, day: date, first: int, last: int) -> dict:
+    """Tokens for every leased number, so offline receipts carry full QR and Code 128 symbols
+    while the site secret itself never leaves the server."""
+    tokens = {seq: make_token(CaseCode(site.agency_code, day, seq), site.secret)
+              for seq in range(first, last + 1)}
+    return {"agency_index": site.agency_index, "tokens": {str(k): v for k, v in tokens.items()}}
 
 
 def _working_days(site: Site, start: date, days: int) -> list[date]:

@@ -74,3 +74,17 @@ def test_an_offline_code_cannot_be_used_twice(server, clock):
     with pytest.raises(ApiError) as err:
         offline_intake(clerk, proc, code, clock.now - timedelta(minutes=2))
     assert err.value.key == "code_taken"
+
+
+def test_leases_carry_the_receipt_tokens_but_not_the_secret(server, clock):
+    from backend.domain import codes
+
+    clerk = server.client("clerk")
+    block = clerk.lease("quay-1", days=1, count=3)[0]
+    secret = server.app.state.site.secret
+    assert block["agency_index"] == 0 and set(block["tokens"]) == {"1", "2", "3"}
+    code = CaseCode("000.00.06.H56", clock.now.date(), 2)
+    assert block["tokens"]["2"] == codes.make_token(code, secret)
+    assert secret.hex() not in str(block)
+    site = server.client().site()
+    assert site["agency_code"] == "000.00.06.H56" and site["agency_name"]
