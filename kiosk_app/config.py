@@ -7,6 +7,7 @@ behaves (idle time, language, services offered, ratings, read-aloud) and change 
     MOTCUA_KIOSK_CONFIG=/etc/motcua/kiosk.json   # optional; keys as in KioskConfig
     MOTCUA_BACKEND_URL, MOTCUA_DEVICE_NAME, MOTCUA_STATION, MOTCUA_KIOSK_ORIENTATION,
     MOTCUA_KIOSK_DATA, MOTCUA_KIOSK_PRINTER, MOTCUA_KIOSK_CAMERA, MOTCUA_KIOSK_SCANNER,
+    MOTCUA_KIOSK_AUDIO,
     MOTCUA_KIOSK_PIN (hashed at once, never kept), MOTCUA_AGENCY_CODE
 """
 
@@ -25,6 +26,7 @@ ENV = {
     "data_dir": "MOTCUA_KIOSK_DATA", "printer": "MOTCUA_KIOSK_PRINTER",
     "camera": "MOTCUA_KIOSK_CAMERA", "scanner": "MOTCUA_KIOSK_SCANNER",
     "agency_code": "MOTCUA_AGENCY_CODE", "site_name": "MOTCUA_SITE_NAME",
+    "audio": "MOTCUA_KIOSK_AUDIO",
 }
 TOKEN_FILE = "device-token"
 
@@ -72,6 +74,7 @@ class KioskConfig:
     printer_model: str = ""  # a printer device profile (code pages, native symbols, width)
     paper_mm: int = 80
     camera: str = "none"  # none | index | /dev/videoN | csi:N | rtsp://… | fake | images (fake)
+    audio: str = "none"  # none | alsa[:DEVICE] | fake: the speaker for reading aloud
     scanner: str = "none"  # none | evdev:VID:PID | evdev:PATH | evdev:NAME | serial:DEV[:BAUD]
     heartbeat_seconds: float = 60.0
     printer_check_seconds: float = 30.0

@@ -24,6 +24,7 @@ from backend.client import ApiError, BackendUnreachable, Client
 from backend.domain import codes
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import InvalidInput, MotcuaError
+from drivers.audio import AudioError
 from drivers.printers import PrinterError
 from drivers.scanners.base import ScanEvent
 from kiosk_app import __version__
@@ -32,6 +33,7 @@ from kiosk_app.config import KioskConfig, Settings
 from kiosk_app.devices import Hardware, printer_problem
 from kiosk_app.entry import CodeEntry
 from kiosk_app.flows import AdminFlow, ProceduresFlow, QueueFlow
+from kiosk_app.speech import status_sentence
 from kiosk_app.state import EntryView, KioskState
 from kiosk_app.strings import Msg, msg
 from kiosk_app.tasks import Inbox, Timers, Worker
@@ -160,7 +162,7 @@ class Kiosk:
             self.state.offline = msg("offline", "warn", s=math.ceil(delay))
         elif errors is not None and errors(error):
             return
-        elif isinstance(error, ApiError | MotcuaError | PrinterError):
+        elif isinstance(error, ApiError | MotcuaError | PrinterError | AudioError):
             self.state.notice = Msg.of(error)
         else:
             log.error("kiosk request failed", exc_info=error)
@@ -296,6 +298,15 @@ class Kiosk:
         self.state.rating_offered = bool(view.returned and view.verified
                                          and self.settings.rating_enabled)
         self.state.screen, self.state.notice = "status", None
+        self.state.read_aloud = bool(self.settings.read_aloud and self.hardware.speaker)
+
+    def read_aloud(self) -> None:
+        """Say the status (never the name) on the speaker, off this thread."""
+        case, speaker = self.state.case, self.hardware.speaker
+        if case is None or speaker is None or not self.state.read_aloud:
+            return
+        sentence, lang = status_sentence(case, self.state.lang), self.state.lang
+        self.call(lambda: speaker.say(sentence, lang), lambda _none: None, retry=False)
 
     # --- rating ---------------------------------------------------------------------------
 
@@ -354,6 +365,8 @@ class Kiosk:
             self.state.lang = settings.language
         if not settings.rating_enabled:
             self.state.rating_offered = False
+        self.state.read_aloud = bool(settings.read_aloud and self.hardware.speaker
+                                     and self.state.case)
         self.changed()
 
     def check_printer(self) -> None:

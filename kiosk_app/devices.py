@@ -176,9 +176,10 @@ class Hardware:
     """The devices of one kiosk. `camera` reads codes through a `CameraScanner`."""
 
     def __init__(self, printer: TicketPrinter | None = None, camera=None,
-                 scanners: list[Scanner] | None = None, decoder=None) -> None:
+                 scanners: list[Scanner] | None = None, decoder=None, speaker=None) -> None:
         self.printer = printer
         self.camera = camera
+        self.speaker = speaker  # kiosk_app.speech.Speaker, for reading the status aloud
         self.camera_scanner = None
         self.scanners = list(scanners or [])
         self._decoder = decoder
@@ -186,8 +187,11 @@ class Hardware:
     @classmethod
     def from_config(cls, config) -> Hardware:
         scanner = make_scanner(config.scanner)
+        from kiosk_app.speech import make_speaker
+
         printer = make_printer(config.printer, config.paper_mm, config.printer_model)
-        return cls(printer, make_camera(config.camera), [scanner] if scanner else [])
+        return cls(printer, make_camera(config.camera), [scanner] if scanner else [],
+                   speaker=make_speaker(config.audio))
 
     def start(self, on_scan: Callable[[ScanEvent], None]) -> None:
         if self.camera is not None and self.camera_scanner is None:

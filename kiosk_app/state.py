@@ -52,6 +52,7 @@ class KioskState:
     case: StatusView | None = None
     rating_offered: bool = False
     rating_done: Msg | None = None
+    read_aloud: bool = False  # a "read aloud" button: the setting is on and a speaker exists
     # procedures
     fields: tuple[FieldView, ...] = ()
     field: FieldView | None = None
@@ -71,7 +72,7 @@ class KioskState:
     def clear_personal(self) -> None:
         self.entry = EntryView()
         self.case = None
-        self.rating_offered, self.rating_done = False, None
+        self.rating_offered, self.rating_done, self.read_aloud = False, None, False
         self.ticket = None
         self.busy = self.notice = None
         self.query, self.procedures, self.procedure, self.field = "", (), None, None

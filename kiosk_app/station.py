@@ -39,6 +39,8 @@ def _device_values(role: str, path: str, device) -> dict:
                 "paper_mm": 58 if profile.paper_width_dots <= 384 else 80}
     if role == "camera":
         return {"camera": camera_spec(path)}
+    if role == "audio":
+        return {"audio": "fake" if path.startswith("fake:") else path}
     if role == "scanner":
         serial = device.capabilities.interface == "serial"
         return {"scanner": scanner_spec(path, serial, device.link.baudrate or 9600)}

@@ -93,6 +93,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "coarse_hint": ("Quét mã trên biên nhận để xem tên người nộp và quá trình xử lý",
                     "Scan the code on your receipt to see the applicant and the history"),
     "btn_other_case": ("Tra cứu hồ sơ khác", "Look up another case"),
+    "btn_read_aloud": ("Đọc to", "Read aloud"),
+    "say_status": ("Tình trạng hồ sơ: {status}.", "Case status: {status}."),
     # --- rating -------------------------------------------------------------------------
     "rate_title": ("Ông/bà có hài lòng với việc giải quyết hồ sơ?",
                    "Are you satisfied with how your case was handled?"),

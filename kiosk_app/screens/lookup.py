@@ -120,7 +120,7 @@ class StatusScreen(KioskScreen):
     screen_name = "status"
 
     def layout_key(self, state):
-        return state.case, state.rating_offered, state.rating_done
+        return state.case, state.rating_offered, state.rating_done, state.read_aloud
 
     def build(self, state) -> Widget:
         case = state.case
@@ -128,6 +128,9 @@ class StatusScreen(KioskScreen):
             return self.page()
         first = Column(spacing=self.sz.gap)
         first.add_widget(self._summary(case))
+        if state.read_aloud:
+            first.add_widget(self.button("♪  " + self.t("btn_read_aloud"), self.core.read_aloud,
+                                         primary=False))
         if state.rating_offered or state.rating_done:  # asked up front, not below the fold
             first.add_widget(self._rating(state))
         details = Column(spacing=self.sz.gap)
