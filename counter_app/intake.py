@@ -207,9 +207,11 @@ class IntakeDesk:
         now = self.clock().astimezone(VN_TZ).replace(microsecond=0)
         due = self.due_preview(form, now)
         with self.store.tx() as db:
-            code = str(self.leases.take(db, now.date()))
+            leased = self.leases.take(db, now.date())
+            code = str(leased)
             body = self._body(form, now, attempted)
             payload = self._offline_payload(form, code, now, due)
+            payload["compact"], payload["qr"] = self.leases.symbols(db, leased)
             self.outbox.add(db, "intake", key or f"offline-{self.station.station}-{code}",
                             code, body, now.isoformat(), due.isoformat())
             job_id = self.printing.add(db, "receipt", payload, self.station.copies)

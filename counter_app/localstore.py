@@ -28,7 +28,7 @@ create table if not exists credentials (
 create table if not exists leases (
     id integer primary key, station text not null, agency text not null, day text not null,
     first integer not null, last integer not null, next integer not null,
-    leased_at text not null, unique (agency, day, first));
+    leased_at text not null, tokens text, agency_index integer, unique (agency, day, first));
 create table if not exists outbox (
     id integer primary key, kind text not null, key text not null unique, code text,
     body text not null, status text not null default 'pending', attempts integer default 0,
@@ -58,6 +58,14 @@ class LocalStore:
         self.lock = threading.RLock()
         with self.lock:  # "if not exists" makes a re-run harmless; DDL commits on its own
             self.conn.executescript(SCHEMA)
+            self._add_lease_symbols()
+
+    def _add_lease_symbols(self) -> None:
+        """Station files from before leases carried tokens get the two columns added."""
+        columns = self.db["leases"].columns_dict
+        for name, kind in (("tokens", str), ("agency_index", int)):
+            if name not in columns:
+                self.db["leases"].add_column(name, kind)
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite_utils.Database]:

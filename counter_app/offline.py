@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from backend.client import ApiError
-from backend.domain.codes import CaseCode
+from backend.domain.codes import CaseCode, make_compact, qr_payload
 from counter_app.config import StationConfig
 from counter_app.link import Link
 from counter_app.localstore import LocalStore
@@ -48,7 +48,9 @@ class Leases:
             for block in blocks:
                 db["leases"].insert({**{k: block[k] for k in ("station", "agency", "day",
                                                               "first", "last", "leased_at")},
-                                     "next": block["first"]}, ignore=True)
+                                     "next": block["first"],
+                                     "tokens": json.dumps(block.get("tokens") or {}),
+                                     "agency_index": block.get("agency_index")}, ignore=True)
         return sum(b["last"] - b["first"] + 1 for b in blocks)
 
     def take(self, db, day: date) -> CaseCode:
@@ -63,6 +65,18 @@ class Leases:
         block = rows[0]
         db["leases"].update(block["id"], {"next": block["next"] + 1})
         return CaseCode(block["agency"], day, block["next"])
+
+    def symbols(self, db, code: CaseCode) -> tuple[str | None, str | None]:
+        """(compact Code 128, QR) for a leased number: the server sent each number's token
+        with the block, so an offline receipt reads at the kiosk like any other."""
+        rows = list(db.query("select tokens, agency_index from leases where agency = ? and "
+                             "day = ? and first <= ? and last >= ?",
+                             [code.agency, code.day.isoformat(), code.seq, code.seq]))
+        token = json.loads(rows[0]["tokens"] or "{}").get(str(code.seq)) if rows else None
+        if not token or rows[0]["agency_index"] is None:
+            return None, None  # a block from a server that sent no tokens: code only
+        compact = make_compact(code, rows[0]["agency_index"], token)
+        return str(compact), qr_payload(code, token)
 
     def agency(self) -> str | None:
         row = self.store.one("select agency from leases order by id desc limit 1")

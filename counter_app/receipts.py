@@ -114,8 +114,8 @@ def lookup_lines(case: dict, station: StationConfig) -> list:
 def barcode(case: dict) -> list:
     """Code 128 of the 20-digit compact form, sized by the driver for the camera to read.
 
-    A case numbered offline has no lookup token yet (the token is an HMAC with the site's
-    secret, which never leaves the server), so it has no compact form and no barcode.
+    A case numbered offline carries the token the server sent with its leased block; only a
+    block from an older server without tokens leaves the receipt with no barcode.
     """
     return [Barcode128(case["compact"], height=72)] if case.get("compact") else []
 

@@ -49,11 +49,18 @@ def test_printed_symbols_decode_to_the_case(config, clock, server, tmp_path, mm,
         assert station.returns.scan(qr).code == str(parse_scan(qr).code) == case["code"]
 
 
-def test_offline_receipt_qr_carries_the_bare_code(station, tmp_path):
+def test_offline_receipt_carries_both_symbols_from_the_lease(station, server, tmp_path):
+    from backend.domain.codes import verify_token
+    from backend.store.site import load_site
+
     station.set_offline(True)
     outcome = station.intake.confirm(fill(station))
     found = decode(station.devices.printer.virtual.receipts[-1].path)
-    assert found == {zxingcpp.BarcodeFormat.QRCode: outcome.code}  # no token, no Code 128
+    code, token = found[zxingcpp.BarcodeFormat.QRCode].split("/")
+    assert code == outcome.code
+    assert verify_token(code, token, load_site(server.app.state.store).secret)
+    compact = parse_compact(found[zxingcpp.BarcodeFormat.Code128])
+    assert compact.token == token and compact.seq == int(code[-4:])
 
 
 @pytest.mark.parametrize("mm, native", [(58, True), (80, False)])
