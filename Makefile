@@ -5,7 +5,7 @@ VENV     ?= .venv
 PY       := $(VENV)/bin/python
 PIP      := $(VENV)/bin/pip
 APT_PKGS := python3-venv python3-dev libzbar0 libusb-1.0-0 libgl1 libegl1 libgl1-mesa-dri \
-            libmtdev1 espeak-ng sox alsa-utils fonts-dejavu-core sqlite3 chromium xvfb
+            libmtdev1 espeak-ng sox alsa-utils fonts-dejavu-core sqlite3 chromium xvfb xclip
 STAMP    := $(VENV)/.installed
 
 .PHONY: demo test lint setup apt clean
