@@ -49,7 +49,11 @@ def _config(args: argparse.Namespace) -> KioskConfig:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    config = _config(args)
+    try:
+        config = _config(args)
+    except (ValueError, OSError) as error:  # a bad file or value: say which, no traceback
+        print(f"Cấu hình ki-ốt sai / kiosk configuration error: {error}", file=sys.stderr)
+        return 2
     if args.command == "register":
         return _register(config, args.admin, sys.stdin.readline().rstrip("\n"))
     from kiosk_app.app import run

@@ -7,7 +7,7 @@ behaves (idle time, language, services offered, ratings, read-aloud) and change 
     MOTCUA_KIOSK_CONFIG=/etc/motcua/kiosk.json   # optional; keys as in KioskConfig
     MOTCUA_BACKEND_URL, MOTCUA_DEVICE_NAME, MOTCUA_STATION, MOTCUA_KIOSK_ORIENTATION,
     MOTCUA_KIOSK_DATA, MOTCUA_KIOSK_PRINTER, MOTCUA_KIOSK_CAMERA, MOTCUA_KIOSK_SCANNER,
-    MOTCUA_KIOSK_AUDIO,
+    MOTCUA_KIOSK_AUDIO, MOTCUA_KIOSK_TOKEN (the demo; units keep theirs in data_dir/device-token),
     MOTCUA_KIOSK_PIN (hashed at once, never kept), MOTCUA_AGENCY_CODE
 """
 
@@ -26,7 +26,7 @@ ENV = {
     "data_dir": "MOTCUA_KIOSK_DATA", "printer": "MOTCUA_KIOSK_PRINTER",
     "camera": "MOTCUA_KIOSK_CAMERA", "scanner": "MOTCUA_KIOSK_SCANNER",
     "agency_code": "MOTCUA_AGENCY_CODE", "site_name": "MOTCUA_SITE_NAME",
-    "audio": "MOTCUA_KIOSK_AUDIO",
+    "audio": "MOTCUA_KIOSK_AUDIO", "token": "MOTCUA_KIOSK_TOKEN",
 }
 TOKEN_FILE = "device-token"
 

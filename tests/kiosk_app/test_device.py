@@ -221,3 +221,9 @@ def test_bad_device_specs_are_refused_in_both_languages():
     with pytest.raises(ValueError, match="Máy quét không rõ / unknown scanner"):
         make_scanner("bluetooth:1")
     assert make_printer("none") is None and make_scanner("none") is None
+
+
+def test_a_bad_command_line_value_is_explained(capsys):
+    assert main(["--orientation", "sideways"]) == 2
+    err = capsys.readouterr().err
+    assert "Cấu hình ki-ốt sai / kiosk configuration error" in err and "portrait" in err
