@@ -222,6 +222,8 @@ def _add_demo(sub) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-serve", action="store_true", help="only build the demo data")
+    p.add_argument("--apps", choices=["auto", "yes", "no"], default="auto",
+                   help="start the kiosk and a counter (auto: when a display is available)")
     p.set_defaults(func=cmd_demo)
 
 

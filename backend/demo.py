@@ -6,9 +6,16 @@ resolution, return) at past times, so what the demo shows is what the code would
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import uvicorn
 
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
@@ -24,6 +31,9 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam"
 STREETS = ["Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "Cách Mạng Tháng Tám", "30 Tháng 4"]
 
 
+KIOSK_PIN = "2026"
+
+
 def run(args) -> int:
     folder = Path(args.dir)
     store = fresh_store(folder / "motcua.sqlite")
@@ -32,12 +42,76 @@ def run(args) -> int:
     print_summary(url, built, folder)
     if args.no_serve:
         return 0
-    import uvicorn
-
     from backend.app import create_app
 
-    uvicorn.run(create_app(store.path), host=args.host, port=args.port, log_level="warning")
+    apps = AppLauncher(url, built, folder) if _want_apps(args.apps) else None
+    config = uvicorn.Config(create_app(store.path), host=args.host, port=args.port,
+                            log_level="warning")
+    server = DemoServer(config, on_shutdown=apps.stop if apps else None)
+    if apps:
+        threading.Thread(target=apps.start_when_up, daemon=True).start()
+    server.run()
     return 0
+
+
+class DemoServer(uvicorn.Server):
+    """Stops the apps inside the server's shutdown: uvicorn re-raises SIGTERM once it has shut
+    down, so code after `run()` would never get to stop them."""
+
+    def __init__(self, config: uvicorn.Config, on_shutdown=None):
+        super().__init__(config)
+        self.on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets=None):
+        if self.on_shutdown:
+            self.on_shutdown()
+        await super().shutdown(sockets)
+
+
+def _want_apps(choice: str) -> bool:
+    if choice == "auto":
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return choice == "yes"
+
+
+class AppLauncher:
+    """The kiosk and a counter as child processes against the demo backend, devices simulated."""
+
+    def __init__(self, url: str, built: dict, folder: Path):
+        self.url, self.built, self.folder = url, built, folder
+        self.children: list[subprocess.Popen] = []
+
+    def commands(self) -> dict[str, tuple[list[str], dict]]:
+        kiosk_env = {"MOTCUA_STATION": "demo-fake", "MOTCUA_BACKEND_URL": self.url,
+                     "MOTCUA_KIOSK_TOKEN": self.built["devices"]["kiosk-sanh-1"],
+                     "MOTCUA_KIOSK_PIN": KIOSK_PIN}
+        counter = ["--backend", self.url, "--counter", "1", "--station", "quay-1",
+                   "--data", str(self.folder / "counter"), "--profile", "demo-fake"]
+        return {"kiosk": ([sys.executable, "-m", "kiosk_app", "--window"], kiosk_env),
+                "counter": ([sys.executable, "-m", "counter_app", *counter], {})}
+
+    def start_when_up(self) -> None:
+        import requests
+
+        for _ in range(100):
+            try:
+                requests.get(f"{self.url}/healthz", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        for name, (command, env) in self.commands().items():
+            child = subprocess.Popen(command, env={**os.environ, **env})
+            self.children.append(child)
+            print(f"  Đã mở / started {name} (pid {child.pid})", flush=True)
+
+    def stop(self) -> None:
+        for child in self.children:
+            child.terminate()
+        for child in self.children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def fresh_store(path: Path) -> Store:
@@ -186,5 +260,6 @@ def print_summary(url: str, built: dict, folder: Path) -> None:
         print(f"    {url}/api/v1/lookup/{code}?t={make_token(code, the_site.secret)}")
     for name, token in built["devices"].items():
         print(f"  Thiết bị / device {name}: token {token}")
-    print("  Kiosk và quầy (Kivy) chưa có trong bản này / kiosk and counter apps: not yet\n",
-          flush=True)
+    print(f"  Biên nhận, số thứ tự (PNG) / receipts, tickets: {folder / 'receipts'}, "
+          f"{folder / 'tickets'}")
+    print(f"  Mã PIN quản trị ki-ốt / kiosk admin PIN: {KIOSK_PIN}\n", flush=True)
