@@ -76,7 +76,7 @@ class CounterStation:
                                  leases=self.leases, outbox=self.outbox, station=config,
                                  clock=clock)
         self.returns = ReturnDesk(self.link, self.store, self.outbox, self.session,
-                                  self.devices, clock)
+                                  self.devices, clock, counter=config.counter)
         self._worker: Worker | None = None
 
     # -- the clerk -------------------------------------------------------------------------

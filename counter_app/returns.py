@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from backend.client import ApiError
 from backend.domain.codes import CaseCode, parse_scan
 from backend.domain.errors import InvalidInput
 from counter_app.devices import Devices
@@ -38,9 +39,9 @@ class ReturnView:
 
 class ReturnDesk:
     def __init__(self, link: Link, store: LocalStore, outbox: Outbox, session: Session,
-                 devices: Devices, clock: Callable[[], datetime]) -> None:
+                 devices: Devices, clock: Callable[[], datetime], counter: int = 1) -> None:
         self.link, self.store, self.outbox, self.session = link, store, outbox, session
-        self.devices, self.clock = devices, clock
+        self.devices, self.clock, self.counter = devices, clock, counter
 
     def scan(self, text: str) -> ReturnView:
         self.session.require()
@@ -88,12 +89,12 @@ class ReturnDesk:
             f"No result yet (status: {case['status']})", "warning"))
 
     def hand_over(self, code: str, channel: str = "counter") -> Msg:
-        """Record the return; the customer display then invites the citizen to rate."""
+        """Record the return; the customer display and the lobby kiosk invite a rating."""
         self.session.require()
         try:
             self.link.call(self.link.client.action, code, "return", channel=channel)
-            msg = Msg(f"Đã ghi nhận trả kết quả hồ sơ {code}",
-                      f"Return of case {code} recorded", "ok")
+            msg = self._ask_kiosk(code, Msg(f"Đã ghi nhận trả kết quả hồ sơ {code}",
+                                            f"Return of case {code} recorded", "ok"))
         except OfflineError:
             self._queue("action", f"return-{code}", code, {
                 "action": "return", "params": {"channel": channel}, "target": "returned"})
@@ -101,6 +102,17 @@ class ReturnDesk:
                       f"Return of {code} kept, sent when back online", "warning")
         self.devices.display.show_text("Mời đánh giá\nsự hài lòng")
         return msg
+
+    def _ask_kiosk(self, code: str, done: Msg) -> Msg:
+        """Ask the kiosk to offer the rating. Not queued when it fails: the citizen will
+        have left by the time the outbox is sent, and the counter can still rate here."""
+        try:
+            self.link.call(self.link.client.request_rating, code, self.counter)
+            return done
+        except (OfflineError, ApiError):
+            return Msg(f"{done.vi} (chưa mời được ki-ốt đánh giá; đánh giá tại quầy)",
+                       f"{done.en} (the kiosk could not be asked; rate at the counter)",
+                       done.level)
 
     def rate(self, code: str, rating: str) -> Msg:
         if rating not in RATINGS:

@@ -78,3 +78,23 @@ def test_a_bad_scan_is_explained(station):
     with pytest.raises(CounterError) as bad:
         station.returns.scan("000.00.06.H56-261399-0001")
     assert bad.value.key == "invalid_code" and "không phải ngày có thật" in bad.value.vi
+
+
+def test_return_asks_the_kiosk_to_offer_the_rating(station, server, kiosk):
+    case = station.intake.confirm(fill(station)).payload
+    resolve(server, case["code"])
+    assert station.returns.hand_over(case["code"]).level == "ok"
+    pending = kiosk.pending_rating()
+    assert pending["code"] == case["code"] and pending["counter"] == station.config.counter
+    station.returns.rate(case["code"], "satisfied")  # the counter's own rating still works
+    assert kiosk.pending_rating() is None  # and it closes the kiosk's request
+
+
+def test_a_refused_rating_request_does_not_break_the_return(station, server, kiosk):
+    case = station.intake.confirm(fill(station)).payload
+    resolve(server, case["code"])
+    server.client("clerk").rate(case["code"], "satisfied", channel="counter")
+    msg = station.returns.hand_over(case["code"])  # already rated: the backend says no
+    assert msg.level == "ok" and "ki-ốt" in msg.vi and "kiosk" in msg.en
+    assert server.client("clerk").case(case["code"])["status"] == "returned"
+    assert kiosk.pending_rating() is None
