@@ -11,7 +11,7 @@ from drivers.cameras.base import CameraError, CameraScanner, EndOfStream, Latest
 from drivers.cameras.decoder import CODE128, QR, Decoded
 from drivers.cameras.fake import FakeCamera
 from drivers.cameras.opencv_camera import OpenCVCamera
-from tests.drivers.scanners.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 
 def stamped(n: int) -> np.ndarray:

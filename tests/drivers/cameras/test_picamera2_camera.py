@@ -21,7 +21,7 @@ from drivers.cameras.base import CameraError, CameraScanner
 from drivers.cameras.decoder import QR, Decoder
 from drivers.cameras.picamera2_camera import MjpegSplitter, Picamera2Camera, RpicamError
 from drivers.profiles import load_profiles
-from tests.drivers.scanners.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 CHUNKS = [1, 7, 4093, 333, 65537, 2, 1021]  # sizes the fake writes its stream in, in turn
 GARBAGE = b"\x00junk\xff\xd9\xff\xd8\x00\xff\xff\xd8\x13\x37\xff"  # EOI, half-SOIs, FF runs

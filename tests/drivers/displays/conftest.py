@@ -1,21 +1,9 @@
-import time
-from collections.abc import Callable
 
 import pytest
 
 from drivers.displays.epson_pole import EpsonPoleDisplay
 from drivers.displays.fake import FakeLedBoard, FakePoleDisplay
 from drivers.displays.led_counter import LedCounterDisplay
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 3.0) -> bool:
-    """Poll a condition the simulator's thread will make true; False if it never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return bool(condition())
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from drivers.displays import DisplayDisconnected, DisplayNotResponding, FakeQueueDisplay
 from drivers.displays.epson_pole import EpsonPoleDisplay, brightness, move_to
 from drivers.displays.fake import PoleParser, PoleState
-from tests.drivers.displays.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 INIT = bytes.fromhex("1B40 1F01 1F4300")
 

@@ -12,7 +12,7 @@ from drivers.displays import (
 )
 from drivers.displays.fake import FakeLedBoard
 from drivers.displays.led_counter import LedCounterDisplay
-from tests.drivers.displays.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 
 def test_a_call_shows_ticket_and_counter(board, led):

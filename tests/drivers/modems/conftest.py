@@ -1,19 +1,8 @@
-import time
-from collections.abc import Callable
 
 import pytest
 
 from drivers.modems.at_modem import AtModem
 from drivers.modems.fake import FakeModem
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return bool(condition())
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from drivers.modems import (
 )
 from drivers.modems.at_modem import parse_text_timestamp, text_chunks
 from drivers.modems.fake import MemorySmsModem
-from tests.drivers.modems.conftest import make_modem, wait_until
+from tests.drivers.modems.conftest import make_modem
+from tests.drivers.waiting import wait_until
 
 VN = timezone(timedelta(hours=7))
 CODE = "000.00.06.H56-261123-0007"

@@ -2,7 +2,7 @@ import threading
 
 from drivers.scanners.base import DuplicateFilter, ScanEvent
 from drivers.scanners.fake import FakeScanner
-from tests.drivers.scanners.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 
 class Clock:

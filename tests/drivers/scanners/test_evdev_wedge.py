@@ -9,7 +9,7 @@ from evdev import InputEvent, categorize, ecodes
 from drivers.scanners import evdev_wedge
 from drivers.scanners.evdev_wedge import DeviceMatch, EvdevWedgeScanner, KeyDecoder, find_device
 from drivers.scanners.fake import FakeInputDevice, UInputScanner, key_events
-from tests.drivers.scanners.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 QR_TEXT = "000.00.06.H56-261123-0007/48213907"
 COMPACT = "01261123000748213907"

@@ -5,7 +5,7 @@ import serial
 
 from drivers.scanners.fake import FakeSerialScanner
 from drivers.scanners.serial_scanner import LineSplitter, SerialScanner, parse_terminator
-from tests.drivers.scanners.conftest import wait_until
+from tests.drivers.waiting import wait_until
 
 QR_TEXT = "000.00.06.H56-261123-0007/48213907"
 COMPACT = "01261123000748213907"
