@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
@@ -41,6 +42,9 @@ from kiosk_app.views import status_view
 
 log = logging.getLogger(__name__)
 SCAN_IGNORED_ON = ("pin", "admin")  # a receipt waved at the kiosk must not leave the admin screen
+RATING_POLL_SECONDS = 4.0  # the citizen walks from the counter to the kiosk in about that long
+THANKS_SECONDS = 4.0  # the thanks after a counter-requested rating, then home by itself
+CHOICES = ("very_satisfied", "satisfied", "unsatisfied")
 
 
 class KioskClient(Client):
@@ -76,6 +80,11 @@ class Kiosk:
         self._session = 0  # bumped whenever the citizen's context ends: late answers are dropped
         self._case_code: str | None = None  # personal: for the rating only
         self._token: str | None = None  # personal: the receipt token of the last scan
+        self._rating_channel = "kiosk"  # "counter" when a counter asked for the rating
+        # Counter requests already shown, as (counter, requested_at): no case code, so it may
+        # outlive the idle reset and an ignored request is never offered twice.
+        self._requests_seen: deque[tuple[int, str]] = deque(maxlen=100)
+        self._polling = False
         self._retries = 0
         self._last_touch = clock()
         self._refresh_entry()
@@ -86,6 +95,7 @@ class Kiosk:
         self.hardware.start(self._on_scan)
         self.timers.after(0, "heartbeat", self._heartbeat)
         self.timers.after(0, "printer", self.check_printer)
+        self.timers.after(0, "rating_poll", self.poll_rating)
         self.update_ticket_availability()
         return self
 
@@ -197,10 +207,12 @@ class Kiosk:
         self._session += 1
         self.timers.cancel("retry")
         self.timers.cancel("search")
+        self.timers.cancel("rated")
         self._retries = 0
         self.state.clear_personal()
         self.state.offline = None
         self._case_code = self._token = None
+        self._rating_channel = "kiosk"
         self.entry.reset()
         self._refresh_entry()
         self.hardware.forget_scans()
@@ -311,23 +323,60 @@ class Kiosk:
     # --- rating ---------------------------------------------------------------------------
 
     def rate(self, choice: str) -> None:
-        if not self.state.rating_offered or choice not in ("very_satisfied", "satisfied",
-                                                           "unsatisfied"):
+        if not self.state.rating_offered or choice not in CHOICES:
             return
-        code, token = self._case_code, self._token
-        self.call(lambda: self.client.rate(code, choice, token=token), self._rated,
-                  busy="rating", errors=self._rating_refused)
+        code, token, channel = self._case_code, self._token, self._rating_channel
+        self.call(lambda: self.client.rate(code, choice, token=token, channel=channel),
+                  self._rated, busy="rating", errors=self._rating_refused)
 
     def _rated(self, _answer: object) -> None:
-        self.state.rating_offered = False
-        self.state.rating_done = msg("rate_thanks", "ok")
+        self._rating_closed(msg("rate_thanks", "ok"))
 
     def _rating_refused(self, error: Exception) -> bool:
         if isinstance(error, ApiError) and error.key == "already_rated":
-            self.state.rating_offered = False
-            self.state.rating_done = Msg(error.vi, error.en, "info")
+            self._rating_closed(Msg(error.vi, error.en, "info"))
             return True
         return False
+
+    def _rating_closed(self, done: Msg) -> None:
+        self.state.rating_offered, self.state.rating_done = False, done
+        if self.state.screen == "rate":  # nothing else to see: home after the thanks
+            self.timers.after(THANKS_SECONDS, "rated", self.go_home)
+
+    # --- rating asked for by a counter ------------------------------------------------------
+
+    def poll_rating(self) -> None:
+        """Every few seconds, while nobody uses the kiosk: has a counter asked for a rating?"""
+        self.timers.after(RATING_POLL_SECONDS, "rating_poll", self.poll_rating)
+        if self._polling or not (self.registered and self._at_rest()):
+            return
+        self._polling = True
+        # Not `call()`: a background read must not show "retrying" to nobody.
+        self.worker.submit(self.client.pending_rating, self._rating_requested,
+                           self._poll_failed)
+
+    def _at_rest(self) -> bool:
+        return (self.settings.rating_enabled and not self._needs_reset()
+                and self.state.busy is None)
+
+    def _poll_failed(self, error: Exception) -> None:
+        self._polling = False
+        log.debug("rating poll failed: %s", error)  # the next poll tries again
+
+    def _rating_requested(self, request: dict | None) -> None:
+        self._polling = False
+        if request is None or not self._at_rest():
+            return
+        key = (int(request["counter"]), str(request["requested_at"]))
+        if key in self._requests_seen:
+            return
+        self._requests_seen.append(key)
+        self._last_touch = self.clock()  # the idle timeout counts from the offer
+        self._case_code, self._token, self._rating_channel = request["code"], None, "counter"
+        s = self.state
+        s.rating_counter, s.rating_offered, s.rating_done = key[0], True, None
+        s.screen, s.notice = "rate", None
+        self.changed()
 
     # --- device: heartbeat, settings, printer ---------------------------------------------
 
@@ -365,6 +414,8 @@ class Kiosk:
             self.state.lang = settings.language
         if not settings.rating_enabled:
             self.state.rating_offered = False
+            if self.state.screen == "rate":
+                self.go_home()
         self.state.read_aloud = bool(settings.read_aloud and self.hardware.speaker
                                      and self.state.case)
         self.changed()

@@ -20,7 +20,7 @@ from kiosk_app.views import (
 )
 
 SCREENS = ("home", "scan", "type", "status", "procedures", "procedure_list", "procedure",
-           "queue", "ticket", "pin", "admin")
+           "queue", "ticket", "pin", "admin", "rate")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class KioskState:
     case: StatusView | None = None
     rating_offered: bool = False
     rating_done: Msg | None = None
+    rating_counter: int | None = None  # the counter that asked for the rating (screen "rate")
     read_aloud: bool = False  # a "read aloud" button: the setting is on and a speaker exists
     # procedures
     fields: tuple[FieldView, ...] = ()
@@ -73,6 +74,7 @@ class KioskState:
         self.entry = EntryView()
         self.case = None
         self.rating_offered, self.rating_done, self.read_aloud = False, None, False
+        self.rating_counter = None
         self.ticket = None
         self.busy = self.notice = None
         self.query, self.procedures, self.procedure, self.field = "", (), None, None

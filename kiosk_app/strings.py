@@ -101,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "very_satisfied": ("Rất hài lòng", "Very satisfied"),
     "satisfied": ("Hài lòng", "Satisfied"),
     "unsatisfied": ("Chưa hài lòng", "Not satisfied"),
+    "rate_counter": ("Quầy số {n} mời ông/bà đánh giá sự hài lòng về việc giải quyết hồ sơ",
+                     "Counter {n} asks you to rate how your case was handled"),
+    "rate_counter_hint": ("Chạm vào một lựa chọn. Đánh giá không ghi tên người đánh giá.",
+                          "Touch one choice. Your name is not recorded with the rating."),
     "rate_thanks": ("Cảm ơn ông/bà đã đánh giá!", "Thank you for your rating!"),
     "rating": ("Đang gửi đánh giá…", "Sending your rating…"),
     # --- procedures ---------------------------------------------------------------------

@@ -132,7 +132,8 @@ class StatusScreen(KioskScreen):
             first.add_widget(self.button("♪  " + self.t("btn_read_aloud"), self.core.read_aloud,
                                          primary=False))
         if state.rating_offered or state.rating_done:  # asked up front, not below the fold
-            first.add_widget(self._rating(state))
+            title = self.sz.heading if self.sz.portrait else self.sz.body
+            first.add_widget(rating_panel(self, state, self.t("rate_title"), title))
         details = Column(spacing=self.sz.gap)
         details.add_widget(self._rows(case))
         details.add_widget(self._history(case))
@@ -174,20 +175,39 @@ class StatusScreen(KioskScreen):
             panel.add_widget(Text("●  " + line, size=self.sz.small, markup=True))
         return panel
 
-    def _rating(self, state) -> Panel:
-        panel = Panel(padding=self.sz.pad)
-        if state.rating_done:
-            panel.add_widget(Text(self.m(state.rating_done), size=self.sz.heading, bold=True,
-                                  align="center", colour=KIND_COLOURS["ok"]))
-            return panel
-        title = self.sz.heading if self.sz.portrait else self.sz.body
-        panel.add_widget(Text(self.t("rate_title"), size=title, bold=True, align="center"))
-        # Room for the face and two lines of words ("Chưa hài lòng" wraps on narrow cards).
-        choices = BoxLayout(spacing=self.sz.gap, size_hint_y=None,
-                            height=int(self.sz.body * 5.8) + 48)
-        for key, mood, colour in (("very_satisfied", 1, "#2E7D32"), ("satisfied", 0, "#F9A825"),
-                                  ("unsatisfied", -1, "#C62828")):
-            choices.add_widget(RatingButton(self.t(key), mood, colour,
-                                             lambda k=key: self.core.rate(k), self.sz.body))
-        panel.add_widget(choices)
+
+def rating_panel(screen: KioskScreen, state, title: str, title_size: int) -> Panel:
+    """The three faces under a question, or the thanks once rated."""
+    sz = screen.sz
+    panel = Panel(padding=sz.pad)
+    if state.rating_done:
+        panel.add_widget(Text(screen.m(state.rating_done), size=sz.heading, bold=True,
+                              align="center", colour=KIND_COLOURS["ok"]))
         return panel
+    panel.add_widget(Text(title, size=title_size, bold=True, align="center"))
+    # Room for the face and two lines of words ("Chưa hài lòng" wraps on narrow cards).
+    choices = BoxLayout(spacing=sz.gap, size_hint_y=None, height=int(sz.body * 5.8) + 48)
+    for key, mood, colour in (("very_satisfied", 1, "#2E7D32"), ("satisfied", 0, "#F9A825"),
+                              ("unsatisfied", -1, "#C62828")):
+        choices.add_widget(RatingButton(screen.t(key), mood, colour,
+                                        lambda k=key: screen.core.rate(k), sz.body))
+    panel.add_widget(choices)
+    return panel
+
+
+class RateScreen(KioskScreen):
+    """A counter asked for the rating of the case it just handed back: no case data here,
+    only the counter's number, since whoever stands at the kiosk may not be that citizen."""
+
+    screen_name = "rate"
+
+    def layout_key(self, state):
+        return state.rating_counter, state.rating_offered, state.rating_done
+
+    def build(self, state) -> Widget:
+        if state.rating_counter is None:
+            return self.page()
+        title = self.t("rate_counter", n=state.rating_counter)
+        hint = self.subtitle(self.t("rate_counter_hint") if state.rating_offered else "")
+        done = self.row(self.button(self.t("done"), self.core.go_home, primary=False))
+        return self.stack(rating_panel(self, state, title, self.sz.title), hint, Widget(), done)

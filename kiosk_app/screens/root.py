@@ -15,7 +15,7 @@ from kivy.uix.widget import Widget
 from kiosk_app.screens.admin import AdminScreen, PinScreen
 from kiosk_app.screens.catalog import ProcedureListScreen, ProcedureScreen, ProceduresScreen
 from kiosk_app.screens.home import HomeScreen
-from kiosk_app.screens.lookup import ScanScreen, StatusScreen, TypeScreen
+from kiosk_app.screens.lookup import RateScreen, ScanScreen, StatusScreen, TypeScreen
 from kiosk_app.screens.queue import QueueScreen, TicketScreen
 from kiosk_app.screens.theme import BG, FONT, HEADER, KIND_COLOURS, MUTED, Sizes, rgba
 from kiosk_app.screens.widgets import BigButton, Filled, Text
@@ -24,7 +24,7 @@ from kiosk_app.strings import Msg, tr
 
 SCREEN_CLASSES = (HomeScreen, ScanScreen, TypeScreen, StatusScreen, ProceduresScreen,
                   ProcedureListScreen, ProcedureScreen, QueueScreen, TicketScreen, PinScreen,
-                  AdminScreen)
+                  AdminScreen, RateScreen)
 WEEKDAYS = {"vi": ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"),
             "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                    "Sunday")}
