@@ -95,7 +95,7 @@ class Kiosk:
         self.hardware.start(self._on_scan)
         self.timers.after(0, "heartbeat", self._heartbeat)
         self.timers.after(0, "printer", self.check_printer)
-        self.timers.after(0, "rating_poll", self.poll_rating)
+        self.timers.after(RATING_POLL_SECONDS, "rating_poll", self.poll_rating)
         self.update_ticket_availability()
         return self
 

@@ -81,6 +81,20 @@ def test_rating_a_returned_case(home, backend):
     home.shot("status-rated")
 
 
+def test_a_counter_asks_for_a_rating(home, backend):
+    code = backend.cases["late"]["code"]  # any case not rated yet
+    backend.client("clerk").request_rating(code, 1)
+    home.core.poll_rating()
+    home.settle()
+    assert home.core.state.screen == "rate" and vi("rate_counter", n=1) in home.texts()
+    assert code not in home.texts() and MASKED not in home.texts()
+    home.shot("rate-counter")
+    home.tap(vi("very_satisfied"))
+    assert home.core.state.rating_done.vi == vi("rate_thanks")
+    home.tap(vi("done"))
+    assert home.core.state.screen == "home"
+
+
 def test_procedures_by_search_and_by_field(home):
     home.tap(vi("btn_procedures"))
     home.shot("procedures")
