@@ -66,13 +66,23 @@ class ActionBody(BaseModel):
     channel: Channel | None = None
 
 
-def case_view(row: dict, site: Site, store, now: datetime) -> dict:
+def staff_names(store, usernames) -> dict[str, str]:
+    """Full names of the clerks behind a set of cases, in one query rather than one per case."""
+    wanted = sorted(set(usernames))
+    marks = ", ".join("?" for _ in wanted)
+    rows = store.all(f"select username, full_name from users where username in ({marks})",
+                     wanted) if wanted else []
+    return {r["username"]: r["full_name"] or "" for r in rows}
+
+
+def case_view(row: dict, site: Site, store, now: datetime,
+              names: dict[str, str] | None = None) -> dict:
     """The staff view of a case: everything a receipt (Mẫu 01) and a work screen need."""
     proc = cases.procedure_of(row)
     code = codes.parse_code(row["code"])
     token = codes.make_token(code, site.secret)
-    received_by = store.one("select full_name from users where username = ?",
-                            [row["received_by"]])
+    if names is None:
+        names = staff_names(store, [row["received_by"]])
     return {
         **{k: row[k] for k in ("code", "received_at", "due_at", "new_due_at", "paused_at",
                                "resolved_at", "result_class", "returned_at", "return_channel",
@@ -89,7 +99,7 @@ def case_view(row: dict, site: Site, store, now: datetime) -> dict:
         "documents": _documents(proc, json.loads(row["documents"] or "{}")),
         "procedure": proc.model_dump(mode="json"),
         "received_by": {"username": row["received_by"],
-                        "full_name": received_by["full_name"] if received_by else ""},
+                        "full_name": names.get(row["received_by"], "")},
     }
 
 
@@ -142,7 +152,8 @@ def list_cases(status: int | None = Query(None, ge=1, le=10),
     rows = cases.list_cases(store, status=status, unit=unit, overdue_at=now if overdue else None,
                             received_from=received_from, received_to=received_to,
                             limit=limit, offset=offset)
-    return {"items": [case_view(r, site, store, now) for r in rows], "count": len(rows)}
+    names = staff_names(store, [r["received_by"] for r in rows])
+    return {"items": [case_view(r, site, store, now, names) for r in rows], "count": len(rows)}
 
 
 @router.get("/{code}")

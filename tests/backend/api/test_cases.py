@@ -33,6 +33,7 @@ def test_intake_returns_everything_a_receipt_needs(clerk, server):
     assert {d["id"] for d in case["documents"]} == set(all_documents(proc))
     assert case["applicant"]["name"] == APPLICANT["name"]
     assert case["agency"]["name"] and case["received_by"]["username"] == "clerk"
+    assert case["received_by"]["full_name"] == "Clerk"
     assert case["return_channel"] == "post" and case["fee"] == proc["fee"]["amount"]
 
 
@@ -146,6 +147,7 @@ def test_list_filters(server, clerk, clock):
     kt = next(i for i, s in enumerate(proc["workflow"]) if s["unit"] == "KT")
     clerk.action(b["code"], "transfer", to_step=kt)
     assert [c["code"] for c in clerk.cases(status=2)] == [a["code"]]
+    assert {c["received_by"]["full_name"] for c in clerk.cases()} == {"Clerk"}
     assert [c["code"] for c in clerk.cases(unit="KT")] == [b["code"]]
     assert clerk.cases(overdue=True) == []
     clock.advance(days=60)
