@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api import deps
 from backend.domain import codes, workflow
+from backend.domain.errors import Conflict, Forbidden, MotcuaError
 from backend.domain.workflow import ACTIONS, Status
-from backend.store import cases, catalog, leases
+from backend.store import accounts, cases, catalog, leases
 from backend.store.accounts import Principal
 from backend.store.site import Site
 
@@ -138,8 +139,24 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
 def lease(body: LeaseBody, who: Principal = Depends(deps.require("clerk", "device")),
           store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """Numbers for offline intake: a block on each of the next working days."""
+    _check_counter_station(store, who, body.station)
     return {"items": leases.lease(store, site, body.station, body.days, body.count,
                                   who.username, now)}
+
+
+def _check_counter_station(store, who: Principal, station: str) -> None:
+    """Only a counter device (for its own station) or a clerk leases: a kiosk never numbers."""
+    if who.device_id is None:
+        return
+    device = accounts.get_device(store, who.device_id)
+    if device["kind"] != "counter":
+        raise Forbidden("Chỉ máy tại quầy tiếp nhận mới được xin số hồ sơ dự phòng",
+                        "Only a counter station may lease case numbers", key="not_a_counter")
+    if device["station"] and device["station"] != station:
+        raise Forbidden(f"Thiết bị này thuộc quầy '{device['station']}', không được xin số "
+                        f"cho quầy '{station}'",
+                        f"This device belongs to station '{device['station']}' and may not "
+                        f"lease for station '{station}'", key="wrong_station", field="station")
 
 
 @router.get("")
@@ -153,13 +170,29 @@ def list_cases(status: int | None = Query(None, ge=1, le=10),
                             received_from=received_from, received_to=received_to,
                             limit=limit, offset=offset)
     names = staff_names(store, [r["received_by"] for r in rows])
-    return {"items": [case_view(r, site, store, now, names) for r in rows], "count": len(rows)}
+    return {"items": [_listed_view(r, site, store, now, names) for r in rows],
+            "count": len(rows)}
+
+
+def _listed_view(row: dict, site: Site, store, now: datetime, names: dict[str, str]) -> dict:
+    """One damaged row (a code or snapshot no longer readable) shows as such, never sinks the
+    whole list."""
+    try:
+        return case_view(row, site, store, now, names)
+    except (MotcuaError, ValueError, KeyError, TypeError):
+        return {"code": row["code"], "status_code": row["status"], "damaged": True,
+                "vi": "Không đọc được dữ liệu hồ sơ này; vui lòng báo quản trị hệ thống",
+                "en": "This case's data cannot be read; please tell the system administrator"}
 
 
 @router.get("/{code}")
 def get_case(code: str, who: Principal = Depends(staff), store=Depends(deps.store),
              site=Depends(deps.site), now=Depends(deps.now)) -> dict:
-    return case_view(cases.get(store, str(codes.parse_code(code))), site, store, now)
+    row = cases.get(store, str(codes.parse_code(code)))
+    view = _listed_view(row, site, store, now, staff_names(store, [row["received_by"]]))
+    if view.get("damaged"):
+        raise Conflict(view["vi"], view["en"], key="case_unreadable")
+    return view
 
 
 @router.get("/{code}/events")

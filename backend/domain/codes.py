@@ -20,6 +20,7 @@ from backend.domain.errors import InvalidInput
 
 AGENCY_PATTERN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 TOKEN_DIGITS = 8
+MAX_SEQ = 9999  # four digits in the national format: the most cases one agency opens a day
 COMPACT_DIGITS = 20
 _URL_TAIL = re.compile(r"/L/([^/?#]+)(?:/([0-9]+))?/?$", re.IGNORECASE)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from backend.domain import workflow
 from backend.domain.calendar import VN_TZ
-from backend.domain.codes import CaseCode
+from backend.domain.codes import MAX_SEQ, CaseCode
 from backend.domain.errors import Conflict, InvalidInput, NotFound
 from backend.domain.procedures import Procedure
 from backend.domain.workflow import Actor, CaseState, Event, Status, Step
@@ -52,13 +52,28 @@ def steps_of(procedure: Procedure) -> list[Step]:
 
 
 def next_sequence(db, agency: str, day: str) -> int:
-    """Atomic under BEGIN IMMEDIATE: concurrent intakes never share or skip a number."""
+    """Atomic under BEGIN IMMEDIATE: concurrent intakes never share or skip a number.
+
+    A full day raises before the case is written; the caller's transaction rolls back the bump.
+    """
     row = db.execute(
         "insert into sequences (agency, day, last) values (?, ?, 1) "
         "on conflict (agency, day) do update set last = last + 1 returning last",
         [agency, day],
     ).fetchone()
+    if row[0] > MAX_SEQ:
+        raise numbers_exhausted(day)
     return row[0]
+
+
+def numbers_exhausted(day: str) -> Conflict:
+    shown = f"{day[4:6]}/{day[2:4]}/20{day[:2]}"
+    return Conflict(
+        f"Đã hết số hồ sơ của ngày {shown} (tối đa {MAX_SEQ}); hồ sơ chưa được ghi. "
+        "Vui lòng báo quản trị hệ thống.",
+        f"No case numbers left for {shown} ({MAX_SEQ} at most); nothing was recorded. "
+        "Please tell the system administrator.",
+        key="numbers_exhausted")
 
 
 def check_documents(procedure: Procedure, documents: dict[str, int]) -> list[str]:

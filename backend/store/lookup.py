@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from backend.domain import codes, workflow
-from backend.domain.errors import InvalidInput, NotFound
+from backend.domain.errors import Conflict, InvalidInput, NotFound
 from backend.domain.privacy import mask_name
 from backend.domain.workflow import Status
 from backend.store import cases
@@ -49,13 +49,24 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
                        "giấy biên nhận.",
                        f"No case with code {code}. Please check the code on your receipt.",
                        key="case_not_found") from None
-    answer = _coarse(site.units, row, now)
+    answer = _readable(site.units, row, now)
     answer["handler"] = _handler(store, row)
     if codes.verify_token(code, token, site.secret):
         answer["verified"] = True
         answer["applicant"] = mask_name(row["applicant_name"] or "")
         answer["history"] = _history(store, site.units, row)
     return answer
+
+
+def _readable(units: dict, row: dict, now: datetime) -> dict:
+    """A damaged row (unknown status, unreadable snapshot) gets a clear answer, not a 500."""
+    try:
+        return _coarse(units, row, now)
+    except (ValueError, KeyError, TypeError):
+        raise Conflict(
+            f"Chưa hiển thị được hồ sơ {row['code']}; vui lòng liên hệ Bộ phận Một cửa",
+            f"Case {row['code']} cannot be shown right now; please ask at the one-stop desk",
+            key="case_unreadable") from None
 
 
 def _coarse(units: dict, row: dict, now: datetime) -> dict:

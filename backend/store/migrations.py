@@ -124,8 +124,16 @@ def _m7_rating_requests(db) -> None:
     db["rating_requests"].create_index(["status", "requested_at"])
 
 
+def _m8_integrity(db) -> None:
+    # The last line of defence for the national four-digit sequence: no code past 9999.
+    db.execute(
+        "CREATE TRIGGER cases_seq_range BEFORE INSERT ON cases "
+        "WHEN NEW.seq IS NULL OR NEW.seq NOT BETWEEN 1 AND 9999 "
+        "BEGIN SELECT RAISE(ABORT, 'case sequence outside 1..9999'); END")
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests]
+              _m6_selftests, _m7_rating_requests, _m8_integrity]
 
 
 def apply(store: Store) -> int:
