@@ -19,7 +19,7 @@ import uvicorn
 
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
-from backend.domain.workflow import Actor
+from backend.domain.workflow import Actor, responsible_leader_unit
 from backend.store import accounts, cases, catalog, site
 from backend.store.db import Store
 
@@ -207,19 +207,19 @@ def _advance(store, the_site, code, users, rng, at, now) -> None:
         if name is None:
             return
         proc = cases.procedure_of(row)
-        actor = _move_actor(users, name, proc.workflow[row["step"]])
+        actor = _move_actor(users, name, cases.steps_of(proc), row["step"])
         try:
             cases.act(store, the_site, code, name, actor, at, note=note, params=params)
         except MotcuaError:
             return
 
 
-def _move_actor(users, name, step) -> Actor:
+def _move_actor(users, name, steps, at_step: int) -> Actor:
     if name in ("supplied", "paid", "return"):
         return _actor(users, "clerk", "MOTCUA")
     if name == "apologize":
-        return _actor(users, "leader", next(u["unit"] for u in users if u["role"] == "leader"))
-    return _step_actor(users, step)
+        return _actor(users, "leader", responsible_leader_unit(steps, at_step))
+    return _step_actor(users, steps[at_step])
 
 
 def _next_move(row, rng, the_site, at):

@@ -121,14 +121,14 @@ class Action:
     sources: frozenset[Status]
     target: Status | None  # None: the status does not change (apology)
     roles: frozenset[str]
-    at_step: bool  # the actor must belong to the unit and roles of the case's current step
+    owner: str  # who may act: "step" (current step's unit and roles), "desk", "leader"
     needs_note: bool
     vi: str
     en: str
 
 
-def _action(name, sources, target, roles, vi, en, *, at_step=False, needs_note=False):
-    return Action(name, frozenset(sources), target, frozenset(roles), at_step, needs_note, vi, en)
+def _action(name, sources, target, roles, vi, en, *, owner="step", needs_note=False):
+    return Action(name, frozenset(sources), target, frozenset(roles), owner, needs_note, vi, en)
 
 
 S = Status
@@ -137,28 +137,44 @@ ACTIONS = {a.name: a for a in (
     _action("refuse", {S.REGISTERED}, S.REFUSED, {"clerk"}, "từ chối tiếp nhận", "refuse",
             needs_note=True),
     _action("transfer", {S.RECEIVED, S.PROCESSING}, S.PROCESSING,
-            {"clerk", "officer", "leader"}, "chuyển xử lý", "transfer", at_step=True),
+            {"clerk", "officer", "leader"}, "chuyển xử lý", "transfer"),
     _action("request_supplement", {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT,
             {"clerk", "officer", "leader"}, "yêu cầu bổ sung", "request a supplement",
-            at_step=True, needs_note=True),
-    _action("supplied", {S.SUPPLEMENT}, S.PROCESSING, {"clerk"}, "nhận hồ sơ bổ sung",
-            "record the supplement"),
-    _action("request_payment", {S.PROCESSING}, S.PAYMENT, {"officer", "leader"},
-            "yêu cầu thực hiện nghĩa vụ tài chính", "request payment", at_step=True),
-    _action("paid", {S.PAYMENT}, S.PROCESSING, {"clerk"}, "xác nhận đã nộp", "record payment"),
-    _action("stop", OPEN, S.STOPPED, {"officer", "leader"}, "dừng xử lý", "stop processing",
-            at_step=True, needs_note=True),
-    _action("withdraw", OPEN | {S.REGISTERED}, S.WITHDRAWN, {"clerk"}, "rút hồ sơ",
-            "withdraw", needs_note=True),
-    _action("apologize", OPEN, None, {"leader"}, "xin lỗi và hẹn lại", "apologize and reschedule",
             needs_note=True),
-    _action("resolve", {S.PROCESSING}, S.RESOLVED, {"clerk", "officer", "leader"},
-            "hoàn thành xử lý", "resolve", at_step=True),
+    _action("supplied", {S.SUPPLEMENT}, S.PROCESSING, {"clerk"}, "nhận hồ sơ bổ sung",
+            "record the supplement", owner="desk"),
+    _action("request_payment", {S.PROCESSING}, S.PAYMENT, {"officer", "leader"},
+            "yêu cầu thực hiện nghĩa vụ tài chính", "request payment"),
+    _action("paid", {S.PAYMENT}, S.PROCESSING, {"clerk"}, "xác nhận đã nộp", "record payment",
+            owner="desk"),
+    _action("stop", OPEN, S.STOPPED, {"officer", "leader"}, "dừng xử lý", "stop processing",
+            needs_note=True),
+    _action("withdraw", OPEN | {S.REGISTERED}, S.WITHDRAWN, {"clerk"}, "rút hồ sơ",
+            "withdraw", owner="desk", needs_note=True),
+    _action("apologize", OPEN, None, {"leader"}, "xin lỗi và hẹn lại", "apologize and reschedule",
+            owner="leader", needs_note=True),
+    _action("resolve", {S.RECEIVED, S.PROCESSING}, S.RESOLVED, {"clerk", "officer", "leader"},
+            "hoàn thành xử lý", "resolve"),
     _action("return", {S.RESOLVED}, S.RETURNED, {"clerk"}, "trả kết quả", "return the result"),
 )}
 
 
-def _check_allowed(action: Action, state: CaseState, actor: Actor, steps: list[Step]) -> None:
+def resolving_step(steps: list[Step]) -> int:
+    """The last step before the result goes back to the desk: the one that signs it off."""
+    return max(len(steps) - 2, 0)
+
+
+def responsible_leader_unit(steps: list[Step], step: int) -> str | None:
+    """The leader answering for a step: the first leader step from it on (the one who signs
+    off its work), else the last leader step before it."""
+    later = [s.unit for s in steps[step:] if "leader" in s.roles]
+    earlier = [s.unit for s in steps[:step] if "leader" in s.roles]
+    return (later or earlier[::-1] or [None])[0]
+
+
+def check_allowed(action: Action, state: CaseState, actor: Actor, steps: list[Step],
+                  params: dict, note: str | None) -> None:
+    """Every rule on who may do what, and where a case may go: the API only calls this."""
     if actor.role not in action.roles:
         raise Forbidden(
             f"Vai trò '{actor.role}' không được phép {action.vi}",
@@ -170,11 +186,12 @@ def _check_allowed(action: Action, state: CaseState, actor: Actor, steps: list[S
             f"Cannot {action.en} a case whose status is '{state.status.label_en}'",
             key="illegal_transition",
         )
-    if action.at_step:
-        _check_step(action, steps[state.step], actor)
+    _OWNERS[action.owner](action, state, actor, steps)
+    _PLACES.get(action.name, _anywhere)(state, steps, params, note)
 
 
-def _check_step(action: Action, step: Step, actor: Actor) -> None:
+def _check_step(action: Action, state: CaseState, actor: Actor, steps: list[Step]) -> None:
+    step = steps[state.step]
     if actor.role == "leader" and actor.unit == step.unit:
         return
     if actor.role not in step.roles or actor.unit != step.unit:
@@ -184,18 +201,86 @@ def _check_step(action: Action, step: Step, actor: Actor) -> None:
         )
 
 
+def _check_desk(action: Action, state: CaseState, actor: Actor, steps: list[Step]) -> None:
+    """Papers, payments and withdrawals are handed in at the desk that received the case."""
+    desk = steps[0].unit
+    if actor.unit != desk:
+        raise Forbidden(
+            f"Chỉ cán bộ tại đơn vị tiếp nhận '{desk}' được {action.vi}",
+            f"Only staff of the receiving unit '{desk}' may {action.en}",
+        )
+
+
+def _check_leader(action: Action, state: CaseState, actor: Actor, steps: list[Step]) -> None:
+    unit = responsible_leader_unit(steps, state.step)
+    if actor.unit != unit:
+        raise Forbidden(
+            f"Chỉ lãnh đạo đơn vị '{unit}' (phụ trách bước hiện tại) được {action.vi}",
+            f"Only the leader of unit '{unit}' (answering for the current step) may "
+            f"{action.en}",
+        )
+
+
+_OWNERS = {"step": _check_step, "desk": _check_desk, "leader": _check_leader}
+
+
+def _anywhere(state, steps, params, note) -> None:
+    return None
+
+
+def _check_transfer(state: CaseState, steps: list[Step], params: dict, note) -> None:
+    """Forward one step at a time, never onto the return step (that is what resolving does);
+    back to any earlier step only with a reason."""
+    target = params.get("to_step", state.step + 1)
+    if not isinstance(target, int) or not 0 <= target < len(steps) or target == state.step:
+        raise InvalidInput(
+            f"Bước chuyển đến '{target}' không hợp lệ (quy trình có {len(steps)} bước)",
+            f"Target step '{target}' is not valid (the workflow has {len(steps)} steps)",
+            field="to_step",
+        )
+    if target < state.step:
+        if not (note or "").strip():
+            raise InvalidInput("Cần ghi rõ lý do để chuyển trả hồ sơ về bước trước",
+                               "A reason is required to send a case back", field="note")
+        return
+    if target != state.step + 1 or target > resolving_step(steps):
+        raise Forbidden(
+            f"Không được chuyển vượt bước: hồ sơ đang ở bước {state.step + 1}, chỉ được chuyển "
+            f"sang bước {state.step + 2} (bước cuối chỉ đến được khi hoàn thành xử lý)",
+            f"Steps cannot be skipped: the case is at step {state.step + 1} and may only go to "
+            f"step {state.step + 2} (the last step is reached by resolving)",
+            key="off_workflow", field="to_step",
+        )
+
+
+def _check_resolve(state: CaseState, steps: list[Step], params: dict, note) -> None:
+    last = resolving_step(steps)
+    if state.step != last:
+        raise Forbidden(
+            f"Chỉ được hoàn thành xử lý ở bước {last + 1} của quy trình; hồ sơ đang ở bước "
+            f"{state.step + 1}",
+            f"A case may only be resolved at step {last + 1} of its workflow; it is at step "
+            f"{state.step + 1}",
+            key="off_workflow",
+        )
+
+
+_PLACES = {"transfer": _check_transfer, "resolve": _check_resolve}
+
+
 def apply(state: CaseState, name: str, actor: Actor, at: datetime, *, steps: list[Step],
           calendar: Calendar, note: str | None = None, params: dict | None = None
           ) -> tuple[CaseState, Event]:
     action = ACTIONS.get(name)
     if action is None:
         raise InvalidInput(f"Thao tác '{name}' không tồn tại", f"Unknown action '{name}'")
-    _check_allowed(action, state, actor, steps)
+    params = params or {}
+    check_allowed(action, state, actor, steps, params, note)
     note = (note or "").strip() or None
     if action.needs_note and not note:
         raise InvalidInput(f"Cần ghi rõ lý do để {action.vi}",
                            f"A reason is required to {action.en}", field="note")
-    new, data = _EFFECTS.get(name, _no_effect)(state, at, steps, calendar, params or {})
+    new, data = _EFFECTS.get(name, _no_effect)(state, at, steps, calendar, params)
     if action.target is not None:
         new = replace(new, status=action.target)
     event = Event(name, actor.username, actor.role, actor.unit, at, state.status, new.status,
@@ -209,12 +294,6 @@ def _no_effect(state, at, steps, calendar, params):
 
 def _transfer(state, at, steps, calendar, params):
     target = params.get("to_step", state.step + 1)
-    if not isinstance(target, int) or not 0 <= target < len(steps) or target == state.step:
-        raise InvalidInput(
-            f"Bước chuyển đến '{target}' không hợp lệ (quy trình có {len(steps)} bước)",
-            f"Target step '{target}' is not valid (the workflow has {len(steps)} steps)",
-            field="to_step",
-        )
     return replace(state, step=target), {"from_step": state.step, "to_step": target,
                                           "to_unit": steps[target].unit}
 

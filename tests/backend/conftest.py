@@ -28,6 +28,7 @@ STAFF = [  # username, role, unit, must change password
     ("officer.kt", "officer", "KT", False),
     ("officer.vh", "officer", "VHXH", False),
     ("leader", "leader", "LD", False),
+    ("leader.kt", "leader", "KT", False),  # signs off the KT procedures' last working step
     ("newbie", "clerk", "MOTCUA", True),
 ]
 

@@ -83,11 +83,9 @@ def fill(station, code: str = "1.001612", complete: bool = True):
 
 
 def resolve(server, code: str) -> None:
-    """Play a case of 1.001612 (MOTCUA, KT officer, KT leader, MOTCUA) to 'resolved'.
-
-    The test accounts have no leader at KT, so the officer sends it straight to the last step.
-    """
+    """Play a case of 1.001612 (MOTCUA, KT officer, KT leader, MOTCUA) to 'resolved', each
+    step moved by its own owner."""
     clerk, officer = server.client("clerk"), server.client("officer.kt")
     clerk.action(code, "transfer")
-    officer.action(code, "transfer", to_step=3)
-    clerk.action(code, "resolve")
+    officer.action(code, "transfer")
+    server.client("leader.kt").action(code, "resolve")

@@ -67,12 +67,13 @@ def fill_intake(app, query: str = "ho kinh doanh", code: str = "1.001612") -> No
 
 
 def resolve(url: str, code: str) -> None:
-    clerk, officer = Client(url), Client(url)
+    clerk, officer, leader = Client(url), Client(url), Client(url)
     clerk.login("clerk", PASSWORD)
     officer.login("officer.kt", PASSWORD)
+    leader.login("leader.kt", PASSWORD)
     clerk.action(code, "transfer")
-    officer.action(code, "transfer", to_step=3)
-    clerk.action(code, "resolve")
+    officer.action(code, "transfer")
+    leader.action(code, "resolve")
 
 
 def scenario_login(app, station, url) -> None:

@@ -126,8 +126,8 @@ def returned_case(server, clerk):
     case = intake(clerk, proc)
     step = next(i for i, s in enumerate(proc["workflow"]) if s["unit"] == "KT")
     clerk.action(case["code"], "transfer", to_step=step)
-    officer = server.client("officer.kt")
-    officer.action(case["code"], "resolve")
+    server.client("officer.kt").action(case["code"], "transfer")
+    server.client("leader.kt").action(case["code"], "resolve")
     clerk.action(case["code"], "return", channel="counter")
     return case
 

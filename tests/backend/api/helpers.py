@@ -26,3 +26,43 @@ def all_documents(proc: dict) -> dict[str, int]:
 
 def intake(client: Client, proc: dict, **kw) -> dict:
     return client.intake(proc["code"], APPLICANT, all_documents(proc), **kw)
+
+
+KNOWN = {("clerk", "MOTCUA"): "clerk", ("officer", "KT"): "officer.kt",
+         ("officer", "VHXH"): "officer.vh", ("leader", "LD"): "leader"}
+
+
+def account(server, role: str, unit: str) -> str:
+    """The test account for (role, unit): a fixture account, or one made on first use."""
+    from datetime import datetime
+
+    from backend.domain.calendar import VN_TZ
+    from backend.store import accounts
+    from tests.backend.conftest import PASSWORD
+
+    name = KNOWN.get((role, unit), f"{role}.{unit.lower()}")
+    store = server.app.state.store
+    if store.one("select 1 from users where username = ?", [name]) is None:
+        accounts.add_user(store, name, PASSWORD, role, unit=unit, must_change=False,
+                          full_name=name.title(), now=datetime(2026, 11, 2, tzinfo=VN_TZ))
+    return name
+
+
+def step_owner(server, step: dict) -> Client:
+    role = next(r for r in ("officer", "leader", "clerk") if r in step["roles"])
+    name = account(server, role, step["unit"])
+    logged_in = server.__dict__.setdefault("logged_in", {})  # one login (argon2) per account
+    if name not in logged_in:
+        logged_in[name] = server.client(name)
+    return logged_in[name]
+
+
+def walk(server, code: str, proc: dict, *, to_step: int | None = None) -> dict:
+    """Move a case along its workflow as each step's owner would: one step at a time, then
+    resolve at the signing step. With `to_step`, stop once the case is at that step."""
+    steps, last = proc["workflow"], len(proc["workflow"]) - 2
+    case = server.client(account(server, "clerk", steps[0]["unit"])).case(code)
+    while case["status"] != "resolved" and case["step"] != to_step:
+        owner = step_owner(server, steps[case["step"]])
+        case = owner.action(code, "resolve" if case["step"] == last else "transfer")
+    return case

@@ -7,7 +7,14 @@ import pytest
 from backend.client import ApiError
 from backend.domain import codes
 from backend.domain.calendar import VN_TZ
-from tests.backend.api.helpers import APPLICANT, all_documents, intake, pick_procedure
+from tests.backend.api.helpers import (
+    APPLICANT,
+    account,
+    all_documents,
+    intake,
+    pick_procedure,
+    walk,
+)
 from tests.backend.conftest import PASSWORD
 
 
@@ -118,13 +125,14 @@ def test_full_workflow_through_the_api_with_history(server, clerk, clock):
     officer.login("officer.kt", PASSWORD)
     resumed = clerk.action(code, "supplied")
     assert resumed["due_at"] > case["due_at"]
-    done = officer.action(code, "resolve")
+    done = walk(server, code, proc)
     assert done["status"] == "resolved" and done["result_class"] in ("early", "on_time")
     returned = clerk.action(code, "return", channel="counter")
     assert returned["status_code"] == 10
     events = clerk.events(code)
+    onward = ["transfer"] * (len(proc["workflow"]) - 2 - kt_step)
     assert [e["action"] for e in events] == ["intake", "transfer", "request_supplement",
-                                             "supplied", "resolve", "return"]
+                                             "supplied", *onward, "resolve", "return"]
     assert events[2]["note"] == "Thiếu bản vẽ hiện trạng" and events[2]["actor"] == "officer.kt"
     with pytest.raises(ApiError) as err:
         clerk.action(code, "return")
@@ -162,7 +170,8 @@ def test_apology_sets_a_new_date_once(server, clerk, clock):
     proc = pick_procedure(clerk, unit="KT")
     case = intake(clerk, proc)
     clock.advance(days=40)
-    leader = server.client("leader")
+    responsible = next(s["unit"] for s in proc["workflow"] if "leader" in s["roles"])
+    leader = server.client(account(server, "leader", responsible))
     new_due = datetime(2027, 1, 15, 17, 0, tzinfo=VN_TZ)
     apologised = leader.action(case["code"], "apologize", note="Chậm do xác minh",
                                new_due_at=new_due)

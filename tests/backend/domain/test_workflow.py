@@ -169,3 +169,166 @@ def test_registered_online_case_is_received_or_refused():
     reg = CaseState(Status.REGISTERED, 0, at(27, 17))
     assert run(reg, "receive", CLERK, at(23))[0].status == Status.RECEIVED
     assert run(reg, "refuse", CLERK, at(23), note="Sai thủ tục")[0].status == Status.REFUSED
+
+
+# --- who may move a case, and where: the reported escalations, then every shipped procedure --
+
+
+def test_a_clerk_cannot_skip_to_the_last_step_or_resolve_alone():
+    for target in (2, 3):
+        with pytest.raises(Forbidden) as err:
+            run(received(), "transfer", CLERK, at(23), params={"to_step": target})
+        assert err.value.key == "off_workflow" and "vượt bước" in err.value.vi
+    s, _ = run(received(), "transfer", CLERK, at(23))
+    with pytest.raises(Forbidden):
+        run(s, "resolve", CLERK, at(23))
+
+
+def test_an_officer_cannot_skip_the_leader():
+    at_kt = CaseState(Status.PROCESSING, 1, at(27, 17))
+    with pytest.raises(Forbidden, match="skipped"):
+        run(at_kt, "transfer", OFFICER, at(24), params={"to_step": 3})
+    with pytest.raises(Forbidden, match="only be resolved at step 3"):
+        run(at_kt, "resolve", OFFICER, at(24))
+    assert run(at_kt, "transfer", OFFICER, at(24))[0].step == 2
+
+
+def test_sending_back_needs_a_reason():
+    at_ld = CaseState(Status.PROCESSING, 2, at(27, 17))
+    with pytest.raises(InvalidInput, match="send a case back"):
+        run(at_ld, "transfer", LEADER, at(24), params={"to_step": 1})
+    s, e = run(at_ld, "transfer", LEADER, at(24), params={"to_step": 1},
+               note="Thiếu chữ ký thẩm định")
+    assert s.step == 1 and e.data["to_unit"] == "KT" and e.note == "Thiếu chữ ký thẩm định"
+
+
+def test_only_the_leader_answering_for_the_late_step_apologises():
+    late = CaseState(Status.PROCESSING, 1, at(20, 17))
+    for stranger in (Actor("kt-ld", "leader", "KT"), Actor("vh-ld", "leader", "VHXH")):
+        with pytest.raises(Forbidden, match="Only the leader of unit 'LD'"):
+            run(late, "apologize", stranger, at(23), note="x",
+                params={"new_due_at": at(30, 17)})
+    assert run(late, "apologize", LEADER, at(23), note="x",
+               params={"new_due_at": at(30, 17)})[0].new_due_at == at(30, 17)
+
+
+def test_papers_and_withdrawals_only_at_the_receiving_desk():
+    paused = CaseState(Status.SUPPLEMENT, 1, at(27, 17), paused_at=at(23))
+    elsewhere = Actor("cl2", "clerk", "VP")
+    with pytest.raises(Forbidden, match="receiving unit 'MOTCUA'"):
+        run(paused, "supplied", elsewhere, at(24))
+    with pytest.raises(Forbidden):
+        run(received(), "withdraw", elsewhere, at(24), note="Công dân xin rút")
+
+
+def _catalogue():
+    from backend.cli import CATALOG_DIR
+    from backend.domain.procedures import load_catalog
+
+    return load_catalog(CATALOG_DIR)
+
+
+CATALOGUE = _catalogue()
+UNITS = [*sorted(CATALOGUE.units), None]
+ACTORS = [Actor(f"{role}-{unit}", role, unit) for role in ("clerk", "officer", "leader", "admin")
+          for unit in UNITS]
+
+
+def _expected(name: str, steps: list[Step], i: int, actor: Actor, to_step: int | None) -> bool:
+    """The rules as the issue states them, written out independently of the module."""
+    roles = {"receive": {"clerk"}, "refuse": {"clerk"}, "supplied": {"clerk"},
+             "paid": {"clerk"}, "withdraw": {"clerk"}, "return": {"clerk"},
+             "request_payment": {"officer", "leader"}, "stop": {"officer", "leader"},
+             "apologize": {"leader"}}.get(name, {"clerk", "officer", "leader"})
+    if actor.role not in roles:
+        return False
+    last_work = len(steps) - 2
+    if name in ("supplied", "paid", "withdraw"):
+        return actor.unit == steps[0].unit
+    if name == "apologize":
+        later = [s.unit for s in steps[i:] if "leader" in s.roles]
+        earlier = [s.unit for s in steps[:i] if "leader" in s.roles]
+        return actor.unit == (later or earlier[-1:] or [None])[0]
+    owns = actor.unit == steps[i].unit and (actor.role in steps[i].roles
+                                            or actor.role == "leader")
+    if name == "transfer":
+        return owns and (to_step < i or to_step == i + 1 <= last_work)
+    if name == "resolve":
+        return owns and i == last_work
+    return owns
+
+
+def _state_for(name: str, i: int) -> CaseState:
+    status = {"receive": Status.REGISTERED, "refuse": Status.REGISTERED,
+              "supplied": Status.SUPPLEMENT, "paid": Status.PAYMENT,
+              "return": Status.RESOLVED}.get(name, Status.PROCESSING)
+    paused = at(23) if status in PAUSED_STATUSES else None
+    return CaseState(status, i, at(20, 17), paused_at=paused)
+
+
+PAUSED_STATUSES = (Status.SUPPLEMENT, Status.PAYMENT)
+
+
+@pytest.mark.parametrize("proc", CATALOGUE.all_current(), ids=lambda p: p.code)
+def test_every_action_role_unit_and_step_of_the_shipped_procedures(proc):
+    steps = [Step(s.unit, frozenset(s.roles)) for s in proc.workflow]
+    outcomes = set()
+    for name in workflow.ACTIONS:
+        for i in range(len(steps)):
+            for actor in ACTORS:
+                for to_step in (range(len(steps)) if name == "transfer" else [None]):
+                    outcomes.add(_check_one(name, steps, i, actor, to_step))
+    # each action was both granted to its owner and refused to someone else
+    assert outcomes >= {(name, ok) for name in workflow.ACTIONS for ok in (True, False)}
+
+
+def _check_one(name, steps, i, actor, to_step) -> tuple[str, bool] | None:
+    state = _state_for(name, i)
+    if (name in ("receive", "refuse") and i != 0) or (name == "return" and i != len(steps) - 1):
+        return None  # a registered case sits at the desk; a resolved one at the return step
+    params = {"new_due_at": at(30, 17)} | ({"to_step": to_step} if to_step is not None else {})
+    allowed = _expected(name, steps, i, actor, to_step if to_step is not None else i + 1)
+    try:
+        new, event = run_steps(state, name, actor, steps, params)
+    except (Forbidden, InvalidInput) as err:
+        assert not allowed, (name, i, actor, to_step, err.en)
+        assert err.vi and err.en
+        return name, False
+    assert allowed, (name, i, actor, to_step)
+    moved = {"transfer": to_step if to_step is not None else i + 1,
+             "resolve": len(steps) - 1}.get(name, i)
+    assert new.step == moved and event.actor == actor.username
+    return name, True
+
+
+def run_steps(state, name, actor, steps, params):
+    return workflow.apply(state, name, actor, at(24), steps=steps, calendar=CAL,
+                          note="Lý do", params=params)
+
+
+@pytest.mark.parametrize("proc", CATALOGUE.all_current(), ids=lambda p: p.code)
+def test_no_single_account_walks_a_case_to_resolved_alone(proc):
+    """Whatever one account tries, the case stops where the next step's owner must act."""
+    steps = [Step(s.unit, frozenset(s.roles)) for s in proc.workflow]
+    for actor in ACTORS:
+        reached = _reachable(steps, actor)
+        owners = [_expected("resolve" if j == len(steps) - 2 else "transfer", steps, j, actor,
+                            j + 1) for j in range(len(steps) - 1)]
+        assert (Status.RESOLVED in reached) == all(owners), (proc.code, actor)
+
+
+def _reachable(steps, actor) -> set:
+    seen, todo = set(), [CaseState(Status.RECEIVED, 0, at(27, 17))]
+    while todo:
+        state = todo.pop()
+        if (state.status, state.step) in seen:
+            continue
+        seen.add((state.status, state.step))
+        for name in ("transfer", "resolve"):
+            for target in range(len(steps)):
+                try:
+                    new, _ = run_steps(state, name, actor, steps, {"to_step": target})
+                except (Forbidden, InvalidInput, Conflict):
+                    continue
+                todo.append(new)
+    return {status for status, _ in seen}

@@ -56,13 +56,14 @@ class Backend:
         step = next(i for i, s in enumerate(proc["workflow"]) if s["unit"] == "KT")
         late = intake(clerk, proc)  # two weeks ago, apologised, still not done
         clerk.action(late["code"], "transfer", to_step=step)
-        self.client("leader").action(late["code"], "apologize", note="Cần xác minh thêm",
+        self.client("leader.kt").action(late["code"], "apologize", note="Cần xác minh thêm",
                                      new_due_at=datetime(2026, 11, 17, 17, 0, tzinfo=VN_TZ))
         self.clock.now = datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ)  # a Monday morning
         clerk.login("clerk", PASSWORD)
         returned = intake(clerk, proc)
         clerk.action(returned["code"], "transfer", to_step=step)
-        self.client("officer.kt").action(returned["code"], "resolve")
+        self.client("officer.kt").action(returned["code"], "transfer")
+        self.client("leader.kt").action(returned["code"], "resolve")
         clerk.action(returned["code"], "return", channel="counter")
         new = intake(clerk, proc)
         return {"late": late, "returned": returned, "new": new}
