@@ -64,6 +64,21 @@ def cmd_db_migrate(args) -> int:
     return 0
 
 
+def cmd_db_verify(args) -> int:
+    """Walk the hash-chained event log; name the first event where it does not hold."""
+    from backend.store.cases import verify_events
+
+    store = _store(args)
+    count, problem = verify_events(store)
+    if problem is None:
+        print(f"Nhật ký sự kiện nguyên vẹn: {count} sự kiện / "
+              f"event log intact: {count} events ({store.path})")
+        return 0
+    print(f"Nhật ký sự kiện bị thay đổi: {problem.vi} / event log tampered with: {problem.en} "
+          f"({count} sự kiện trước đó nguyên vẹn / earlier events intact)", file=sys.stderr)
+    return 1
+
+
 def _load_procedures(store, directory: Path) -> tuple[int, int]:
     from backend.domain.procedures import load_catalog
     from backend.store.catalog import load_catalog_into
@@ -171,6 +186,8 @@ def _add_db(sub) -> None:
     init.set_defaults(func=cmd_db_init)
     db.add_parser("migrate", help="apply pending schema migrations").set_defaults(
         func=cmd_db_migrate)
+    about = "check the hash-chained event log; exit 1 naming the first broken event"
+    db.add_parser("verify", help=about, description=about).set_defaults(func=cmd_db_verify)
 
 
 def _add_user(sub) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -160,13 +161,65 @@ def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key,
 
 
 def _append_event(db, case_id: int, event: Event) -> None:
-    db["events"].insert({
-        "case_id": case_id, "action": event.action, "actor": event.actor, "role": event.role,
-        "unit": event.unit, "at": iso(event.at),
+    """The one way into the event log: each row carries the hash of the one before it, read
+    inside the caller's write transaction so two processes on one file still chain in order."""
+    last = db.execute("select id, hash from events order by id desc limit 1").fetchone()
+    last_id, prev = last if last else (0, GENESIS)
+    row = {
+        "id": last_id + 1, "case_id": case_id, "action": event.action, "actor": event.actor,
+        "role": event.role, "unit": event.unit, "at": iso(event.at),
         "from_status": int(event.from_status) if event.from_status else None,
         "to_status": int(event.to_status), "note": event.note,
         "data": json.dumps(event.data, ensure_ascii=False),
-    })
+    }
+    db["events"].insert({**row, "prev_hash": prev, "hash": event_hash(row, prev)})
+
+
+GENESIS = "0" * 64
+HASHED = ("id", "case_id", "action", "actor", "role", "unit", "at", "from_status", "to_status",
+          "note", "data")
+
+
+def event_hash(row: dict, prev: str) -> str:
+    """SHA-256 of the previous hash and a canonical JSON of the row's own columns."""
+    content = json.dumps({k: row[k] for k in HASHED}, sort_keys=True, separators=(",", ":"),
+                         ensure_ascii=False)
+    return hashlib.sha256(f"{prev}\n{content}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place the event chain does not hold."""
+
+    event_id: int
+    vi: str
+    en: str
+
+
+def verify_events(store: Store) -> tuple[int, Break | None]:
+    """Walk the chain from the first event: (events checked, first break or None)."""
+    prev, last_id, count = GENESIS, 0, 0
+    for row in store.db.query("select * from events order by id"):
+        problem = _break_at(row, prev, last_id)
+        if problem:
+            return count, problem
+        prev, last_id, count = row["hash"], row["id"], count + 1
+    return count, None
+
+
+def _break_at(row: dict, prev: str, last_id: int) -> Break | None:
+    event_id = row["id"]
+    if row["prev_hash"] != prev and event_id != last_id + 1:
+        return Break(event_id, f"thiếu sự kiện trước #{event_id} (sau #{last_id})",
+                     f"row missing before event #{event_id} (after #{last_id})")
+    if row["prev_hash"] != prev:
+        return Break(event_id, f"sự kiện #{event_id}: mắt xích bị đứt (không khớp sự kiện "
+                     "trước)", f"event #{event_id}: link broken (does not match the event "
+                     "before it)")
+    if row["hash"] != event_hash(row, prev):
+        return Break(event_id, f"sự kiện #{event_id}: nội dung đã bị sửa",
+                     f"event #{event_id}: content changed")
+    return None
 
 
 def get(store: Store, code: str) -> dict:

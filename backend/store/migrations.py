@@ -130,6 +130,32 @@ def _m8_integrity(db) -> None:
         "CREATE TRIGGER cases_seq_range BEFORE INSERT ON cases "
         "WHEN NEW.seq IS NULL OR NEW.seq NOT BETWEEN 1 AND 9999 "
         "BEGIN SELECT RAISE(ABORT, 'case sequence outside 1..9999'); END")
+    _chain_events(db)
+
+
+def _chain_events(db) -> None:
+    """Hash-chain the event log, existing rows included. Chaining them is the one sanctioned
+    rewrite, so the no-update trigger steps aside for it and comes straight back."""
+    from backend.store.cases import GENESIS, event_hash
+
+    db.execute("DROP TRIGGER events_no_update")
+    db.execute("ALTER TABLE events ADD COLUMN prev_hash TEXT")
+    db.execute("ALTER TABLE events ADD COLUMN hash TEXT")
+    prev = GENESIS
+    for row in list(db.query("select * from events order by id")):
+        digest = event_hash(row, prev)
+        db.execute("update events set prev_hash = ?, hash = ? where id = ?",
+                   [prev, digest, row["id"]])
+        prev = digest
+    db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+               "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END")
+    # REPLACE INTO deletes without firing the delete trigger: refuse any insert that does not
+    # extend the chain at its end, which also refuses reusing an existing id.
+    db.execute(
+        "CREATE TRIGGER events_chained BEFORE INSERT ON events WHEN "
+        "NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM events) OR NEW.prev_hash IS NOT "
+        f"coalesce((SELECT hash FROM events ORDER BY id DESC LIMIT 1), '{GENESIS}') "
+        "BEGIN SELECT RAISE(ABORT, 'events are append-only and hash-chained'); END")
 
 
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,

@@ -55,3 +55,5 @@ def test_two_processes_on_one_file_never_share_a_number(store):
     for worker in workers:
         worker.join(timeout=30)
     assert sorted(parse_code(c).seq for c in made) == list(range(1, 51))
+    count, broken = cases.verify_events(store)  # both processes extended one chain
+    assert (count, broken) == (50, None)

@@ -74,7 +74,17 @@ def test_sigkill_mid_intake_loses_no_acknowledged_case(template_db, tmp_path):
         thread.join(timeout=10)
     assert len(acked) > 10, "the server should have acknowledged intakes before the kill"
     last_seq = _check_consistent(db_path, acked)
+    _check_event_chain(db_path)
     _check_restart_continues(db_path, acked, proc, last_seq)
+    _check_event_chain(db_path)
+
+
+def _check_event_chain(db_path) -> None:
+    """`motcua db verify` walks the hash chain the killed server left behind."""
+    run = subprocess.run([sys.executable, "-m", "backend.cli", "--db", str(db_path), "db",
+                          "verify"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "event log intact" in run.stdout
 
 
 def _check_consistent(db_path, acked: dict) -> int:
