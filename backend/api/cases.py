@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api import deps
-from backend.domain import codes, workflow
+from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
 from backend.domain.workflow import ACTIONS, Status
 from backend.store import accounts, cases, catalog, leases
@@ -132,7 +132,7 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
     row, created = cases.intake(store, site, data, deps.actor_of(who), received_at,
                                 key=body.idempotency_key or idempotency_key,
                                 request_hash=_request_hash(body))
-    return {**case_view(row, site, store, now), "created": created}
+    return {**staff_view(row, who, site, store, now, "intake"), "created": created}
 
 
 @router.post("/leases", status_code=201)
@@ -169,9 +169,39 @@ def list_cases(status: int | None = Query(None, ge=1, le=10),
     rows = cases.list_cases(store, status=status, unit=unit, overdue_at=now if overdue else None,
                             received_from=received_from, received_to=received_to,
                             limit=limit, offset=offset)
+    return {"items": staff_views(rows, who, site, store, now, "list"), "count": len(rows)}
+
+
+def staff_views(rows: list[dict], who: Principal, site: Site, store, now: datetime,
+                purpose: str) -> list[dict]:
+    """Full personal data only where the caller's unit handles or handled the case, masked
+    elsewhere (Decree 13/2023); every full view is logged."""
     names = staff_names(store, [r["received_by"] for r in rows])
-    return {"items": [_listed_view(r, site, store, now, names) for r in rows],
-            "count": len(rows)}
+    handling = cases.handling_units(store, rows)
+    views = [_listed_view(row, site, store, now, names) for row in rows]
+    shown = [row for row, view in zip(rows, views, strict=True)
+             if _guard(view, who, handling[row["id"]])]
+    cases.log_personal_data_access(store, deps.actor_of(who), shown, now, purpose)
+    return views
+
+
+def _guard(view: dict, who: Principal, handling: set[str]) -> bool:
+    """Mask the view unless the caller may see it in full; True when shown in full."""
+    if view.get("damaged"):
+        return False
+    full = privacy.may_see_personal_data(who.unit, handling)
+    view["personal_data"] = "full" if full else "masked"
+    if not full:
+        view["applicant"] = privacy.masked_applicant(view["applicant"])
+    return full
+
+
+def staff_view(row: dict, who: Principal, site: Site, store, now: datetime,
+               purpose: str) -> dict:
+    view = staff_views([row], who, site, store, now, purpose)[0]
+    if view.get("damaged"):
+        raise Conflict(view["vi"], view["en"], key="case_unreadable")
+    return view
 
 
 def _listed_view(row: dict, site: Site, store, now: datetime, names: dict[str, str]) -> dict:
@@ -188,11 +218,8 @@ def _listed_view(row: dict, site: Site, store, now: datetime, names: dict[str, s
 @router.get("/{code}")
 def get_case(code: str, who: Principal = Depends(staff), store=Depends(deps.store),
              site=Depends(deps.site), now=Depends(deps.now)) -> dict:
-    row = cases.get(store, str(codes.parse_code(code)))
-    view = _listed_view(row, site, store, now, staff_names(store, [row["received_by"]]))
-    if view.get("damaged"):
-        raise Conflict(view["vi"], view["en"], key="case_unreadable")
-    return view
+    return staff_view(cases.get(store, str(codes.parse_code(code))), who, site, store, now,
+                      "view")
 
 
 @router.get("/{code}/events")
@@ -209,7 +236,7 @@ def _action_endpoint(name: str):
         params = body.model_dump(exclude_none=True, exclude={"note"})
         row = cases.act(store, site, str(codes.parse_code(code)), name, deps.actor_of(who), now,
                         note=body.note, params=params)
-        return case_view(row, site, store, now)
+        return staff_view(row, who, site, store, now, name)
 
     endpoint.__name__ = f"case_{name}"
     return endpoint

@@ -1,4 +1,5 @@
-"""Masking of citizens' personal data for public channels (kiosk, web, SMS, thermal slips)."""
+"""Masking of citizens' personal data: public channels (kiosk, web, SMS, thermal slips) and
+staff outside the units handling a case."""
 
 from __future__ import annotations
 
@@ -18,3 +19,25 @@ def mask_digits(value: str, keep_head: int = 2, keep_tail: int = 2) -> str:
         return "*" * len(digits)
     hidden = len(digits) - keep_head - keep_tail
     return digits[:keep_head] + "*" * hidden + digits[len(digits) - keep_tail:]
+
+
+def mask_address(address: str) -> str:
+    """Keep only the last part (ward or commune): enough to route a letter's region, not to
+    find the door."""
+    _, comma, tail = address.rpartition(",")
+    if comma:
+        return f"***,{tail}"
+    return "***" if address.strip() else ""
+
+
+def masked_applicant(applicant: dict) -> dict:
+    return {"name": mask_name(applicant.get("name") or ""),
+            "id_number": mask_digits(applicant.get("id_number") or ""),
+            "phone": mask_digits(applicant.get("phone") or ""),
+            "address": mask_address(applicant.get("address") or "")}
+
+
+def may_see_personal_data(unit: str | None, handling_units: set[str]) -> bool:
+    """Decree 13/2023: staff see a citizen's full data only for cases their unit handles or
+    handled; everyone else works with the masked form."""
+    return unit is not None and unit in handling_units

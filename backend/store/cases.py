@@ -283,6 +283,38 @@ def events(store: Store, case_id: int) -> list[dict]:
     return rows
 
 
+def handling_units(store: Store, rows: list[dict]) -> dict[int, set[str]]:
+    """Per case: the receiving desk, where it is now, and every unit it was moved to or that
+    acted on it — the units that handle or handled it."""
+    units = {r["id"]: {r["current_unit"], _receiving_unit(r)} - {None} for r in rows}
+    if units:
+        marks = ", ".join("?" for _ in units)
+        for event in store.all(
+                "select case_id, unit, case when json_valid(data) then "
+                f"json_extract(data, '$.to_unit') end as to_unit from events "
+                f"where case_id in ({marks})", list(units)):
+            units[event["case_id"]].update(u for u in (event["unit"], event["to_unit"]) if u)
+    return units
+
+
+def _receiving_unit(row: dict) -> str | None:
+    try:
+        return procedure_of(row).workflow[0].unit
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged snapshot: the events still name the desk
+
+
+def log_personal_data_access(store: Store, actor: Actor, rows: list[dict], now: datetime,
+                             purpose: str) -> None:
+    """Who saw a citizen's full personal data, when, on which case (Decree 13/2023)."""
+    if not rows:
+        return
+    with store.tx() as db:
+        db["personal_data_access"].insert_all(
+            {"at": iso(now), "actor": actor.username, "role": actor.role, "unit": actor.unit,
+             "case_id": row["id"], "code": row["code"], "purpose": purpose} for row in rows)
+
+
 def list_cases(store: Store, *, status: int | None = None, unit: str | None = None,
                overdue_at: datetime | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 100, offset: int = 0

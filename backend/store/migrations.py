@@ -131,6 +131,12 @@ def _m8_integrity(db) -> None:
         "WHEN NEW.seq IS NULL OR NEW.seq NOT BETWEEN 1 AND 9999 "
         "BEGIN SELECT RAISE(ABORT, 'case sequence outside 1..9999'); END")
     _chain_events(db)
+    db["personal_data_access"].create(
+        {"id": int, "at": str, "actor": str, "role": str, "unit": str, "case_id": int,
+         "code": str, "purpose": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")], not_null={"at", "actor", "case_id"})
+    db["personal_data_access"].create_index(["case_id"])
+    db["personal_data_access"].create_index(["actor", "at"])
 
 
 def _chain_events(db) -> None:
