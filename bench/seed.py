@@ -10,7 +10,7 @@ from backend.cli import CATALOG_DIR
 from backend.domain.calendar import VN_TZ
 from backend.domain.codes import CaseCode, make_token
 from backend.domain.procedures import load_catalog
-from backend.store import catalog, site
+from backend.store import cases, catalog, site
 from backend.store.cases import iso
 from backend.store.db import Store
 
@@ -58,5 +58,19 @@ def _bulk_insert(store: Store, rows: list[tuple], events: list[tuple]) -> None:
             "received_at, due_at, received_by) values "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.conn.executemany(
-            "insert into events (case_id, action, actor, role, unit, at, from_status, "
-            "to_status, note, data) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events)
+            "insert into events (id, case_id, action, actor, role, unit, at, from_status, "
+            "to_status, note, data, prev_hash, hash) values "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _chained(events))
+
+
+def _chained(events: list[tuple]) -> list[tuple]:
+    """The event log is hash-chained: each row carries the previous row's hash."""
+    names = ("case_id", "action", "actor", "role", "unit", "at", "from_status", "to_status",
+             "note", "data")
+    chained, prev = [], cases.GENESIS
+    for event_id, values in enumerate(events, start=1):
+        row = {"id": event_id, **dict(zip(names, values, strict=True))}
+        digest = cases.event_hash(row, prev)
+        chained.append((*row.values(), prev, digest))
+        prev = digest
+    return chained

@@ -132,7 +132,8 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
     row, created = cases.intake(store, site, data, deps.actor_of(who), received_at,
                                 key=body.idempotency_key or idempotency_key,
                                 request_hash=_request_hash(body))
-    return {**staff_view(row, who, site, store, now, "intake"), "created": created}
+    view = staff_view(row, who, site, store, now, "intake", logged=created)
+    return {**view, "created": created}
 
 
 @router.post("/leases", status_code=201)
@@ -173,32 +174,32 @@ def list_cases(status: int | None = Query(None, ge=1, le=10),
 
 
 def staff_views(rows: list[dict], who: Principal, site: Site, store, now: datetime,
-                purpose: str) -> list[dict]:
+                purpose: str, *, logged: bool = False) -> list[dict]:
     """Full personal data only where the caller's unit handles or handled the case, masked
-    elsewhere (Decree 13/2023); every full view is logged."""
+    elsewhere (Decree 13/2023); every full view is logged (writes log their own answer)."""
     names = staff_names(store, [r["received_by"] for r in rows])
-    handling = cases.handling_units(store, rows)
-    views = [_listed_view(row, site, store, now, names) for row in rows]
+    full = {r["id"] for r in cases.shown_in_full(store, deps.actor_of(who), rows)}
+    views = [_guard(_listed_view(row, site, store, now, names), row["id"] in full)
+             for row in rows]
     shown = [row for row, view in zip(rows, views, strict=True)
-             if _guard(view, who, handling[row["id"]])]
-    cases.log_personal_data_access(store, deps.actor_of(who), shown, now, purpose)
+             if view.get("personal_data") == "full"]
+    if not logged:
+        cases.log_personal_data_access(store, deps.actor_of(who), shown, now, purpose)
     return views
 
 
-def _guard(view: dict, who: Principal, handling: set[str]) -> bool:
-    """Mask the view unless the caller may see it in full; True when shown in full."""
-    if view.get("damaged"):
-        return False
-    full = privacy.may_see_personal_data(who.unit, handling)
-    view["personal_data"] = "full" if full else "masked"
-    if not full:
-        view["applicant"] = privacy.masked_applicant(view["applicant"])
-    return full
+def _guard(view: dict, full: bool) -> dict:
+    """Mask the view unless the caller may see it in full."""
+    if not view.get("damaged"):
+        view["personal_data"] = "full" if full else "masked"
+        if not full:
+            view["applicant"] = privacy.masked_applicant(view["applicant"])
+    return view
 
 
 def staff_view(row: dict, who: Principal, site: Site, store, now: datetime,
-               purpose: str) -> dict:
-    view = staff_views([row], who, site, store, now, purpose)[0]
+               purpose: str, *, logged: bool = False) -> dict:
+    view = staff_views([row], who, site, store, now, purpose, logged=logged)[0]
     if view.get("damaged"):
         raise Conflict(view["vi"], view["en"], key="case_unreadable")
     return view
@@ -236,7 +237,7 @@ def _action_endpoint(name: str):
         params = body.model_dump(exclude_none=True, exclude={"note"})
         row = cases.act(store, site, str(codes.parse_code(code)), name, deps.actor_of(who), now,
                         note=body.note, params=params)
-        return staff_view(row, who, site, store, now, name)
+        return staff_view(row, who, site, store, now, name, logged=True)
 
     endpoint.__name__ = f"case_{name}"
     return endpoint

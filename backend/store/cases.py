@@ -12,6 +12,7 @@ from backend.domain import workflow
 from backend.domain.calendar import VN_TZ
 from backend.domain.codes import MAX_SEQ, CaseCode
 from backend.domain.errors import Conflict, InvalidInput, NotFound
+from backend.domain.privacy import may_see_personal_data
 from backend.domain.procedures import Procedure
 from backend.domain.workflow import Actor, CaseState, Event, Status, Step
 from backend.store.db import Store
@@ -110,7 +111,9 @@ def intake(store: Store, site: Site, data: Intake, actor: Actor, now: datetime, 
         if data.offline_code is not None:
             _check_offline(db, data, now)
         case_id = _insert_case(db, site, data, actor, now, key, request_hash)
-    return get_by_id(store, case_id), True
+        row = get_by_id(store, case_id)
+        _log_own_write(store, db, actor, row, now, "intake")
+    return row, True
 
 
 def _check_offline(db, data: Intake, received_at: datetime) -> None:
@@ -264,7 +267,9 @@ def act(store: Store, site: Site, code: str, action: str, actor: Actor, now: dat
         changes["updated_at"] = iso(now)
         db["cases"].update(row["id"], changes)
         _append_event(db, row["id"], event)
-    return get(store, code)
+        row = get(store, code)
+        _log_own_write(store, db, actor, row, now, action)
+    return row
 
 
 def _state_columns(state: CaseState, steps: list[Step]) -> dict:
@@ -304,15 +309,30 @@ def _receiving_unit(row: dict) -> str | None:
         return None  # a damaged snapshot: the events still name the desk
 
 
+def shown_in_full(store: Store, actor: Actor, rows: list[dict]) -> list[dict]:
+    """The rows whose personal data this actor may see unmasked."""
+    handling = handling_units(store, rows)
+    return [r for r in rows if may_see_personal_data(actor.unit, handling[r["id"]])]
+
+
 def log_personal_data_access(store: Store, actor: Actor, rows: list[dict], now: datetime,
                              purpose: str) -> None:
+    if rows:
+        with store.tx() as db:
+            _log_views(db, actor, rows, now, purpose)
+
+
+def _log_views(db, actor: Actor, rows: list[dict], now: datetime, purpose: str) -> None:
     """Who saw a citizen's full personal data, when, on which case (Decree 13/2023)."""
-    if not rows:
-        return
-    with store.tx() as db:
-        db["personal_data_access"].insert_all(
-            {"at": iso(now), "actor": actor.username, "role": actor.role, "unit": actor.unit,
-             "case_id": row["id"], "code": row["code"], "purpose": purpose} for row in rows)
+    db["personal_data_access"].insert_all(
+        {"at": iso(now), "actor": actor.username, "role": actor.role, "unit": actor.unit,
+         "case_id": row["id"], "code": row["code"], "purpose": purpose} for row in rows)
+
+
+def _log_own_write(store: Store, db, actor: Actor, row: dict, now: datetime,
+                   purpose: str) -> None:
+    """A write answers with the case: its view is logged in the same transaction (one fsync)."""
+    _log_views(db, actor, shown_in_full(store, actor, [row]), now, purpose)
 
 
 def list_cases(store: Store, *, status: int | None = None, unit: str | None = None,
