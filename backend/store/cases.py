@@ -284,8 +284,17 @@ def _state_columns(state: CaseState, steps: list[Step]) -> dict:
 def events(store: Store, case_id: int) -> list[dict]:
     rows = store.all("select * from events where case_id = ? order by id", [case_id])
     for row in rows:
-        row["data"] = json.loads(row["data"] or "{}")
+        row["data"] = _event_data(row["data"])
     return rows
+
+
+def _event_data(text: str | None) -> dict:
+    """A damaged data column is shown as found rather than failing the whole history."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {"unreadable": text}
+    return data if isinstance(data, dict) else {"unreadable": text}
 
 
 def handling_units(store: Store, rows: list[dict]) -> dict[int, set[str]]:

@@ -49,24 +49,27 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
                        "giấy biên nhận.",
                        f"No case with code {code}. Please check the code on your receipt.",
                        key="case_not_found") from None
-    answer = _readable(site.units, row, now)
+    try:
+        return _answer(store, site, row, codes.verify_token(code, token, site.secret), now)
+    except (ValueError, KeyError, TypeError):  # a damaged row or event: say so, not a 500
+        raise _unreadable(row) from None
+
+
+def _answer(store: Store, site: Site, row: dict, verified: bool, now: datetime) -> dict:
+    answer = _coarse(site.units, row, now)
     answer["handler"] = _handler(store, row)
-    if codes.verify_token(code, token, site.secret):
+    if verified:
         answer["verified"] = True
         answer["applicant"] = mask_name(row["applicant_name"] or "")
         answer["history"] = _history(store, site.units, row)
     return answer
 
 
-def _readable(units: dict, row: dict, now: datetime) -> dict:
-    """A damaged row (unknown status, unreadable snapshot) gets a clear answer, not a 500."""
-    try:
-        return _coarse(units, row, now)
-    except (ValueError, KeyError, TypeError):
-        raise Conflict(
-            f"Chưa hiển thị được hồ sơ {row['code']}; vui lòng liên hệ Bộ phận Một cửa",
-            f"Case {row['code']} cannot be shown right now; please ask at the one-stop desk",
-            key="case_unreadable") from None
+def _unreadable(row: dict) -> Conflict:
+    return Conflict(
+        f"Chưa hiển thị được hồ sơ {row['code']}; vui lòng liên hệ Bộ phận Một cửa",
+        f"Case {row['code']} cannot be shown right now; please ask at the one-stop desk",
+        key="case_unreadable")
 
 
 def _coarse(units: dict, row: dict, now: datetime) -> dict:
@@ -108,10 +111,12 @@ def _unit_name(units: dict, code: str | None) -> str | None:
 
 
 def _history(store: Store, units: dict, row: dict) -> list[dict]:
-    """Steps with time, status and unit; notes and actor accounts stay internal."""
+    """Steps with time, status and unit; notes and actor accounts stay internal. An event
+    whose status cannot be read is left out rather than hiding the others."""
+    known = {int(s) for s in Status}
     return [
         {"at": e["at"], "action": e["action"], "status": Status(e["to_status"]).key,
          "status_label": Status(e["to_status"]).label,
          "unit": _unit_name(units, e["data"].get("to_unit") or e["unit"])}
-        for e in cases.events(store, row["id"])
+        for e in cases.events(store, row["id"]) if e["to_status"] in known
     ]
