@@ -69,3 +69,40 @@ def test_hall_display_follows_calls_and_says_when_offline(server, page, shots):
     page.screenshot(path=str(shots / "hall.png"))
     server.stop()
     page.wait_for_selector("#offline:not([hidden])", timeout=10000)
+
+
+def _overflow(page) -> int:
+    """How far the page is wider than the screen (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def _calls(server, n: int = 3):
+    kiosk_token = server.client("admin").register_device("k1", "kiosk")["token"]
+    from backend.client import Client
+
+    kiosk = Client(server.url, token=kiosk_token)
+    for _ in range(n):
+        kiosk.ticket_printed(kiosk.reserve_ticket("A")["id"])
+    clerk = server.client("clerk")
+    clerk.call(1)
+    clerk.call(2)
+
+
+def test_hall_clock_shows_the_site_time_not_the_browser_zone(server, screen, clock):
+    page = screen(1920, 1080, timezone_id="UTC")  # 02:30 in UTC when the site says 09:30
+    page.goto(f"{server.url}/hall?interval=200")
+    page.wait_for_function("document.getElementById('clock').textContent !== ''")
+    assert page.inner_text("#clock") == clock.now.strftime("%H:%M") == "09:30"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_hall_fits_common_screens(server, screen, width, height):
+    _calls(server)
+    page = screen(width, height)
+    page.goto(f"{server.url}/hall?interval=200")
+    page.wait_for_function("document.getElementById('latest-ticket').textContent === 'A-002'")
+    assert _overflow(page) <= 0
+    box = page.locator("#latest-ticket").bounding_box()
+    assert box["y"] + box["height"] <= height and box["height"] >= height / 10
+    for text in ("A-001", "Hộ tịch"):
+        assert page.get_by_text(text).first.is_visible()
