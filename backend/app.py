@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
@@ -16,6 +16,7 @@ from backend.api import admin, auth, cases, deps, devices, errors, lookup, proce
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import load_config
 from backend.ratelimit import RateLimiter
+from backend.store import migrations
 from backend.store.db import Store
 from backend.web import pages
 
@@ -48,8 +49,21 @@ def create_app(db_path: str | Path | None = None,
     return app
 
 
-async def _health() -> dict:
-    return {"ok": True, "version": __version__}
+def _health(request: Request) -> JSONResponse:
+    """503 unless the database can serve: a load balancer or the apps then look elsewhere."""
+    state = database_state(request.app.state.store)
+    ok = state["initialised"] and state["schema_version"] == state["schema_latest"]
+    return JSONResponse({"ok": ok, "version": __version__, "database": state},
+                        status_code=200 if ok else 503)
+
+
+def database_state(store: Store) -> dict:
+    """The schema version and whether `motcua db init` has written the site's settings."""
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    initialised = version > 0 and store.one(
+        "select 1 as yes from settings where key = 'secret'") is not None
+    return {"schema_version": version, "schema_latest": len(migrations.MIGRATIONS),
+            "initialised": initialised}
 
 
 def app_from_env() -> FastAPI:

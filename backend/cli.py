@@ -30,12 +30,38 @@ def _store(args):
     return store
 
 
+NOT_INITIALISED = ("Cơ sở dữ liệu chưa được khởi tạo: {path}. Hãy chạy `motcua db init` "
+                   "(hoặc `motcua serve --init`) rồi chạy lại.\n"
+                   "The database has not been initialised: {path}. Run `motcua db init` "
+                   "(or `motcua serve --init`) first.")
+
+
+def _initialised(path: Path) -> bool:
+    """Checked before anything is written: refusing to start must not leave an empty file."""
+    from backend.app import database_state
+    from backend.store.db import Store
+
+    if not path.exists():
+        return False
+    store = Store(path)
+    try:
+        return database_state(store)["initialised"]
+    finally:
+        store.close()
+
+
 def cmd_serve(args) -> int:
     import uvicorn
 
     from backend.app import default_db_path
 
-    os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
+    path = Path(args.db or default_db_path()).resolve()
+    os.environ["MOTCUA_DB"] = str(path)
+    if args.init:
+        cmd_db_init(args)
+    elif not _initialised(path):
+        print(NOT_INITIALISED.format(path=path), file=sys.stderr)
+        return 2
     _store(args)  # migrate once before workers race to do it
     print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
     uvicorn.run("backend.app:app_from_env", factory=True, host=args.host, port=args.port,
@@ -159,7 +185,9 @@ def _add_serve(sub) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--log-level", default="warning")
-    p.set_defaults(func=cmd_serve)
+    p.add_argument("--init", action="store_true",
+                   help="initialise the database first if needed (as `motcua db init`)")
+    p.set_defaults(func=cmd_serve, agency_code=None, agency_name=None)
 
 
 def _add_db(sub) -> None:
