@@ -193,9 +193,9 @@ def play_case(store: Store, the_site, users: list[dict], rng: random.Random,
         address=f"{rng.randint(1, 200)} {rng.choice(STREETS)}, phường Tân Ninh")
     documents = {d.id: max(1, d.originals + d.copies) for d in proc.documents if d.required}
     clerk = _actor(users, "clerk", proc.workflow[0].unit)
+    channel = "counter" if ready else rng.choice(["counter", "counter", "post"])
     row, _ = cases.intake(store, the_site, cases.Intake(proc, applicant, documents,
-                          return_channel=rng.choice(["counter", "counter", "post"])),
-                          clerk, received)
+                          return_channel=channel), clerk, received)
     _advance(store, the_site, row["code"], users, rng, received, now, ready)
     return row["code"]
 
@@ -291,8 +291,9 @@ def print_summary(url: str, built: dict, folder: Path) -> None:
     print("  Tra cứu / lookups (mã + mã bảo mật trên biên nhận / code + receipt token):")
     for code in codes[:3]:
         print(f"    {url}/api/v1/lookup/{code}?t={make_token(code, the_site.secret)}")
+    ready = codes[0]
     print(f"  Đã xử lý xong, chờ trả tại quầy / resolved, ready to return at the counter: "
-          f"{codes[0]}")
+          f"{ready}\n    {url}/L/{ready}/{make_token(ready, the_site.secret)}")
     for name, token in built["devices"].items():
         print(f"  Thiết bị / device {name}: token {token}")
     print(f"  Biên nhận, số thứ tự (PNG) / receipts, tickets: {folder / 'receipts'}, "

@@ -97,9 +97,10 @@ def test_no_demo_case_is_received_or_moved_after_now(tmp_path, now):
 def test_a_demo_case_waits_resolved_to_be_returned_at_the_counter(tmp_path, capsys):
     now = datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ)
     store, built = _built(tmp_path, now)
-    ready = store.one("select code, status, received_at from cases where code = ?",
-                      [built["codes"][0]])
+    ready = store.one("select code, status, received_at, return_channel from cases "
+                      "where code = ?", [built["codes"][0]])
     assert ready["status"] == 9 and datetime.fromisoformat(ready["received_at"]) < now
+    assert ready["return_channel"] == "counter"
     from backend.store.lookup import public_lookup
 
     answer = public_lookup(store, built["site"], ready["code"], None, now)
