@@ -49,8 +49,10 @@ def create_app(db_path: str | Path | None = None,
     return app
 
 
-def _health(request: Request) -> JSONResponse:
-    """503 unless the database can serve: a load balancer or the apps then look elsewhere."""
+async def _health(request: Request) -> JSONResponse:
+    """503 unless the database can serve: a load balancer or the apps then look elsewhere.
+    Two reads that never wait in WAL mode, so it stays on the event loop (and stays the cheap
+    baseline bench/lookup.py compares with)."""
     state = database_state(request.app.state.store)
     ok = state["initialised"] and state["schema_version"] == state["schema_latest"]
     return JSONResponse({"ok": ok, "version": __version__, "database": state},
