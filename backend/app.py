@@ -16,7 +16,6 @@ from backend.api import admin, auth, cases, deps, devices, errors, lookup, proce
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import load_config
 from backend.ratelimit import RateLimiter
-from backend.store import migrations
 from backend.store.db import Store
 from backend.web import pages
 
@@ -61,10 +60,12 @@ async def _health(request: Request) -> JSONResponse:
 
 def database_state(store: Store) -> dict:
     """The schema version and whether `motcua db init` has written the site's settings."""
+    from backend.store.migrations import MIGRATIONS
+
     version = store.conn.execute("PRAGMA user_version").fetchone()[0]
     initialised = version > 0 and store.one(
         "select 1 as yes from settings where key = 'secret'") is not None
-    return {"schema_version": version, "schema_latest": len(migrations.MIGRATIONS),
+    return {"schema_version": version, "schema_latest": len(MIGRATIONS),
             "initialised": initialised}
 
 

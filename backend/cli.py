@@ -50,18 +50,27 @@ def _initialised(path: Path) -> bool:
         store.close()
 
 
+def _database_ready(args) -> bool:
+    """`serve` on a database `db init` never prepared would start, then fail every lookup."""
+    from backend.app import default_db_path
+
+    path = Path(args.db or default_db_path()).resolve()
+    if args.init:  # exactly what `motcua db init` with its defaults does
+        return cmd_db_init(build_parser().parse_args(["--db", str(path), "db", "init"])) == 0
+    if _initialised(path):
+        return True
+    print(NOT_INITIALISED.format(path=path), file=sys.stderr)
+    return False
+
+
 def cmd_serve(args) -> int:
+    if not _database_ready(args):
+        return 2
     import uvicorn
 
     from backend.app import default_db_path
 
-    path = Path(args.db or default_db_path()).resolve()
-    os.environ["MOTCUA_DB"] = str(path)
-    if args.init:
-        cmd_db_init(args)
-    elif not _initialised(path):
-        print(NOT_INITIALISED.format(path=path), file=sys.stderr)
-        return 2
+    os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
     _store(args)  # migrate once before workers race to do it
     print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
     uvicorn.run("backend.app:app_from_env", factory=True, host=args.host, port=args.port,
@@ -181,13 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="run the backend HTTP server")
+    p.add_argument("--init", action="store_true",
+                   help="initialise the database first if needed (as `motcua db init`)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--log-level", default="warning")
-    p.add_argument("--init", action="store_true",
-                   help="initialise the database first if needed (as `motcua db init`)")
-    p.set_defaults(func=cmd_serve, agency_code=None, agency_name=None)
+    p.set_defaults(func=cmd_serve)
 
 
 def _add_db(sub) -> None:
