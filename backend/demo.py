@@ -210,6 +210,17 @@ def _working_moment(calendar, day: datetime, rng: random.Random, now: datetime) 
         day -= timedelta(days=1)
 
 
+def _office_hours(calendar, at: datetime) -> datetime:
+    """Staff act on working days between 07:00 and 17:00; a later move waits for the morning."""
+    if at.hour >= 17:
+        at = (at + timedelta(days=1)).replace(hour=7)
+    elif at.hour < 7:
+        at = at.replace(hour=7)
+    while not calendar.is_working_day(at.date()):
+        at += timedelta(days=1)
+    return at
+
+
 def _actor(users: list[dict], role: str, unit: str) -> Actor:
     for user in users:
         if user["role"] == role and user["unit"] == unit:
@@ -232,7 +243,7 @@ def _advance(store, the_site, code, users, rng, at, now, ready=False) -> None:
     a `ready` case goes straight on to resolved (status 9) and stays there."""
     moves = 40 if ready else rng.randint(0, 12)
     for _ in range(moves):
-        at += timedelta(hours=rng.choice([3, 6, 20, 26, 48]))
+        at = _office_hours(the_site.calendar, at + timedelta(hours=rng.choice([3, 6, 20, 26, 48])))
         row = cases.get(store, code)
         if at >= now or (ready and row["status"] == 9):
             return

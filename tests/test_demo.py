@@ -87,11 +87,15 @@ def _built(tmp_path, now: datetime) -> tuple[Store, dict]:
                                  datetime(2026, 11, 29, 12, 0, tzinfo=VN_TZ)],  # a Sunday
                          ids=["monday-07:05", "sunday"])
 def test_no_demo_case_is_received_or_moved_after_now(tmp_path, now):
-    store, _ = _built(tmp_path, now)
+    store, built = _built(tmp_path, now)
     received = [datetime.fromisoformat(r["received_at"])
                 for r in store.all("select received_at from cases")]
     moved = [datetime.fromisoformat(r["at"]) for r in store.all("select at from events")]
     assert len(received) == 40 and max(received) <= now and max(moved) <= now
+    calendar = built["site"].calendar
+    odd = [at for at in received + moved
+           if not (calendar.is_working_day(at.date()) and 7 <= at.hour < 17)]
+    assert not odd, odd  # nobody works at night or on a rest day
 
 
 def test_a_demo_case_waits_resolved_to_be_returned_at_the_counter(tmp_path, capsys):
