@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
@@ -48,8 +48,25 @@ def create_app(db_path: str | Path | None = None,
     return app
 
 
-async def _health() -> dict:
-    return {"ok": True, "version": __version__}
+async def _health(request: Request) -> JSONResponse:
+    """503 unless the database can serve: a load balancer or the apps then look elsewhere.
+    Two reads that never wait in WAL mode, so it stays on the event loop (and stays the cheap
+    baseline bench/lookup.py compares with)."""
+    state = database_state(request.app.state.store)
+    ok = state["initialised"] and state["schema_version"] == state["schema_latest"]
+    return JSONResponse({"ok": ok, "version": __version__, "database": state},
+                        status_code=200 if ok else 503)
+
+
+def database_state(store: Store) -> dict:
+    """The schema version and whether `motcua db init` has written the site's settings."""
+    from backend.store.migrations import MIGRATIONS
+
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    initialised = version > 0 and store.one(
+        "select 1 as yes from settings where key = 'secret'") is not None
+    return {"schema_version": version, "schema_latest": len(MIGRATIONS),
+            "initialised": initialised}
 
 
 def app_from_env() -> FastAPI:

@@ -30,7 +30,42 @@ def _store(args):
     return store
 
 
+NOT_INITIALISED = ("Cơ sở dữ liệu chưa được khởi tạo: {path}. Hãy chạy `motcua db init` "
+                   "(hoặc `motcua serve --init`) rồi chạy lại.\n"
+                   "The database has not been initialised: {path}. Run `motcua db init` "
+                   "(or `motcua serve --init`) first.")
+
+
+def _initialised(path: Path) -> bool:
+    """Checked before anything is written: refusing to start must not leave an empty file."""
+    from backend.app import database_state
+    from backend.store.db import Store
+
+    if not path.exists():
+        return False
+    store = Store(path)
+    try:
+        return database_state(store)["initialised"]
+    finally:
+        store.close()
+
+
+def _database_ready(args) -> bool:
+    """`serve` on a database `db init` never prepared would start, then fail every lookup."""
+    from backend.app import default_db_path
+
+    path = Path(args.db or default_db_path()).resolve()
+    if args.init:  # exactly what `motcua db init` with its defaults does
+        return cmd_db_init(build_parser().parse_args(["--db", str(path), "db", "init"])) == 0
+    if _initialised(path):
+        return True
+    print(NOT_INITIALISED.format(path=path), file=sys.stderr)
+    return False
+
+
 def cmd_serve(args) -> int:
+    if not _database_ready(args):
+        return 2
     import uvicorn
 
     from backend.app import default_db_path
@@ -170,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_serve(sub) -> None:
     p = sub.add_parser("serve", help="run the backend HTTP server")
+    p.add_argument("--init", action="store_true",
+                   help="initialise the database first if needed (as `motcua db init`)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)

@@ -6,6 +6,7 @@ resolution, return) at past times, so what the demo shows is what the code would
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -32,10 +33,12 @@ STREETS = ["Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "Cách Mạng T
 
 
 KIOSK_PIN = "2026"
+KIOSK_IDLE_SECONDS = 45  # as the README says; the demo station's profile would give 90
 
 
 def run(args) -> int:
-    folder = Path(args.dir)
+    # Absolute: the apps run as child processes and every file they write belongs here.
+    folder = Path(args.dir).resolve()
     store = fresh_store(folder / "motcua.sqlite")
     built = build(store, now=datetime.now(VN_TZ))
     url = f"http://{args.host}:{args.port}"
@@ -82,13 +85,35 @@ class AppLauncher:
         self.children: list[subprocess.Popen] = []
 
     def commands(self) -> dict[str, tuple[list[str], dict]]:
+        """Each app's command and environment. The demo station's printers would write to
+        var/demo/… under whatever folder the demo was started from, so both are pointed at
+        the demo's own folder, as are the apps' data and Kivy's config and logs."""
         kiosk_env = {"MOTCUA_STATION": "demo-fake", "MOTCUA_BACKEND_URL": self.url,
                      "MOTCUA_KIOSK_TOKEN": self.built["devices"]["kiosk-sanh-1"],
-                     "MOTCUA_KIOSK_PIN": KIOSK_PIN}
+                     "MOTCUA_KIOSK_PIN": KIOSK_PIN,
+                     "MOTCUA_KIOSK_CONFIG": str(self._kiosk_config()),
+                     "KIVY_HOME": self._kivy_home("kiosk")}
         counter = ["--backend", self.url, "--counter", "1", "--station", "quay-1",
-                   "--data", str(self.folder / "counter"), "--profile", "demo-fake"]
+                   "--data", str(self.folder / "counter"), "--profile", "demo-fake",
+                   "--printer", f"virtual:{self.folder / 'receipts'}"]
         return {"kiosk": ([sys.executable, "-m", "kiosk_app", "--window"], kiosk_env),
-                "counter": ([sys.executable, "-m", "counter_app", *counter], {})}
+                "counter": ([sys.executable, "-m", "counter_app", *counter],
+                            {"KIVY_HOME": self._kivy_home("counter")})}
+
+    def _kivy_home(self, app: str) -> str:
+        home = self.folder / "kivy" / app
+        home.mkdir(parents=True, exist_ok=True)  # Kivy makes only the last folder itself
+        return str(home)
+
+    def _kiosk_config(self) -> Path:
+        """The kiosk's own file wins over the station profile (see kiosk_app/config.py)."""
+        path = self.folder / "kiosk.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({
+            "printer": f"virtual:{self.folder / 'tickets'}",
+            "data_dir": str(self.folder / "kiosk"),
+            "idle_seconds": KIOSK_IDLE_SECONDS}, indent=2), encoding="utf-8")
+        return path
 
     def start_when_up(self) -> None:
         import requests
@@ -134,8 +159,11 @@ def build(store: Store, now: datetime, n_cases: int = 40, seed: int = 2026) -> d
                for name, kind, station in (("kiosk-sanh-1", "kiosk", "rpi-kiosk-portrait"),
                                            ("quay-1", "counter", "x86-counter"))}
     rng = random.Random(seed)
-    codes = [play_case(store, site.load_site(store), users, rng, now) for _ in range(n_cases)]
-    return {"users": users, "devices": devices, "codes": codes, "site": site.load_site(store)}
+    the_site = site.load_site(store)
+    # The first case is resolved and waits at the counter, so a return can be shown at once.
+    codes = [play_case(store, the_site, users, rng, now, ready=(n == 0))
+             for n in range(n_cases)]
+    return {"users": users, "devices": devices, "codes": codes, "site": the_site}
 
 
 def add_staff(store: Store, now: datetime) -> list[dict]:
@@ -155,27 +183,42 @@ def _person(rng: random.Random) -> str:
 
 
 def play_case(store: Store, the_site, users: list[dict], rng: random.Random,
-              now: datetime) -> str:
+              now: datetime, ready: bool = False) -> str:
     proc = rng.choice(catalog.search(store))
-    received = _working_moment(the_site.calendar, now - timedelta(days=rng.randint(0, 25)), rng)
+    days_ago = 25 if ready else rng.randint(0, 25)
+    received = _working_moment(the_site.calendar, now - timedelta(days=days_ago), rng, now)
     applicant = cases.Applicant(
         name=_person(rng), id_number=f"0792{rng.randint(10**7, 10**8 - 1)}",
         phone=f"09{rng.randint(10**7, 10**8 - 1)}",
         address=f"{rng.randint(1, 200)} {rng.choice(STREETS)}, phường Tân Ninh")
     documents = {d.id: max(1, d.originals + d.copies) for d in proc.documents if d.required}
     clerk = _actor(users, "clerk", proc.workflow[0].unit)
+    channel = "counter" if ready else rng.choice(["counter", "counter", "post"])
     row, _ = cases.intake(store, the_site, cases.Intake(proc, applicant, documents,
-                          return_channel=rng.choice(["counter", "counter", "post"])),
-                          clerk, received)
-    _advance(store, the_site, row["code"], users, rng, received, now)
+                          return_channel=channel), clerk, received)
+    _advance(store, the_site, row["code"], users, rng, received, now, ready)
     return row["code"]
 
 
-def _working_moment(calendar, day: datetime, rng: random.Random) -> datetime:
-    while not calendar.is_working_day(day.date()):
+def _working_moment(calendar, day: datetime, rng: random.Random, now: datetime) -> datetime:
+    """Office hours on a working day, never after `now`: a receipt cannot be from the future."""
+    while True:
+        moment = day.replace(hour=rng.choice([7, 8, 9, 10, 14, 15]), minute=rng.randint(0, 59),
+                             second=0, microsecond=0)
+        if calendar.is_working_day(day.date()) and moment <= now:
+            return moment
         day -= timedelta(days=1)
-    return day.replace(hour=rng.choice([7, 8, 9, 10, 14, 15]), minute=rng.randint(0, 59),
-                       second=0, microsecond=0)
+
+
+def _office_hours(calendar, at: datetime) -> datetime:
+    """Staff act on working days between 07:00 and 17:00; a later move waits for the morning."""
+    if at.hour >= 17:
+        at = (at + timedelta(days=1)).replace(hour=7)
+    elif at.hour < 7:
+        at = at.replace(hour=7)
+    while not calendar.is_working_day(at.date()):
+        at += timedelta(days=1)
+    return at
 
 
 def _actor(users: list[dict], role: str, unit: str) -> Actor:
@@ -195,15 +238,16 @@ def _step_actor(users: list[dict], step) -> Actor:
     raise LookupError(f"nobody at {step.unit}")
 
 
-def _advance(store, the_site, code, users, rng, at, now) -> None:
-    """Walk the case along its workflow at a random pace, stopping wherever `now` is reached."""
-    stop_after = rng.randint(0, 12)
-    for _ in range(stop_after):
-        at += timedelta(hours=rng.choice([3, 6, 20, 26, 48]))
-        if at >= now:
-            return
+def _advance(store, the_site, code, users, rng, at, now, ready=False) -> None:
+    """Walk the case along its workflow at a random pace, stopping wherever `now` is reached;
+    a `ready` case goes straight on to resolved (status 9) and stays there."""
+    moves = 40 if ready else rng.randint(0, 12)
+    for _ in range(moves):
+        at = _office_hours(the_site.calendar, at + timedelta(hours=rng.choice([3, 6, 20, 26, 48])))
         row = cases.get(store, code)
-        name, params, note = _next_move(row, rng, the_site, at)
+        if at >= now or (ready and row["status"] == 9):
+            return
+        name, params, note = _next_move(row, rng, the_site, at, detours=not ready)
         if name is None:
             return
         proc = cases.procedure_of(row)
@@ -222,7 +266,7 @@ def _move_actor(users, name, steps, at_step: int) -> Actor:
     return _step_actor(users, steps[at_step])
 
 
-def _next_move(row, rng, the_site, at):
+def _next_move(row, rng, the_site, at, detours=True):
     status, step, last = row["status"], row["step"], len(cases.procedure_of(row).workflow) - 1
     if status == 5:
         return "supplied", {}, None
@@ -230,7 +274,7 @@ def _next_move(row, rng, the_site, at):
         return "paid", {}, None
     if status == 9:
         return "return", {"channel": row["return_channel"]}, None
-    if status in (2, 4) and rng.random() < 0.12:
+    if detours and status in (2, 4) and rng.random() < 0.12:
         return "request_supplement", {}, "Bổ sung bản sao giấy tờ tùy thân có chứng thực"
     if status == 4 and at > datetime.fromisoformat(row["due_at"]) and not row["new_due_at"]:
         new_due = the_site.calendar.add_working_time(at, timedelta(hours=24))
@@ -258,6 +302,9 @@ def print_summary(url: str, built: dict, folder: Path) -> None:
     print("  Tra cứu / lookups (mã + mã bảo mật trên biên nhận / code + receipt token):")
     for code in codes[:3]:
         print(f"    {url}/api/v1/lookup/{code}?t={make_token(code, the_site.secret)}")
+    ready = codes[0]
+    print(f"  Đã xử lý xong, chờ trả tại quầy / resolved, ready to return at the counter: "
+          f"{ready}\n    {url}/L/{ready}/{make_token(ready, the_site.secret)}")
     for name, token in built["devices"].items():
         print(f"  Thiết bị / device {name}: token {token}")
     print(f"  Biên nhận, số thứ tự (PNG) / receipts, tickets: {folder / 'receipts'}, "

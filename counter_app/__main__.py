@@ -22,7 +22,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--counter", type=int, help="counter number the queue calls to")
     parser.add_argument("--station", help="station name (offline number leases)")
     parser.add_argument("--data", dest="data_dir", help="folder for the outbox and receipts")
-    parser.add_argument("--printer", help="virtual, tcp://HOST:PORT, usb:VID:PID, "
+    parser.add_argument("--printer", help="virtual[:DIR], tcp://HOST:PORT, usb:VID:PID, "
                                           "serial:DEV@BAUD or a device file")
     parser.add_argument("--paper", dest="paper_mm", type=int, choices=(58, 80))
     parser.add_argument("--profile", help="station profile, e.g. x86-counter or demo-fake")

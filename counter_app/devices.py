@@ -109,8 +109,10 @@ class PrinterPort:
 def make_printer(config: StationConfig) -> PrinterPort:
     profile = PrinterProfile.for_paper(config.paper_mm, text_encoding=config.text_encoding)
     spec = config.printer
-    if spec == "virtual":
-        virtual = VirtualPrinter.from_profile(profile, out_dir=config.data_path / "receipts")
+    kind, _, folder = spec.partition(":")
+    if kind == "virtual":  # virtual:DIR writes the PNGs into DIR, else under <data>/receipts
+        out = Path(folder) if folder else config.data_path / "receipts"
+        virtual = VirtualPrinter.from_profile(profile, out_dir=out)
         return PrinterPort(EscposPrinter(virtual.connection(), profile), virtual)
     return PrinterPort(EscposPrinter(_connection(spec), profile))
 

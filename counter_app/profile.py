@@ -64,8 +64,12 @@ def _printer(role, device, config: StationConfig) -> PrinterPort:
     profile = printer_profile(device)
     path = role.path
     if path.startswith("fake:"):
-        out = parse_qs(urlparse(path).query).get("out", [str(config.data_path / "receipts")])
-        virtual = VirtualPrinter.from_profile(profile, out_dir=out[0])
+        # A `virtual:DIR` printer given to the station wins over the profile's folder (the
+        # demo keeps everything under its own folder).
+        given = config.printer.partition(":")[2] if config.printer.startswith("virtual:") else ""
+        fallback = str(config.data_path / "receipts")
+        out = given or parse_qs(urlparse(path).query).get("out", [fallback])[0]
+        virtual = VirtualPrinter.from_profile(profile, out_dir=out)
         return PrinterPort(EscposPrinter(virtual.connection(), profile), virtual)
     if path.startswith("usb:"):
         vendor, product = path.split(":")[1:3]

@@ -17,6 +17,10 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 
+# The IANA name of calendar.VN_TZ: the hall shows the site's time whatever zone the
+# display's browser was set up in.
+SITE_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
 STATUS_COLOURS = {"received": "blue", "processing": "blue", "supplement": "amber",
                   "payment": "amber", "resolved": "green", "returned": "grey",
                   "refused": "red", "withdrawn": "grey", "stopped": "red", "registered": "blue"}
@@ -48,5 +52,7 @@ def receipt_qr(code: str, token: str):
 @router.get("/hall", response_class=HTMLResponse)
 def hall(request: Request, interval: int = Query(2000, ge=200, le=60000)):
     site = deps.site(request)
-    return templates.TemplateResponse(request, "hall.html",
-                                      {"agency": site.agency_name, "interval": interval})
+    now = request.app.state.clock()
+    return templates.TemplateResponse(request, "hall.html", {
+        "agency": site.agency_name, "interval": interval, "time_zone": SITE_TIME_ZONE,
+        "server_now_ms": int(now.timestamp() * 1000)})

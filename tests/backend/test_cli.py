@@ -1,12 +1,17 @@
 import io
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from backend.app import create_app
 from backend.cli import main
+from backend.client import ApiError, BackendUnreachable, Client
 from backend.store.db import Store
+from backend.store.migrations import MIGRATIONS
+from tests.backend.conftest import LiveServer, free_port
 
 SUBCOMMANDS = [["serve"], ["db", "init"], ["db", "migrate"], ["user", "add"], ["device", "add"],
                ["procedures", "load"], ["demo"], ["hw", "detect"], ["hw", "check-profiles"]]
@@ -73,6 +78,70 @@ def test_demo_builds_cases_in_many_states(tmp_path, capsys):
     statuses = {r["status"] for r in store.all("select distinct status from cases")}
     assert len(statuses) >= 4, statuses
     assert store.one("select count(*) as n from cases")["n"] == 40
+
+
+def _serve(db: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--db", str(db), "serve",
+                             "--port", str(port), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _health(url: str, proc: subprocess.Popen, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            return Client(url, timeout=2).health()
+        except BackendUnreachable:
+            time.sleep(0.1)
+    raise AssertionError(f"the server did not answer /healthz: {proc.poll()}")
+
+
+def test_serve_refuses_a_database_never_initialised(tmp_path):
+    db = tmp_path / "var" / "motcua.sqlite"
+    proc, _ = _serve(db)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "Cơ sở dữ liệu chưa được khởi tạo" in err and "motcua db init" in err
+    assert "The database has not been initialised" in err
+    assert not db.exists()  # refusing wrote nothing
+
+
+def test_serve_refuses_an_empty_schema_too(tmp_path):
+    db = tmp_path / "m.sqlite"
+    Store(db).migrate()  # tables but no site settings: what a bare create_app leaves behind
+    proc, _ = _serve(db)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "motcua db init" in err
+
+
+def test_serve_init_initialises_then_serves_lookups(tmp_path):
+    proc, url = _serve(tmp_path / "m.sqlite", "--init")
+    try:
+        health = _health(url, proc)
+        assert health["ok"] is True
+        assert health["database"] == {"schema_version": len(MIGRATIONS),
+                                      "schema_latest": len(MIGRATIONS), "initialised": True}
+        with pytest.raises(ApiError) as missing:
+            Client(url).lookup("000.00.06.H56-261123-0001")
+        assert missing.value.status == 404  # an answer about the case, not a server error
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_healthz_is_not_ok_on_an_uninitialised_database(tmp_path):
+    live = LiveServer(create_app(tmp_path / "m.sqlite"), free_port()).start()
+    try:
+        with pytest.raises(ApiError) as answer:
+            Client(live.url).health()
+    finally:
+        live.stop()
+    assert answer.value.status == 503
+    assert answer.value.body["ok"] is False
+    assert answer.value.body["database"]["initialised"] is False
+    assert answer.value.body["database"]["schema_version"] == len(MIGRATIONS)
 
 
 def test_hw_check_profiles_passes_on_the_shipped_profiles(capsys):

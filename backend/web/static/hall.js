@@ -1,6 +1,15 @@
 // The hall display polls the public queue status; it never shows citizens' names.
 "use strict";
 const $ = (id) => document.getElementById(id);
+// The server's clock and the site's zone, not the browser's: a display PC set to another
+// zone (or a wrong time) must still show the time the citizens' receipts carry.
+const clockSkew = window.HALL.serverNow - Date.now();
+const clockFormat = new Intl.DateTimeFormat("vi-VN", {
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: window.HALL.timeZone});
+
+function showClock() {
+  $("clock").textContent = clockFormat.format(new Date(Date.now() + clockSkew));
+}
 
 function row(call) {
   const tr = document.createElement("tr");
@@ -33,7 +42,7 @@ async function poll() {
   } catch (e) {
     $("offline").hidden = false;
   }
-  $("clock").textContent = new Date().toLocaleTimeString("vi-VN", {hour: "2-digit", minute: "2-digit"});
-  setTimeout(poll, window.HALL_INTERVAL);
+  showClock();
+  setTimeout(poll, window.HALL.interval);
 }
 poll();

@@ -29,3 +29,19 @@ def page(browser):
     opened = context.new_page()
     yield opened
     context.close()
+
+
+@pytest.fixture
+def screen(browser):
+    """A page of a given size and time zone: `screen(390, 844, timezone_id="UTC")`."""
+    contexts = []
+
+    def open_page(width: int, height: int, **options):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale="vi-VN", **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
