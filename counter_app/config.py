@@ -35,7 +35,9 @@ class StationConfig:
     profile: str = ""  # a station profile (hardware_profiles/stations): wins over the specs
     printer: str = "virtual"
     paper_mm: int = 80
-    text_encoding: str = "tcvn3"  # tcvn3, cp1258 or raster
+    # tcvn3, cp1258 or raster. Raster unless the printer is known to have the code page at
+    # Epson's number: a clone prints TCVN-3 sent to page 31 as Hebrew.
+    text_encoding: str = "raster"
     display: str = "fake"
     audio: str = "none"  # none, fake, or alsa[:DEVICE] (espeak-ng voice through aplay)
     scanner: str = "keyboard"  # keyboard (a wedge typing into the focused field) or serial:DEV@BAUD
