@@ -29,9 +29,15 @@ def fields(store=Depends(deps.store)) -> dict:
 
 @router.get("/site")
 def site_info(site=Depends(deps.site)) -> dict:
-    """Public: what a receipt header and an offline station need to know about the site."""
+    """Public: what a receipt header and an offline station need to know about the site.
+
+    ``public_address`` is where citizens open the lookup page from outside (None when the
+    site has none); ``lookup_page`` is the page a receipt prints, or None.
+    """
+    address = site.public_base_url or None
     return {"agency_code": site.agency_code, "agency_name": site.agency_name,
-            "agency_index": site.agency_index, "public_base_url": site.public_base_url}
+            "agency_index": site.agency_index, "public_base_url": site.public_base_url,
+            "public_address": address, "lookup_page": f"{address}/tra-cuu" if address else None}
 
 
 @router.get("/units")

@@ -80,3 +80,27 @@ def test_the_raster_cache_gives_the_drivers_bytes(mm, native):
         doc = receipts.receipt(case, StationConfig(paper_mm=mm))
         assert cache.compile(doc) == compile_document(doc, profile)
     assert cache.hits > 20  # the second receipt drew only its own lines
+
+
+def test_without_a_public_address_the_receipt_prints_no_web_address(station, server):
+    outcome = station.intake.confirm(fill(station))
+    receipt = station.devices.printer.virtual.receipts[-1]
+    assert "127.0.0.1" not in receipt.text and "Web:" not in receipt.text
+    assert "- SMS: Soạn TTHC <mã hồ sơ> gửi 8188" in receipt.lines  # still told how to look up
+    assert "- Ki-ốt tại Bộ phận Một cửa: quét mã trên giấy này" in " ".join(receipt.lines)
+    assert decode(receipt.path)[zxingcpp.BarcodeFormat.QRCode] == outcome.payload["qr"]
+    assert outcome.payload["qr"].startswith(outcome.code + "/")
+
+
+def test_with_a_public_address_the_qr_opens_it_and_the_receipt_prints_it(station, server):
+    from backend.store.site import set_public
+
+    set_public(server.app.state.store, "public_address", "https://tracuu.tanninh.gov.vn")
+    outcome = station.intake.confirm(fill(station))
+    receipt = station.devices.printer.virtual.receipts[-1]
+    assert "- Web: https://tracuu.tanninh.gov.vn/tra-cuu" in receipt.lines
+    qr = decode(receipt.path)[zxingcpp.BarcodeFormat.QRCode]
+    token = outcome.payload["compact"][-8:]
+    assert qr == f"HTTPS://TRACUU.TANNINH.GOV.VN/L/{outcome.code}/{token}"
+    assert station.returns.scan(qr).code == outcome.code  # the counter's returns scan
+    assert server.client().lookup(qr)["applicant"]  # the kiosk's way in: token proves it
