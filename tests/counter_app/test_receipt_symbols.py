@@ -104,3 +104,19 @@ def test_with_a_public_address_the_qr_opens_it_and_the_receipt_prints_it(station
     assert qr == f"HTTPS://TRACUU.TANNINH.GOV.VN/L/{outcome.code}/{token}"
     assert station.returns.scan(qr).code == outcome.code  # the counter's returns scan
     assert server.client().lookup(qr)["applicant"]  # the kiosk's way in: token proves it
+
+
+def test_offline_receipt_qr_opens_the_public_address_learned_online(station, server):
+    from backend.store.site import set_public
+
+    set_public(server.app.state.store, "public_address", "https://tracuu.tanninh.gov.vn")
+    station.intake.confirm(fill(station))  # online: the station learns the address
+    station.set_offline(True)
+    outcome = station.intake.confirm(fill(station))
+    assert outcome.offline
+    receipt = station.devices.printer.virtual.receipts[-1]
+    qr = decode(receipt.path)[zxingcpp.BarcodeFormat.QRCode]
+    assert qr.startswith(f"HTTPS://TRACUU.TANNINH.GOV.VN/L/{outcome.code}/")
+    assert "- Web: https://tracuu.tanninh.gov.vn/tra-cuu" in receipt.lines
+    station.set_offline(False)  # back online, the outbox is sent: the QR opens the case
+    assert server.client().lookup(qr)["applicant"]
