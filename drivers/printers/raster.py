@@ -42,11 +42,16 @@ def text_width(text: str, bold: bool = False, px: int = BASE_FONT_PX) -> int:
     return int(font(bold, px).getlength(text)) + 1
 
 
+@functools.lru_cache(maxsize=8192)
+def word_width(word: str, bold: bool, px: int) -> float:
+    """Advance width of one word (or part); the same words recur on every receipt."""
+    return font(bold, px).getlength(word)
+
+
 def wrap_pixels(text: str, width: int, bold: bool = False, px: int = BASE_FONT_PX) -> list[str]:
     """Word wrap so that every line fits ``width`` dots (see wrap.py for where words break)."""
-    f = font(bold, px)
     # text_width() adds a dot for the last glyph's edge: the room for the sums is one less.
-    return wrap.wrap(text, width - 1, f.getlength,
+    return wrap.wrap(text, width - 1, lambda word: word_width(word, bold, px),
                      exact=lambda line: text_width(line, bold, px) - 1)
 
 

@@ -6,7 +6,8 @@ part boundary rather than mid-word; only a part wider than a whole line is cut a
 
 Each word is measured once and line widths are summed from the parts, so wrapping a receipt
 costs one measurement per distinct word (raster text used to measure every growing line).
-``exact`` re-measures a finished line where sums may drift (kerning across a join).
+``exact`` re-measures a finished line that the sum puts within ``SLACK`` of the width, in case
+kerning across a join makes the whole wider than its parts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 _BREAKS = re.compile(r"(?<=[/-])(?=[^/])|(?<=.)(?=\.)")
 
 Measure = Callable[[str], float]
+SLACK = 2.0
 
 
 def wrap(text: str, width: float, measure: Measure, exact: Measure | None = None) -> list[str]:
@@ -26,22 +28,24 @@ def wrap(text: str, width: float, measure: Measure, exact: Measure | None = None
     cached = functools.lru_cache(maxsize=None)(measure)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines += _paragraph(paragraph, width, cached, exact) or [""]
+        lines += [line for line, _ in _paragraph(paragraph, width, cached, exact)] or [""]
     return lines
 
 
-def _paragraph(text: str, width: float, measure: Measure, exact: Measure | None) -> list[str]:
+def _paragraph(text: str, width: float, measure: Measure,
+               exact: Measure | None) -> list[tuple[str, float]]:
     room = width
     while True:
         filler = _Filler(room, measure)
         for word in text.split():
             filler.word(word)
         lines = filler.finish()
-        # Sums of parts can differ from the whole line by a dot of kerning: check, and in
-        # the rare case of a line too wide, fill again with a little less room.
-        if exact is None or room <= width / 2 or all(exact(line) <= width for line in lines):
+        # Sums of parts can differ from the whole line by a dot of kerning: check lines near
+        # the edge, and in the rare case of one too wide, fill again with a little less room.
+        if exact is None or room <= width / 2 or all(
+                exact(line) <= width for line, used in lines if used > width - SLACK):
             return lines
-        room -= 2
+        room -= SLACK
 
 
 def parts(word: str) -> list[str]:
@@ -53,7 +57,7 @@ class _Filler:
     def __init__(self, width: float, measure: Measure) -> None:
         self.width, self.measure = width, measure
         self.space = measure(" ")
-        self.lines: list[list[str]] = []  # each line as the parts it is joined from
+        self.lines: list[tuple[str, float]] = []  # (line, summed width)
         self.line: list[str] = []
         self.used = 0.0
 
@@ -88,7 +92,7 @@ class _Filler:
 
     def _newline(self) -> None:
         if self.line:
-            self.lines.append(self.line)
+            self.lines.append(("".join(self.line), self.used))
         self.line, self.used = [], 0.0
 
     def _cut(self, pieces: list[str]) -> list[str]:
@@ -104,6 +108,6 @@ class _Filler:
             out.append(piece)
         return out
 
-    def finish(self) -> list[str]:
+    def finish(self) -> list[tuple[str, float]]:
         self._newline()
-        return ["".join(line) for line in self.lines]
+        return self.lines
