@@ -52,7 +52,9 @@ class Compiler:
             try:
                 self.out += self.encode(line) + cmd.LF
             except Unencodable:  # never print "?": this one line goes out as an image
-                self.raster_line(line, block)
+                for part in raster.wrap_pixels(line, self.profile.paper_width_dots, block.bold,
+                                               raster.BASE_FONT_PX * block.size):
+                    self.raster_line(part, block)
                 self.out += style
         self.out += cmd.size(1, 1) + cmd.bold(False) + cmd.align("left")
 

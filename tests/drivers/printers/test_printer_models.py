@@ -69,6 +69,13 @@ def documents() -> dict[str, Document]:
                                      "reason": "Giấy tờ chứng minh nơi cư trú không hợp lệ, "
                                                "đề nghị bổ sung xác nhận của công an phường"},
                                     STATION),
+        "supplement": receipts.supplement({
+            "agency": {}, "applicant": long_case()["applicant"],
+            "procedure": long_case()["procedure"], "at": "2026-11-23T08:15:00+07:00",
+            "clerk": {"full_name": "Trần Thị Ngọc Hường"},
+            "missing": [d["name"] for d in long_case()["documents"]],
+            "note": "Bản sao phải có chứng thực; xem https://dichvucong.gov.vn/p/home/dvc-tthc"},
+            STATION),
         "ticket": ticket_document(ticket, "Hộ tịch, chứng thực, quốc tịch", "1, 2, 3",
                                   "Trung tâm Phục vụ hành chính công phường Tân Ninh"),
         "test slip": self_test_slip("kiosk-sanh-1", datetime(2026, 1, 1)),
@@ -235,6 +242,17 @@ def test_check_profiles_explains_a_missing_or_misspelt_mark(tmp_path):
 # -- no cutter: the page ends with the job ---------------------------------------------------------
 
 
+def test_without_a_cutter_closing_the_connection_tears_the_page_off(tmp_path):
+    prof = PrinterProfile.for_paper(58, cut=False)
+    printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path)
+    link = printer.connection()
+    link.write(b"\x1b@" + b"Phieu tu phan mem khac\n")  # another program's job: no tear feed
+    assert not printer.receipts
+    link.close()
+    [receipt] = printer.receipts
+    assert receipt.lines == ["Phieu tu phan mem khac"] and receipt.path.exists()
+
+
 def test_kiosk_tickets_on_the_demo_ticket_printer_become_pngs(tmp_path):
     _spec, device = load_profiles().station_devices("demo-fake")["ticket_printer"]
     assert device.name == "generic-pos-58" and not device.capabilities.cut
@@ -249,3 +267,12 @@ def test_kiosk_tickets_on_the_demo_ticket_printer_become_pngs(tmp_path):
         assert png.width == 384 and 300 < png.height < 900
         top = R.trim(png.convert("1"))[1]
         assert top < 40  # the second ticket starts on its own paper, not below the first
+
+
+def test_a_line_the_code_page_lacks_is_drawn_wrapped_to_the_paper():
+    line = "✓ ĐÃ KIỂM TRA ĐỦ GIẤY TỜ HỢP LỆ"  # 31 cells; "✓" is in no code page: drawn
+    prof = model(58, "tcvn3")
+    data = Compiler(prof).compile(Document([Text(line, bold=True)]))
+    parts = R.wrap_pixels(line, 384, True)
+    assert len(parts) == 2 and R.text_width(line, True) > 384  # as one image it would be cut
+    assert data.count(b"\x1dv0") == 2  # two images, each within the paper
