@@ -13,9 +13,11 @@ the connection closes.
 
 The simulator has the limits of the model its profile describes: the code pages it has (an
 unchecked printer is a clone whose page numbers are not Epson's, so TCVN-3 sent to it prints
-Hebrew), and whether a CP1258 tone byte prints over the letter before it or in a cell of its
-own. Every ESC t it receives is in :attr:`pages_selected`, every line it had to wrap because
-the host sent more than fits in :attr:`overflows`.
+Hebrew), whether it has native Code 128 and QR (a cheap printer prints nothing for them), and
+whether a CP1258 tone byte prints over the letter before it or in a cell of its own. Every
+ESC t it receives is in :attr:`pages_selected`, every line it had to wrap because the host sent
+more than fits in :attr:`overflows`.
+
 Faults are plain attributes of :attr:`VirtualPrinter.faults` and may change at any time, like
 OctoPrint's virtual printer: paper out (now, or after N bytes / N printed rows), paper near end,
 cover open, offline, cutter error, no status answers, slow (bytes per second).
@@ -100,8 +102,11 @@ class VirtualPrinter(EscPosInterpreter):
     def from_profile(cls, profile: PrinterProfile, out_dir: str | Path | None = None,
                      faults: Faults | None = None) -> VirtualPrinter:
         """The model ``profile`` describes: its paper width, cutter, code pages and tones."""
-        return cls(out_dir, profile.paper_width_dots, faults, model_codepages(profile),
-                   name=profile.name, cutter=profile.cut, combining=profile.cp1258_combining)
+        printer = cls(out_dir, profile.paper_width_dots, faults, model_codepages(profile),
+                      name=profile.name, cutter=profile.cut,
+                      combining=profile.cp1258_combining)
+        printer.native_barcode, printer.native_qr = profile.native_barcode, profile.native_qr
+        return printer
 
     # -- input ----------------------------------------------------------------------------
     def feed(self, data: bytes) -> bytes:

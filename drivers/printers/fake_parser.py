@@ -44,6 +44,7 @@ class EscPosInterpreter:
         self.width = width
         self.codepages = dict(DEFAULT_CODEPAGES if codepages is None else codepages)
         self.combining = combining  # a CP1258 tone byte prints over the letter before it
+        self.native_barcode = self.native_qr = True  # has GS k Code 128 / GS ( k QR
         self.pages_selected: list[int] = []  # every ESC t n received, known page or not
         self.overflows: list[str] = []  # text lines the printer had to wrap by itself
         self.buffer = bytearray()
@@ -274,8 +275,10 @@ class EscPosInterpreter:
             return end + 1 - pos
         length = self._need(pos + 3, 1)[0]
         payload = self._need(pos + 4, length)
-        if kind == 73:
+        if kind == 73 and self.native_barcode:
             self._code128(payload)
+        elif kind == 73:  # like the cheap printers: nothing printed, nothing to scan
+            self._unknown("GS k 73: this model has no native Code 128")
         else:
             self._unknown(f"GS k {kind} (only Code 128, m=73, is rendered)")
         return 4 + length
@@ -312,6 +315,8 @@ class EscPosInterpreter:
             self.qr_ecc = {48: "L", 49: "M", 50: "Q", 51: "H"}.get(params[0], "L")
         elif fn == 80:
             self.qr_data = params[1:]
+        elif fn == 81 and not self.native_qr:
+            self._unknown("GS ( k: this model has no native QR")
         elif fn == 81 and self.qr_data:
             data = self.qr_data.decode("latin-1")
             self.print_image(raster.render_qr(raster.qr_matrix(data, self.qr_ecc),

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import pytest
 import yaml
+import zxingcpp
 from PIL import Image
 
 from counter_app import receipts
@@ -276,3 +277,17 @@ def test_a_line_the_code_page_lacks_is_drawn_wrapped_to_the_paper():
     parts = R.wrap_pixels(line, 384, True)
     assert len(parts) == 2 and R.text_width(line, True) > 384  # as one image it would be cut
     assert data.count(b"\x1dv0") == 2  # two images, each within the paper
+
+
+def test_a_cheap_printer_prints_nothing_for_native_symbols_so_they_are_drawn(tmp_path):
+    from drivers.printers import QR, Barcode128
+
+    doc = Document([Barcode128("01261123000748213907"), QR("HTTPS://TRACUU.VN/L/X/1")])
+    cheap = printer_profile(load_profiles().devices["generic-pos-58"])
+    as_before = PrinterProfile.for_paper(58, cut=False, native_barcode=True, native_qr=True)
+    for prof, readable in ((as_before, False), (cheap, True)):
+        printer = VirtualPrinter.from_profile(cheap, out_dir=tmp_path / str(readable))
+        assert EscposPrinter(printer.connection(), prof).print_document(doc).ok
+        found = zxingcpp.read_barcodes(printer.receipts[-1].image.convert("L"))
+        assert bool(found) is readable and bool(printer.unknown) is not readable
+        assert len(found) == (2 if readable else 0)
