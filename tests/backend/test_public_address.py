@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from backend.cli import main
+from backend.client import ApiError
 from backend.domain import codes
 from backend.domain.errors import InvalidInput
 from backend.store import site
@@ -73,3 +74,17 @@ def test_the_url_form_is_published_printed_and_accepted(server, store):
     opened = requests.get(f"{server.url}/L/{code}/{token}", timeout=10)
     assert opened.status_code == 200 and code in opened.text
     assert opened.url.endswith(f"/tra-cuu?ma={code}&t={token}")
+
+
+def test_an_admin_sets_it_over_the_api_and_bad_input_changes_nothing(server):
+    admin, clerk = server.client("admin"), server.client("clerk")
+    body = {"public_address": "https://DVC.Example.vn/"}
+    assert admin._request("PUT", "/api/v1/site", json=body)["public_address"] == (
+        "https://dvc.example.vn")
+    with pytest.raises(ApiError) as refused:
+        clerk._request("PUT", "/api/v1/site", json=body)
+    assert refused.value.status == 403
+    with pytest.raises(ApiError) as bad:
+        admin._request("PUT", "/api/v1/site", json={"public_address": "http://192.168.1.5"})
+    assert bad.value.status == 422 and "nội bộ" in bad.value.vi and bad.value.en
+    assert server.client().site()["lookup_page"] == "https://dvc.example.vn/tra-cuu"  # kept
