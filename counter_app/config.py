@@ -28,7 +28,8 @@ class StationConfig:
     place: str = "Tân Ninh"  # "Tân Ninh, ngày 23 tháng 11 năm 2026"
     issuer: str = "UBND PHƯỜNG TÂN NINH"  # the body above the centre's name
     collect_at: str = "Quầy trả kết quả, Bộ phận Một cửa"  # where results are handed back
-    lookup_web: str = ""  # public lookup page; empty: <backend_url>/tra-cuu
+    # The lookup page printed when the site has no public address, if citizens can open it.
+    lookup_web: str = ""
     lookup_sms: str = "Soạn TTHC <mã hồ sơ> gửi 8188"
     copies: int = 1  # 2 prints a second copy for the paper file
     # -- devices --------------------------------------------------------------------------

@@ -120,3 +120,21 @@ def test_offline_receipt_qr_opens_the_public_address_learned_online(station, ser
     assert "- Web: https://tracuu.tanninh.gov.vn/tra-cuu" in receipt.lines
     station.set_offline(False)  # back online, the outbox is sent: the QR opens the case
     assert server.client().lookup(qr)["applicant"]
+
+
+@pytest.mark.parametrize("qr, lookup_web, printed", [
+    ("HTTPS://TRACUU.VN/L/000.00.06.H56-261123-0007/48213907", "", "https://tracuu.vn/tra-cuu"),
+    ("000.00.06.H56-261123-0007/48213907", "https://dvc.tayninh.gov.vn/tra-cuu",
+     "https://dvc.tayninh.gov.vn/tra-cuu"),
+    ("000.00.06.H56-261123-0007/48213907", "http://192.168.1.20:8000/tra-cuu", None),
+    ("000.00.06.H56-261123-0007/48213907", "", None),
+])
+def test_the_web_line_is_only_ever_an_address_a_phone_can_open(qr, lookup_web, printed):
+    from counter_app import receipts
+    from counter_app.config import StationConfig
+
+    station = StationConfig(backend_url="http://127.0.0.1:8000", lookup_web=lookup_web)
+    lines = [b.text for b in receipts.lookup_lines({"qr": qr}, station) if hasattr(b, "text")]
+    web = [line for line in lines if line.startswith("- Web:")]
+    assert web == ([f"- Web: {printed}"] if printed else [])
+    assert any(line.startswith("- SMS:") for line in lines)
