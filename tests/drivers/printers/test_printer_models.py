@@ -33,7 +33,7 @@ from drivers.printers import (
 )
 from drivers.printers import raster as R
 from drivers.printers.compiler import Compiler, wrap_columns
-from drivers.printers.vietnamese import Tcvn3Encoder
+from drivers.printers.vietnamese import Tcvn3Encoder, plain_punctuation
 from drivers.profiles import PrinterConfidence, load_profiles, printer_profile
 from kiosk_app.devices import make_printer as kiosk_printer
 from kiosk_app.tickets import self_test_slip, ticket_document
@@ -291,3 +291,14 @@ def test_a_cheap_printer_prints_nothing_for_native_symbols_so_they_are_drawn(tmp
         found = zxingcpp.read_barcodes(printer.receipts[-1].image.convert("L"))
         assert bool(found) is readable and bool(printer.unknown) is not readable
         assert len(found) == (2 if readable else 0)
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "cp1258"])
+def test_punctuation_the_page_lacks_is_counted_as_what_replaces_it(encoding):
+    prof = model(58, encoding)
+    text = "Ghi chú… thêm “giấy tờ” — xem mục 3… và mục 4… rồi ký tên…"
+    printer = VirtualPrinter.from_profile(prof)
+    assert EscposPrinter(printer.connection(), prof).print_document(Document([Text(text)])).ok
+    printed = printer.receipts[0].text.replace("\n", " ")
+    assert printer.overflows == [] and printed in (text, plain_punctuation(text))
+    assert ("..." in printed) is (encoding == "tcvn3")  # CP1258 has "…", TCVN-3 does not
