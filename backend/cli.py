@@ -1,4 +1,4 @@
-"""The `motcua` command: serve, db, user, device, procedures, demo."""
+"""The `motcua` command: serve, db, site, user, device, procedures, demo."""
 
 from __future__ import annotations
 
@@ -86,10 +86,27 @@ def cmd_db_init(args) -> int:
     store = _store(args)
     catalog = load_catalog(CATALOG_DIR)
     site.init_settings(store, site.catalog_defaults(catalog), agency_code=args.agency_code,
-                       agency_name=args.agency_name)
+                       agency_name=args.agency_name, public_base_url=args.public_address)
     added, units = load_catalog_into(store, catalog)
     print(f"Đã khởi tạo CSDL / database ready: {store.path} "
           f"({added} phiên bản thủ tục mới / new procedure versions, {units} đơn vị / units)")
+    return 0
+
+
+def cmd_site_set(args) -> int:
+    from backend.store import site
+
+    value = site.set_public(_store(args), args.name, args.value)
+    print(f"{args.name} = {value or '(không có / none)'}")
+    return 0
+
+
+def cmd_site_show(args) -> int:
+    from backend.store import site
+
+    current = site.load_site(_store(args))
+    print(f"agency_code = {current.agency_code}\nagency_name = {current.agency_name}\n"
+          f"public_address = {current.public_base_url or '(không có / none)'}")
     return 0
 
 
@@ -194,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_serve(sub)
     _add_db(sub)
+    _add_site(sub)
     _add_user(sub)
     _add_device(sub)
     _add_procedures(sub)
@@ -220,11 +238,24 @@ def _add_db(sub) -> None:
     init = db.add_parser("init", help="create tables, site settings and load the catalogue")
     init.add_argument("--agency-code", help="e.g. 000.00.06.H56")
     init.add_argument("--agency-name")
+    init.add_argument("--public-address", metavar="URL",
+                      help="where citizens open the lookup page, e.g. https://tracuu.example.vn "
+                           "(the receipt QR and web line use it; without it they carry none)")
     init.set_defaults(func=cmd_db_init)
     db.add_parser("migrate", help="apply pending schema migrations").set_defaults(
         func=cmd_db_migrate)
     about = "check the hash-chained event log; exit 1 naming the first broken event"
     db.add_parser("verify", help=about, description=about).set_defaults(func=cmd_db_verify)
+
+
+def _add_site(sub) -> None:
+    site = sub.add_parser("site", help="site settings").add_subparsers(
+        dest="site_command", required=True)
+    put = site.add_parser("set", help="change a site setting (running servers pick it up)")
+    put.add_argument("name", choices=["public_address"])
+    put.add_argument("value", help="e.g. https://tracuu.example.vn, or '' for none")
+    put.set_defaults(func=cmd_site_set)
+    site.add_parser("show", help="the site settings").set_defaults(func=cmd_site_show)
 
 
 def _add_user(sub) -> None:

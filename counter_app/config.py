@@ -28,14 +28,17 @@ class StationConfig:
     place: str = "Tân Ninh"  # "Tân Ninh, ngày 23 tháng 11 năm 2026"
     issuer: str = "UBND PHƯỜNG TÂN NINH"  # the body above the centre's name
     collect_at: str = "Quầy trả kết quả, Bộ phận Một cửa"  # where results are handed back
-    lookup_web: str = ""  # public lookup page; empty: <backend_url>/tra-cuu
+    # The lookup page printed when the site has no public address, if citizens can open it.
+    lookup_web: str = ""
     lookup_sms: str = "Soạn TTHC <mã hồ sơ> gửi 8188"
     copies: int = 1  # 2 prints a second copy for the paper file
     # -- devices --------------------------------------------------------------------------
     profile: str = ""  # a station profile (hardware_profiles/stations): wins over the specs
     printer: str = "virtual"
     paper_mm: int = 80
-    text_encoding: str = "tcvn3"  # tcvn3, cp1258 or raster
+    # tcvn3, cp1258 or raster. Raster unless the printer is known to have the code page at
+    # Epson's number: a clone prints TCVN-3 sent to page 31 as Hebrew.
+    text_encoding: str = "raster"
     display: str = "fake"
     audio: str = "none"  # none, fake, or alsa[:DEVICE] (espeak-ng voice through aplay)
     scanner: str = "keyboard"  # keyboard (a wedge typing into the focused field) or serial:DEV@BAUD

@@ -71,10 +71,26 @@ class PrintQueue:
         """Record a job inside the caller's transaction (with the case it belongs to)."""
         if kind not in receipts.KINDS:
             raise ValueError(f"unknown print job kind {kind!r}")
+        if kind == "receipt":
+            payload = self._public_qr(db, payload)
         return db["print_jobs"].insert({
             "kind": kind, "code": payload.get("code"), "copies": copies,
             "payload": json.dumps(payload, ensure_ascii=False),
             "created_at": self.clock().isoformat()}).last_pk
+
+    def _public_qr(self, db, payload: dict) -> dict:
+        """Online receipts teach the station the site's public address (their QR opens it),
+        so a receipt numbered offline gets the same https://<address>/L/CODE/TOKEN QR."""
+        qr = payload.get("qr") or ""
+        if not payload.get("offline"):
+            base, sep, _ = qr.partition("/L/")
+            db["kv"].upsert({"key": "public_qr_base", "value": json.dumps(base if sep else "")},
+                            pk="key")
+            return payload
+        base = self.store.get("public_qr_base", "")
+        if base and qr and "/L/" not in qr:
+            return {**payload, "qr": f"{base}/L/{qr}"}
+        return payload
 
     def submit(self, kind: str, payload: dict, copies: int = 1) -> PrintJob:
         """Keep a job, then print it at once."""

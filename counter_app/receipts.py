@@ -2,6 +2,9 @@
 
 - Mẫu 01 "Giấy tiếp nhận hồ sơ và hẹn trả kết quả": every field the brief lists, with a Code 128
   of the case's 20-digit compact form and a QR of code + lookup token (the kiosk reads either);
+  where the site has a public address the QR is `https://<address>/L/CODE/TOKEN`, which a
+  phone opens, and the receipt prints `<address>/tra-cuu`; without one it prints no web
+  address at all (a backend URL on the centre's network opens nothing on a phone);
 - Mẫu 02 "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ": the documents still missing, no case opened;
 - Mẫu 03 "Phiếu từ chối tiếp nhận giải quyết hồ sơ": the reason for refusing.
 
@@ -12,6 +15,7 @@ Personal data is masked: a thermal slip is easily lost, and the full data is in 
 
 from __future__ import annotations
 
+from backend.domain.codes import is_public_url
 from backend.domain.privacy import mask_digits, mask_name
 from counter_app import formats
 from counter_app.config import StationConfig
@@ -100,10 +104,20 @@ def time_lines(case: dict, station: StationConfig) -> list:
     ]
 
 
+def lookup_page(case: dict, station: StationConfig) -> str | None:
+    """The lookup page a citizen can open: the site's public address (the one its QR opens),
+    else the station's own lookup_web if it is public; None rather than a local address."""
+    base, sep, _ = (case.get("qr") or "").partition("/L/")
+    if sep and is_public_url(base):
+        return base.lower() + "/tra-cuu"  # the QR holds it in upper case
+    return station.lookup_web if is_public_url(station.lookup_web) else None
+
+
 def lookup_lines(case: dict, station: StationConfig) -> list:
+    web = lookup_page(case, station)
     lines = [Rule(),
              Text("Kết quả có thể được trả trước ngày hẹn. Tra cứu tình trạng hồ sơ:"),
-             Text(f"- Web: {station.lookup_page}"),
+             *([Text(f"- Web: {web}")] if web else []),
              Text(f"- SMS: {station.lookup_sms}"),
              Text("- Ki-ốt tại Bộ phận Một cửa: quét mã trên giấy này")]
     if case.get("offline"):

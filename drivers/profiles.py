@@ -152,8 +152,31 @@ class PrinterCaps(_Model):
     native_qr: bool
     tcvn3_codepages: tuple[int, int] = (30, 31)
     cp1258_codepage: int = Field(52, ge=0, le=255)
+    cp1258_combining: bool = False  # prints a CP1258 tone byte over the letter before it
     cut: bool
     status: bool
+
+
+Confidence = Literal["verified", "assumed"]
+
+
+class PrinterConfidence(_Model):
+    """How far each printer capability can be trusted, one mark per capability: verified
+    (the maker's specification for this exact model, or a unit in hand) or assumed."""
+
+    paper_width_dots: Confidence
+    chars_per_line: Confidence
+    text_encoding: Confidence
+    native_barcode: Confidence
+    native_qr: Confidence
+    tcvn3_codepages: Confidence
+    cp1258_codepage: Confidence
+    cp1258_combining: Confidence
+    cut: Confidence
+    status: Confidence
+
+    def trusted(self, capability: str) -> bool:
+        return getattr(self, capability) == "verified"
 
 
 Symbology = Literal["code128", "code39", "code93", "codabar", "ean13", "ean8", "upca", "upce",
@@ -214,6 +237,7 @@ class PrinterDevice(DeviceProfile):
     kind: Literal["printer"]
     connection: Literal["usb", "serial", "network", "device_file"]
     capabilities: PrinterCaps
+    confidence: PrinterConfidence
 
 
 class ScannerDevice(DeviceProfile):
@@ -365,18 +389,38 @@ def read_profiles(root: Path | str = DEFAULT_ROOT) -> ProfileSet:
 
 
 def printer_profile(device: DeviceProfile) -> Any:
-    """The printer driver's PrinterProfile for a printer device profile."""
+    """The printer driver's PrinterProfile for a printer device profile.
+
+    Only verified capabilities switch on what an unchecked printer would print wrong: a text
+    code page (TCVN-3 sent to a clone comes out as Hebrew), native Code 128 and QR (a cheap
+    58 mm printer leaves a blank where the symbol should be), tones over letters. Anything
+    assumed falls back to raster, which every ESC/POS printer prints right.
+    """
     from drivers.printers.base import PrinterProfile
 
     if not isinstance(device, PrinterDevice):
         raise TypeError(f"{device.name} is a {device.kind}, not a printer")
-    return PrinterProfile(name=device.name, **device.capabilities.model_dump())
+    return PrinterProfile(name=device.name, **usable_capabilities(device))
+
+
+_PAGE_FIELD = {"tcvn3": "tcvn3_codepages", "cp1258": "cp1258_codepage"}
+
+
+def usable_capabilities(device: PrinterDevice) -> dict[str, Any]:
+    """The capabilities the driver may rely on: the profile's, less what is only assumed."""
+    caps, marks = device.capabilities.model_dump(), device.confidence
+    page = _PAGE_FIELD.get(caps["text_encoding"])
+    if page and not (marks.trusted("text_encoding") and marks.trusted(page)):
+        caps["text_encoding"] = "raster"
+    for name in ("native_barcode", "native_qr", "cp1258_combining"):
+        caps[name] = caps[name] and marks.trusted(name)
+    return caps
 
 
 __all__ = [
     "DEFAULT_ROOT", "DEVICE_MODELS", "KINDS", "PATH_FORMS", "ROLES", "AudioDevice",
-    "CameraDevice", "DeviceProfile", "DisplayDevice", "Match", "ModemDevice", "PrinterDevice",
-    "Problem", "ProfileError", "ProfileSet", "Role", "Roles", "ScannerDevice", "Screen",
-    "SerialMatch", "Station", "UsbMatch", "V4l2Match", "load_profiles", "path_form",
-    "printer_profile", "read_profiles",
+    "CameraDevice", "DeviceProfile", "DisplayDevice", "Match", "ModemDevice", "PrinterConfidence",
+    "PrinterDevice", "Problem", "ProfileError", "ProfileSet", "Role", "Roles", "ScannerDevice",
+    "Screen", "SerialMatch", "Station", "UsbMatch", "V4l2Match", "load_profiles", "path_form",
+    "printer_profile", "read_profiles", "usable_capabilities",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api import deps
 from backend.store import catalog
+from backend.store import site as settings
 
 router = APIRouter(prefix="/api/v1", tags=["procedures"])
 
@@ -29,9 +31,27 @@ def fields(store=Depends(deps.store)) -> dict:
 
 @router.get("/site")
 def site_info(site=Depends(deps.site)) -> dict:
-    """Public: what a receipt header and an offline station need to know about the site."""
+    """Public: what a receipt header and an offline station need to know about the site.
+
+    ``public_address`` is where citizens open the lookup page from outside (None when the
+    site has none); ``lookup_page`` is the page a receipt prints, or None.
+    """
+    address = site.public_base_url or None
     return {"agency_code": site.agency_code, "agency_name": site.agency_name,
-            "agency_index": site.agency_index, "public_base_url": site.public_base_url}
+            "agency_index": site.agency_index, "public_base_url": site.public_base_url,
+            "public_address": address, "lookup_page": f"{address}/tra-cuu" if address else None}
+
+
+class SiteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    public_address: str = Field(max_length=200)  # "" removes it
+
+
+@router.put("/site")
+def set_site(body: SiteBody, who=Depends(deps.require("admin")), store=Depends(deps.store)):
+    """Admin: the public address, checked as `motcua site set public_address` checks it."""
+    settings.set_public(store, "public_address", body.public_address)
+    return site_info(settings.load_site(store))
 
 
 @router.get("/units")

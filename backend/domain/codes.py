@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from backend.domain.errors import InvalidInput
 
@@ -144,8 +146,60 @@ def parse_compact(text: str) -> Compact:
                    digits[12:])
 
 
+def public_address(text: str) -> str:
+    """A checked public address ("" for none): http(s), a host citizens can reach, no path.
+
+    Loopback, private and link-local hosts are refused, as is a path: the QR carries the
+    address in upper case (QR alphanumeric mode), which only scheme and host survive.
+    """
+    text = (text or "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise _bad_address(text, "cần dạng https://tên-miền", "expected https://domain")
+    if parts.path or parts.query or parts.fragment or parts.username:
+        raise _bad_address(text, "chỉ gồm https:// và tên miền, không có đường dẫn",
+                           "only https:// and the host name, without a path")
+    if not _reachable_from_outside(host):
+        raise _bad_address(text, "là địa chỉ nội bộ, người dân không mở được",
+                           "is a local address citizens cannot open")
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        raise _bad_address(text, "có số cổng sai", "has a bad port number") from None
+    return f"{parts.scheme.lower()}://{host}{port}"
+
+
+def is_public_url(url: str) -> bool:
+    """Whether a citizen's phone can open ``url``: http(s) on a host outside the centre."""
+    parts = urlsplit((url or "").strip())
+    return parts.scheme.lower() in ("http", "https") and _reachable_from_outside(
+        (parts.hostname or "").lower())
+
+
+_LOCAL_NAMES = (".localhost", ".local", ".lan", ".internal", ".home.arpa")
+
+
+def _reachable_from_outside(host: str) -> bool:
+    if not host or host == "localhost" or host.endswith(_LOCAL_NAMES):
+        return False
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return "." in host  # a bare name ("motcua") resolves only inside the centre
+    return ip.is_global
+
+
+def _bad_address(text: str, vi: str, en: str) -> InvalidInput:
+    return InvalidInput(f"Địa chỉ công khai '{text}' {vi}", f"Public address '{text}' {en}",
+                        key="invalid_public_address", field="public_address")
+
+
 def qr_payload(code: CaseCode, token: str, base_url: str | None = None) -> str:
-    """QR alphanumeric mode holds only upper case, digits and ' $%*+-./:'."""
+    """QR alphanumeric mode holds only upper case, digits and ' $%*+-./:'; a phone opens
+    ``https://<public address>/L/CODE/TOKEN`` (scheme and host are not case-sensitive)."""
     if base_url:
         return f"{base_url.rstrip('/').upper()}/L/{code}/{token}"
     return f"{code}/{token}"

@@ -1,4 +1,10 @@
-"""The site's own settings: agency, secret, deadline mode, and the working calendar."""
+"""The site's own settings: agency, secret, deadline mode, public address, working calendar.
+
+The public address (`public_base_url`, e.g. "https://tracuu.tanninh.gov.vn") is where citizens
+reach the lookup page from outside: the receipt's QR opens `<address>/L/CODE/TOKEN` and the
+receipt prints `<address>/tra-cuu`. Without one, neither carries a web address: a backend URL
+on the centre's network is no use on a citizen's phone.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from backend.domain.calendar import WorkingCalendar
-from backend.domain.codes import validate_agency
+from backend.domain.codes import public_address, validate_agency
+from backend.domain.errors import InvalidInput
 from backend.store.db import Store
 
 DEFAULTS = {
@@ -32,11 +39,18 @@ class Site:
     units: dict[str, dict]  # unit code -> {code, name, kind}
 
 
+# Settings an operator may change later (`motcua site set NAME VALUE`): name -> stored key.
+SETTABLE = {"public_address": "public_base_url"}
+
+
 def init_settings(store: Store, defaults: dict | None = None, **overrides: str | None) -> None:
     """First start: write defaults once and a fresh site secret; only `overrides` overwrite."""
     overrides = {k: v for k, v in overrides.items() if v is not None}
     values = {**DEFAULTS, **(defaults or {}), **overrides}
     validate_agency(values["agency_code"])
+    if "public_base_url" in overrides:
+        overrides["public_base_url"] = values["public_base_url"] = public_address(
+            overrides["public_base_url"])
     with store.tx() as db:
         existing = {row["key"] for row in db.query("select key from settings")}
         if "secret" not in existing:
@@ -57,6 +71,17 @@ def _ensure_agency(db, code: str, name: str) -> None:
 def catalog_defaults(catalog) -> dict:
     """The agency named in units.yaml is the site's unless the operator says otherwise."""
     return {"agency_code": catalog.agency.code, "agency_name": catalog.agency.name}
+
+
+def set_public(store: Store, name: str, value: str) -> str:
+    """An operator's change to a SETTABLE setting, checked; returns the value stored."""
+    if name not in SETTABLE:
+        raise InvalidInput(f"Không có thiết lập '{name}' (có: {', '.join(SETTABLE)})",
+                           f"No setting '{name}' (there are: {', '.join(SETTABLE)})",
+                           key="unknown_setting", field="name")
+    value = public_address(value)
+    set_setting(store, SETTABLE[name], value)
+    return value
 
 
 def set_setting(store: Store, key: str, value: str) -> None:

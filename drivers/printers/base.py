@@ -65,11 +65,17 @@ class PrinterProfile:
     name: str = "generic-58mm"
     paper_width_dots: int = 384  # 384 = 58 mm, 576 = 80 mm paper at 203 dpi
     chars_per_line: int = 32  # font A (12x24 dots): 32 on 58 mm, 48 on 80 mm
+    # The defaults describe a printer nobody has checked: text and symbols drawn as images,
+    # which every ESC/POS printer prints right. Code pages and native symbols only for models
+    # known to have them (see drivers/profiles.py: only verified capabilities get here).
     text_encoding: TextEncoding = "raster"
-    native_barcode: bool = True  # GS k Code 128 (set C)
-    native_qr: bool = True  # GS ( k QR model 2
+    native_barcode: bool = False  # GS k Code 128 (set C)
+    native_qr: bool = False  # GS ( k QR model 2
     tcvn3_codepages: tuple[int, int] = (30, 31)  # ESC t n: TCVN-3 lower case, upper case
     cp1258_codepage: int = 52  # ESC t n for Windows-1258 (Epson: 52; some clones: 27 or 94)
+    # Prints a CP1258 tone byte over the letter before it. Printers without this give the
+    # tone a cell of its own, so a line holds fewer letters.
+    cp1258_combining: bool = False
     cut: bool = True  # has an auto-cutter (GS V)
     status: bool = True  # answers DLE EOT real-time status requests
 

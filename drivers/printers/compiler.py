@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 
 from PIL import Image as PILImage
@@ -11,7 +10,8 @@ from . import commands as cmd
 from . import raster
 from .base import PrinterProfile
 from .document import QR, Barcode128, Block, Cut, Document, Feed, Image, Rule, Text
-from .vietnamese import Tcvn3Encoder, Unencodable, encode_cp1258, plain_punctuation
+from .vietnamese import Tcvn3Encoder, Unencodable, cells, encode_cp1258, plain_punctuation
+from .wrap import wrap
 
 SYMBOL_MARGIN_DOTS = 16  # blank paper above and below barcodes (their quiet zone)
 
@@ -48,13 +48,19 @@ class Compiler:
         columns = max(1, self.profile.chars_per_line // block.size)
         style = cmd.align(block.align) + cmd.bold(block.bold) + cmd.size(block.size, block.size)
         self.out += style
-        for line in wrap_columns(block.text, columns):
+        for line in wrap_columns(block.text, columns, self.cells):
             try:
                 self.out += self.encode(line) + cmd.LF
             except Unencodable:  # never print "?": this one line goes out as an image
-                self.raster_line(line, block)
+                for part in raster.wrap_pixels(line, self.profile.paper_width_dots, block.bold,
+                                               raster.BASE_FONT_PX * block.size):
+                    self.raster_line(part, block)
                 self.out += style
         self.out += cmd.size(1, 1) + cmd.bold(False) + cmd.align("left")
+
+    def cells(self, text: str) -> int:
+        """Character cells ``text`` takes on this printer (a CP1258 tone may take its own)."""
+        return cells(text, self.profile.text_encoding, self.profile.cp1258_combining)
 
     def encode(self, line: str) -> bytes:
         """Code page bytes; typographic punctuation the page lacks becomes plain ASCII."""
@@ -150,12 +156,9 @@ class Compiler:
         self.out += cmd.cut(block.partial) if self.profile.cut else cmd.feed_lines(4)
 
 
-def wrap_columns(text: str, columns: int) -> list[str]:
-    """Word wrap to a number of character cells (text mode)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        lines += textwrap.wrap(paragraph, columns, drop_whitespace=True) or [""]
-    return lines
+def wrap_columns(text: str, columns: int, measure: Callable[[str], int] = len) -> list[str]:
+    """Word wrap to a number of character cells (text mode), counted by ``measure``."""
+    return wrap(text, columns, measure)
 
 
 def _too_wide(vi: str, en: str, data: str) -> str:

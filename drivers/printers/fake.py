@@ -6,7 +6,18 @@
         driver = EscposPrinter(NetworkConnection(*server.address), profile)
 
 Each receipt (cut to cut) becomes a PNG in ``out_dir`` (white paper, black print, at the paper's
-dot width) and a :class:`Receipt` in :attr:`VirtualPrinter.receipts` with its decoded text.
+dot width) and a :class:`Receipt` in :attr:`VirtualPrinter.receipts` with its decoded text; a
+saved page is not kept in memory (:attr:`Receipt.image` reads the PNG back). A printer without a
+cutter ends a page where a person tears it off: once the job feeds it past the tear bar, or when
+the connection closes.
+
+The simulator has the limits of the model its profile describes: the code pages it has (an
+unchecked printer is a clone whose page numbers are not Epson's, so TCVN-3 sent to it prints
+Hebrew), whether it has native Code 128 and QR (a cheap printer prints nothing for them), and
+whether a CP1258 tone byte prints over the letter before it or in a cell of its own. Every
+ESC t it receives is in :attr:`pages_selected`, every line it had to wrap because the host sent
+more than fits in :attr:`overflows`.
+
 Faults are plain attributes of :attr:`VirtualPrinter.faults` and may change at any time, like
 OctoPrint's virtual printer: paper out (now, or after N bytes / N printed rows), paper near end,
 cover open, offline, cutter error, no status answers, slow (bytes per second).
@@ -27,7 +38,9 @@ from PIL import Image
 
 from .base import Connection, PrinterError, PrinterProfile
 from .fake_page import Page
-from .fake_parser import EscPosInterpreter
+from .fake_parser import CLONE_CODEPAGES, EscPosInterpreter
+
+TEAR_BAR_DOTS = 96  # print head to tear bar, about 12 mm: a feed this long ends a page
 
 
 @dataclass
@@ -51,10 +64,17 @@ class Receipt:
 
     number: int
     lines: list[str]
-    image: Image.Image
+    kept: Image.Image | None  # the page, when it was not saved to a file
     path: Path | None
     complete: bool = True
     symbols: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def image(self) -> Image.Image:
+        if self.kept is not None:
+            return self.kept
+        with Image.open(self.path) as img:
+            return img.copy()
 
     @property
     def text(self) -> str:
@@ -66,8 +86,9 @@ class VirtualPrinter(EscPosInterpreter):
 
     def __init__(self, out_dir: str | Path | None = None, paper_width_dots: int = 384,
                  faults: Faults | None = None, codepages: dict[int, str] | None = None,
-                 name: str = "virtual") -> None:
-        super().__init__(paper_width_dots, codepages)
+                 name: str = "virtual", cutter: bool = True, combining: bool = False) -> None:
+        super().__init__(paper_width_dots, codepages, combining)
+        self.cutter = cutter
         self.out_dir = Path(out_dir) if out_dir else None
         self.faults = faults or Faults()
         self.name = name
@@ -80,10 +101,12 @@ class VirtualPrinter(EscPosInterpreter):
     @classmethod
     def from_profile(cls, profile: PrinterProfile, out_dir: str | Path | None = None,
                      faults: Faults | None = None) -> VirtualPrinter:
-        """A virtual printer with the paper width and code page numbers of ``profile``."""
-        lower, upper = profile.tcvn3_codepages
-        pages = {lower: "tcvn3-lower", upper: "tcvn3-upper", profile.cp1258_codepage: "cp1258"}
-        return cls(out_dir, profile.paper_width_dots, faults, pages, name=profile.name)
+        """The model ``profile`` describes: its paper width, cutter, code pages and tones."""
+        printer = cls(out_dir, profile.paper_width_dots, faults, model_codepages(profile),
+                      name=profile.name, cutter=profile.cut,
+                      combining=profile.cp1258_combining)
+        printer.native_barcode, printer.native_qr = profile.native_barcode, profile.native_qr
+        return printer
 
     # -- input ----------------------------------------------------------------------------
     def feed(self, data: bytes) -> bytes:
@@ -156,6 +179,10 @@ class VirtualPrinter(EscPosInterpreter):
     def on_cut(self) -> None:
         self._finish(complete=True)
 
+    def on_feed(self, dots: int) -> None:
+        if not self.cutter and dots >= TEAR_BAR_DOTS and not self.page.empty:
+            self._finish(complete=True)
+
     def tear_off(self) -> Receipt | None:
         """What a clerk does on a printer without a cutter: the printed paper so far."""
         with self.lock:
@@ -171,6 +198,7 @@ class VirtualPrinter(EscPosInterpreter):
             suffix = "" if complete else "-incomplete"
             path = self.out_dir / f"{self.name}-{number:04d}{suffix}.png"
             image.save(path)
+            image = None  # on disk: a kiosk printing all day must not hold every ticket
         receipt = Receipt(number, self.lines, image, path, complete, self.symbols)
         self.receipts.append(receipt)
         self.page, self.lines, self.symbols = Page(self.width), [], []
@@ -211,6 +239,18 @@ class VirtualConnection(Connection):
 
     def close(self) -> None:
         self.closed = True
+        if not self.printer.cutter:
+            self.printer.tear_off()
+
+
+def model_codepages(profile: PrinterProfile) -> dict[int, str]:
+    """ESC t numbers -> pages of the model: the ones its profile uses, or a clone's."""
+    if profile.text_encoding == "tcvn3":
+        lower, upper = profile.tcvn3_codepages
+        return {0: "cp437", lower: "tcvn3-lower", upper: "tcvn3-upper"}
+    if profile.text_encoding == "cp1258":
+        return {0: "cp437", profile.cp1258_codepage: "cp1258"}
+    return dict(CLONE_CODEPAGES)
 
 
 class VirtualPrinterServer:
@@ -261,8 +301,10 @@ class VirtualPrinterServer:
                 except OSError:
                     return
                 if not data:
-                    return
+                    break
                 self._reply(client, self.printer.feed(data))
+        if not self.printer.cutter:  # the job is over: the clerk tears the paper off
+            self.printer.tear_off()
 
     @staticmethod
     def _reply(client: socket.socket, reply: bytes) -> None:

@@ -33,15 +33,21 @@ class Cell:
         return CELL_W * self.width
 
 
+# A tone mark printed in a cell of its own looks like the spacing accent of the same shape.
+SPACING_TONES = {"\u0300": "\u02cb", "\u0301": "\u02ca", "\u0303": "\u02dc",
+                 "\u0309": "\u02c0", "\u0323": "."}
+
+
 @functools.lru_cache(maxsize=4096)
 def glyph(cell: Cell, row_height: int) -> Image.Image:
     """The cell as an "L" image (black on white), ``row_height`` tall, baseline near the foot."""
     px = GLYPH_PX * cell.height
     f = raster.font(cell.bold, px)
-    natural = max(1, int(f.getlength(cell.text)) + 1)
+    text = SPACING_TONES.get(cell.text, cell.text)
+    natural = max(1, int(f.getlength(text)) + 1)
     img = Image.new("L", (natural, row_height), 255)
     baseline = row_height - round(6.5 * cell.height)
-    ImageDraw.Draw(img).text((0, baseline), cell.text, font=f, fill=0, anchor="ls")
+    ImageDraw.Draw(img).text((0, baseline), text, font=f, fill=0, anchor="ls")
     width = natural * cell.width // cell.height
     if width > cell.dots - 1:
         width = cell.dots - 1

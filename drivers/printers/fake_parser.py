@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 # ESC t n -> code page; the TCVN-3 pair and CP1258 as Epson numbers them.
 DEFAULT_CODEPAGES = {0: "cp437", 16: "cp1252", 30: "tcvn3-lower", 31: "tcvn3-upper",
                      52: "cp1258"}
+# A printer nobody has checked: the common Chinese clones number their pages their own way
+# (page 31 is Hebrew there) and have no TCVN-3 or CP1258 at Epson's numbers.
+CLONE_CODEPAGES = {0: "cp437", 16: "cp1252", 31: "cp862"}
 # Commands with a fixed number of parameter bytes that change nothing we render.
 _IGNORED_ESC = {b"-": 1, b"M": 1, b"R": 1, b"V": 1, b"{": 1, b" ": 1, b"U": 1, b"$": 2,
                 b"p": 3, b"c": 2, b"=": 1, b"r": 1, b"B": 2}
@@ -36,9 +39,14 @@ class Incomplete(Exception):
 class EscPosInterpreter:
     """Parser and print state. Subclasses supply status, faults and what happens at a cut."""
 
-    def __init__(self, width: int, codepages: dict[int, str] | None = None) -> None:
+    def __init__(self, width: int, codepages: dict[int, str] | None = None,
+                 combining: bool = True) -> None:
         self.width = width
-        self.codepages = {**DEFAULT_CODEPAGES, **(codepages or {})}
+        self.codepages = dict(DEFAULT_CODEPAGES if codepages is None else codepages)
+        self.combining = combining  # a CP1258 tone byte prints over the letter before it
+        self.native_barcode = self.native_qr = True  # has GS k Code 128 / GS ( k QR
+        self.pages_selected: list[int] = []  # every ESC t n received, known page or not
+        self.overflows: list[str] = []  # text lines the printer had to wrap by itself
         self.buffer = bytearray()
         self.page = Page(width)
         self.lines: list[str] = []  # decoded text of the current receipt
@@ -61,6 +69,9 @@ class EscPosInterpreter:
 
     def on_bytes(self, n: int) -> None:
         """Called with the number of bytes consumed by each command."""
+
+    def on_feed(self, dots: int) -> None:
+        """Called after paper was fed (ESC d, ESC J)."""
 
     def on_cut(self) -> None:
         """Called on GS V; the subclass saves the page as a receipt and starts a new one."""
@@ -133,13 +144,14 @@ class EscPosInterpreter:
         return data.decode(name, errors="replace")
 
     def _add_char(self, char: str) -> None:
-        if unicodedata.combining(char) and self.cells:  # CP1258 tone mark: same cell
-            last = self.cells[-1]
+        if self.combining and unicodedata.combining(char) and self.cells:
+            last = self.cells[-1]  # CP1258 tone mark printed over the letter: same cell
             text = unicodedata.normalize("NFC", last.text + char)
             self.cells[-1] = Cell(text, last.bold, last.width, last.height)
             return
         cell = Cell(char, self.bold, *self.mag)
         if sum(c.dots for c in self.cells) + cell.dots > self.width:
+            self.overflows.append(_text(self.cells) + char)
             self.print_line()  # the printer wraps a full line by itself
         self.cells.append(cell)
 
@@ -149,7 +161,7 @@ class EscPosInterpreter:
             return
         if cells:
             self.page.text_line(cells, self.align, self.spacing)
-            self.lines.append("".join(c.text for c in cells).rstrip())
+            self.lines.append(_text(cells).rstrip())
         else:
             self.page.feed(self.spacing)
         self.on_row()
@@ -169,13 +181,14 @@ class EscPosInterpreter:
         self.flush_line()
         if self.can_print():
             self.page.feed(dots)
+            self.on_feed(dots)
 
     # -- ESC ------------------------------------------------------------------------------
     def _esc(self, pos: int) -> int:
         op = self._need(pos + 1, 1)
         handlers: dict[bytes, tuple[int, Callable[[bytes], None]]] = {
             b"@": (0, lambda a: self.reset()),
-            b"t": (1, lambda a: setattr(self, "codepage", a[0])),
+            b"t": (1, lambda a: self._select_page(a[0])),
             b"E": (1, lambda a: setattr(self, "bold", bool(a[0] & 1))),
             b"G": (1, lambda a: setattr(self, "bold", bool(a[0] & 1))),
             b"a": (1, self._set_align),
@@ -193,6 +206,12 @@ class EscPosInterpreter:
             return 2 + len(self._need(pos + 2, _IGNORED_ESC[op]))
         self._unknown(f"ESC {op!r}")
         return 2
+
+    def _select_page(self, n: int) -> None:
+        """ESC t n; a page the printer does not have is ignored (the last one stays)."""
+        self.pages_selected.append(n)
+        if n in self.codepages:
+            self.codepage = n
 
     def _set_align(self, arg: bytes) -> None:
         self.align = {0: "left", 1: "center", 2: "right"}.get(arg[0] % 48, "left")
@@ -256,8 +275,10 @@ class EscPosInterpreter:
             return end + 1 - pos
         length = self._need(pos + 3, 1)[0]
         payload = self._need(pos + 4, length)
-        if kind == 73:
+        if kind == 73 and self.native_barcode:
             self._code128(payload)
+        elif kind == 73:  # like the cheap printers: nothing printed, nothing to scan
+            self._unknown("GS k 73: this model has no native Code 128")
         else:
             self._unknown(f"GS k {kind} (only Code 128, m=73, is rendered)")
         return 4 + length
@@ -294,6 +315,8 @@ class EscPosInterpreter:
             self.qr_ecc = {48: "L", 49: "M", 50: "Q", 51: "H"}.get(params[0], "L")
         elif fn == 80:
             self.qr_data = params[1:]
+        elif fn == 81 and not self.native_qr:
+            self._unknown("GS ( k: this model has no native QR")
         elif fn == 81 and self.qr_data:
             data = self.qr_data.decode("latin-1")
             self.print_image(raster.render_qr(raster.qr_matrix(data, self.qr_ecc),
@@ -323,6 +346,11 @@ class EscPosInterpreter:
             return len(self._need(pos, 7 if self._need(pos + 2, 1) == b"\x08" else 5))
         self._unknown(f"DLE {op!r}")
         return 2
+
+
+def _text(cells: list[Cell]) -> str:
+    """What a row of cells reads as (a tone in its own cell still belongs to its letter)."""
+    return unicodedata.normalize("NFC", "".join(c.text for c in cells))
 
 
 def _hri_text(values: list[int]) -> str:

@@ -14,6 +14,8 @@ from barcode.charsets.code128 import CODES as CODE128_PATTERNS
 from escpos.image import EscposImage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from . import wrap
+
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 BASE_FONT_PX = 20  # size-1 raster text: about the width of the printer's 12x24 font A
@@ -40,32 +42,17 @@ def text_width(text: str, bold: bool = False, px: int = BASE_FONT_PX) -> int:
     return int(font(bold, px).getlength(text)) + 1
 
 
+@functools.lru_cache(maxsize=8192)
+def word_width(word: str, bold: bool, px: int) -> float:
+    """Advance width of one word (or part); the same words recur on every receipt."""
+    return font(bold, px).getlength(word)
+
+
 def wrap_pixels(text: str, width: int, bold: bool = False, px: int = BASE_FONT_PX) -> list[str]:
-    """Greedy word wrap so that every line fits ``width`` dots (long words are split)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if text_width(candidate, bold, px) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            line = word
-            while text_width(line, bold, px) > width:
-                cut = _longest_fitting(line, width, bold, px)
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
-    return lines
-
-
-def _longest_fitting(word: str, width: int, bold: bool, px: int) -> int:
-    n = len(word)
-    while n > 1 and text_width(word[:n], bold, px) > width:
-        n -= 1
-    return n
+    """Word wrap so that every line fits ``width`` dots (see wrap.py for where words break)."""
+    # text_width() adds a dot for the last glyph's edge: the room for the sums is one less.
+    return wrap.wrap(text, width - 1, lambda word: word_width(word, bold, px),
+                     exact=lambda line: text_width(line, bold, px) - 1)
 
 
 def render_text_line(text: str, bold: bool = False, px: int = BASE_FONT_PX, x: int = 0,

@@ -143,6 +143,21 @@ def decode_cp1258(data: bytes) -> str:
     return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
 
 
+def cells(text: str, encoding: str, combining: bool = False) -> int:
+    """Character cells ``text`` fills in text mode: one per TCVN-3 byte; in CP1258 one per
+    byte too (a tone byte gets a cell of its own) unless the printer combines the tone with
+    the letter before it. Punctuation the page lacks counts as the ASCII that replaces it
+    ("…" is "..."); other text the page lacks (printed as an image) one per letter."""
+    if not encodable(text, encoding) and encodable(plain_punctuation(text), encoding):
+        text = plain_punctuation(text)
+    if encoding == "cp1258" and not combining:
+        try:
+            return len(encode_cp1258(text))
+        except Unencodable:
+            pass
+    return len(unicodedata.normalize("NFC", text))
+
+
 # Typographic punctuation that code pages lack, and the plain ASCII a receipt can use instead.
 PUNCTUATION = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u201c": '"',
                              "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2026": "...",

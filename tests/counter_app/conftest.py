@@ -29,7 +29,10 @@ APPLICANT = {"name": "Nguyễn Văn Hùng", "id_number": "079203001234", "phone"
 
 
 def make_devices(paper: int = 80, encoding: str = "tcvn3", out_dir=None) -> Devices:
-    profile = PrinterProfile.for_paper(paper, text_encoding=encoding)
+    # A text-mode printer stands for a model known to have the code page and native symbols.
+    native = encoding != "raster"
+    profile = PrinterProfile.for_paper(paper, text_encoding=encoding, native_barcode=native,
+                                       native_qr=native)
     virtual = VirtualPrinter.from_profile(profile, out_dir=out_dir)
     printer = PrinterPort(EscposPrinter(virtual.connection(), profile), virtual)
     return Devices(printer, CounterDisplay(FakeQueueDisplay(1), 1), RecordingAnnouncer())

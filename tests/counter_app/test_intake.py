@@ -45,12 +45,13 @@ def test_confirm_creates_the_case_and_prints_every_field_of_form_01(station, ser
         f"1. {case['documents'][0]['name']}: 2 bản", "Số bộ hồ sơ: 1",
         "Thời hạn giải quyết: 3 ngày làm việc", "Nhận hồ sơ lúc: 09:30 23/11/2026",
         "Hẹn trả kết quả: 17:00 27/11/2026", "Nơi nhận kết quả: Quầy trả kết quả",
-        "Phí, lệ phí:", "Kết quả có thể được trả trước ngày hẹn", "- Web: http://127.0.0.1",
+        "Phí, lệ phí:", "Kết quả có thể được trả trước ngày hẹn",
         "- SMS: Soạn TTHC <mã hồ sơ> gửi 8188", "- Ki-ốt", "Người tiếp nhận: Clerk",
     ]
     flat = " ".join(text.split())
     for line in expected:
         assert " ".join(line.split()) in flat, line
+    assert "127.0.0.1" not in flat  # no public address: no web address a phone cannot open
     assert "Nguyễn Văn Hùng" not in text and "0912345678" not in text  # masked on the slip
     assert "?" not in text  # nothing the code page could not print
     symbols = dict(station.devices.printer.virtual.receipts[-1].symbols)

@@ -80,3 +80,61 @@ def test_the_raster_cache_gives_the_drivers_bytes(mm, native):
         doc = receipts.receipt(case, StationConfig(paper_mm=mm))
         assert cache.compile(doc) == compile_document(doc, profile)
     assert cache.hits > 20  # the second receipt drew only its own lines
+
+
+def test_without_a_public_address_the_receipt_prints_no_web_address(station, server):
+    outcome = station.intake.confirm(fill(station))
+    receipt = station.devices.printer.virtual.receipts[-1]
+    assert "127.0.0.1" not in receipt.text and "Web:" not in receipt.text
+    assert "- SMS: Soạn TTHC <mã hồ sơ> gửi 8188" in receipt.lines  # still told how to look up
+    assert "- Ki-ốt tại Bộ phận Một cửa: quét mã trên giấy này" in " ".join(receipt.lines)
+    assert decode(receipt.path)[zxingcpp.BarcodeFormat.QRCode] == outcome.payload["qr"]
+    assert outcome.payload["qr"].startswith(outcome.code + "/")
+
+
+def test_with_a_public_address_the_qr_opens_it_and_the_receipt_prints_it(station, server):
+    from backend.store.site import set_public
+
+    set_public(server.app.state.store, "public_address", "https://tracuu.tanninh.gov.vn")
+    outcome = station.intake.confirm(fill(station))
+    receipt = station.devices.printer.virtual.receipts[-1]
+    assert "- Web: https://tracuu.tanninh.gov.vn/tra-cuu" in receipt.lines
+    qr = decode(receipt.path)[zxingcpp.BarcodeFormat.QRCode]
+    token = outcome.payload["compact"][-8:]
+    assert qr == f"HTTPS://TRACUU.TANNINH.GOV.VN/L/{outcome.code}/{token}"
+    assert station.returns.scan(qr).code == outcome.code  # the counter's returns scan
+    assert server.client().lookup(qr)["applicant"]  # the kiosk's way in: token proves it
+
+
+def test_offline_receipt_qr_opens_the_public_address_learned_online(station, server):
+    from backend.store.site import set_public
+
+    set_public(server.app.state.store, "public_address", "https://tracuu.tanninh.gov.vn")
+    station.intake.confirm(fill(station))  # online: the station learns the address
+    station.set_offline(True)
+    outcome = station.intake.confirm(fill(station))
+    assert outcome.offline
+    receipt = station.devices.printer.virtual.receipts[-1]
+    qr = decode(receipt.path)[zxingcpp.BarcodeFormat.QRCode]
+    assert qr.startswith(f"HTTPS://TRACUU.TANNINH.GOV.VN/L/{outcome.code}/")
+    assert "- Web: https://tracuu.tanninh.gov.vn/tra-cuu" in receipt.lines
+    station.set_offline(False)  # back online, the outbox is sent: the QR opens the case
+    assert server.client().lookup(qr)["applicant"]
+
+
+@pytest.mark.parametrize("qr, lookup_web, printed", [
+    ("HTTPS://TRACUU.VN/L/000.00.06.H56-261123-0007/48213907", "", "https://tracuu.vn/tra-cuu"),
+    ("000.00.06.H56-261123-0007/48213907", "https://dvc.tayninh.gov.vn/tra-cuu",
+     "https://dvc.tayninh.gov.vn/tra-cuu"),
+    ("000.00.06.H56-261123-0007/48213907", "http://192.168.1.20:8000/tra-cuu", None),
+    ("000.00.06.H56-261123-0007/48213907", "", None),
+])
+def test_the_web_line_is_only_ever_an_address_a_phone_can_open(qr, lookup_web, printed):
+    from counter_app import receipts
+    from counter_app.config import StationConfig
+
+    station = StationConfig(backend_url="http://127.0.0.1:8000", lookup_web=lookup_web)
+    lines = [b.text for b in receipts.lookup_lines({"qr": qr}, station) if hasattr(b, "text")]
+    web = [line for line in lines if line.startswith("- Web:")]
+    assert web == ([f"- Web: {printed}"] if printed else [])
+    assert any(line.startswith("- SMS:") for line in lines)

@@ -32,6 +32,9 @@ capabilities:
   cut: true
   status: true
 """
+MARKS = ", ".join(f"{name}: {'verified' if name in ('native_barcode', 'cut') else 'assumed'}"
+                  for name in hp.PrinterConfidence.model_fields)
+PRINTER += f"confidence: {{{MARKS}}}\n"
 
 STATION = """\
 description: test counter
@@ -171,7 +174,8 @@ def test_inherits_deep_merges_along_the_chain(shipped):
     assert t82.driver == "drivers.printers.escpos.EscposPrinter"
     pos58 = shipped.devices["generic-pos-58"]
     assert (pos58.capabilities.paper_width_dots, pos58.capabilities.cut) == (384, False)
-    assert pos58.capabilities.native_qr is True
+    assert pos58.capabilities.native_qr is False
+    assert pos58.confidence.native_qr == "assumed"  # from the grandparent
 
 
 def test_match_rules_are_not_inherited(shipped):
@@ -336,7 +340,7 @@ def test_usb_rule_needs_something_to_match(tmp_path):
     root = tree(tmp_path, {"devices/printer/test-p80.yaml": PRINTER +
                            "match:\n  usb:\n    - {pid: 0x0e28}\n"})
     [message] = problems(root)
-    assert "dòng 16: trường 'match.usb[0]' sai: cần 'vid' hoặc 'interface_class'" in message
+    assert "dòng 17: trường 'match.usb[0]' sai: cần 'vid' hoặc 'interface_class'" in message
 
 
 def test_loader_set_fields_cannot_be_written(tmp_path):
@@ -350,7 +354,7 @@ def test_duplicate_key_and_syntax_error(tmp_path):
     root = tree(tmp_path, {"devices/printer/test-p80.yaml": PRINTER + "vendor: Again\n",
                            "devices/printer/test-bad.yaml": "kind: [printer\n"})
     messages = problems(root)
-    assert any("test-p80.yaml dòng 14: khóa 'vendor' bị lặp / line 14: duplicate key 'vendor'"
+    assert any("test-p80.yaml dòng 15: khóa 'vendor' bị lặp / line 15: duplicate key 'vendor'"
                in m for m in messages)
     assert any("test-bad.yaml dòng 2: lỗi cú pháp YAML" in m for m in messages)
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from drivers.hwcli import main as hw_main
-from drivers.selftest import TEST_ALPHABET, run_selftest
+from drivers.selftest import run_selftest
 from drivers.station import StationError, open_station
 from tests.backend.conftest import clock, server, store, template_db  # noqa: F401 - fixtures
 
@@ -20,11 +20,14 @@ def _by_role(report):
 def test_demo_station_passes_every_check_with_real_bytes(tmp_path, clock):  # noqa: F811
     with open_station("demo-fake") as station:
         report = run_selftest(station, clock.now)
-        receipt = station.fakes["receipt_printer"].receipts[-1]
+        printer = station.fakes["receipt_printer"]
+        receipt = printer.receipts[-1]
         board = station.fakes["counter_display"]
     assert report["ok"] and set(_by_role(report)) == ROLES
-    printed = " ".join(receipt.lines)  # the alphabet wraps over two lines
-    assert all(letter in printed for letter in TEST_ALPHABET) and "?" not in printed
+    # The demo's Epson has TCVN-3 only as an assumption: the alphabet is drawn (raster), and
+    # no code page is selected; its native symbols are verified, so they are sent as such.
+    assert printer.pages_selected == [] and "?" not in " ".join(receipt.lines)
+    assert receipt.lines == ["-" * 48, "0" * 20]  # text only in the rule and under the bars
     assert ("qr", "MOTCUA-SELFTEST") in receipt.symbols
     assert ("code128", "00000000000000000000") in receipt.symbols
     assert "MOTCUA-SELFTEST" in _by_role(report)["camera"]["vi"]

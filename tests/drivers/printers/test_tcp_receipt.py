@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import zxingcpp
@@ -95,3 +96,29 @@ def test_standalone_virtual_printer_process(tmp_path):
         assert proc.wait(timeout=10) == 0
         proc.stdout.close()
     assert len(list(tmp_path.glob("*.png"))) == 1
+
+
+def test_standalone_virtual_printer_simulates_a_profiled_model(tmp_path):
+    from drivers.profiles import load_profiles, printer_profile
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drivers.printers", "--port", "0", "--model", "generic-pos-58",
+         "--out", str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))
+        prof = printer_profile(load_profiles().devices["generic-pos-58"])
+        with EscposPrinter(NetworkConnection("127.0.0.1", port), prof) as driver:
+            assert driver.print_document(receipt_document(8)).ok
+        deadline = time.monotonic() + 20  # no cutter: the page ends with the job's tear feed
+        while not list(tmp_path.glob("*.png")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        proc.stdout.close()
+    [png] = tmp_path.glob("*.png")
+    assert png.name == "generic-pos-58-0001.png"
+    unknown = subprocess.run([sys.executable, "-m", "drivers.printers", "--model", "nope"],
+                             capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 2 and "no printer profile 'nope'" in unknown.stderr
+    assert "generic-pos-58" in unknown.stderr

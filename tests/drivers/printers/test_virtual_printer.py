@@ -123,8 +123,9 @@ def test_picture_and_printer_without_cutter(tmp_path):
     printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path)
     doc = Document([DocImage(logo), Feed(2), Text("Hết")])
     assert EscposPrinter(printer.connection(), prof).print_document(doc).ok
-    assert not printer.receipts  # no GS V: the paper is still hanging out of the printer
-    receipt = printer.tear_off()
-    assert receipt.lines == ["Hết"] and printer.tear_off() is None
+    # No cutter: the job ends by feeding the paper past the tear bar, and there it is torn off.
+    [receipt] = printer.receipts
+    assert receipt.lines == ["Hết"] and receipt.path.exists() and printer.tear_off() is None
+    assert receipt.kept is None  # saved as a PNG, not held in memory
     box = ImageOps.invert(receipt.image.convert("L").crop((0, 0, 384, 40))).getbbox()
     assert box == (142, 0, 242, 40)  # the logo, centred on 384 dots
