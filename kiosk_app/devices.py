@@ -206,12 +206,10 @@ class Hardware:
     def all_scanners(self) -> list[Scanner]:
         return [s for s in (self.camera_scanner, *self.scanners) if s is not None]
 
-    def forget_scans(self) -> None:
-        """Drop the codes the duplicate filters remember: they are the last citizen's receipt."""
-        from drivers.scanners import DuplicateFilter
-
+    def forget_scan(self, text: str) -> None:
+        """Let `text` through the duplicate filters at its next read, even if still in view."""
         for scanner in self.all_scanners():
-            scanner.dedupe = DuplicateFilter(scanner.dedupe.window)
+            scanner.dedupe.forget(text)
 
     def latest_frame(self, seq: int):
         """(seq, frame) of a camera frame newer than `seq`, without waiting; frame None if none."""
