@@ -33,7 +33,7 @@ class FakeCamera(Camera):
         self.plugged = True
         self.frames_served = 0
         self.opened = threading.Event()
-        self._lock = threading.Lock()  # show() comes from another thread than read()
+        self._swap = threading.Lock()  # show() comes from another thread than read()
         self._video, self._items = _playlist(source)
         self._cap: cv2.VideoCapture | None = None
         self._pos = 0
@@ -56,7 +56,7 @@ class FakeCamera(Camera):
         if not self.plugged:
             return None
         self._pace()
-        with self._lock:
+        with self._swap:
             frame = self._next_frame()
         self.frames_served += 1
         return frame
@@ -70,7 +70,7 @@ class FakeCamera(Camera):
     def show(self, source: str | Path | Sequence[Item]) -> None:
         """Play something else from now on, e.g. a receipt held up after an empty lobby."""
         video, items = _playlist(source)
-        with self._lock:
+        with self._swap:
             self._video, self._items, self._pos = video, items, 0
 
     # --- faults ---------------------------------------------------------------------------
