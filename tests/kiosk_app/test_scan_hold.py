@@ -16,8 +16,8 @@ from backend.app import create_app
 from bench import receipt_photos as rp
 from bench.scan_to_status import photo_of, printed_receipt, receipt_document
 from drivers.cameras import FakeCamera
-from drivers.scanners import SerialScanner
-from drivers.scanners.fake import FakeSerialScanner
+from drivers.scanners import DeviceMatch, EvdevWedgeScanner, SerialScanner
+from drivers.scanners.fake import FakeInputDevice, FakeSerialScanner
 from kiosk_app.devices import Hardware
 from tests.backend.api.helpers import intake, pick_procedure
 from tests.kiosk_app.conftest import LiveServer, free_port, run_until
@@ -151,24 +151,38 @@ def test_a_lookup_that_failed_is_looked_up_again_while_still_held(make_kiosk, se
         back.stop()
 
 
-def test_a_serial_scanner_resending_the_same_code_is_one_lookup(make_kiosk, server, new_case):
+def serial_scanner():
+    """A serial scanner on a pty: (driver, send a code, unplug)."""
     device = FakeSerialScanner("CR")
-    scanner = SerialScanner(device.port_name)
+    return SerialScanner(device.port_name), device.scan, device.close
+
+
+def usb_scanner():
+    """A USB keyboard-wedge scanner typing its codes as evdev key events."""
+    device = FakeInputDevice()
+    driver = EvdevWedgeScanner(DeviceMatch(vid=0x0C2E, pid=0x0B61), finder=lambda _m: device)
+    return driver, device.type, device.close
+
+
+@pytest.mark.parametrize("plugged", [serial_scanner, usb_scanner], ids=["serial", "usb"])
+def test_a_scanner_resending_the_same_code_is_one_lookup(make_kiosk, server, new_case, plugged):
+    scanner, send, unplug = plugged()
     try:
         kiosk = make_kiosk(hardware=Hardware(scanners=[scanner]))
         run_until(kiosk, lambda: scanner.connected)
 
         def resend():
-            device.scan(new_case["qr"])
+            send(new_case["qr"])
 
         pump_for(kiosk, 6.0, every=(0.25, resend))  # a presentation scanner, receipt held
         assert on_status_of(kiosk, new_case)() and len(server.log.lookups()) == 1
         kiosk.go_home()
         pump_for(kiosk, 3.0, every=(0.25, resend))  # closed while still held: stays closed
         assert kiosk.state.screen == "home" and len(server.log.lookups()) == 1
-        pump_for(kiosk, 3.0)  # taken away (the serial window is 2 s), then held again
+        pump_for(kiosk, 3.0)  # taken away (the scanners' window is 2 s), then held again
         pump_for(kiosk, 1.0, every=(0.25, resend))
         run_until(kiosk, on_status_of(kiosk, new_case))
         assert len(server.log.lookups()) == 2
     finally:
-        device.close()
+        scanner.stop()  # before its device goes: no thread left reading a closed descriptor
+        unplug()
