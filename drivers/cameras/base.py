@@ -28,7 +28,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from drivers.scanners.base import ScanEvent, Scanner
+from drivers.scanners.base import DuplicateFilter, ScanEvent, Scanner
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +149,19 @@ class CameraScanner(Scanner):
         self._last_thumb: np.ndarray | None = None  # of the last frame decoded
         self._decoded_at = 0.0
         self._code_in_view = False  # the last frame decoded held a code
+        # "Out of view for `dedupe_window` seconds" must mean that long spent looking at frames
+        # without the receipt: a camera that delivered nothing, or a decoder starved of CPU by
+        # the UI, has not seen the receipt leave. One pause counts as half the window at most.
+        self._looked = 0.0
+        self._last_look: float | None = None
+        self.dedupe = DuplicateFilter(dedupe_window, lambda: self._looked)
         self.source = f"camera:{camera.name}"
         self._capture: threading.Thread | None = None
 
     def start(self) -> CameraScanner:
         if not self.running:
             self.frames = LatestFrame()  # a stopped scanner's mailbox is closed
-            self._last_thumb = None
+            self._last_thumb = self._last_look = None
         super().start()
         return self
 
@@ -182,6 +188,7 @@ class CameraScanner(Scanner):
                 return  # the source ended (or stop() was called)
 
     def _look_at(self, frame: np.ndarray) -> None:
+        self._count_looking()
         if not self.skip_still:
             self._decode(frame)
             return
@@ -193,6 +200,12 @@ class CameraScanner(Scanner):
             return
         self._last_thumb, self._decoded_at = thumb, self.clock()
         self._decode(frame)
+
+    def _count_looking(self) -> None:
+        now = self.clock()
+        if self._last_look is not None:
+            self._looked += min(now - self._last_look, self.dedupe.window / 2)
+        self._last_look = now
 
     def _still(self, thumb: np.ndarray) -> bool:
         last = self._last_thumb

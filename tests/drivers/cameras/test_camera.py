@@ -291,3 +291,24 @@ def test_a_receipt_held_still_is_one_scan_until_it_leaves_the_view(lobby, held, 
         cam.show(held)
         assert wait_until(lambda: len(scans) == 2, timeout=3)
     assert scanner.stats["skipped"] > scanner.stats["decoded"]
+
+
+def test_a_camera_that_stopped_delivering_has_not_seen_the_receipt_leave(lobby, held, payload):
+    scans = []
+    cam = FakeCamera(held, fps=30)
+    scanner = CameraScanner(cam, scans.append, dedupe_window=0.5, retry_interval=0.05)
+    with scanner:
+        assert wait_until(lambda: scans)
+        cam.unplug()  # no frames for three windows: a cable pulled, or a decoder starved
+        assert wait_until(lambda: not scanner.connected)
+        time.sleep(1.5)
+        looked = scanner.stats["decoded"] + scanner.stats["skipped"]
+        cam.replug()  # the receipt is still there
+        assert wait_until(lambda: scanner.stats["decoded"] + scanner.stats["skipped"]
+                          > looked + 20, timeout=5)
+        assert len(scans) == 1
+        cam.show(lobby)  # really gone for longer than the window, then back
+        assert wait_until(lambda: scanner.stats["skipped"] > looked + 50, timeout=5)
+        cam.show(held)
+        assert wait_until(lambda: len(scans) == 2, timeout=3)
+    assert [s.text for s in scans] == [payload.qr] * 2
