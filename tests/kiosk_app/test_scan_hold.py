@@ -60,8 +60,8 @@ def server(store, clock):
 def held_in_hand(case: dict, seed: int = 7) -> list[np.ndarray]:
     """One second of frames of the receipt held up: three poses, a third of a second each."""
     receipt = printed_receipt(receipt_document(case))
-    poses = [rp.Shot(angle=a, px_per_mm=8.0 + d, noise=2) for a, d in ((4, 0), (7, 0.2),
-                                                                       (5, 0.4))]
+    poses = [rp.Shot(angle=a, px_per_mm=8.0 + d, noise=2) for a, d in ((4, 0), (9, 0.5),
+                                                                       (2, 1.0))]
     return [frame for shot in poses for frame in [photo_of(receipt, shot, seed)] * (FPS // 3)]
 
 
@@ -103,7 +103,7 @@ def test_a_receipt_held_up_for_30_s_is_looked_up_once(make_kiosk, server, new_ca
     assert kiosk.state.notice is None and kiosk.state.busy is None
     stats = kiosk.hardware.camera_scanner.stats
     assert camera.frames_served - served >= 25 * FPS  # 30 s of frames, give or take a slow box
-    assert stats["read"] == 1 and stats["decoded"] >= 30  # seen all along, reported once
+    assert stats["read"] == 1 and stats["decoded"] >= 20  # seen all along, reported once
 
 
 def test_closed_status_with_the_receipt_still_held_stays_closed(make_kiosk, server, new_case,
