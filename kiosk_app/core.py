@@ -267,6 +267,11 @@ class Kiosk:
         self.state.screen = screen if screen in ("scan", "type") else "home"
         self.lookup(text, scanned=True)
 
+    def wedge_scanned(self, text: str) -> None:
+        """A code a keyboard-wedge scanner typed into the window (its device was not grabbed)."""
+        if self.hardware.wedge_filter.accept(text):
+            self.scanned(text)
+
     def open_scan(self) -> None:
         self.show("scan")
 

@@ -186,3 +186,17 @@ def test_a_scanner_resending_the_same_code_is_one_lookup(make_kiosk, server, new
     finally:
         scanner.stop()  # before its device goes: no thread left reading a closed descriptor
         unplug()
+
+
+def test_a_wedge_scanner_typing_into_the_window_resending_is_one_lookup(kiosk, server,
+                                                                        new_case):
+    """The scanner's keys reach the window when its device could not be grabbed."""
+
+    def resend():
+        kiosk.wedge_scanned(new_case["qr"])
+
+    pump_for(kiosk, 4.0, every=(0.25, resend))
+    assert on_status_of(kiosk, new_case)() and len(server.log.lookups()) == 1
+    kiosk.go_home()
+    pump_for(kiosk, 3.0, every=(0.25, resend))
+    assert kiosk.state.screen == "home" and len(server.log.lookups()) == 1
