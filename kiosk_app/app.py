@@ -86,7 +86,7 @@ def _app_class():
                 self._typed = ""
             self._typed_at = now
             if key == 13 and len(self._typed) >= 8:
-                self.core.scanned(self._typed)
+                self.core.wedge_scanned(self._typed)
                 self._typed = ""
             elif codepoint and len(self._typed) < 256:
                 self._typed += codepoint

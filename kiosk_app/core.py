@@ -80,6 +80,7 @@ class Kiosk:
         self._session = 0  # bumped whenever the citizen's context ends: late answers are dropped
         self._case_code: str | None = None  # personal: for the rating only
         self._token: str | None = None  # personal: the receipt token of the last scan
+        self._unanswered: str | None = None  # personal: a scan whose case was not shown yet
         self._rating_channel = "kiosk"  # "counter" when a counter asked for the rating
         # Counter requests already shown, as (counter, requested_at): no case code, so it may
         # outlive the idle reset and an ignored request is never offered twice.
@@ -215,7 +216,7 @@ class Kiosk:
         self._rating_channel = "kiosk"
         self.entry.reset()
         self._refresh_entry()
-        self.hardware.forget_scans()
+        self._forget_unanswered()
         self.state.screen = "home"
         self.update_ticket_availability()
         self.changed()
@@ -255,13 +256,21 @@ class Kiosk:
         self.inbox.post(self.scanned, event.text)
 
     def scanned(self, text: str) -> None:
+        """A receipt came into view. The scanners report it once while it stays there, so the
+        status screen closed with the receipt still held up does not open again by itself."""
         if self.state.screen in SCAN_IGNORED_ON:
             return
         self.touch()
         screen = self.state.screen
+        self._unanswered = None  # replaced: the last receipt counts as seen while in view
         self.go_home()  # a new receipt: whatever the last citizen saw goes
         self.state.screen = screen if screen in ("scan", "type") else "home"
         self.lookup(text, scanned=True)
+
+    def wedge_scanned(self, text: str) -> None:
+        """A code a keyboard-wedge scanner typed into the window (its device was not grabbed)."""
+        if self.hardware.wedge_filter.accept(text):
+            self.scanned(text)
 
     def open_scan(self) -> None:
         self.show("scan")
@@ -299,10 +308,20 @@ class Kiosk:
             return
         token = scan.token or (scan.compact.token if scan.compact else None)
         raw = text.strip()
+        if scanned:
+            self._unanswered = text
         self.call(lambda: self.client.lookup(raw), lambda answer: self._show_case(answer, token),
                   busy="looking_up")
 
+    def _forget_unanswered(self) -> None:
+        """A scan the citizen left before its case was shown (server away, refused): the
+        scanners must let that receipt through again, even if it never left their view."""
+        if self._unanswered is not None:
+            self.hardware.forget_scan(self._unanswered)
+            self._unanswered = None
+
     def _show_case(self, answer: dict, token: str | None) -> None:
+        self._unanswered = None
         view = status_view(answer)
         self.state.case = view
         self._case_code, self._token = view.code, (token if view.verified else None)

@@ -23,7 +23,7 @@ from drivers.printers import (
     VirtualPrinter,
 )
 from drivers.printers.base import MESSAGES
-from drivers.scanners.base import ScanEvent, Scanner
+from drivers.scanners.base import DuplicateFilter, ScanEvent, Scanner
 from kiosk_app.strings import Msg
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,9 @@ class Hardware:
         self.speaker = speaker  # kiosk_app.speech.Speaker, for reading the status aloud
         self.camera_scanner = None
         self.scanners = list(scanners or [])
+        # Codes typed into the window by a keyboard-wedge scanner the driver could not grab:
+        # held back while re-sent, as a driver's reads are.
+        self.wedge_filter = DuplicateFilter(2.0)
         self._decoder = decoder
 
     @classmethod
@@ -206,12 +209,10 @@ class Hardware:
     def all_scanners(self) -> list[Scanner]:
         return [s for s in (self.camera_scanner, *self.scanners) if s is not None]
 
-    def forget_scans(self) -> None:
-        """Drop the codes the duplicate filters remember: they are the last citizen's receipt."""
-        from drivers.scanners import DuplicateFilter
-
-        for scanner in self.all_scanners():
-            scanner.dedupe = DuplicateFilter(scanner.dedupe.window)
+    def forget_scan(self, text: str) -> None:
+        """Let `text` through the duplicate filters at its next read, even if still in view."""
+        for dedupe in (self.wedge_filter, *(s.dedupe for s in self.all_scanners())):
+            dedupe.forget(text)
 
     def latest_frame(self, seq: int):
         """(seq, frame) of a camera frame newer than `seq`, without waiting; frame None if none."""

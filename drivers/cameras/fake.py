@@ -33,27 +33,11 @@ class FakeCamera(Camera):
         self.plugged = True
         self.frames_served = 0
         self.opened = threading.Event()
-        self._video: Path | None = None
-        self._items: list[Item] = []
-        self._load_source(source)
+        self._swap = threading.Lock()  # show() comes from another thread than read()
+        self._video, self._items = _playlist(source)
         self._cap: cv2.VideoCapture | None = None
         self._pos = 0
         self._due = 0.0
-
-    def _load_source(self, source: str | Path | Sequence[Item]) -> None:
-        if isinstance(source, str | Path):
-            path = Path(source)
-            if path.is_dir():
-                self._items = sorted(p for p in path.iterdir()
-                                     if p.suffix.lower() in IMAGE_SUFFIXES)
-            elif path.suffix.lower() in IMAGE_SUFFIXES:
-                self._items = [path]
-            else:
-                self._video = path
-        else:
-            self._items = list(source)
-        if self._video is None and not self._items:
-            raise ValueError(f"nothing to play in {source!r}")
 
     # --- Camera ---------------------------------------------------------------------------
 
@@ -72,7 +56,8 @@ class FakeCamera(Camera):
         if not self.plugged:
             return None
         self._pace()
-        frame = self._next_frame()
+        with self._swap:
+            frame = self._next_frame()
         self.frames_served += 1
         return frame
 
@@ -84,9 +69,9 @@ class FakeCamera(Camera):
 
     def show(self, source: str | Path | Sequence[Item]) -> None:
         """Play something else from now on, e.g. a receipt held up after an empty lobby."""
-        self._video, self._items = None, []
-        self._load_source(source)
-        self._pos = 0
+        video, items = _playlist(source)
+        with self._swap:
+            self._video, self._items, self._pos = video, items, 0
 
     # --- faults ---------------------------------------------------------------------------
 
@@ -130,6 +115,24 @@ class FakeCamera(Camera):
             raise EndOfStream(self.name)
         self._pos += 1
         return frame
+
+
+def _playlist(source: str | Path | Sequence[Item]) -> tuple[Path | None, list[Item]]:
+    """(video file, None) or (None, images and frames) to play."""
+    video, items = None, []
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            items = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        elif path.suffix.lower() in IMAGE_SUFFIXES:
+            items = [path]
+        else:
+            video = path
+    else:
+        items = list(source)
+    if video is None and not items:
+        raise ValueError(f"nothing to play in {source!r}")
+    return video, items
 
 
 def _imread(path: Path) -> np.ndarray:

@@ -10,7 +10,9 @@ a small queue drained by `read()` / iterating `scans()`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -38,22 +40,61 @@ class DuplicateFilter:
     """Lets a code through once, then holds it back while it keeps being seen.
 
     The window runs from the *last* sighting, not the first: a citizen who leaves the receipt in
-    front of the camera for a minute gets one lookup, not one every `window` seconds. Texts read
-    together (the QR code and Code 128 of one receipt, from one frame) count as one code.
+    front of the camera for a minute gets one lookup, not one every `window` seconds, and the same
+    receipt is let through again only after it has been out of sight for `window` seconds. Texts
+    read together (the QR code and Code 128 of one receipt, from one frame) count as one code.
+
+    It remembers keyed digests, never the codes: a receipt's token must not outlive the kiosk's
+    idle reset in memory. Safe to use from the scanner's thread and the app's at once.
     """
 
     def __init__(self, window: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.window = window
         self._clock = clock
-        self._seen: dict[str, float] = {}
+        self._key = os.urandom(16)
+        self._lock = threading.Lock()
+        self._seen: dict[bytes, tuple[float, frozenset[bytes]]] = {}  # digest -> (at, its group)
+        self._last: frozenset[bytes] = frozenset()  # the group offered last
 
     def accept(self, *texts: str) -> bool:
         """True if none of `texts` was seen within the window; records them as seen either way."""
+        group = frozenset(map(self._digest, texts))
+        with self._lock:
+            self._expire()
+            fresh = not any(d in self._seen for d in group)
+            self._stamp(group)
+            self._last = group
+            return fresh
+
+    def still_seen(self) -> None:
+        """The codes offered last are still in view (a frame too like the last one to decode)."""
+        with self._lock:
+            self._expire()
+            if self._last and all(d in self._seen for d in self._last):
+                self._stamp(self._last)
+
+    def forget(self, text: str) -> None:
+        """Let `text`, and the texts read together with it, through again at their next read."""
+        digest = self._digest(text)
+        with self._lock:
+            _at, group = self._seen.get(digest, (0.0, frozenset({digest})))
+            for d in group:
+                self._seen.pop(d, None)
+            if self._last & group:
+                self._last = frozenset()
+
+    def _stamp(self, group: frozenset[bytes]) -> None:
         now = self._clock()
-        self._seen = {t: at for t, at in self._seen.items() if now - at < self.window}
-        fresh = not any(t in self._seen for t in texts)
-        self._seen.update(dict.fromkeys(texts, now))
-        return fresh
+        for d in group:  # a text seen in two groups joins them: one receipt, read two ways
+            group |= self._seen.get(d, (0.0, frozenset()))[1]
+        self._seen.update(dict.fromkeys(group, (now, group)))
+
+    def _expire(self) -> None:
+        now = self._clock()
+        self._seen = {d: seen for d, seen in self._seen.items() if now - seen[0] < self.window}
+
+    def _digest(self, text: str) -> bytes:
+        return hashlib.blake2b(text.encode(), key=self._key, digest_size=16).digest()
 
 
 class Scanner(ABC):
@@ -62,9 +103,11 @@ class Scanner(ABC):
     source = "scanner"
 
     def __init__(self, on_scan: Callable[[ScanEvent], None] | None = None, *,
-                 dedupe_window: float = 2.0, queue_size: int = 32) -> None:
+                 dedupe_window: float = 2.0, queue_size: int = 32,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.on_scan = on_scan
-        self.dedupe = DuplicateFilter(dedupe_window)
+        self.clock = clock
+        self.dedupe = DuplicateFilter(dedupe_window, clock)
         self.connected = False
         self.last_error: str | None = None
         self._stopping = threading.Event()

@@ -15,8 +15,10 @@ from tests.drivers.waiting import wait_until
 
 
 def stamped(n: int) -> np.ndarray:
-    """A tiny frame that says which frame it is."""
-    return np.full((4, 4, 3), n % 256, np.uint8)
+    """A tiny frame that says which frame it is, a picture of its own (not skipped as still)."""
+    frame = np.random.default_rng(n).integers(0, 256, (4, 4, 3), np.uint8)
+    frame[0, 0, 0] = n % 256
+    return frame
 
 
 class ScriptedDecoder:
@@ -162,7 +164,8 @@ def test_a_receipt_held_up_is_reported_once(receipt_frame, empty_frame, payload)
     with CameraScanner(cam, scans.append) as scanner:
         assert wait_until(lambda: not scanner.running, timeout=10)
     assert [s.text for s in scans] == [payload.qr]
-    assert scanner.stats["decoded"] > 5
+    # the same picture again is not decoded again: the lobby once, the receipt once
+    assert scanner.stats["decoded"] <= 2 and scanner.stats["skipped"] >= 1
 
 
 def test_frames_are_never_queued_behind_a_slow_decoder():
@@ -205,12 +208,13 @@ def test_unplugged_camera_is_reopened(payload, receipt_frame, empty_frame):
     assert scans[0].text == payload.qr
 
 
-def test_a_failing_decoder_does_not_stop_the_scanner(empty_frame, caplog):
+def test_a_failing_decoder_does_not_stop_the_scanner(empty_frame, receipt_frame, caplog):
     class Broken:
         def decode(self, frame):
             raise ValueError("odd frame")
 
-    with CameraScanner(FakeCamera([empty_frame], fps=200), decoder=Broken()) as scanner:
+    cam = FakeCamera([empty_frame, receipt_frame], fps=200)  # a changing scene: each decoded
+    with CameraScanner(cam, decoder=Broken()) as scanner:
         assert wait_until(lambda: scanner.stats["errors"] > 3)
         assert scanner.running
     assert caplog.text.count("decoding failed") == 1
@@ -228,3 +232,83 @@ def test_stop_is_clean_and_restart_works(empty_frame):
         assert not scanner.running
         assert not cam.opened.is_set()
     assert threading.active_count() == before
+
+
+# --- decoding only what changed ------------------------------------------------------------
+
+def noisy(frame: np.ndarray, n: int = 4, sigma: float = 4.0) -> list[np.ndarray]:
+    """`n` shots of one scene with sensor noise: no two frames are equal, none is new."""
+    rng = np.random.default_rng(1)
+    shots = (frame + rng.normal(0, sigma, frame.shape).astype(np.float32) for _ in range(n))
+    return [np.clip(s, 0, 255).astype(np.uint8) for s in shots]
+
+
+@pytest.fixture(scope="module")
+def lobby(empty_frame):
+    return noisy(empty_frame)
+
+
+@pytest.fixture(scope="module")
+def held(receipt_frame):
+    return noisy(receipt_frame)
+
+
+def run_for(scanner: CameraScanner, seconds: float) -> dict:
+    with scanner:
+        time.sleep(seconds)  # the scanner's own threads work meanwhile; nothing to poll for
+    return dict(scanner.stats)
+
+
+def test_an_empty_lobby_is_decoded_about_once_a_second_not_every_frame(lobby):
+    stats = run_for(CameraScanner(FakeCamera(lobby, fps=30)), 2.0)
+    every = run_for(CameraScanner(FakeCamera(lobby, fps=30), skip_still=False), 2.0)
+    assert stats["decoded"] <= 4 and stats["skipped"] >= 20  # once, then once a second
+    assert every["decoded"] >= 10 and every["skipped"] == 0  # the old way: all it can
+
+
+def test_a_receipt_coming_into_a_still_scene_is_read_at_once(lobby, held, payload):
+    scans = []
+    cam = FakeCamera(lobby, fps=30)
+    with CameraScanner(cam, scans.append, recheck=60) as scanner:  # no rechecks: change only
+        assert wait_until(lambda: scanner.stats["skipped"] >= 5)
+        cam.show(held)
+        assert wait_until(lambda: scans, timeout=2)
+    assert [s.text for s in scans] == [payload.qr]
+    assert scanner.stats["decoded"] == 2  # the lobby once, the receipt once
+
+
+def test_a_receipt_held_still_is_one_scan_until_it_leaves_the_view(lobby, held, payload):
+    scans = []
+    cam = FakeCamera(held, fps=30)
+    # Rechecks (every 1 s) further apart than the window (0.5 s): only the still frames in
+    # between keep the receipt counted as seen.
+    scanner = CameraScanner(cam, scans.append, dedupe_window=0.5, recheck=1.0)
+    with scanner:
+        assert wait_until(lambda: scanner.stats["decoded"] >= 3, timeout=10)
+        assert [s.text for s in scans] == [payload.qr]
+        cam.show(lobby)
+        time.sleep(1.0)  # out of view for longer than the window
+        cam.show(held)
+        assert wait_until(lambda: len(scans) == 2, timeout=3)
+    assert scanner.stats["skipped"] > scanner.stats["decoded"]
+
+
+def test_a_camera_that_stopped_delivering_has_not_seen_the_receipt_leave(lobby, held, payload):
+    scans = []
+    cam = FakeCamera(held, fps=30)
+    scanner = CameraScanner(cam, scans.append, dedupe_window=0.5, retry_interval=0.05)
+    with scanner:
+        assert wait_until(lambda: scans)
+        cam.unplug()  # no frames for three windows: a cable pulled, or a decoder starved
+        assert wait_until(lambda: not scanner.connected)
+        time.sleep(1.5)
+        looked = scanner.stats["decoded"] + scanner.stats["skipped"]
+        cam.replug()  # the receipt is still there
+        assert wait_until(lambda: scanner.stats["decoded"] + scanner.stats["skipped"]
+                          > looked + 20, timeout=5)
+        assert len(scans) == 1
+        cam.show(lobby)  # really gone for longer than the window, then back
+        assert wait_until(lambda: scanner.stats["skipped"] > looked + 50, timeout=5)
+        cam.show(held)
+        assert wait_until(lambda: len(scans) == 2, timeout=3)
+    assert [s.text for s in scans] == [payload.qr] * 2

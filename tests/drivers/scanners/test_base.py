@@ -104,3 +104,34 @@ def test_zero_window_reports_every_read():
     seen = DuplicateFilter(window=0.0)
     assert seen.accept("A")
     assert seen.accept("A")
+
+
+def test_forgetting_a_code_lets_it_and_its_other_symbol_through_at_once():
+    clock = Clock()
+    seen = DuplicateFilter(window=2.0, clock=clock)
+    assert seen.accept("QR-TEXT", "01261123000748213907")
+    assert not seen.accept("01261123000748213907")
+    seen.forget("QR-TEXT")  # its lookup never got an answer: the receipt is read again
+    assert seen.accept("01261123000748213907")  # its Code 128 alone, next frame
+    assert not seen.accept("QR-TEXT", "01261123000748213907")
+
+
+def test_still_seen_keeps_the_last_code_held_back_without_a_new_read():
+    clock = Clock()
+    seen = DuplicateFilter(window=2.0, clock=clock)
+    assert seen.accept("A")
+    for _ in range(10):  # 15 s of frames too alike to decode: the receipt is still there
+        clock.now += 1.5
+        seen.still_seen()
+    assert not seen.accept("A")
+    seen.forget("A")
+    seen.still_seen()  # a forgotten code is not brought back by a still frame
+    assert seen.accept("A")
+
+
+def test_the_filter_keeps_no_code_in_memory():
+    seen = DuplicateFilter(window=60.0)
+    seen.accept("000.00.06.H56-261123-0007/48213907")
+    kept = [*seen._seen, *seen._last, *(g for _at, g in seen._seen.values())]
+    assert kept and not any(isinstance(k, str) for k in kept)
+    assert b"48213907" not in b"".join(k for k in seen._seen)
