@@ -55,6 +55,10 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
         answer["verified"] = True
         answer["applicant"] = mask_name(row["applicant_name"] or "")
         answer["history"] = _history(store, site.units, row)
+        # Only to the receipt's holder: whether the case was rated is theirs to know, and the
+        # kiosk must not ask twice.
+        answer["rated"] = store.one("select 1 from ratings where case_id = ?",
+                                    [row["id"]]) is not None
     return answer
 
 
