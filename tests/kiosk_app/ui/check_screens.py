@@ -310,3 +310,11 @@ def test_a_printed_receipt_held_to_the_camera_opens_its_status_screen(home, back
     # already rated it (one rating per case).
     case = home.core.state.case
     assert case.verified and home.core.state.rating_offered is not case.rated
+
+
+def test_a_small_window_gets_a_smaller_layout():
+    from kiosk_app.screens.theme import Sizes, sizes_for
+
+    assert sizes_for(1920, 1080).title == 54 and sizes_for(1080, 1920) == Sizes(portrait=True)
+    small = sizes_for(1280, 720)
+    assert not small.portrait and small.title == 36 and small.button_h == 77
