@@ -19,11 +19,14 @@ class QueueScreen(KioskScreen):
     screen_name = "queue"
 
     def layout_key(self, state):
-        return state.services, state.priority
+        return state.services, state.priority, state.ticket_available, state.ticket_reason
 
     def build(self, state) -> Widget:
         page = self.page()
         page.add_widget(self.title(self.t("queue_title")))
+        if not state.ticket_available and state.ticket_reason:  # e.g. the lunch break began
+            page.add_widget(Text(self.t("ticket_unavailable", reason=state.ticket_reason),
+                                 size=self.sz.body, bold=True, colour=KIND_COLOURS["warn"]))
         page.add_widget(self._priorities(state.priority))
         page.add_widget(self.subtitle(self.t("queue_choose")))
         # Landscape has the width for two columns: every service visible without scrolling.

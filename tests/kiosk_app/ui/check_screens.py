@@ -174,11 +174,14 @@ def test_a_priority_ticket(home):
 
 def test_lunch_break_says_when_tickets_resume(home, backend):
     noon = backend.clock.now.replace(hour=12, minute=0)
+    home.tap(vi("btn_ticket"))  # choosing a service when the lunch break begins
     before, backend.clock.now = backend.clock.now, noon
     try:
         home.core.check_ticketing()
         home.settle()
         assert not home.core.state.ticket_available
+        assert "Lấy số lại lúc 13:30" in home.texts()
+        home.tap("⌂  " + vi("home"))
         assert vi("btn_ticket") not in home.texts()  # said before anyone taps
         assert "Lấy số lại lúc 13:30" in home.texts()
         home.shot("home-lunch")
