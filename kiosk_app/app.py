@@ -11,31 +11,75 @@ scanner that the evdev driver could not grab: the code is looked up, nothing els
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import subprocess
 import time
 
 from kiosk_app.config import KioskConfig
 
+log = logging.getLogger(__name__)
 WEDGE_GAP = 0.08  # seconds between a scanner's keystrokes; people type slower
 
 
-def configure_kivy(config: KioskConfig) -> None:
-    """Window size, fullscreen and input settings; must run before the window exists."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")  # the kiosk's arguments are its own
-    from kivy.config import Config
-
+def kivy_settings(config: KioskConfig) -> list[tuple[str, str, str]]:
+    """(section, key, value) for Kivy's Config: size, fullscreen, rotation, cursor, input."""
     width, height = config.window_size
+    if config.rotation in (90, 270):  # Kivy turns the picture; the window is the panel's shape
+        width, height = height, width
     full = config.fullscreen
-    for section, key, value in (
+    return [(section, key, str(value)) for section, key, value in (
         ("graphics", "width", width), ("graphics", "height", height),
         ("graphics", "fullscreen", "auto" if full else 0), ("graphics", "borderless", int(full)),
-        ("graphics", "resizable", 0), ("graphics", "show_cursor", int(not full)),
+        ("graphics", "resizable", 0), ("graphics", "rotation", config.rotation),
+        ("graphics", "show_cursor", int(not config.hide_cursor)),
         ("graphics", "maxfps", 30),  # a lobby screen needs no more, the Pi's CPU decodes frames
         ("kivy", "exit_on_escape", 0), ("kivy", "pause_on_minimize", 0),
         ("kivy", "keyboard_mode", "system"),  # never Kivy's own pop-up keyboard
         ("input", "mouse", "mouse,disable_multitouch"),
-    ):
-        Config.set(section, key, str(value))
+    )]
+
+
+def configure_kivy(config: KioskConfig) -> None:
+    """Window and input settings; must run before the window exists."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # the kiosk's arguments are its own
+    # SDL keeps the screen awake while a window is open; let it blank only when asked to.
+    os.environ["SDL_VIDEO_ALLOW_SCREENSAVER"] = "0" if config.screen_blank_s is None else "1"
+    from kivy.config import Config
+
+    for section, key, value in kivy_settings(config):
+        Config.set(section, key, value)
+
+
+def blanking_commands(seconds: int | None) -> list[list[str]]:
+    """xset commands for an X session: never blank, or blank (and power the panel down)
+    after `seconds` without input."""
+    if seconds is None:
+        return [["xset", "s", "off"], ["xset", "s", "noblank"], ["xset", "-dpms"]]
+    n = str(seconds)
+    return [["xset", "s", n, n], ["xset", "s", "blank"], ["xset", "+dpms"],
+            ["xset", "dpms", n, n, n]]
+
+
+def apply_screen_blanking(seconds: int | None, display: str | None = None) -> list[list[str]]:
+    """Set the X server's screen saver and DPMS as the profile says; the commands run.
+
+    Only where an X display and xset exist: under a Wayland compositor or on the console
+    (SDL's KMS driver) there is no desktop to blank the screen, and SDL keeps it awake.
+    """
+    display = display if display is not None else os.environ.get("DISPLAY")
+    if not display or shutil.which("xset") is None:
+        return []
+    done = []
+    for command in blanking_commands(seconds):
+        result = subprocess.run([command[0], "-display", display, *command[1:]],
+                                capture_output=True, text=True, timeout=10, check=False)
+        if result.returncode != 0:  # e.g. a server without DPMS: the screen saver still works
+            log.warning("%s: %s", " ".join(command), result.stderr.strip())
+            continue
+        done.append(command)
+    return done
 
 
 def _app_class():
@@ -118,6 +162,8 @@ def run(config: KioskConfig) -> str:
     core = Kiosk(config, hardware=Hardware.from_config(config))
     core.start()
     app = make_app(core)
+    # After the window exists: an X server left with no client resets its settings.
+    apply_screen_blanking(config.screen_blank_s)
     _stop_on_sigterm(app)
     try:
         app.run()

@@ -4,6 +4,7 @@
         echo "$ADMIN_PASSWORD" | python -m kiosk_app register --admin admin
     python -m kiosk_app                      # fullscreen; configuration: see kiosk_app/config.py
     python -m kiosk_app --window --printer virtual:/tmp/tickets --camera photos/
+    python -m kiosk_app --size 1280x800      # a window of that size (layout scaled to fit)
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def register(config: KioskConfig, admin: Client) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m kiosk_app",
                                      description="Ki-ốt tra cứu hồ sơ / lobby kiosk")
-    parser.add_argument("--window", action="store_true", help="a window instead of fullscreen")
+    parser.add_argument("--window", action="store_true",
+                        help="a window (the station's screen size) instead of fullscreen")
+    parser.add_argument("--size", metavar="WxH", help="a window of this size, e.g. 1280x800")
     for name in ("backend-url", "printer", "camera", "scanner", "orientation", "agency-code"):
         parser.add_argument(f"--{name}")
     sub = parser.add_subparsers(dest="command")
@@ -41,8 +44,10 @@ def _config(args: argparse.Namespace) -> KioskConfig:
     overrides = {key: value for key in ("backend_url", "printer", "camera", "scanner",
                                         "orientation", "agency_code")
                  if (value := getattr(args, key)) is not None}
-    if args.window:
-        overrides["fullscreen"] = False
+    if args.window or args.size:  # a technician's or a developer's window: with a pointer
+        overrides |= {"fullscreen": False, "hide_cursor": False}
+    if args.size:
+        overrides["window"] = args.size
     values = {f: getattr(config, f) for f in config.__dataclass_fields__}
     return KioskConfig.from_dict({**values, **overrides})
 

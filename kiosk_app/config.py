@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -81,6 +82,10 @@ class KioskConfig:
     retry_delays: tuple[float, ...] = (2.0, 5.0, 10.0, 30.0)
     catalog_ttl: float = 600.0
     fullscreen: bool = True
+    window: str = ""  # WxH of a window (fullscreen off); empty: the orientation's full size
+    rotation: int = 0  # 0/90/180/270: a panel mounted turned (the picture is turned back)
+    hide_cursor: bool = True  # a touch kiosk shows no mouse pointer
+    screen_blank_s: int | None = None  # None: the screen never blanks; else after N idle s
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None) -> KioskConfig:
@@ -110,6 +115,7 @@ class KioskConfig:
         if config.orientation not in ("portrait", "landscape"):
             raise ValueError(f"orientation phải là portrait hoặc landscape / must be portrait or "
                              f"landscape: {config.orientation!r}")
+        _check_screen(config)
         return replace(config, data_dir=Path(config.data_dir),
                        retry_delays=tuple(config.retry_delays) or (5.0,))
 
@@ -120,6 +126,10 @@ class KioskConfig:
 
     @property
     def window_size(self) -> tuple[int, int]:
+        """The app's size as it draws (before any rotation of the panel)."""
+        if self.window:
+            width, height = self.window.split("x")
+            return int(width), int(height)
         return (1080, 1920) if self.orientation == "portrait" else (1920, 1080)
 
     # --- the device token -------------------------------------------------------------------
@@ -142,3 +152,16 @@ class KioskConfig:
         fd = os.open(self.token_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(token)
+
+
+def _check_screen(config: KioskConfig) -> None:
+    if config.window and not re.fullmatch(r"[1-9]\d{2,3}x[1-9]\d{2,3}", config.window):
+        raise ValueError(f"kích thước cửa sổ phải như 1280x800 / window size must look like "
+                         f"1280x800: {config.window!r}")
+    if config.rotation not in (0, 90, 180, 270):
+        raise ValueError(f"rotation phải là 0, 90, 180 hoặc 270 / must be 0, 90, 180 or 270: "
+                         f"{config.rotation!r}")
+    blank = config.screen_blank_s
+    if blank is not None and (not isinstance(blank, int) or blank < 10):
+        raise ValueError(f"screen_blank_s phải là số giây từ 10 trở lên, hoặc null / must be "
+                         f"10 seconds or more, or null: {blank!r}")

@@ -38,13 +38,16 @@ from kiosk_app.speech import status_sentence
 from kiosk_app.state import EntryView, KioskState
 from kiosk_app.strings import Msg, msg
 from kiosk_app.tasks import Inbox, Timers, Worker
-from kiosk_app.views import status_view
+from kiosk_app.views import status_view, ticketing_closed
 
 log = logging.getLogger(__name__)
 SCAN_IGNORED_ON = ("pin", "admin")  # a receipt waved at the kiosk must not leave the admin screen
 RATING_POLL_SECONDS = 4.0  # the citizen walks from the counter to the kiosk in about that long
 THANKS_SECONDS = 4.0  # the thanks after a counter-requested rating, then home by itself
+IDLE_WARNING_SECONDS = 10  # a countdown before the idle reset: someone reading can stay
+TICKETING_CHECK_SECONDS = 30.0  # opening hours: the button changes within this of a boundary
 CHOICES = ("very_satisfied", "satisfied", "unsatisfied")
+PRIORITIES = ("elderly", "disabled", "pregnant")  # called before the others (BRIEF: queue)
 
 
 class KioskClient(Client):
@@ -86,6 +89,8 @@ class Kiosk:
         # outlive the idle reset and an ignored request is never offered twice.
         self._requests_seen: deque[tuple[int, str]] = deque(maxlen=100)
         self._polling = False
+        self._ticketing: dict | None = None  # the backend's queue status (opening hours)
+        self._lookup_from = "scan"  # where "look up another case" goes: camera or keypad
         self._retries = 0
         self._last_touch = clock()
         self._refresh_entry()
@@ -97,6 +102,7 @@ class Kiosk:
         self.timers.after(0, "heartbeat", self._heartbeat)
         self.timers.after(0, "printer", self.check_printer)
         self.timers.after(RATING_POLL_SECONDS, "rating_poll", self.poll_rating)
+        self.timers.after(0, "ticketing", self.check_ticketing)
         self.update_ticket_availability()
         return self
 
@@ -214,6 +220,7 @@ class Kiosk:
         self.state.offline = None
         self._case_code = self._token = None
         self._rating_channel = "kiosk"
+        self._lookup_from = "scan"
         self.entry.reset()
         self._refresh_entry()
         self._forget_unanswered()
@@ -235,14 +242,27 @@ class Kiosk:
         else:
             self.go_home()
 
+    def choose_priority(self, reason: str | None) -> None:
+        """The queue screen's priority choice; the next ticket taken carries it."""
+        if reason is None or reason in PRIORITIES:
+            self.state.priority = reason
+            self.changed()
+
     def toggle_language(self) -> None:
         self.state.lang = "en" if self.state.lang == "vi" else "vi"
         self.changed()
 
     def _check_idle(self) -> None:
-        idle = self.clock() - self._last_touch >= self.settings.idle_seconds
-        if idle and self._needs_reset():
+        left = self.settings.idle_seconds - (self.clock() - self._last_touch)
+        if not self._needs_reset():
+            left = None
+        elif left <= 0:
             self.reset()
+            left = None
+        warning = math.ceil(left) if left is not None and left <= IDLE_WARNING_SECONDS else None
+        if warning != self.state.idle_left:  # redrawn once a second, not every frame
+            self.state.idle_left = warning
+            self.changed()
 
     def _needs_reset(self) -> bool:
         s = self.state
@@ -275,7 +295,15 @@ class Kiosk:
     def open_scan(self) -> None:
         self.show("scan")
 
+    def open_another(self) -> None:
+        """"Look up another case": the way the citizen looked up this one (keypad or camera)."""
+        if self._lookup_from == "type":
+            self.open_typing()
+        else:
+            self.open_scan()
+
     def open_typing(self) -> None:
+        self._lookup_from = "type"
         self.entry.reset()
         self._refresh_entry()
         self.show("type")
@@ -326,8 +354,7 @@ class Kiosk:
         self.state.case = view
         self._case_code, self._token = view.code, (token if view.verified else None)
         self.state.rating_done = None
-        self.state.rating_offered = bool(view.returned and view.verified
-                                         and self.settings.rating_enabled)
+        self.state.rating_offered = view.can_rate and self.settings.rating_enabled
         self.state.screen, self.state.notice = "status", None
         self.state.read_aloud = bool(self.settings.read_aloud and self.hardware.speaker)
 
@@ -450,6 +477,18 @@ class Kiosk:
         if self.update_ticket_availability():
             self.changed()
 
+    def check_ticketing(self) -> None:
+        """Ask the backend whether tickets are issued now (opening hours, lunch break)."""
+        self.timers.after(TICKETING_CHECK_SECONDS, "ticketing", self.check_ticketing)
+        if self.registered:
+            self.worker.submit(self.client.queue_status, self._ticketing_checked,
+                               lambda error: log.debug("queue status: %s", error))
+
+    def _ticketing_checked(self, status: dict) -> None:
+        self._ticketing = status
+        if self.update_ticket_availability():
+            self.changed()
+
     def update_ticket_availability(self) -> bool:
         """Show the ticket button only when a ticket can really come out. True if it changed."""
         printer = self.hardware.printer
@@ -458,6 +497,8 @@ class Kiosk:
             reason = msg("no_printer")
         elif not self.registered:
             reason = msg("not_registered")
+        elif closed := ticketing_closed(self._ticketing):
+            reason = closed
         elif printer.last_problem:
             reason = printer_problem(printer.last_problem, None)
         before = (self.state.ticket_available, self.state.ticket_reason)

@@ -143,13 +143,14 @@ class QueueFlow:
         if service is None or not self.k.state.ticket_available:
             return
         # No automatic retry here: a ticket printed a minute later may be for nobody.
-        self.k.call(lambda: self._issue(service), self._issued, busy="printing", retry=False,
-                    errors=self._not_printed)
+        priority = self.k.state.priority
+        self.k.call(lambda: self._issue(service, priority), self._issued, busy="printing",
+                    retry=False, errors=self._not_printed)
 
-    def _issue(self, service) -> tuple[dict, bool]:
+    def _issue(self, service, priority: str | None = None) -> tuple[dict, bool]:
         """Worker side: reserve, print, confirm. Returns (ticket, confirmed)."""
         client, printer = self.k.client, self.k.hardware.printer
-        ticket = client.reserve_ticket(service.letter)
+        ticket = client.reserve_ticket(service.letter, priority)
         doc = ticket_document(ticket, service.name, service.counters, self.k.config.site_name)
         result = printer.print(doc)
         if not result.ok:

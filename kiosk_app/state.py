@@ -47,6 +47,7 @@ class KioskState:
     notice: Msg | None = None  # an answer to what the citizen just did (errors included)
     offline: Msg | None = None  # the backend cannot be reached; retrying
     connected: bool = True  # the last heartbeat or request reached the backend
+    idle_left: int | None = None  # seconds until the idle reset, in its last few seconds
     # case lookup (personal)
     entry: EntryView = field(default_factory=EntryView)
     case: StatusView | None = None
@@ -64,6 +65,7 @@ class KioskState:
     ticket_available: bool = False
     ticket_reason: Msg | None = None
     services: tuple[ServiceView, ...] = ()
+    priority: str | None = None  # elderly, disabled, pregnant: called before the others
     ticket: TicketView | None = None
     # admin
     pin_length: int = 0
@@ -75,7 +77,7 @@ class KioskState:
         self.case = None
         self.rating_offered, self.rating_done, self.read_aloud = False, None, False
         self.rating_counter = None
-        self.ticket = None
+        self.ticket, self.priority = None, None
         self.busy = self.notice = None
         self.query, self.procedures, self.procedure, self.field = "", (), None, None
         self.pin_length, self.pin_message, self.admin = 0, None, None

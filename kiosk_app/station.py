@@ -1,8 +1,9 @@
 """What a station profile (hardware_profiles/stations/<name>.yaml) says about a kiosk.
 
-The profile gives the screen orientation, the backend, fullscreen, the idle time and where each
-device is; `station_values()` turns that into KioskConfig fields. Values set in the kiosk's own
-file or environment win over the profile (a technician's override on one unit).
+The profile gives the screen (orientation, size, rotation, cursor, blanking), the backend,
+fullscreen, the idle time and where each device is; `station_values()` turns that into
+KioskConfig fields. Values set in the kiosk's own file or environment win over the profile
+(a technician's override on one unit).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ def station_values(name: str, root: Path | str = DEFAULT_ROOT) -> dict:
     values = {"orientation": station.screen.orientation,
               "backend_url": station.kiosk.backend_url,
               "fullscreen": station.kiosk.fullscreen,
+              "window": station.screen.resolution, "rotation": station.screen.rotation,
+              "hide_cursor": station.kiosk.hide_cursor,
+              "screen_blank_s": station.kiosk.screen_blank_s,
               "idle_seconds": min(600, station.kiosk.idle_reset_s),
               "language": station.kiosk.language}
     for role, (spec, device) in profiles.station_devices(name).items():

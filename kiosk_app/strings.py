@@ -142,6 +142,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "queue_choose": ("Chọn dịch vụ ông/bà cần", "Choose the service you need"),
     "queue_waiting": ("Đang chờ: {n} người", "Waiting: {n}"),
     "queue_counters": ("Quầy {counters}", "Counter {counters}"),
+    "queue_priority": ("Ưu tiên người cao tuổi, người khuyết tật, phụ nữ mang thai: chọn "
+                       "trước khi chọn dịch vụ",
+                       "Priority for elderly, disabled and pregnant people: choose before "
+                       "the service"),
+    "prio_none": ("Không ưu tiên", "No priority"),
+    "prio_elderly": ("Người cao tuổi", "Elderly person"),
+    "prio_disabled": ("Người khuyết tật", "Person with a disability"),
+    "prio_pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "ticket_priority": ("Số ưu tiên: {reason}", "Priority number: {reason}"),
+    "t_priority": ("ƯU TIÊN: {reason}", "PRIORITY: {reason}"),
     "printing": ("Đang in số thứ tự…", "Printing your number…"),
     "ticket_yours": ("Số của ông/bà", "Your number"),
     "ticket_ahead": ("Trước ông/bà còn {n} người", "{n} people ahead of you"),
@@ -156,6 +166,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "please ask at the information desk."),
     "ticket_unavailable": ("Tạm ngừng cấp số thứ tự: {reason}",
                            "Queue numbers are paused: {reason}"),
+    "queue_closed": ("ngoài giờ làm việc. Lấy số lại lúc {at}",
+                     "outside office hours. Tickets again from {at}"),
+    "queue_closed_day": ("ngoài giờ làm việc. Lấy số lại lúc {at} ngày {day}",
+                         "outside office hours. Tickets again from {at} on {day}"),
     "not_registered": ("Ki-ốt chưa được đăng ký với máy chủ", "This kiosk is not registered"),
     "no_printer": ("Ki-ốt không có máy in", "This kiosk has no printer"),
     "t_header": ("PHIẾU SỐ THỨ TỰ", "QUEUE TICKET"),
@@ -167,6 +181,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- connection and errors ----------------------------------------------------------
     "offline": ("Mất kết nối máy chủ. Tự động thử lại sau {s} giây…",
                 "Cannot reach the server. Retrying in {s} s…"),
+    "idle_warning": ("Màn hình sẽ trở về trang đầu sau {s} giây — chạm để tiếp tục",
+                     "Returning to start in {s} s — touch to stay"),
     "offline_now": ("Mất kết nối máy chủ. Đang thử lại…", "Cannot reach the server. Retrying…"),
     "error": ("Có lỗi xảy ra, xin vui lòng thử lại", "Something went wrong, please try again"),
     # --- admin --------------------------------------------------------------------------

@@ -25,6 +25,8 @@ def ticket_document(ticket: dict, service: str, counters: str, site_name: str = 
     vi, en = TEXTS["t_header"]
     doc.add(Text(vi, align="center", bold=True), Text(en, align="center"), Rule(),
             Text(ticket["label"], align="center", bold=True, size=4), Feed(1))
+    if f"prio_{ticket.get('priority_reason')}" in TEXTS:  # the counter calls it first
+        doc.add(*_both("t_priority", reason=msg(f"prio_{ticket['priority_reason']}")))
     doc.add(*_both("t_service", service=service))
     doc.add(*_both("t_ahead", n=ticket.get("people_ahead", 0)))
     if counters:

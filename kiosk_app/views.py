@@ -69,10 +69,16 @@ class StatusView:
     rows: tuple[tuple[Msg, Msg], ...]  # (label, value) in display order
     timeline: tuple[Event, ...]
     applicant: str | None
+    rated: bool = False  # known only to the receipt's holder (a verified lookup)
 
     @property
     def returned(self) -> bool:
         return self.status == "returned"
+
+    @property
+    def can_rate(self) -> bool:
+        """A returned case, proved by its receipt, not rated yet (one rating per case)."""
+        return self.returned and self.verified and not self.rated
 
 
 def status_view(answer: dict) -> StatusView:
@@ -84,7 +90,7 @@ def status_view(answer: dict) -> StatusView:
         colour=STATUS_COLOURS.get(answer["status"], "#455A64"), late=bool(answer.get("late")),
         verified=verified, rows=_status_rows(answer, applicant),
         timeline=tuple(_event(e) for e in answer.get("history", ())) if verified else (),
-        applicant=applicant)
+        applicant=applicant, rated=verified and bool(answer.get("rated")))
 
 
 def _status_rows(answer: dict, applicant: str | None) -> tuple[tuple[Msg, Msg], ...]:
@@ -239,3 +245,15 @@ def service_views(services: list[dict], status: dict, offered: list[str]) -> lis
 
 def counters_of(letter: str, counters) -> str:
     return ", ".join(str(c["number"]) for c in counters if letter in c.get("services", ()))
+
+
+def ticketing_closed(status: dict | None) -> Msg | None:
+    """Why no ticket can be taken now and from when ("Lấy số lại lúc 13:30"), from the
+    backend's queue status; None while tickets are issued (or nothing is known yet)."""
+    ticketing = (status or {}).get("ticketing") or {}
+    if ticketing.get("open", True) or not ticketing.get("opens_at"):
+        return None
+    opens = datetime.fromisoformat(ticketing["opens_at"])
+    if opens.date().isoformat() == status.get("day"):
+        return msg("queue_closed", at=f"{opens:%H:%M}")
+    return msg("queue_closed_day", at=f"{opens:%H:%M}", day=f"{opens:%d/%m}")

@@ -43,8 +43,10 @@ def config(request: Request):
 
 
 @router.get("/queue/status")
-def status(request: Request, store=Depends(deps.store), now=Depends(deps.now)) -> dict:
-    return queue.status(store, config(request), now)
+def status(request: Request, store=Depends(deps.store), site=Depends(deps.site),
+           now=Depends(deps.now)) -> dict:
+    return queue.status(store, config(request), now) | {
+        "ticketing": queue.ticketing(site.calendar, now)}
 
 
 @router.get("/queue/services")

@@ -25,3 +25,44 @@ def unaccent(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_STROKE_D))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
+
+
+# Vietnamese dictionary order: the alphabet puts ă, â after a, đ after d, ê after e, ô, ơ after
+# o and ư after u (f, j, w, z only in loan words, kept where Latin has them); tones only break
+# ties, in the order ngang, huyền, hỏi, ngã, sắc, nặng. Code-point order would put "Đất đai"
+# after "Lý lịch tư pháp".
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
+_VOWEL_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+_MARKED = {("a", "breve"): "ă", ("a", "circumflex"): "â", ("e", "circumflex"): "ê",
+           ("o", "circumflex"): "ô", ("o", "horn"): "ơ", ("u", "horn"): "ư"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vn_sort_key(text: str) -> tuple:
+    """Sort key for Vietnamese names: letters in alphabet order, then tones, then the text
+    itself (so different spellings never compare equal)."""
+    primary: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for base, marks in _letters(unicodedata.normalize("NFD", text.casefold())):
+        vowel = next((_VOWEL_MARKS[m] for m in marks if m in _VOWEL_MARKS), None)
+        letter = _MARKED.get((base, vowel), base)
+        if letter in _RANK:
+            primary.append((2, _RANK[letter]))
+        elif base.isspace():
+            primary.append((0, 0))  # "Hộ tịch" before "Hộ tịch, chứng thực"
+        else:
+            primary.append((1 if ord(base) < 128 else 3, ord(base)))
+        tones.append(max((_TONES.get(m, 0) for m in marks), default=0))
+    return tuple(primary), tuple(tones), text
+
+
+def _letters(decomposed: str) -> list[tuple[str, list[str]]]:
+    """Each base character with the combining marks that follow it."""
+    letters: list[tuple[str, list[str]]] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and letters:
+            letters[-1][1].append(ch)
+        else:
+            letters.append((ch, []))
+    return letters

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from backend.domain.errors import NotFound
 from backend.domain.procedures import Catalog, Procedure
-from backend.domain.text import fold
+from backend.domain.text import fold, vn_sort_key
 from backend.store.db import Store
 from backend.store.site import bump_version
 
@@ -61,8 +61,10 @@ def search(store: Store, query: str = "", field: str | None = None) -> list[Proc
 
 
 def fields(store: Store) -> list[dict]:
-    return store.all("select field_code as code, field_name as name, count(distinct code) as "
-                     "procedures from procedures group by field_code order by field_name")
+    """In Vietnamese alphabet order (SQLite's order would put "Đất đai" after "Lý lịch")."""
+    rows = store.all("select field_code as code, field_name as name, count(distinct code) as "
+                     "procedures from procedures group by field_code")
+    return sorted(rows, key=lambda row: vn_sort_key(row["name"]))
 
 
 def units(store: Store) -> dict[str, dict]:

@@ -62,6 +62,10 @@ def _answer(store: Store, site: Site, row: dict, verified: bool, now: datetime) 
         answer["verified"] = True
         answer["applicant"] = mask_name(row["applicant_name"] or "")
         answer["history"] = _history(store, site.units, row)
+        # Only to the receipt's holder: whether the case was rated is theirs to know, and the
+        # kiosk must not ask twice.
+        answer["rated"] = store.one("select 1 from ratings where case_id = ?",
+                                    [row["id"]]) is not None
     return answer
 
 

@@ -22,11 +22,33 @@ def _day(now: datetime) -> str:
     return now.astimezone(VN_TZ).date().isoformat()
 
 
-def check_open(calendar: WorkingCalendar, now: datetime) -> None:
+def is_open(calendar: WorkingCalendar, now: datetime) -> bool:
     local = now.astimezone(VN_TZ)
-    open_now = calendar.is_working_day(local.date()) and any(
+    return calendar.is_working_day(local.date()) and any(
         start <= local.time() < end for start, end in calendar.hours.periods)
-    if not open_now:
+
+
+def next_opening(calendar: WorkingCalendar, now: datetime) -> datetime:
+    """When tickets are issued again: after lunch today, or the next working morning."""
+    local = now.astimezone(VN_TZ)
+    day = local.date()
+    if calendar.is_working_day(day):
+        for start, _end in calendar.hours.periods:
+            if local.time() < start:
+                return datetime.combine(day, start, tzinfo=VN_TZ)
+    day = calendar.next_working_day(day)
+    return datetime.combine(day, calendar.hours.morning_start, tzinfo=VN_TZ)
+
+
+def ticketing(calendar: WorkingCalendar, now: datetime) -> dict:
+    """Whether tickets are issued now and, if not, from when: the kiosk says it before a tap."""
+    if is_open(calendar, now):
+        return {"open": True, "opens_at": None}
+    return {"open": False, "opens_at": iso(next_opening(calendar, now))}
+
+
+def check_open(calendar: WorkingCalendar, now: datetime) -> None:
+    if not is_open(calendar, now):
         raise Conflict("Ngoài giờ làm việc, chưa cấp số thứ tự",
                        "Outside opening hours: no queue tickets now", key="queue_closed")
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from backend.domain.text import vn_sort_key
 from kiosk_app.screens.base import KioskScreen
 from kiosk_app.screens.lookup import letter_rows
 from kiosk_app.screens.theme import INK, LINE, MUTED, PANEL, rgba
 from kiosk_app.screens.widgets import BigButton, Column, Keypad, Panel, Text, scroller
+
+
+def by_name(items):
+    """Fields and procedures in Vietnamese alphabet order, as a printed list would have them."""
+    return sorted(items, key=lambda item: vn_sort_key(item.name))
 
 
 def item_button(screen: KioskScreen, text: str, action) -> BigButton:
@@ -59,11 +65,11 @@ class ProceduresScreen(KioskScreen):
         self._shown = shown
         self.results.clear_widgets()
         if state.query.strip():
-            for item in state.procedures:
+            for item in by_name(state.procedures):
                 self.results.add_widget(item_button(
                     self, item.name, lambda c=item.code: self.core.procedures.open_procedure(c)))
             return
-        for field in state.fields:
+        for field in by_name(state.fields):
             label = f"{field.name}  ·  {self.t('proc_count', n=field.count)}"
             self.results.add_widget(item_button(
                 self, label, lambda c=field.code: self.core.procedures.choose_field(c)))
@@ -79,7 +85,7 @@ class ProcedureListScreen(KioskScreen):
         page = self.page()
         page.add_widget(self.title(state.field.name if state.field else self.t("proc_title")))
         column = Column(spacing=self.sz.gap // 2)
-        for item in state.procedures:
+        for item in by_name(state.procedures):
             column.add_widget(item_button(
                 self, item.name, lambda c=item.code: self.core.procedures.open_procedure(c)))
         page.add_widget(scroller(column))

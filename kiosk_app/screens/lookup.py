@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from kivy.core.text import Label as CoreLabel
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from kiosk_app.entry import TEMPLATE
 from kiosk_app.screens.base import KioskScreen
 from kiosk_app.screens.camera_view import CameraView
 from kiosk_app.screens.pictures import Face
-from kiosk_app.screens.theme import KIND_COLOURS, LINE, MUTED, PANEL, rgba
+from kiosk_app.screens.theme import FONT, KIND_COLOURS, LINE, MUTED, PANEL, rgba
 from kiosk_app.screens.widgets import (
     BigButton,
     Column,
@@ -66,6 +68,7 @@ class TypeScreen(KioskScreen):
 
     def build(self, state) -> Widget:
         self.display = Text("", size=self.sz.title, bold=True, align="center", markup=True)
+        self.display.bind(width=self._fit_code)
         self.check = Text("", size=self.sz.body, align="center")
         self.lookup = self.button(self.t("btn_lookup"), self.core.submit_code)
         box = Panel(padding=self.sz.pad)
@@ -80,6 +83,17 @@ class TypeScreen(KioskScreen):
             return self.stack(left, Widget(), keys, buttons)
         return self.side_by_side(self.stack(left, Widget(), buttons, padding=0),
                                  self.stack(keys, Widget(), padding=0))
+
+    def _fit_code(self, *_: object) -> None:
+        """A full code on one line: the font shrinks until the widest code fits the box
+        (a code wrapped mid-number reads as two numbers)."""
+        widest = CoreLabel(text="0" * len(TEMPLATE), font_name=FONT, font_size=self.sz.title,
+                           bold=True)
+        widest.refresh()
+        room = self.display.width - 8
+        if room > 0:
+            self.display.font_size = min(self.sz.title,
+                                         int(self.sz.title * room / widest.texture.width))
 
     def _keypad(self, page: str) -> Keypad:
         if page == "letters":
@@ -138,7 +152,7 @@ class StatusScreen(KioskScreen):
         details.add_widget(self._rows(case))
         details.add_widget(self._history(case))
         buttons = self.row(
-            self.button(self.t("btn_other_case"), self.core.open_scan, primary=False),
+            self.button(self.t("btn_other_case"), self.core.open_another, primary=False),
             self.button(self.t("done"), self.core.go_home))
         if self.sz.portrait:
             first.add_widget(details)
@@ -164,7 +178,7 @@ class StatusScreen(KioskScreen):
     def _history(self, case) -> Panel:
         panel = Panel(padding=self.sz.pad, spacing=10)
         if not case.verified:
-            panel.add_widget(Text("ⓘ " + self.t("coarse_hint"), size=self.sz.body,
+            panel.add_widget(Text("ℹ " + self.t("coarse_hint"), size=self.sz.body,
                                   colour=KIND_COLOURS["info"]))
             return panel
         panel.add_widget(Text(self.t("f_history"), size=self.sz.heading, bold=True))

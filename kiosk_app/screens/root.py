@@ -20,7 +20,7 @@ from kiosk_app.screens.queue import QueueScreen, TicketScreen
 from kiosk_app.screens.theme import BG, FONT, HEADER, KIND_COLOURS, MUTED, Sizes, rgba
 from kiosk_app.screens.widgets import BigButton, Filled, Text
 from kiosk_app.state import KioskState
-from kiosk_app.strings import Msg, tr
+from kiosk_app.strings import Msg, msg, tr
 
 SCREEN_CLASSES = (HomeScreen, ScanScreen, TypeScreen, StatusScreen, ProceduresScreen,
                   ProcedureListScreen, ProcedureScreen, QueueScreen, TicketScreen, PinScreen,
@@ -66,7 +66,8 @@ class KioskRoot(BoxLayout):
         self.core, self.sz = core, sizes
         _fill(self, BG)
         self.add_widget(self._header())
-        self.busy, self.offline = Strip(sizes), Strip(sizes)
+        self.busy, self.offline, self.idle = Strip(sizes), Strip(sizes), Strip(sizes)
+        self.add_widget(self.idle)
         self.add_widget(self.offline)
         self.add_widget(self.busy)
         self.manager = ScreenManager(transition=NoTransition())
@@ -109,6 +110,8 @@ class KioskRoot(BoxLayout):
         self.home.opacity, self.home.disabled = ((0, True) if state.screen == "home"
                                                  else (1, False))
         self.lang.text = tr("lang_toggle", lang)
+        left = state.idle_left
+        self.idle.show(msg("idle_warning", "warn", s=left) if left else None, lang)
         self.offline.show(state.offline, lang)
         self.busy.show(state.busy, lang)
         # The typing and PIN screens say what is wrong next to what was typed.
@@ -116,8 +119,16 @@ class KioskRoot(BoxLayout):
         self.notice.show(None if inline else state.notice, lang)
         for screen in self.screens.values():
             screen.render(state)
-        self.manager.current = state.screen
+        self.show_screen(state.screen)
         self.tick_clock(lang)
+
+    def show_screen(self, name: str) -> None:
+        """Switch now. Even NoTransition keeps the old screen drawn under the new one until its
+        zero-length animation ends a frame later, and nothing redraws the window after that:
+        the old screen stayed visible (two "Back" buttons) until the clock next changed."""
+        if self.manager.current != name:
+            self.manager.current = name
+            self.manager.transition.stop()
 
     def tick_clock(self, lang: str | None = None) -> None:
         now = self.core.now()

@@ -7,7 +7,7 @@ Touch targets are at least 120 px high (about 2 cm on a 21.5" panel).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from kivy.core.text import LabelBase
@@ -59,7 +59,16 @@ class Sizes:
 
 def sizes_for(width: int, height: int) -> Sizes:
     if height >= width:
-        return Sizes(portrait=True)
+        return _scaled(Sizes(portrait=True), min(width / 1080, height / 1920))
     # Landscape has 1080 px of height for everything: a little tighter vertically.
-    return Sizes(portrait=False, title=54, heading=40, body=32, small=28, button=38,
-                 button_h=116, key_h=104, pad=32, gap=20, header_h=110, footer_h=70)
+    return _scaled(Sizes(portrait=False, title=54, heading=40, body=32, small=28, button=38,
+                         button_h=116, key_h=104, pad=32, gap=20, header_h=110, footer_h=70),
+                   min(width / 1920, height / 1080))
+
+
+def _scaled(sizes: Sizes, scale: float) -> Sizes:
+    """A smaller window (a technician's laptop) gets everything smaller, never larger."""
+    if scale >= 1:
+        return sizes
+    return replace(sizes, **{f.name: round(getattr(sizes, f.name) * scale)
+                             for f in fields(sizes) if f.name != "portrait"})

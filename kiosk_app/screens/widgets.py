@@ -114,6 +114,9 @@ def scroller(content: Widget) -> ScrollView:
                       bar_color=rgba(PRIMARY, 0.6), bar_inactive_color=rgba(PRIMARY, 0.6),
                       effect_cls=ScrollEffect)
     view.add_widget(content)
+    # New content starts at its top. A list scrolled to its end and then refilled with fewer
+    # items would otherwise sit at the bottom of an empty panel (ScrollView keeps scroll_y).
+    content.bind(height=lambda *_: setattr(view, "scroll_y", 1))
     return view
 
 

@@ -90,6 +90,27 @@ def test_rating_after_a_returned_case_once_per_case(kiosk, returned_case):
     kiosk.go_home()
     kiosk.scanned(returned_case["qr"])
     run_until(kiosk, on_status(kiosk))
+    assert kiosk.state.case.rated and not kiosk.state.rating_offered  # never asked twice
+    kiosk.rate("unsatisfied")  # ignored: nothing was offered
+    assert kiosk.state.busy is None and kiosk.state.rating_done is None
+
+
+def test_a_case_rated_at_the_counter_is_not_offered_again(kiosk, server, clerk, returned_case):
+    clerk.rate(returned_case["code"], "satisfied", channel="counter")
+    coarse = server.client().lookup(returned_case["code"])
+    assert "rated" not in coarse  # whether a case was rated is for the receipt's holder only
+    assert server.client().lookup(returned_case["code"], returned_case["token"])["rated"] is True
+    kiosk.scanned(returned_case["qr"])
+    run_until(kiosk, on_status(kiosk))
+    assert kiosk.state.case.returned and kiosk.state.case.rated
+    assert not kiosk.state.rating_offered
+
+
+def test_a_rating_that_lost_a_race_says_so(kiosk, clerk, returned_case):
+    kiosk.scanned(returned_case["qr"])
+    run_until(kiosk, on_status(kiosk))
+    assert kiosk.state.rating_offered
+    clerk.rate(returned_case["code"], "satisfied", channel="counter")  # meanwhile, at the counter
     kiosk.rate("unsatisfied")
     run_until(kiosk, lambda: kiosk.state.rating_done is not None)
     assert "already been rated" in kiosk.state.rating_done.en
@@ -229,3 +250,41 @@ def test_home_during_a_retry_cancels_it(make_kiosk, new_case, dead_port, mono):
     kiosk.go_home()
     assert kiosk.state.offline is None and kiosk.timers.left("retry") is None
     assert not holds(kiosk, new_case["token"])
+
+
+def test_idle_counts_down_its_last_seconds_and_a_touch_stays(kiosk, new_case, mono):
+    kiosk.scanned(new_case["qr"])
+    run_until(kiosk, on_status(kiosk))
+    mono.advance(34)
+    kiosk.pump()
+    assert kiosk.state.idle_left is None  # 11 s left: no warning yet
+    mono.advance(1.5)
+    kiosk.pump()
+    assert kiosk.state.idle_left == 10
+    mono.advance(5)
+    kiosk.pump()
+    assert kiosk.state.idle_left == 5 and kiosk.state.screen == "status"
+    kiosk.touch()
+    kiosk.pump()
+    assert kiosk.state.idle_left is None and kiosk.state.screen == "status"
+    mono.advance(45)
+    kiosk.pump()
+    assert kiosk.state.screen == "home" and kiosk.state.idle_left is None
+    mono.advance(60)
+    kiosk.pump()
+    assert kiosk.state.idle_left is None  # nothing to clear on the home screen: no warning
+
+
+def test_look_up_another_case_the_way_this_one_was_looked_up(kiosk, new_case):
+    kiosk.open_typing()
+    for key in new_case["code"].split("-", 1)[1].replace("-", ""):
+        kiosk.press_key(key)
+    kiosk.submit_code()
+    run_until(kiosk, on_status(kiosk))
+    kiosk.open_another()
+    assert kiosk.state.screen == "type" and kiosk.state.entry.text == "000.00.06.H56-"
+    kiosk.go_home()
+    kiosk.scanned(new_case["qr"])
+    run_until(kiosk, on_status(kiosk))
+    kiosk.open_another()
+    assert kiosk.state.screen == "scan"

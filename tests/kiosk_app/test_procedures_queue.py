@@ -163,3 +163,58 @@ def test_the_ticket_says_number_service_counters_time_and_people_ahead():
     for line in ("UBND phường Tân Ninh", "Dịch vụ: Đất đai, xây dựng", "Số người chờ trước: 4",
                  "People ahead: 4", "Quầy phục vụ: 3, 4", "Giờ lấy số: 09:31 23/11/2026"):
         assert line in texts
+
+
+def test_fields_and_procedures_come_in_vietnamese_order(kiosk, server):
+    names = [f["name"] for f in server.client().fields()]
+    assert names.index("Đất đai") < names.index("Hộ tịch") < names.index("Lý lịch tư pháp")
+    kiosk.procedures.open()
+    settle(kiosk)
+    shown = [f.name for f in kiosk.state.fields]
+    assert shown == names and shown.index("Đất đai") < shown.index("Lý lịch tư pháp")
+
+
+def test_a_priority_ticket_is_called_first(kiosk, clerk):
+    kiosk.queue.open()
+    settle(kiosk)
+    kiosk.queue.take("A")  # an ordinary ticket first
+    settle(kiosk)
+    kiosk.go_home()
+    kiosk.queue.open()
+    settle(kiosk)
+    kiosk.choose_priority("pregnant")
+    kiosk.queue.take("A")
+    settle(kiosk)
+    assert kiosk.state.ticket.label == "A-002" and kiosk.state.priority == "pregnant"
+    assert clerk.call(1)["ticket"]["label"] == "A-002"  # before A-001, issued earlier
+    kiosk.choose_priority("vip")  # not a reason the counter knows: ignored
+    assert kiosk.state.priority == "pregnant"
+    kiosk.go_home()
+    assert kiosk.state.priority is None
+
+
+def test_during_lunch_the_button_says_when_tickets_resume(kiosk, clock, mono):
+    clock.now = clock.now.replace(hour=11, minute=45)
+    mono.advance(31)  # the next check of the opening hours
+    run_until(kiosk, lambda: not kiosk.state.ticket_available)
+    reason = kiosk.state.ticket_reason
+    assert reason.vi == "ngoài giờ làm việc. Lấy số lại lúc 13:30"
+    assert reason.en == "outside office hours. Tickets again from 13:30"
+    # Monday evening: Tuesday 24/11 is a public holiday (from 2026), so Wednesday morning.
+    clock.now = clock.now.replace(hour=17, minute=30)
+    mono.advance(31)
+    run_until(kiosk, lambda: "25/11" in kiosk.state.ticket_reason.vi)
+    assert kiosk.state.ticket_reason.vi.endswith("Lấy số lại lúc 07:00 ngày 25/11")
+    clock.now = clock.now.replace(hour=13, minute=30, day=25)
+    mono.advance(31)
+    run_until(kiosk, lambda: kiosk.state.ticket_available)
+
+
+def test_a_priority_ticket_says_so_on_paper():
+    ticket = {"label": "A-003", "people_ahead": 0, "issued_at": "2026-11-23T09:31:00+07:00",
+              "priority": True, "priority_reason": "elderly"}
+    texts = [b.text for b in ticket_document(ticket, "Hộ tịch", "1, 2") if isinstance(b, Text)]
+    assert "ƯU TIÊN: Người cao tuổi" in texts and "PRIORITY: Elderly person" in texts
+    ordinary = ticket_document({**ticket, "priority": False, "priority_reason": None}, "Hộ tịch",
+                               "1, 2")
+    assert not any("ƯU TIÊN" in b.text for b in ordinary if isinstance(b, Text))

@@ -77,3 +77,20 @@ def test_plain_text_digits_and_punctuation_pass_through():
 def test_a_whole_sentence():
     assert fold("Trung tâm Phục vụ hành chính công phường Tân Ninh") == (
         "trung tam phuc vu hanh chinh cong phuong tan ninh")
+
+
+def test_vietnamese_order_letters_first_then_tones():
+    from backend.domain.text import vn_sort_key
+
+    names = ["Lý lịch tư pháp", "Đất đai", "Dân tộc", "Hộ tịch", "Hoạt động xây dựng",
+             "Bảo trợ xã hội", "Ưu đãi", "Uy tín", "Ơn", "Ôm", "Ong", "Ân", "Ắc", "An"]
+    assert sorted(names, key=vn_sort_key) == [
+        "An", "Ắc", "Ân", "Bảo trợ xã hội", "Dân tộc", "Đất đai", "Hoạt động xây dựng",
+        "Hộ tịch", "Lý lịch tư pháp", "Ong", "Ôm", "Ơn", "Uy tín", "Ưu đãi"]
+    # Tones only break ties, in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+    assert sorted(["má", "mạ", "mà", "ma", "mã", "mả"], key=vn_sort_key) == [
+        "ma", "mà", "mả", "mã", "má", "mạ"]
+    # Upper and lower case, precomposed and decomposed letters sort together.
+    decomposed = unicodedata.normalize("NFD", "đất")
+    assert vn_sort_key("ĐẤT")[:2] == vn_sort_key("đất")[:2] == vn_sort_key(decomposed)[:2]
+    assert sorted(["Hộ tịch, chứng thực", "Hộ tịch"], key=vn_sort_key)[0] == "Hộ tịch"

@@ -51,10 +51,16 @@ def test_typing_explains_a_bad_code_then_looks_up_a_good_one(home, backend):
     code = backend.cases["new"]["code"]
     type_keys(home, code.split("-", 1)[1].replace("-", "")[2:])
     assert home.core.state.entry.text == code
+    display = home.app.root.screens["type"].display
+    assert display.texture_size[1] < 1.6 * display.font_size  # one line, never cut mid-number
+    home.shot("type-full")
     home.tap(vi("btn_lookup"))
     assert home.core.state.screen == "status" and not home.core.state.case.verified
     assert MASKED not in home.texts()  # a typed code never shows the name
+    assert "ℹ " + vi("coarse_hint") in home.texts()
     home.shot("status-typed")
+    home.tap(vi("btn_other_case"))  # typed once, typed again: the keypad, not the camera
+    assert home.core.state.screen == "type" and home.core.state.entry.text == "000.00.06.H56-"
 
 
 def test_a_scanned_receipt_shows_the_case_with_masked_name(home, backend):
@@ -79,6 +85,11 @@ def test_rating_a_returned_case(home, backend):
     home.tap(vi("satisfied"))
     assert home.core.state.rating_done.vi == vi("rate_thanks")
     home.shot("status-rated")
+    home.tap(vi("done"))
+    home.core.scanned(backend.cases["returned"]["qr"])
+    home.settle()
+    assert home.core.state.case.rated and not home.core.state.rating_offered
+    assert vi("rate_title") not in home.texts()  # one rating per case: not asked again
 
 
 def test_a_counter_asks_for_a_rating(home, backend):
@@ -98,12 +109,21 @@ def test_a_counter_asks_for_a_rating(home, backend):
 def test_procedures_by_search_and_by_field(home):
     home.tap(vi("btn_procedures"))
     home.shot("procedures")
+    fields = [w.text for w in home.widgets() if "·" in str(getattr(w, "text", ""))]
+    assert fields.index(f"Đất đai  ·  {vi('proc_count', n=2)}") < fields.index(
+        f"Lý lịch tư pháp  ·  {vi('proc_count', n=1)}")  # Vietnamese order, not code points
+    results = home.app.root.screens["procedures"].results.parent
+    results.scroll_y = 0  # a citizen scrolled to the end of the fields, then types
+    home.frames(2)
     type_keys(home, "KHAI")
     home.tap(vi("key_space"))
     type_keys(home, "SINH")
     home.mono.advance(1)  # the search runs after a pause in typing
     home.settle()
     assert [p.name for p in home.core.state.procedures] == ["Đăng ký khai sinh"]
+    found = home.find("Đăng ký khai sinh")
+    top_of = lambda w: w.to_window(w.x, w.top)[1]  # noqa: E731
+    assert abs(top_of(found) - top_of(results)) < 4  # at the top of its panel
     home.shot("procedures-search")
     home.tap("Đăng ký khai sinh")
     assert home.core.state.screen == "procedure"
@@ -112,9 +132,19 @@ def test_procedures_by_search_and_by_field(home):
     home.tap(vi("key_clear"))
     home.mono.advance(1)
     home.settle()
-    home.tap(f"Hộ tịch  ·  {vi('proc_count', n=5)}")
+    hotich = f"Hộ tịch  ·  {vi('proc_count', n=5)}"
+    results.scroll_to(home.find(hotich), animate=False)  # scrolled to, as a person would
+    home.frames(2)
+    home.tap(hotich)
     assert home.core.state.screen == "procedure_list"
     home.shot("procedure-list")
+    home.tap("Đăng ký khai tử")
+    assert home.core.state.screen == "procedure"
+    # Gone before the next frame is drawn, not a frame later: nothing redrew the window then,
+    # and the list stayed visible under the procedure with two "Back" buttons.
+    assert [s.name for s in home.app.root.manager.children] == ["procedure"]
+    home.core.back()
+    assert [s.name for s in home.app.root.manager.children] == ["procedure_list"]
 
 
 def test_a_queue_ticket(home):
@@ -126,6 +156,54 @@ def test_a_queue_ticket(home):
     home.shot("ticket")
     home.tap(vi("done"))
     assert home.core.state.screen == "home"
+
+
+def test_a_priority_ticket(home):
+    home.tap(vi("btn_ticket"))
+    home.tap(vi("prio_elderly"))
+    assert home.core.state.priority == "elderly"
+    home.shot("queue-priority")
+    home.tap(home.core.state.services[0].letter)
+    ticket = home.core.state.ticket
+    assert home.core.state.screen == "ticket" and ticket.label.startswith("A-")
+    assert vi("ticket_priority", reason=tr("prio_elderly", "vi")) in home.texts()
+    home.shot("ticket-priority")
+    home.tap(vi("done"))
+    assert home.core.state.priority is None  # the next citizen starts without one
+
+
+def test_lunch_break_says_when_tickets_resume(home, backend):
+    noon = backend.clock.now.replace(hour=12, minute=0)
+    home.tap(vi("btn_ticket"))  # choosing a service when the lunch break begins
+    before, backend.clock.now = backend.clock.now, noon
+    try:
+        home.core.check_ticketing()
+        home.settle()
+        assert not home.core.state.ticket_available
+        assert "Lấy số lại lúc 13:30" in home.texts()
+        home.tap("⌂  " + vi("home"))
+        assert vi("btn_ticket") not in home.texts()  # said before anyone taps
+        assert "Lấy số lại lúc 13:30" in home.texts()
+        home.shot("home-lunch")
+    finally:
+        backend.clock.now = before
+        home.core.check_ticketing()
+        home.settle()
+    assert home.core.state.ticket_available
+
+
+def test_idle_warns_with_a_countdown_and_a_touch_stays(home, backend):
+    from kivy.core.window import Window
+
+    home.core.scanned(backend.cases["new"]["qr"])
+    home.settle()
+    home.mono.advance(36)  # 9 s left of 45
+    home.settle()
+    assert vi("idle_warning", s=9) in home.texts()
+    home.shot("idle-warning")
+    home.touch(Window.width / 2, 30)  # anywhere: the footer
+    assert home.core.state.idle_left is None and vi("idle_warning", s=9) not in home.texts()
+    assert home.core.state.screen == "status"
 
 
 def test_out_of_paper_hides_the_ticket_button(home):
@@ -231,4 +309,15 @@ def test_a_printed_receipt_held_to_the_camera_opens_its_status_screen(home, back
         camera.show([home.photo])
     home.settle()
     assert home.core.state.case.code == case["code"] and MASKED in home.texts()
-    assert home.core.state.rating_offered  # a returned case, proved by its receipt
+    # A returned case proved by its receipt: the rating is offered unless an earlier check
+    # already rated it (one rating per case).
+    case = home.core.state.case
+    assert case.verified and home.core.state.rating_offered is not case.rated
+
+
+def test_a_small_window_gets_a_smaller_layout():
+    from kiosk_app.screens.theme import Sizes, sizes_for
+
+    assert sizes_for(1920, 1080).title == 54 and sizes_for(1080, 1920) == Sizes(portrait=True)
+    small = sizes_for(1280, 720)
+    assert not small.portrait and small.title == 36 and small.button_h == 77
