@@ -594,10 +594,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the JPEG files")
     parser.add_argument("-n", type=int, default=200)
-    parser.add_argument("--empty", type=int, default=50)
+    parser.add_argument("--empty", type=int, default=56)
+    parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for photo in [*photos(args.n), *empty_photos(args.empty)]:
+    for photo in [*photos(args.n, args.seed), *empty_photos(args.empty, args.seed)]:
         name = f"{photo.kind}-{photo.index:03d}-a{photo.shot.angle:+.0f}.jpg"
         cv2.imwrite(str(args.out / name), photo.image, [cv2.IMWRITE_JPEG_QUALITY, 95])
 
