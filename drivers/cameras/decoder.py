@@ -118,15 +118,16 @@ class Stage:
     locate: bool = False
     enhance: str = ""  # located passes: "" or an ENHANCE name
     reader: str = ""  # located passes: a BACKENDS name, "" = the decoder's backend
+    patches: int = 3  # located passes: how many patches of bars to read, largest first
 
 
 def _rotations(*angles: float) -> tuple[Stage, ...]:
     return tuple(Stage(f"rot{a:+g}", (CODE128,), angle=a) for a in angles)
 
 
-def _located(enhance: str, reader: str = "") -> Stage:
+def _located(enhance: str, reader: str = "", patches: int = 3) -> Stage:
     name = "-".join(["bars", enhance or "plain", *([reader] if reader else [])])
-    return Stage(name, (CODE128,), locate=True, enhance=enhance, reader=reader)
+    return Stage(name, (CODE128,), locate=True, enhance=enhance, reader=reader, patches=patches)
 
 
 FULL = Stage("full")
@@ -142,7 +143,8 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
     # Cheapest first: the QR code at half size, a cut-out Code 128; then the harder readings of
     # the cut-outs. Full-frame passes after these read nothing more on the photo set.
     "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"), _located("level"),
-                _located("smooth", "pyzbar"), _located("sharpen"), _located("deblur")),
+                _located("smooth", "pyzbar"), _located("sharpen"), _located("deblur"),
+                _located("unsmear", patches=1)),
 }
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
@@ -317,6 +319,7 @@ class _Cutout:
     image: np.ndarray  # bars upright, enlarged
     to_frame: np.ndarray  # 2×3 affine: cut-out pixel → frame pixel
     module: float  # expected module width in the cut-out, pixels
+    zoom: float  # cut-out pixels per frame pixel
 
 
 def cut_out(gray: np.ndarray, bars: Bars) -> _Cutout:
@@ -333,7 +336,7 @@ def cut_out(gray: np.ndarray, bars: Bars) -> _Cutout:
     m[:, 2] = np.array(bars.centre) - m[:, :2] @ (np.array(size) / 2)
     image = cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
                            borderMode=cv2.BORDER_REPLICATE)
-    return _Cutout(image, m, module * zoom)
+    return _Cutout(image, m, module * zoom, zoom)
 
 
 class _Cutouts:
@@ -353,25 +356,37 @@ class _Cutouts:
     def read(self, backend: Backend, stage: Stage) -> list[Decoded]:
         if self._bars is None:
             self._bars = find_bars(self.gray)
-        for n in range(len(self._bars)):
+        for n in range(min(len(self._bars), stage.patches)):
             cutout = self.cutout(n)
             key = (n, stage.enhance)
             if key not in self._enhanced:
-                self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module)
+                self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module,
+                                              cutout.zoom)
             found = backend(self._enhanced[key], stage.formats)
             if found:
-                step = ROW_STEP if stage.enhance else 1
                 return [Decoded(d.format, d.text, _map_points(
-                    tuple((x, y * step) for x, y in d.corners), cutout.to_frame), stage.name)
-                    for d in found]
+                    _cutout_points(d.corners, cutout, stage.enhance), cutout.to_frame),
+                    stage.name) for d in found]
         return []
 
 
-def enhance(image: np.ndarray, how: str, module: float) -> np.ndarray:
-    """Prepare a cut-out (bars upright, `module` px wide) for a 1D reader: every ROW_STEP-th
-    row of it, averaged along the bars."""
+def _cutout_points(points: tuple[Point, ...], cutout: _Cutout, how: str) -> tuple[Point, ...]:
+    """Points read on an enhanced cut-out, in the cut-out's own pixels."""
+    if not how:
+        return points
+    rows = len(range(0, cutout.image.shape[0], ROW_STEP))  # stacked bands repeat these rows
+    return tuple((x, (y % rows) * ROW_STEP) for x, y in points)
+
+
+def enhance(image: np.ndarray, how: str, module: float, zoom: float = 1.0) -> np.ndarray:
+    """Prepare a cut-out (bars upright, `module` px wide, `zoom` × the frame) for a 1D reader:
+    every ROW_STEP-th row of it, averaged along the bars."""
     if not how:
         return image
+    if how == "unsmear":
+        rows = cv2.blur(image.astype(np.float32), (1, 9))[::ROW_STEP]
+        bands = [_unsmear(rows, round(length * zoom)) for length in SMEAR_LENGTHS]
+        return np.clip(np.vstack(bands), 0, 255).astype(np.uint8)
     # Averaging along the bars keeps them and cuts the noise and JPEG blocks thrice over; the
     # rows are then that much alike, so a third of them are enough to read.
     f = cv2.blur(image.astype(np.float32), (1, 15 if how == "smooth" else 9))[::ROW_STEP]
@@ -384,8 +399,23 @@ def enhance(image: np.ndarray, how: str, module: float) -> np.ndarray:
     return np.clip(f, 0, 255).astype(np.uint8)
 
 
-ENHANCE = ("average", "smooth", "level", "sharpen", "deblur")
+ENHANCE = ("average", "smooth", "level", "sharpen", "deblur", "unsmear")
 ROW_STEP = 3
+# A hand moving during the exposure smears the bars by a few pixels: the lengths (frame pixels,
+# across the bars) that "unsmear" undoes, each in its own band of the image it returns.
+SMEAR_LENGTHS = (4.5, 6.5, 8.5)
+
+
+def _unsmear(rows: np.ndarray, length: int) -> np.ndarray:
+    """Undo a box blur `length` px long along the rows (Wiener filter, signal/noise 100)."""
+    n = rows.shape[1]
+    box = np.zeros(n, np.float32)
+    box[:length] = 1.0 / length
+    spectrum = np.fft.rfft(np.roll(box, -(length // 2)))
+    mean = rows.mean(axis=1, keepdims=True)
+    flat = np.fft.rfft(rows - mean, axis=1)
+    gain = np.conj(spectrum) / (np.abs(spectrum) ** 2 + 0.01)
+    return np.fft.irfft(flat * gain, n=n, axis=1).astype(np.float32) + mean
 
 
 def _unsharp(f: np.ndarray, module: float, amount: float, sigma: float) -> np.ndarray:

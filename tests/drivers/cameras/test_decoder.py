@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bench import receipt_photos as rp
-from drivers.cameras.decoder import CODE128, QR, Decoder, Stage, find_bars
+from drivers.cameras.decoder import CODE128, QR, STRATEGIES, Decoder, Stage, find_bars
 
 HARD_SHOTS = {
     "tilted -30°": rp.Shot(angle=-30, px_per_mm=8.0, perspective=0.06),
@@ -86,6 +86,19 @@ def test_a_located_read_has_the_code_corners_in_frame_coordinates(held_out, deco
     left, right = np.array(found.corners[0]), np.array(found.corners[1])
     tilt = math.degrees(math.atan2(*(right - left)[::-1]))
     assert abs(tilt - shot.angle) < 6
+
+
+@pytest.mark.parametrize("angle", [-14, 9])
+def test_bars_smeared_across_by_a_moving_hand_are_unsmeared(angle):
+    """7 px of motion across 2.5 px modules: no threshold or sharpening separates the bars."""
+    payload = rp.make_payload(300)
+    shot = rp.Shot(angle=angle, px_per_mm=10.0, motion=7, motion_angle=-angle % 180, noise=5.0,
+                   dark=0.8, jpeg=70, qr_lost="torn")
+    frame = rp.receipt_photo(payload, shot, seed=300)
+    found = Decoder(formats=[CODE128]).decode(frame)
+    assert [(d.text, d.stage) for d in found] == [(payload.code128, "bars-unsmear")]
+    others = [s for s in STRATEGIES["located"] if s.enhance != "unsmear"]
+    assert Decoder(strategy=others, formats=[CODE128]).decode(frame) == []
 
 
 def test_bars_are_found_at_their_angle_and_nothing_in_clutter(empty_frame):
