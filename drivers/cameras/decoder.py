@@ -9,16 +9,16 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   frame turned back by about that much first. zxing-cpp's ``try_rotate`` only adds 90°/270°.
 - Glare washes the dark modules out to light grey; a gamma curve stretches the highlights so the
   binarizer can separate them again.
-
 - A receipt whose QR code was torn off leaves a Code 128 at any angle, often small (bars of 2–3
   camera pixels), blurred, under glare or dim. Rather than turning the whole frame, the *located*
   passes find patches of parallel bars (the structure tensor of the image gradient: strongly
   oriented, and averaging to no net gradient, unlike a single edge), cut each one out turned
-  level, enlarged to about 3 pixels per module and only a few dozen rows high, and read that
-  small image several ways: averaged along the bars (noise, JPEG), levelled between the local
-  darkest and lightest (glare, uneven light), sharpened (focus blur), and through zbar, whose
-  edge-based scanner copes with blur differently from zxing's thresholds. A cut-out costs a
-  fraction of a full-frame read, so all of them together still cost less than one.
+  level, enlarged to about 3 pixels per module and no taller than the bars, and read that small
+  image several ways: averaged along the bars (noise, JPEG), levelled between the local darkest
+  and lightest (glare, uneven light), through zbar, whose edge-based scanner copes with blur
+  differently from zxing's thresholds, sharpened (focus blur), and with a hand's smear across
+  the bars undone (motion blur). A cut-out costs a fraction of a full-frame read, so all of them
+  together cost about what the turned full frames did.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing
