@@ -182,6 +182,9 @@ def _restrict(stages: Sequence[Stage], formats: Sequence[str]) -> tuple[Stage, .
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unsupported formats: {sorted(unknown)}")
+    odd = {s.enhance for s in stages if s.enhance} - set(ENHANCE)
+    if odd:
+        raise ValueError(f"unknown enhancements: {sorted(odd)}")
     kept = (replace(s, formats=tuple(f for f in s.formats if f in formats)) for s in stages)
     return tuple(s for s in kept if s.formats)
 
@@ -327,7 +330,7 @@ def cut_out(gray: np.ndarray, bars: Bars) -> _Cutout:
     part of the code (glare or blur splits it): the bars' height gives the code's full length,
     so the cut-out reaches that far on both sides, with the quiet zones."""
     full = max(bars.length, BARS_ASPECT * bars.height * 1.25)
-    module = 2 * max(bars.length, BARS_ASPECT * bars.height) / (2 * BARS_MODULES)
+    module = max(bars.length, BARS_ASPECT * bars.height) / BARS_MODULES
     zoom = float(np.clip(CUTOUT_MODULE_PX / module, 1.0, 3.0))
     half = max(bars.length / 2, full - bars.length / 2) + 0.3 * bars.height
     size = (min(int(2 * half * zoom), CUTOUT_MAX_WIDTH), int(min(bars.height * zoom, CUTOUT_ROWS)))

@@ -162,9 +162,11 @@ def test_code_free_frames_read_nothing(decoder):
         assert Decoder(formats=[CODE128]).decode(photo.image) == [], photo.kind
 
 
-def test_unknown_formats_are_refused():
+def test_unknown_formats_and_enhancements_are_refused():
     with pytest.raises(ValueError, match="EAN13"):
         Decoder(formats=["EAN13"])
+    with pytest.raises(ValueError, match="blurrier"):
+        Decoder(strategy=[Stage("odd", (CODE128,), locate=True, enhance="blurrier")])
 
 
 def test_photo_generator_is_deterministic_and_sized():
