@@ -142,8 +142,9 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
     "half-first": (Stage("half", scale=0.5), FULL, *_rotations(22, -22), GAMMA),
     # Cheapest first: the QR code at half size, a cut-out Code 128; then the harder readings of
     # the cut-outs. Full-frame passes after these read nothing more on the photo set.
-    "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"), _located("level"),
-                _located("smooth", "pyzbar"), _located("sharpen"), _located("deblur"),
+    "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"),
+                _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
+                _located("sharpen", patches=2), _located("deblur", patches=2),
                 _located("unsmear", patches=1)),
 }
 DEFAULT_BACKEND = "zxing"
