@@ -29,6 +29,7 @@ from counter_app.screens.theme import (
     rgba,
 )
 from counter_app.screens.widgets import FlatButton, MsgText, Text, paint
+from counter_app.strings import tr
 from counter_app.texts import Msg, as_msg
 
 TABS = [("queue", "Hàng đợi"), ("intake", "Tiếp nhận"), ("receipt", "Biên nhận"),
@@ -57,10 +58,11 @@ class StatusBar(BoxLayout):
 
     def update(self, status: StationStatus) -> None:
         self.user.text = (status.user or {}).get("full_name", "") or "Chưa đăng nhập"
-        waiting = f" · chờ gửi {status.outbox_pending}" if status.outbox_pending else ""
+        waiting = f" · {tr('outbox_waiting', n=status.outbox_pending)}" \
+            if status.outbox_pending else ""
         if status.attention:  # refused by the server or landed twice: the clerk must look
-            waiting += f" · {status.attention} cần xử lý"
-        self.link.text = ("● Trực tuyến" if status.online else "● Ngoại tuyến") + waiting
+            waiting += f" · {tr('attention', n=status.attention)}"
+        self.link.text = tr("online" if status.online else "offline") + waiting
         self.printer.text = f"Máy in: {status.printer.msg.vi}" + (
             f" · {status.open_jobs} phiếu chưa in" if status.open_jobs else "")
         self.printer.color = rgba("#FFFFFF" if status.printer.level == "ok" else "#FFD54F")
@@ -158,9 +160,13 @@ class CounterApp(App):
             return None
 
     def refresh_status(self, *_: object) -> None:
+        """Cheap (local state only): the worker thread does the network checks."""
         status = self.station.status()
         self.status_bar.update(status)
         self.banner.show(status.banner)
+        notice = self.station.take_notice()
+        if notice is not None:
+            self.say(notice)
 
     def on_scan(self, text: str) -> None:
         """A serial scanner read a receipt (called on the main thread): look the case up."""
