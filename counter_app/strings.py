@@ -22,7 +22,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "3. Papers received (copies; * required)"),
     "paper_have": ("ĐÃ NHẬN", "RECEIVED"),
     "paper_missing": ("CHƯA CÓ", "MISSING"),
-    "paper_optional": ("không bắt buộc", "optional"),
+    "paper_optional": ("tùy chọn", "optional"),
     # --- intake: an incomplete file ----------------------------------------------------------
     "incomplete_title": ("Hồ sơ chưa đủ giấy tờ bắt buộc", "Required papers are missing"),
     "incomplete_body": ("Còn thiếu {n} giấy tờ:", "{n} required paper(s) missing:"),
