@@ -42,16 +42,19 @@ class StatusBar(BoxLayout):
         paint(self, HEADER)
         self.app = app
         config = app.station.config
-        self.place = Text(f"MỘT CỬA · QUẦY {config.counter}", bold=True,
-                          colour="#FFFFFF", grow=False, size_hint_x=0.17)
-        self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.17)
-        self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.2,
+        # The place and the two buttons take the width their words need; the three state
+        # texts share the rest, so nothing is cut at 1024 px and nothing floats at 1920.
+        self.place = fitted(Text(f"MỘT CỬA · QUẦY {config.counter}", bold=True,
+                                 colour="#FFFFFF", grow=False, size=SMALL))
+        self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.25, size=SMALL,
+                         shorten=True)
+        self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.35,
                          size=SMALL)
-        self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.22, size=SMALL)
+        self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.4, size=SMALL)
         self.switch = FlatButton("", self.toggle_offline, colour="#7B1419", size=SMALL,
-                                 size_hint_x=0.13, height=34)
+                                 size_hint_x=None, width=150, height=34)
         self.logout = FlatButton("Đăng xuất", app.logout, colour="#7B1419", size=SMALL,
-                                 size_hint_x=0.11, height=34)
+                                 size_hint_x=None, width=110, height=34)
         for widget in (self.place, self.user, self.link, self.printer, self.switch,
                        self.logout):
             self.add_widget(widget)
@@ -74,6 +77,15 @@ class StatusBar(BoxLayout):
         station = self.app.station
         self.app.act(station.set_offline, not station.link.manual_offline)
         self.app.refresh_status()
+
+
+def fitted(label: Text) -> Text:
+    """A one-line label exactly as wide as its text."""
+    label.size_hint_x = None
+    label.bind(texture_size=lambda widget, size: setattr(widget, "width", size[0] + 4))
+    label.unbind(width=label._wrap)
+    label.text_size = (None, None)
+    return label
 
 
 class Banner(BoxLayout):

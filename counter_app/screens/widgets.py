@@ -105,8 +105,9 @@ class Field(BoxLayout):
     def __init__(self, label: str, text: str = "", password: bool = False, **kw) -> None:
         super().__init__(orientation="vertical", size_hint_y=None, height=ROW + 24, spacing=2,
                          **kw)
+        # One line, cut with "…" if the column is narrow: never over the input below.
         self.label = Text(label, size=SMALL, colour=MUTED, grow=False, size_hint_y=None,
-                          height=20)
+                          height=20, shorten=True, shorten_from="right")
         self.input = TextInput(text=text, multiline=False, password=password, font_name=FONT,
                                font_size=BODY, size_hint_y=None, height=ROW, write_tab=False,
                                padding=[8, 9], cursor_blink=False)
