@@ -1,0 +1,53 @@
+"""What the clerk does through the Kivy screens, checked on what the app did (not only how it
+looks): each scenario runs in its own process (tests/counter_app/ui_driver.py) and reports.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from backend.store import site
+
+from .test_screens import run_driver
+
+pytestmark = pytest.mark.slow
+
+REQUIRED = "Giấy đề nghị đăng ký hộ kinh doanh"  # the one required paper of 1.001612
+
+
+def run(scenario: str, server, store, tmp_path) -> dict:
+    site.set_setting(store, "secret", "5e" * 32)
+    shot = run_driver(scenario, server.url, tmp_path)
+    return json.loads(shot.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_an_incomplete_file_asks_before_printing_and_keeps_the_form(server, store, tmp_path):
+    seen = run("intake_incomplete", server, store, tmp_path)
+    assert seen["open"] and seen["dialog"] == [REQUIRED]
+    assert seen["jobs"] == [] and seen["screen"] == "intake"  # nothing printed yet
+    assert seen["applicant"]["name"] == "Nguyễn Thị Ánh Tuyết"
+    assert seen["rows"] == [False, True, False]
+
+
+def test_going_back_from_the_question_keeps_everything_typed(server, store, tmp_path):
+    seen = run("intake_back", server, store, tmp_path)
+    assert not seen["open"] and seen["jobs"] == [] and seen["screen"] == "intake"
+    assert seen["applicant"] == {"name": "Nguyễn Thị Ánh Tuyết", "id_number": "079203001234",
+                                 "phone": "0912345678", "address": "12 Lê Lợi, phường Tân Ninh"}
+    assert seen["rows"] == [False, True, False] and len(seen["ticked"]) == 1
+
+
+def test_choosing_form_02_prints_it_and_still_keeps_the_form(server, store, tmp_path):
+    seen = run("intake_supplement", server, store, tmp_path)
+    assert seen["jobs"] == ["supplement"]
+    assert seen["applicant"]["name"] == "Nguyễn Thị Ánh Tuyết"
+    assert seen["rows"] == [False, True, False]
+    assert server.client("clerk").cases() == []  # Mẫu 02 opens no case
+
+
+def test_a_wedge_scan_lands_as_soon_as_the_returns_tab_opens(server, store, tmp_path):
+    seen = run("returns_wedge", server, store, tmp_path)
+    assert seen["first"] == seen["code"], "the scan typed into nothing"
+    assert seen["second"] == seen["code"] and seen["field"] == ""
