@@ -58,6 +58,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "priority_behind": ("Đã cấp số ưu tiên {label}; quầy gọi {called} trước vì chờ lâu hơn",
                         "Priority number {label} issued; {called} was called first as it "
                         "waited longer"),
+    "priority_paper": ("ƯU TIÊN: {reason}, được gọi trước số thường",
+                       "PRIORITY: {reason}, called before ordinary numbers"),
     "priority_busy": ("Hãy bấm Xong cho số đang phục vụ trước",
                       "Press Done for the number being served first"),
 }
@@ -66,8 +68,11 @@ PRIORITY_REASONS = ("elderly", "disabled", "pregnant")
 
 
 def msg(key: str, level: str = "info", **values: object) -> Msg:
+    """Values that are themselves a `Msg` fill each half with their own language."""
     vi, en = TEXTS[key]
-    return Msg(vi.format(**values), en.format(**values), level)
+    vi_values = {k: (v.vi if isinstance(v, Msg) else v) for k, v in values.items()}
+    en_values = {k: (v.en if isinstance(v, Msg) else v) for k, v in values.items()}
+    return Msg(vi.format(**vi_values), en.format(**en_values), level)
 
 
 def tr(key: str, **values: object) -> str:
