@@ -45,7 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "priority_disabled": ("Người khuyết tật", "Disabled"),
     "priority_pregnant": ("Phụ nữ mang thai", "Pregnant"),
     "priority_print": ("In số ưu tiên", "Print priority number"),
-    "priority_serve": ("Phục vụ ngay tại quầy", "Serve now at this counter"),
+    "priority_serve": ("Phục vụ ngay tại quầy", "Serve now, here"),
     "priority_choose": ("Chọn đối tượng ưu tiên trước", "Choose the priority group first"),
     "priority_printed": ("Đã in số ưu tiên {label} ({reason}); số này được gọi trước số thường",
                          "Priority number {label} printed ({reason}); it is called before "

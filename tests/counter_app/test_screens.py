@@ -22,13 +22,15 @@ from .conftest import issue
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCES = Path(__file__).parent / "screenshots"
-SCENARIOS = ["login", "password", "queue", "intake", "intake_incomplete", "receipt",
-             "paper_out", "offline", "returns"]
+SCENARIOS = ["login", "password", "queue", "queue_priority", "intake", "intake_incomplete",
+             "receipt", "paper_out", "offline", "returns"]
 # The small desk monitor, the common laptop and the full-HD station: nothing may be clipped.
-SIZED = [*((s, "1024x768") for s in ("queue", "intake", "intake_incomplete", "receipt",
-                                     "returns")),
+SIZED = [*((s, "1024x768") for s in ("queue", "queue_priority", "intake", "intake_incomplete",
+                                     "receipt", "returns")),
          ("intake", "1366x768"),
          *((s, "1920x1080") for s in ("queue", "intake", "receipt", "returns"))]
+TICKETS = {"queue": [("A", None), ("A", "elderly"), ("D", None), ("A", None)],
+           "queue_priority": [("A", None), ("D", None), ("A", None)]}
 CHANNEL_TOLERANCE, PIXEL_SHARE = 8, 0.001
 
 pytestmark = pytest.mark.slow
@@ -70,9 +72,8 @@ def test_screen_at_other_window_sizes(scenario, size, server, store, kiosk, tmp_
 def check_screen(scenario: str, size: str, server, store, kiosk, tmp_path) -> None:
     # A fixed site secret: the lookup token in the receipt's symbols is the same every run.
     site.set_setting(store, "secret", "5e" * 32)
-    if scenario == "queue":
-        for service, priority in (("A", None), ("A", "elderly"), ("D", None), ("A", None)):
-            issue(kiosk, service, priority)
+    for service, priority in TICKETS.get(scenario, []):
+        issue(kiosk, service, priority)
     shot = run_driver(scenario, server.url, tmp_path, size)
     reference = REFERENCES / shot.name
     with Image.open(shot) as image:

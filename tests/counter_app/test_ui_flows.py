@@ -10,15 +10,18 @@ import pytest
 
 from backend.store import site
 
-from .test_screens import run_driver
+from .conftest import issue
+from .test_screens import TICKETS, run_driver
 
 pytestmark = pytest.mark.slow
 
 REQUIRED = "Giấy đề nghị đăng ký hộ kinh doanh"  # the one required paper of 1.001612
 
 
-def run(scenario: str, server, store, tmp_path) -> dict:
+def run(scenario: str, server, store, tmp_path, kiosk=None) -> dict:
     site.set_setting(store, "secret", "5e" * 32)
+    for service, priority in TICKETS.get(scenario, []):
+        issue(kiosk, service, priority)
     shot = run_driver(scenario, server.url, tmp_path)
     return json.loads(shot.with_suffix(".json").read_text(encoding="utf-8"))
 
@@ -51,3 +54,15 @@ def test_a_wedge_scan_lands_as_soon_as_the_returns_tab_opens(server, store, tmp_
     seen = run("returns_wedge", server, store, tmp_path)
     assert seen["first"] == seen["code"], "the scan typed into nothing"
     assert seen["second"] == seen["code"] and seen["field"] == ""
+
+
+def test_the_clerk_serves_and_prints_priority_numbers(server, store, kiosk, tmp_path):
+    seen = run("queue_priority", server, store, tmp_path, kiosk)
+    assert seen["current"]["label"] == "A-003"  # before, who were first
+    assert seen["current"]["priority_reason"] == "elderly"
+    assert "Đang phục vụ người ưu tiên, số A-003" in seen["said"]
+    assert "Đã in số ưu tiên A-004" in seen["printed"] and seen["tickets"] == 1
+    assert "Ưu tiên: người cao tuổi" in seen["detail"]
+    assert seen["groups"] == ["normal"] * 3  # ready for the next citizen
+    waiting = {s["letter"]: s["waiting"] for s in server.client().queue_status()["services"]}
+    assert waiting["A"] == 3  # and the printed priority A-004

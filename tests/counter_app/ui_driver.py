@@ -116,6 +116,21 @@ def scenario_queue(app, station, url) -> None:
     app.screens.get_screen("queue").queue_call("call_next")()
 
 
+def scenario_queue_priority(app, station, url) -> dict:
+    """An elderly citizen at the desk is served at once; a disabled one gets a number."""
+    login(app)
+    screen = app.screens.get_screen("queue")
+    screen.groups["elderly"]._do_press()  # the clerk's click on the group
+    screen.serve_priority.dispatch("on_release")
+    served = {"current": dict(station.queue.current or {}), "said": app.message.text}
+    screen.groups["disabled"]._do_press()
+    screen.print_priority.dispatch("on_release")
+    frames(2)
+    return {**served, "printed": app.message.text, "detail": screen.detail.text,
+            "tickets": len(station.devices.printer.virtual.receipts),
+            "groups": [b.state for b in screen.groups.values()]}
+
+
 def scenario_intake(app, station, url) -> None:
     login(app)
     fill_intake(app)
