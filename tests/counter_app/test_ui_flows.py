@@ -56,6 +56,15 @@ def test_a_wedge_scan_lands_as_soon_as_the_returns_tab_opens(server, store, tmp_
     assert seen["second"] == seen["code"] and seen["field"] == ""
 
 
+def test_the_clerk_is_told_when_the_cases_taken_offline_have_synced(server, store, tmp_path):
+    seen = run("synced", server, store, tmp_path)
+    assert seen["waiting"] == "● Ngoại tuyến · chờ gửi 1"
+    assert "Đã đồng bộ 1 hồ sơ lưu trên máy lên máy chủ" in seen["said"]
+    assert "1 cases synced to the server" in seen["said"]
+    assert seen["link"] == "● Trực tuyến"
+    assert len(server.client("clerk").cases()) == 1
+
+
 def test_the_clerk_serves_and_prints_priority_numbers(server, store, kiosk, tmp_path):
     seen = run("queue_priority", server, store, tmp_path, kiosk)
     assert seen["current"]["label"] == "A-003"  # before, who were first

@@ -206,6 +206,17 @@ def scenario_returns_wedge(app, station, url) -> dict:
             "field": screen.scan_field.value}
 
 
+def scenario_synced(app, station, url) -> dict:
+    """A case taken offline; back online by hand, the outbox goes and the clerk is told."""
+    login(app)
+    app.status_bar.toggle_offline()
+    fill_intake(app)
+    app.screens.get_screen("intake").confirm()
+    waiting = app.status_bar.link.text
+    app.status_bar.toggle_offline()
+    return {"waiting": waiting, "said": app.message.text, "link": app.status_bar.link.text}
+
+
 def scenario_returns(app, station, url) -> None:
     login(app)
     fill_intake(app)
