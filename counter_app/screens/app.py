@@ -46,9 +46,9 @@ class StatusBar(BoxLayout):
         # texts share the rest, so nothing is cut at 1024 px and nothing floats at 1920.
         self.place = fitted(Text(f"MỘT CỬA · QUẦY {config.counter}", bold=True,
                                  colour="#FFFFFF", grow=False, size=SMALL))
-        self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.25, size=SMALL,
+        self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.2, size=SMALL,
                          shorten=True)
-        self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.35,
+        self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.4,
                          size=SMALL)
         self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.4, size=SMALL)
         self.switch = FlatButton("", self.toggle_offline, colour="#7B1419", size=SMALL,
@@ -89,18 +89,23 @@ def fitted(label: Text) -> Text:
 
 
 class Banner(BoxLayout):
-    """The offline banner: impossible to miss, gone when the station is back online."""
+    """The offline banner: impossible to miss, gone when the station is back online. As tall
+    as its text, which wraps to two or three lines on a narrow screen."""
 
     def __init__(self) -> None:
-        super().__init__(size_hint_y=None, height=0, padding=[12, 4])
+        super().__init__(size_hint_y=None, height=0, padding=[12, 6])
         paint(self, LEVELS["warning"])
-        self.label = Text("", colour="#FFFFFF", bold=True, grow=False)
+        self.label = Text("", colour="#FFFFFF", bold=True)
+        self.label.bind(height=lambda *_: self._fit())
         self.add_widget(self.label)
 
     def show(self, msg: Msg | None) -> None:
-        self.height = 40 if msg else 0
-        self.opacity = 1 if msg else 0
         self.label.text = f"{msg.vi}  /  {msg.en}" if msg else ""
+        self.opacity = 1 if msg else 0
+        self._fit()
+
+    def _fit(self) -> None:
+        self.height = self.label.height + 12 if self.label.text else 0
 
 
 class Tabs(BoxLayout):

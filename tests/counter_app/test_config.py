@@ -129,7 +129,7 @@ def test_the_counter_docs_commands_parse_and_images_exist():
     docs = Path(__file__).resolve().parents[2] / "docs" / "counter"
     text = (docs / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"python -m counter_app (.*?)\s+#", text)
-    assert len(commands) == 3
+    assert len(commands) == 5
     for command in commands:
         parse(command.split())
     for image in re.findall(r"\]\(([\w-]+\.png)\)", text):

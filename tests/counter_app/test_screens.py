@@ -26,7 +26,7 @@ SCENARIOS = ["login", "password", "queue", "queue_priority", "intake", "intake_i
              "receipt", "paper_out", "offline", "returns"]
 # The small desk monitor, the common laptop and the full-HD station: nothing may be clipped.
 SIZED = [*((s, "1024x768") for s in ("queue", "queue_priority", "intake", "intake_incomplete",
-                                     "receipt", "returns")),
+                                     "receipt", "offline", "returns")),
          ("intake", "1366x768"),
          *((s, "1920x1080") for s in ("queue", "intake", "receipt", "returns"))]
 TICKETS = {"queue": [("A", None), ("A", "elderly"), ("D", None), ("A", None)],
