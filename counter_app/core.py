@@ -220,11 +220,15 @@ class Worker:
         return self
 
     def _loop(self) -> None:
-        while not self.stopping.wait(self.interval):
+        # The first round at once: a station started while the server is down says so now,
+        # not an interval later.
+        while True:
             try:
                 self.station.tick()
             except Exception as error:  # keep the worker alive; the status bar shows the rest
                 self.errors.append(repr(error))
+            if self.stopping.wait(self.interval):
+                return
 
     def stop(self) -> None:
         self.stopping.set()

@@ -71,3 +71,11 @@ def test_the_clerk_is_told_when_the_outbox_has_synced(config, devices, clock, se
             assert station.take_notice() is None  # said once
             clerk = again.client("clerk")
             assert sorted(c["code"] for c in clerk.cases()) == sorted(t.code for t in taken)
+
+
+def test_a_station_started_while_the_server_is_down_says_so_at_once(config, devices, clock,
+                                                                   server):
+    server.stop()
+    with CounterStation(config, devices=devices, clock=clock) as station:
+        station.start(interval=600)  # the first check must not wait for the interval
+        assert wait_until(lambda: not station.status().online, seconds=20)
