@@ -47,7 +47,7 @@ class StatusBar(BoxLayout):
         self.place = fitted(Text(f"MỘT CỬA · QUẦY {config.counter}", bold=True,
                                  colour="#FFFFFF", grow=False, size=SMALL))
         self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.2, size=SMALL,
-                         shorten=True)
+                         shorten=True, shorten_from="right")
         self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.4,
                          size=SMALL)
         self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.4, size=SMALL)

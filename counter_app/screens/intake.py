@@ -9,14 +9,21 @@ from __future__ import annotations
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.togglebutton import ToggleButton
 
 from counter_app import formats
 from counter_app.intake import APPLICANT_FIELDS, IncompleteFile, IntakeForm, Outcome
 from counter_app.screens.papers import IncompleteDialog, PaperRow
 from counter_app.screens.theme import FONT, HEADING, LEVELS, MUTED, PANEL, PRIMARY, SMALL
-from counter_app.screens.widgets import CounterScreen, Field, FlatButton, Panel, Text, rule
+from counter_app.screens.widgets import (
+    CounterScreen,
+    Field,
+    FlatButton,
+    Panel,
+    Text,
+    rule,
+    scroller,
+)
 from counter_app.strings import msg, tr
 from counter_app.texts import as_msg
 
@@ -30,8 +37,8 @@ def column(spacing: int = 6) -> BoxLayout:
     return box
 
 
-def scrolled(content) -> ScrollView:
-    view = ScrollView(do_scroll_x=False, bar_width=6)
+def scrolled(content):
+    view = scroller()
     view.add_widget(content)
     return view
 

@@ -13,6 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 
 from counter_app.screens.theme import (
@@ -135,6 +136,13 @@ class Panel(BoxLayout):
         kw.setdefault("spacing", 8)
         super().__init__(**kw)
         paint(self, colour)
+
+
+def scroller() -> ScrollView:
+    """A vertical scroll view whose bar never fades: the clerk sees at once that there is
+    more below (and a screenshot does not depend on how long a frame took)."""
+    bar = rgba(MUTED, 0.7)
+    return ScrollView(do_scroll_x=False, bar_width=6, bar_color=bar, bar_inactive_color=bar)
 
 
 def rule() -> BoxLayout:

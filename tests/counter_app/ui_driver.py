@@ -16,7 +16,6 @@ so dates on screen and on receipts never change.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -228,6 +227,18 @@ def scenario_returns(app, station, url) -> None:
     app.screens.get_screen("returns").hand_over()
 
 
+def save_frame(window, out: str) -> None:
+    """The drawn frame as a PNG. Read as RGBA: Kivy's own screenshot reads RGB rows that GL
+    pads to 4 bytes, which shears the picture when the width is not a multiple of 4 (1366)."""
+    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+
+    width, height = window.size
+    pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+    frame = Image.frombytes("RGBA", (width, height), pixels)
+    frame.transpose(Image.Transpose.FLIP_TOP_BOTTOM).convert("RGB").save(out)
+
+
 def main(scenario: str, out: str, url: str, data: str, size: str = SIZE) -> None:
     app, station = make_app(url, Path(data), size)
     from kivy.core.window import Window
@@ -239,8 +250,7 @@ def main(scenario: str, out: str, url: str, data: str, size: str = SIZE) -> None
     app.refresh_status()
     frames(6)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    written = Window.screenshot(name=out)  # Kivy appends a counter: name0001.png
-    os.replace(written, out)
+    save_frame(Window, out)
     Path(out).with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False))
     station.close()
 
