@@ -29,6 +29,10 @@ _VI_REASONS = {
 }
 
 
+_HTTP_VI = {404: "Không tìm thấy địa chỉ này", 405: "Phương thức không được hỗ trợ",
+            413: "Dữ liệu gửi lên quá lớn"}
+
+
 def _where(error: dict) -> str:
     return ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
 
@@ -44,14 +48,16 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _motcua(request: Request, exc: MotcuaError) -> JSONResponse:
-    headers = {"Retry-After": "60"} if isinstance(exc, TooManyRequests) else None
+    headers = None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-    vi = {404: "Không tìm thấy địa chỉ này", 405: "Phương thức không được hỗ trợ"}.get(
-        exc.status_code, "Yêu cầu không hợp lệ")
-    body = {"error": "http_error", "vi": vi, "en": str(exc.detail),
+    vi = _HTTP_VI.get(exc.status_code, "Yêu cầu không hợp lệ")
+    key = "body_too_large" if exc.status_code == 413 else "http_error"
+    body = {"error": key, "vi": vi, "en": str(exc.detail),
             "message": f"{vi} / {exc.detail}"}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
