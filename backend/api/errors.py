@@ -26,6 +26,8 @@ _VI_REASONS = {
     "datetime_parsing": "phải là ngày giờ",
     "greater_than_equal": "quá nhỏ",
     "less_than_equal": "quá lớn",
+    "timezone_aware": "cần ghi múi giờ, ví dụ +07:00",
+    "too_long": "quá nhiều phần tử",
 }
 
 
@@ -62,6 +64,13 @@ async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+    # A number too large for SQLite or a date past the calendar's end: the caller's mistake.
+    vi, en = "Giá trị quá lớn", "A value is out of range"
+    return JSONResponse({"error": "out_of_range", "vi": vi, "en": en,
+                         "message": f"{vi} / {en}"}, status_code=422)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     body = {"error": "internal", "vi": "Lỗi hệ thống, vui lòng thử lại sau",
@@ -74,4 +83,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(MotcuaError, _motcua)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(OverflowError, _overflow)
     app.add_exception_handler(Exception, _unexpected)

@@ -44,6 +44,7 @@ def test_moments_need_a_timezone_and_a_sane_year(server, moment):
     made = intake(clerk, pick_procedure(clerk))
     code, body = status_of(server, "GET", "/api/v1/cases", params={"received_from": moment})
     assert code == 422 and body["field"] == "query.received_from"
+    assert "múi giờ" in body["vi"] or "quá" in body["vi"]
     code, _ = status_of(server, "POST", f"/api/v1/cases/{made['code']}/apologize",
                         json={"note": "Xin lỗi", "new_due_at": moment})
     assert code == 422
@@ -146,4 +147,10 @@ def test_a_device_cannot_store_a_huge_heartbeat(server):
     with pytest.raises(ApiError) as many:
         kiosk.heartbeat("0.1.0", {f"k{i}": i for i in range(100)})
     assert many.value.status == 422
+    deep: dict = {}
+    for _ in range(40):
+        deep = {"d": deep}
+    with pytest.raises(ApiError) as nested:
+        kiosk.heartbeat("0.1.0", {"x": deep})
+    assert nested.value.status == 422 and "lồng nhau" in nested.value.vi
     assert kiosk.heartbeat("0.1.0", {"printer": "online"})["ok"] is True
