@@ -32,7 +32,8 @@ class Throttled(TooManyRequests):
         self.retry_after = max(1, math.ceil(retry_after))
 
 
-_SLOT = struct.Struct("<QQII")  # key hash (0 = empty), window number, current, previous
+# key hash (0 = empty), start of its window in epoch seconds, count in it, count in the one before
+_SLOT = struct.Struct("<QQII")
 SLOTS = 1 << 16  # 1.5 MB; past 65,536 live keys a minute the oldest are forgotten first
 PROBES = 4
 
@@ -54,10 +55,9 @@ class RateLimiter:
 
     def hit(self, key: str, limit: float, period: float = 60.0) -> float | None:
         """Count one request; at `limit`, count nothing and return the seconds to wait."""
-        now = self._clock()
-        window, into = divmod(now, period)
+        window, into = divmod(self._clock(), period)
         with self._locked():
-            index, slot = self._find(_hash(key, period), int(window))
+            index, slot = self._find(_hash(key, period), int(window * period), int(period))
             current, previous = slot[2], slot[3]
             if previous * (1 - into / period) + current + 1 > limit:
                 return max(1.0, math.ceil(period - into))
@@ -69,7 +69,7 @@ class RateLimiter:
         """How many requests the sliding window holds now, without counting one."""
         window, into = divmod(self._clock(), period)
         with self._locked():
-            _, slot = self._find(_hash(key, period), int(window))
+            _, slot = self._find(_hash(key, period), int(window * period), int(period))
         return slot[3] * (1 - into / period) + slot[2]
 
     def check(self, client: str, per_minute: int) -> None:
@@ -94,18 +94,19 @@ class RateLimiter:
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
-    def _find(self, key: int, window: int) -> tuple[int, tuple]:
-        """The key's slot rolled forward to `window`; a new key takes a free or the stalest slot."""
-        start, chosen = key % SLOTS, None
+    def _find(self, key: int, start: int, period: int) -> tuple[int, tuple]:
+        """The key's slot rolled forward to the window beginning at `start`; a new key takes a
+        free slot or the one used longest ago."""
+        first, chosen = key % SLOTS, None
         for probe in range(PROBES):
-            index = (start + probe) % SLOTS
+            index = (first + probe) % SLOTS
             slot = _SLOT.unpack_from(self._map, index * _SLOT.size)
             if slot[0] == key:
-                return index, _roll(slot, window)
+                return index, _roll(slot, start, period)
             if chosen is None or slot[1] < chosen[1][1]:
                 chosen = (index, slot)
         index = chosen[0]
-        fresh = (key, window, 0, 0)
+        fresh = (key, start, 0, 0)
         _SLOT.pack_into(self._map, index * _SLOT.size, *fresh)
         return index, fresh
 
@@ -115,11 +116,11 @@ class RateLimiter:
             os.close(self._fd)
 
 
-def _roll(slot: tuple, window: int) -> tuple:
+def _roll(slot: tuple, start: int, period: int) -> tuple:
     key, seen, current, _ = slot
-    if seen == window:
+    if seen == start:
         return slot
-    return key, window, 0, current if seen == window - 1 else 0
+    return key, start, 0, current if seen == start - period else 0
 
 
 def _hash(key: str, period: float) -> int:
