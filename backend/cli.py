@@ -37,6 +37,13 @@ def cmd_serve(args) -> int:
 
     os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
     if args.trusted_proxy:
+        from backend.ratelimit import parse_proxies
+
+        try:
+            parse_proxies(args.trusted_proxy)
+        except ValueError as exc:
+            raise SystemExit(f"--trusted-proxy: không phải địa chỉ IP hay mạng / not an IP "
+                             f"address or network ({exc})") from None
         os.environ["MOTCUA_TRUSTED_PROXIES"] = ",".join(args.trusted_proxy)
     _store(args)  # migrate once before workers race to do it
     print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)

@@ -103,3 +103,9 @@ def test_device_revoke_and_rotate(tmp_path, capsys):
     assert main(["--db", db, "device", "revoke", "nope"]) == 2
     err = capsys.readouterr().err
     assert "Không có thiết bị 'nope'" in err and "No device 'nope'" in err
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_not_an_address(tmp_path):
+    with pytest.raises(SystemExit) as err:
+        main(["--db", str(tmp_path / "m.sqlite"), "serve", "--trusted-proxy", "proxy.local"])
+    assert "không phải địa chỉ IP" in str(err.value) and "not an IP address" in str(err.value)
