@@ -1,10 +1,10 @@
-"""fold(): what kiosk search relies on to match text typed without diacritics."""
+"""fold() matches text typed without diacritics; clean() is text as stored."""
 
 import unicodedata
 
 import pytest
 
-from backend.domain.text import fold
+from backend.domain.text import clean, fold
 
 # Every Vietnamese vowel, each with no tone and the five tones in the order
 # ngang, huyền, sắc, hỏi, ngã, nặng, written precomposed (NFC) as keyboards produce them.
@@ -77,3 +77,12 @@ def test_plain_text_digits_and_punctuation_pass_through():
 def test_a_whole_sentence():
     assert fold("Trung tâm Phục vụ hành chính công phường Tân Ninh") == (
         "trung tam phuc vu hanh chinh cong phuong tan ninh")
+
+
+def test_clean_composes_letters_and_drops_control_characters():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Ánh")
+    assert clean(decomposed) == "Nguyễn Thị Ánh" and len(clean(decomposed)) == 14
+    assert clean("Lê\x00 Văn\x1b Tám\x7f\u0085") == "Lê Văn Tám"
+    assert clean("a\ud800b") == "ab"  # a lone surrogate cannot be stored anywhere
+    assert clean("dòng 1\ndòng\t2\r\n") == "dòng 1\ndòng\t2\n"  # notes keep lines and tabs
+    assert clean(clean(decomposed)) == clean(decomposed)
