@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import Depends, Request
 
@@ -38,6 +38,15 @@ def site(request: Request) -> Site:
 
 def now(request: Request) -> datetime:
     return request.app.state.clock()
+
+
+def vn_day(moment: datetime) -> date:
+    """The day in Vietnam: what decides which procedure version and calendar apply."""
+    return moment.astimezone(VN_TZ).date()
+
+
+def today(request: Request) -> date:
+    return vn_day(now(request))
 
 
 def bearer(request: Request) -> str:

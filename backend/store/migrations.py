@@ -164,8 +164,16 @@ def _chain_events(db) -> None:
         "BEGIN SELECT RAISE(ABORT, 'events are append-only and hash-chained'); END")
 
 
+def _m12_admin(db) -> None:
+    # An abolished procedure takes no new intake from `from_day`; its versions stay for old
+    # cases, so this is a date beside them rather than a deletion.
+    db["procedure_abolitions"].create(
+        {"code": str, "from_day": str, "note": str, "by": str, "at": str},
+        pk="code", not_null={"from_day"})
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m12_admin]
 
 
 def apply(store: Store) -> int:
