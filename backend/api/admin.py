@@ -47,6 +47,32 @@ def list_users(who: Principal = Depends(admin), store=Depends(deps.store)) -> di
     return {"items": [accounts.public_user(r) for r in rows]}
 
 
+class PasswordBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(min_length=1, max_length=256)
+
+
+class AssignBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    role: Literal["clerk", "officer", "leader", "admin"]
+    unit: str | None = Field(None, max_length=32)
+    full_name: str | None = Field(None, max_length=120)
+
+
+@router.post("/users/{username}/password")
+def reset_password(username: str, body: PasswordBody, who: Principal = Depends(admin),
+                   store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    """A temporary password, changed by its owner at the next sign-in."""
+    return accounts.reset_password(store, username, body.password, who.username, now)
+
+
+@router.patch("/users/{username}")
+def assign_user(username: str, body: AssignBody, who: Principal = Depends(admin),
+                store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    return accounts.assign(store, username, body.role, body.unit, who.username, now,
+                           full_name=body.full_name)
+
+
 @router.get("/calendar/overrides")
 def list_overrides(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
     return {"items": store.all("select * from calendar_overrides order by day")}
