@@ -275,7 +275,7 @@ def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
     """Change an account's role and unit (and name). Clerks, officers and leaders belong to a
     unit of the site; an admin may not take away his own admin role (nobody would be left to
     give it back)."""
-    unit = _checked_assignment(store, role, unit or None)
+    unit = check_assignment(store, role, unit or None)
     if username == actor and role != "admin":
         raise Conflict("Không thể tự bỏ vai trò quản trị của chính mình",
                        "You cannot remove your own admin role", key="own_role", field="role")
@@ -286,7 +286,7 @@ def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
     return public_user(store.one("select * from users where username = ?", [username]))
 
 
-def _checked_assignment(store: Store, role: str, unit: str | None) -> str | None:
+def check_assignment(store: Store, role: str, unit: str | None) -> str | None:
     if role not in ROLES:
         raise InvalidInput(f"Vai trò '{role}' không hợp lệ", f"Unknown role '{role}'",
                            field="role")

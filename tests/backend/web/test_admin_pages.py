@@ -4,7 +4,6 @@ a procedure abolished, and every other role turned away with a bilingual 403 pag
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,17 +12,13 @@ import requests
 import yaml
 
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
+from tests.backend.web.admin_helpers import shots_folder
 from tests.backend.web.test_staff_auth import sign_in
-
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "back-office"
 
 
 @pytest.fixture
 def shots(tmp_path):
-    """Screenshots go to docs/back-office only when asked (MOTCUA_UPDATE_SCREENSHOTS=1)."""
-    folder = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_folder(tmp_path)
 
 
 @pytest.fixture
