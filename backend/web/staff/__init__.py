@@ -7,7 +7,7 @@ router made with `route_class=StaffRoute` shows failures as pages."""
 
 from fastapi import APIRouter
 
-from backend.web.staff import admin, admin_users, auth
+from backend.web.staff import admin, admin_devices, admin_users, auth
 from backend.web.staff.layout import StaffRoute, render
 from backend.web.staff.session import check_csrf, form_data, require_staff
 
@@ -15,5 +15,6 @@ router = APIRouter()
 router.include_router(auth.router)
 router.include_router(admin.router)
 router.include_router(admin_users.router)
+router.include_router(admin_devices.router)
 
 __all__ = ["StaffRoute", "check_csrf", "form_data", "render", "require_staff", "router"]
