@@ -146,3 +146,22 @@ def test_other_roles_get_a_bilingual_403(server, screen, path):
     reply = requests.get(f"{server.url}/staff/admin{path}", cookies=cookies, timeout=10,
                          allow_redirects=False)
     assert reply.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["", "/users", "/devices", "/calendar", "/procedures"])
+def test_pages_fit_a_tablet_without_sideways_scrolling(server, screen, path):
+    page = screen(820, 1180)
+    sign_in(page, server, "admin", next_path=f"/staff/admin{path}")
+    assert page.url.endswith(f"/staff/admin{path}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path}: {overflow}px wider than the tablet"
+
+
+def test_english_switch_puts_english_first(server, admin_page):
+    page = admin_page
+    page.goto(f"{server.url}/staff/admin/calendar?year=2026")
+    page.click("a[lang=en]")
+    page.wait_for_url("**/staff/admin/calendar?year=2026")
+    assert page.inner_text("h1").startswith("Working calendar 2026")
+    assert page.inner_text("tr[data-day='2026-02-17'] td:nth-child(3)").startswith(
+        "Lunar New Year")
