@@ -13,9 +13,10 @@ from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures, queue
+from backend.api.inputs import BodyLimit
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import load_config
-from backend.ratelimit import RateLimiter
+from backend.ratelimit import RateLimiter, limits_path, parse_proxies
 from backend.store.db import Store
 from backend.web import pages
 
@@ -27,14 +28,20 @@ def default_db_path() -> Path:
 
 
 def create_app(db_path: str | Path | None = None,
-               clock: Callable[[], datetime] = deps.system_clock) -> FastAPI:
+               clock: Callable[[], datetime] = deps.system_clock,
+               trusted_proxies: str | None = None) -> FastAPI:
+    """`trusted_proxies` (default $MOTCUA_TRUSTED_PROXIES): addresses or networks whose
+    X-Forwarded-For is believed; from anyone else the header is ignored."""
     app = FastAPI(title="motcua", version=__version__,
                   description="Một cửa: tiếp nhận, xử lý, tra cứu hồ sơ thủ tục hành chính")
     store = Store(db_path or default_db_path())
     store.migrate()
     app.state.store, app.state.clock = store, clock
     app.state.site, app.state.site_version = None, None
-    app.state.limiter = RateLimiter()
+    app.state.limiter = RateLimiter(limits_path(store.path))
+    app.state.trusted_proxies = parse_proxies(
+        os.environ.get("MOTCUA_TRUSTED_PROXIES") if trusted_proxies is None else trusted_proxies)
+    app.add_middleware(BodyLimit)
     app.state.queue_config = load_config(Path(os.environ.get(
         "MOTCUA_QUEUE_CONFIG", DEFAULT_CATALOG_DIR / "queue.yaml")))
     errors.install(app)

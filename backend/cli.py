@@ -63,7 +63,21 @@ def _database_ready(args) -> bool:
     return False
 
 
+def _check_trusted_proxies(args) -> None:
+    if not args.trusted_proxy:
+        return
+    from backend.ratelimit import parse_proxies
+
+    try:
+        parse_proxies(args.trusted_proxy)
+    except ValueError as exc:
+        raise SystemExit(f"--trusted-proxy: không phải địa chỉ IP hay mạng / not an IP "
+                         f"address or network ({exc})") from None
+    os.environ["MOTCUA_TRUSTED_PROXIES"] = ",".join(args.trusted_proxy)
+
+
 def cmd_serve(args) -> int:
+    _check_trusted_proxies(args)  # a bad option is named before anything is looked at
     if not _database_ready(args):
         return 2
     import uvicorn
@@ -73,8 +87,10 @@ def cmd_serve(args) -> int:
     os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
     _store(args)  # migrate once before workers race to do it
     print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    # proxy_headers off: the app alone decides whose X-Forwarded-For to believe.
     uvicorn.run("backend.app:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, access_log=False)
+                workers=args.workers, log_level=args.log_level, access_log=False,
+                proxy_headers=False)
     return 0
 
 
@@ -206,6 +222,25 @@ def cmd_device_add(args) -> int:
     return 0
 
 
+def cmd_device_revoke(args) -> int:
+    from backend.store import accounts
+
+    device = accounts.revoke_device(_store(args), args.name, "cli", _now())
+    print(f"Đã thu hồi thiết bị / revoked device {device['name']}: mã truy cập cũ không còn "
+          "dùng được / its token no longer works")
+    return 0
+
+
+def cmd_device_rotate(args) -> int:
+    from backend.store import accounts
+
+    token, device = accounts.rotate_device(_store(args), args.name, "cli", _now())
+    print(f"Thiết bị / device {device['name']} ({device['kind']}): mã cũ hết hiệu lực / "
+          f"the old token no longer works\n"
+          f"Mã truy cập mới (chỉ hiện một lần) / new token (shown once): {token}")
+    return 0
+
+
 def cmd_sms_serve(args) -> int:
     """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
     import signal
@@ -257,6 +292,9 @@ def _add_serve(sub) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                   help="a reverse proxy (address or network) whose X-Forwarded-For is "
+                   "believed for rate limits; repeatable; default: none")
     p.set_defaults(func=cmd_serve)
 
 
@@ -306,6 +344,12 @@ def _add_device(sub) -> None:
     add.add_argument("--kind", required=True, choices=["kiosk", "counter", "display"])
     add.add_argument("--station", default="")
     add.set_defaults(func=cmd_device_add)
+    revoke = device.add_parser("revoke", help="stop a device's token from working at once")
+    revoke.add_argument("name")
+    revoke.set_defaults(func=cmd_device_revoke)
+    rotate = device.add_parser("rotate", help="give a device a new token (the old one stops)")
+    rotate.add_argument("name")
+    rotate.set_defaults(func=cmd_device_rotate)
 
 
 def _add_procedures(sub) -> None:

@@ -95,7 +95,8 @@ class AppLauncher:
                      "KIVY_HOME": self._kivy_home("kiosk")}
         counter = ["--backend", self.url, "--counter", "1", "--station", "quay-1",
                    "--data", str(self.folder / "counter"), "--profile", "demo-fake",
-                   "--printer", f"virtual:{self.folder / 'receipts'}"]
+                   "--printer", f"virtual:{self.folder / 'receipts'}",
+                   "--window"]  # a window beside the kiosk's, not maximised over it
         return {"kiosk": ([sys.executable, "-m", "kiosk_app", "--window"], kiosk_env),
                 "counter": ([sys.executable, "-m", "counter_app", *counter],
                             {"KIVY_HOME": self._kivy_home("counter")})}

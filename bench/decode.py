@@ -1,14 +1,20 @@
-"""Receipt decoding at the kiosk camera: speed and read rate of each decoder and strategy.
+"""Receipt decoding at the kiosk camera: speed and read rate of the decoder against the baseline.
 
-    .venv/bin/python bench/decode.py [-n 200] [--empty 50] [--seed 2026]
+    .venv/bin/python bench/decode.py [-n 200] [--empty 56] [--tune-seed 2026] [--held-out-seed 7331]
 
-Runs every candidate on the same synthetic 1280×720 photos (bench/receipt_photos.py): receipts
-held at −30°..+30°, bent, blurred, in glare, in low light, JPEG-compressed; and code-free frames
-full of bar- and finder-like patterns. Prints, per candidate, the decode time per frame with and
-without a code (median, p90) and its ratio to the baseline, the read rate of the QR code, of the
-Code 128 and of "either symbol" (which is what gives the citizen their case), wrong reads on
-receipts and any read at all on code-free frames. Then the chosen strategy's read rate per
-condition, and whether the targets are met.
+Runs each candidate on the same synthetic 1280×720 photos (bench/receipt_photos.py): receipts
+held at −30°..+30°, close or at arm's length, with keystone, bent, blurred by focus or by a moving
+hand, over- or under-exposed, in glare, noisy, JPEG-compressed; half of them with the QR code torn
+off or folded away, so only the Code 128 is left; and code-free frames (clutter, text-only
+receipts, printed pages, textures, stripes, finder-like grids, noise).
+
+Two photo sets: the *tuning* set (the seed the strategy was tuned on) and the *held-out* set (a
+seed never used while tuning). The held-out set gives the headline. Per set and candidate it
+prints the read rate over all receipts (either symbol read, which is what gives the citizen their
+case), on receipts with their QR code, on receipts with the Code 128 alone, wrong reads, reads on
+code-free frames, and the decode time per frame (median, p90, p99, wall clock and CPU) with its
+ratio to the baseline's in the same run. Then the chosen decoder's read rate per condition, and
+whether the targets are met on the held-out set.
 """
 
 from __future__ import annotations
@@ -24,72 +30,64 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import receipt_photos as rp
-from drivers.cameras.decoder import (
-    CODE128,
-    DEFAULT_BACKEND,
-    DEFAULT_STRATEGY,
-    QR,
-    Decoder,
-)
+from drivers.cameras.decoder import CODE128, DEFAULT_BACKEND, DEFAULT_STRATEGY, QR, Decoder
 
-BASELINE = "pyzbar plain"
+BASELINE = "zxing tiered"  # the strategy the kiosk used before the located passes
 CHOSEN = f"{DEFAULT_BACKEND} {DEFAULT_STRATEGY}"
-CANDIDATES = [
-    ("pyzbar", "plain"), ("pyzbar", "tiered"), ("zxing-defaults", "plain"), ("zxing", "plain"),
-    ("zxing", "tiered"), ("zxing", "tiered-15-30"), ("zxing", "tiered-clahe"),
-    ("zxing", "half-first"),
-]
+CANDIDATES = [("zxing", "tiered"), ("pyzbar", "plain"), ("zxing", DEFAULT_STRATEGY)]
 TARGET_MS, TARGET_RATE = 15.0, 0.98
 
 
 @dataclass
 class Tally:
-    with_code: list[float] = field(default_factory=list)  # seconds per frame
-    without_code: list[float] = field(default_factory=list)
-    reads: list[tuple[bool, bool]] = field(default_factory=list)  # (QR, Code 128) per photo
-    c128_alone: list[bool] = field(default_factory=list)  # Code 128 read when it is all we seek
+    wall: list[float] = field(default_factory=list)  # seconds per receipt frame
+    cpu: list[float] = field(default_factory=list)
+    wall_empty: list[float] = field(default_factory=list)  # seconds per code-free frame
+    read: list[bool] = field(default_factory=list)  # per receipt: a symbol read, all right
+    qr_lost: list[bool] = field(default_factory=list)  # per receipt: only the Code 128 left
     stages: dict[str, int] = field(default_factory=dict)  # which pass read the receipt
-    wrong: int = 0  # a symbol read on a receipt with the wrong text
+    wrong: list[str] = field(default_factory=list)  # a symbol read with the wrong text
     false_reads: list[str] = field(default_factory=list)  # anything read on a code-free frame
 
-    def rate(self, pick) -> float:
-        return float(np.mean([pick(qr, c) for qr, c in self.reads])) if self.reads else 0.0
+    def rate(self, lost: bool | None = None) -> float:
+        picked = [r for r, q in zip(self.read, self.qr_lost, strict=True)
+                  if lost is None or q == lost]
+        return float(np.mean(picked)) if picked else float("nan")
 
 
 def timed(decoder: Decoder, image: np.ndarray):
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     found = decoder.decode(image)
-    return found, time.perf_counter() - start
+    return found, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def score(tally: Tally, photo: rp.Photo, pair: tuple[Decoder, Decoder]) -> None:
-    """Run the decoder, and the same strategy seeking Code 128 alone, on one photo."""
-    found, seconds = timed(pair[0], photo.image)
-    alone = pair[1].decode(photo.image)
+def score(tally: Tally, photo: rp.Photo, decoder: Decoder) -> None:
+    found, wall, cpu = timed(decoder, photo.image)
     if photo.payload is None:
-        tally.without_code.append(seconds)
-        tally.false_reads += [f"{photo.kind}#{photo.index}: {d.format} {d.text!r}"
-                              for d in found + alone]
+        tally.wall_empty.append(wall)
+        tally.false_reads += [f"{photo.kind}#{photo.index}: {d.format} {d.text!r}" for d in found]
         return
-    tally.with_code.append(seconds)
+    tally.wall.append(wall)
+    tally.cpu.append(cpu)
     want = {QR: photo.payload.qr, CODE128: photo.payload.code128}
-    tally.wrong += sum(d.text != want[d.format] for d in found + alone)
-    texts = {(d.format, d.text) for d in found}
-    tally.reads.append(((QR, want[QR]) in texts, (CODE128, want[CODE128]) in texts))
-    tally.c128_alone.append(any(d.text == want[CODE128] for d in alone))
+    wrong = [f"receipt#{photo.index}: {d.format} {d.text!r}" for d in found
+             if d.text != want[d.format]]
+    tally.wrong += wrong
+    tally.read.append(bool(found) and not wrong)
+    tally.qr_lost.append(bool(photo.shot.qr_lost))
     for stage in {d.stage for d in found}:
         tally.stages[stage] = tally.stages.get(stage, 0) + 1
 
 
-def run(decoders: dict[str, tuple[Decoder, Decoder]], args):
+def run(decoders: dict[str, Decoder], n: int, empty: int, seed: int):
+    """Every decoder on each photo in turn, so load on the machine hits them alike."""
     tallies = {name: Tally() for name in decoders}
     shots = []
-    photos = [rp.photos(args.n, args.seed), rp.empty_photos(args.empty, args.seed)]
-    for photo in (p for gen in photos for p in gen):
+    for photo in [*rp.photos(n, seed), *rp.empty_photos(empty, seed)]:
         if photo.payload is not None:
             shots.append(photo.shot)
-        for name, pair in decoders.items():
-            score(tallies[name], photo, pair)
+        for name, decoder in decoders.items():
+            score(tallies[name], photo, decoder)
     return tallies, shots
 
 
@@ -97,94 +95,98 @@ def ms(values: list[float], q: float) -> float:
     return float(np.percentile(values, q) * 1000) if values else float("nan")
 
 
-def print_table(tallies: dict[str, Tally]) -> None:
-    base = ms(tallies[BASELINE].with_code, 50)
-    print(f"{'decoder strategy':26} {'code: med  p90':>15} {'no code: med  p90':>18} "
-          f"{'×base':>6} {'QR':>6} {'C128':>6} {'either':>7} {'C128 alone':>10} "
-          f"{'wrong':>5} {'false':>5}")
+def print_table(label: str, tallies: dict[str, Tally]) -> None:
+    base = tallies[BASELINE]
+    print(f"\n{label}")
+    print(f"{'decoder strategy':22} {'all':>6} {'QR on':>6} {'C128 only':>9} {'wrong':>5} "
+          f"{'false':>5} | {'med':>6} {'p90':>6} {'p99':>6} {'×base':>6} {'cpu med':>7} "
+          f"{'×base':>6} | {'no code med':>11} {'p90':>6}")
     for name, t in tallies.items():
         mark = " *" if name == CHOSEN else ""
-        print(f"{name + mark:26} {ms(t.with_code, 50):8.1f} {ms(t.with_code, 90):6.1f} "
-              f"{ms(t.without_code, 50):11.1f} {ms(t.without_code, 90):6.1f} "
-              f"{ms(t.with_code, 50) / base:6.2f} {t.rate(lambda q, c: q):6.1%} "
-              f"{t.rate(lambda q, c: c):6.1%} {t.rate(lambda q, c: q or c):7.1%} "
-              f"{np.mean(t.c128_alone):10.1%} {t.wrong:5d} {len(t.false_reads):5d}")
-    print(f"times in ms per 1280×720 frame; ×base = median with code / '{BASELINE}' median; "
-          "* = the decoder the camera uses.\nQR, C128: symbol in the result (a strategy stops at "
-          "the first pass that reads anything); C128 alone: the same strategy seeking Code 128 "
-          "only, as when the QR is lost; false: reads on code-free frames by either run.")
-    chosen = tallies[CHOSEN].stages
+        print(f"{name + mark:22} {t.rate():6.1%} {t.rate(False):6.1%} {t.rate(True):9.1%} "
+              f"{len(t.wrong):5d} {len(t.false_reads):5d} | {ms(t.wall, 50):6.1f} "
+              f"{ms(t.wall, 90):6.1f} {ms(t.wall, 99):6.1f} "
+              f"{ms(t.wall, 50) / ms(base.wall, 50):6.2f} {ms(t.cpu, 50):7.1f} "
+              f"{ms(t.cpu, 50) / ms(base.cpu, 50):6.2f} | {ms(t.wall_empty, 50):11.1f} "
+              f"{ms(t.wall_empty, 90):6.1f}")
+    stages = tallies[CHOSEN].stages
     print(f"'{CHOSEN}' receipts read per pass: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(chosen.items(), key=lambda kv: -kv[1])))
+          + ", ".join(f"{k} {v}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])))
 
+
+LEGEND = (
+    "all: receipts read (either symbol, no wrong text); QR on: receipts with their QR code; "
+    "C128 only: QR torn off or folded away;\nwrong: a symbol read with the wrong text; false: "
+    "reads on code-free frames; times in ms per 1280×720 frame with a code (wall clock, and CPU\n"
+    "time of the process), ×base = median / the baseline's median in the same run; no code: "
+    "code-free frames (every pass runs); * = the decoder the camera uses.")
 
 CONDITIONS = {
-    "tilt ≤15°": lambda s: abs(s.angle) <= 15, "tilt >15°": lambda s: abs(s.angle) > 15,
-    "tilt >25°": lambda s: abs(s.angle) > 25, "bent across": lambda s: s.bend > 0 and not s.curl,
-    "curled along": lambda s: s.bend > 0 and s.curl,
-    "blur": lambda s: s.blur > 0 or s.motion > 0,
-    "sharp": lambda s: not (s.blur or s.motion), "glare": lambda s: s.glare > 0,
-    "low light": lambda s: s.dark < 1, "jpeg": lambda s: s.jpeg > 0,
+    "QR on": lambda s: not s.qr_lost, "QR torn off": lambda s: s.qr_lost == "torn",
+    "QR folded": lambda s: s.qr_lost == "folded",
+    "close ≥1.2 px/dot": lambda s: s.px_per_mm >= 9.6,
+    "far <1.2 px/dot": lambda s: s.px_per_mm < 9.6,
+    "tilt >15°": lambda s: abs(s.angle) > 15, "keystone >0.1": lambda s: s.keystone > 0.1,
+    "bent/curled": lambda s: s.bend > 0, "focus blur >1": lambda s: s.blur > 1,
+    "motion blur": lambda s: s.motion > 0, "gain <0.6": lambda s: s.dark < 0.6,
+    "glare": lambda s: s.glare > 0, "noise σ>6": lambda s: s.noise > 6,
+    "jpeg": lambda s: s.jpeg > 0,
 }
 
 
 def print_conditions(tallies: dict[str, Tally], shots: list[rp.Shot]) -> None:
-    print("\nread rate per condition: QR / Code 128 / either / Code 128 alone")
-    names = [BASELINE, "zxing plain", CHOSEN]
-    print(f"{'condition':14} {'n':>4} " + " ".join(f"{n:>23}" for n in names))
+    print("\nheld-out read rate per condition (either symbol)")
+    names = [BASELINE, CHOSEN]
+    print(f"{'condition':18} {'n':>4} " + " ".join(f"{n:>14}" for n in names))
     for label, test in CONDITIONS.items():
         idx = [i for i, s in enumerate(shots) if test(s)]
-        cells = [_cell(tallies[n], idx) for n in names]
-        print(f"{label:14} {len(idx):4d} " + " ".join(f"{c:>23}" for c in cells))
-
-
-def _cell(tally: Tally, idx: list[int]) -> str:
-    reads = [tally.reads[i] for i in idx]
-    if not reads:
-        return "-"
-    qr, c = np.mean([r[0] for r in reads]), np.mean([r[1] for r in reads])
-    either = np.mean([r[0] or r[1] for r in reads])
-    alone = np.mean([tally.c128_alone[i] for i in idx])
-    return f"{qr:4.0%}/{c:4.0%}/{either:4.0%}/{alone:4.0%}"
+        cells = [f"{np.mean([tallies[n].read[i] for i in idx]):14.1%}" if idx else f"{'-':>14}"
+                 for n in names]
+        print(f"{label:18} {len(idx):4d} " + " ".join(cells))
 
 
 def print_verdict(tallies: dict[str, Tally]) -> None:
     t = tallies[CHOSEN]
     checks = [
-        (f"median decode time with a code < {TARGET_MS:g} ms", ms(t.with_code, 50) < TARGET_MS),
-        (f"median decode time without a code < {TARGET_MS:g} ms",
-         ms(t.without_code, 50) < TARGET_MS),
-        (f"either symbol read on ≥ {TARGET_RATE:.0%} of photos",
-         t.rate(lambda q, c: q or c) >= TARGET_RATE),
+        (f"median decode time with a code < {TARGET_MS:g} ms (wall clock)",
+         ms(t.wall, 50) < TARGET_MS),
+        (f"median decode time with a code < {TARGET_MS:g} ms (CPU)", ms(t.cpu, 50) < TARGET_MS),
+        (f"either symbol read on ≥ {TARGET_RATE:.0%} of photos", t.rate() >= TARGET_RATE),
         ("no false reads on code-free frames", not t.false_reads),
-        ("no wrong reads on receipts", t.wrong == 0),
+        ("no wrong reads on receipts", not t.wrong),
     ]
-    print(f"\ntargets for '{CHOSEN}':")
+    print(f"\ntargets for '{CHOSEN}' on the held-out set:")
     for label, ok in checks:
         print(f"  {'MET    ' if ok else 'NOT MET'} {label}")
     for name, tally in tallies.items():
-        for line in tally.false_reads:
-            print(f"  false read by {name}: {line}")
+        for line in tally.false_reads + tally.wrong:
+            print(f"  wrong or false read by {name}: {line}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", type=int, default=200, help="receipt photos")
-    parser.add_argument("--empty", type=int, default=50, help="code-free frames")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("-n", type=int, default=200, help="receipt photos per set")
+    parser.add_argument("--empty", type=int, default=56, help="code-free frames per set")
+    parser.add_argument("--tune-seed", type=int, default=2026,
+                        help="the seed the strategy was tuned on")
+    parser.add_argument("--held-out-seed", type=int, default=7331,
+                        help="a seed never used while tuning: the headline")
     args = parser.parse_args()
-    decoders = {f"{b} {s}": (Decoder(b, s), Decoder(b, s, formats=[CODE128]))
-                for b, s in CANDIDATES}
-    warm = next(rp.photos(1, args.seed)).image
-    for pair in decoders.values():  # imports, lookup tables, library start-up
-        pair[0].decode(warm)
+    decoders = {f"{b} {s}": Decoder(b, s) for b, s in CANDIDATES}
+    warm = next(rp.photos(1, args.tune_seed)).image
+    for decoder in decoders.values():  # imports, lookup tables, library start-up
+        decoder.decode(warm)
     start = time.perf_counter()
-    tallies, shots = run(decoders, args)
-    print(f"{args.n} receipt photos + {args.empty} code-free frames, seed {args.seed}, "
-          f"{time.perf_counter() - start:.0f} s\n")
-    print_table(tallies)
-    print_conditions(tallies, shots)
-    print_verdict(tallies)
+    tuned, _ = run(decoders, args.n, args.empty, args.tune_seed)
+    held, shots = run(decoders, args.n, args.empty, args.held_out_seed)
+    print(f"{args.n} receipt photos + {args.empty} code-free frames per set, "
+          f"{time.perf_counter() - start:.0f} s")
+    print_table(f"TUNING set (seed {args.tune_seed}, used while tuning)", tuned)
+    print_table(f"HELD-OUT set (seed {args.held_out_seed}, never used while tuning) — headline",
+                held)
+    print(LEGEND)
+    print_conditions(held, shots)
+    print_verdict(held)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,16 @@
 
 The receipt is drawn at printer resolution (58 mm paper, 384 printed dots at 8 dots/mm) with the
 two receipt symbols of DESIGN.md: a QR code (alphanumeric, error correction M, 8 dots/module,
-~25 mm) and a Code 128 set C of the 20-digit compact form (2 dots/module). Each photo warps that
-receipt into a 1280×720 frame the way a citizen holds it: rotated −30°..+30°, perspective, bent
-(cylindrical warp), then blur, glare, low light, JPEG loss, clutter and fingers. Code-free frames
-(clutter, text-only receipts, stripes, grids, noise) check that a decoder never false-reads.
+~25 mm; `CODE/TOKEN` or the lookup URL ending in `/L/CODE/TOKEN`) and a Code 128 set C of the
+20-digit compact form (2 dots/module). Half the receipts have lost their QR code: torn off along
+a ragged edge, or folded back behind the paper. Each photo warps the receipt into a 1280×720
+frame the way a citizen holds it — the scene first (rotated −30°..+30°, 0.75–2.8 camera pixels
+per printer dot, keystone up to a far/near ratio of 0.8, perspective, bent or curled, fingers,
+clutter), then the camera: Gaussian focus blur up to σ 1.8 px, motion blur along a random
+direction, exposure gain 0.45–1.1 with a black-level offset of −30..+20 (or old-style low
+light), glare spots, sensor noise σ 2–10 and JPEG loss. The citizen sees the kiosk's preview, so
+the code they aim stays inside the frame. Code-free frames (clutter, text-only receipts, printed
+pages, textures, stripes, grids, noise) check that a decoder never false-reads.
 
 Everything is seeded per photo, so photo *i* of a given seed is always the same image.
 
@@ -45,9 +51,13 @@ class Payload:
 
     case_code: str
     token: str
+    url: str = ""  # the site's public address: the QR then holds the lookup URL
 
     @property
     def qr(self) -> str:
+        # Upper case: QR alphanumeric mode has no lower case (backend.domain.codes.qr_payload).
+        if self.url:
+            return f"{self.url.upper()}/L/{self.case_code}/{self.token}"
         return f"{self.case_code}/{self.token}"
 
     @property
@@ -62,18 +72,24 @@ class Shot:
     """How one photo is taken. Zero means "effect off" for every degradation."""
 
     angle: float = 0.0  # in-plane rotation, degrees
-    px_per_mm: float = 8.0  # receipt scale in the frame
+    px_per_mm: float = 8.0  # receipt scale in the frame (8 = one camera pixel per printer dot)
     offset: tuple[float, float] = (0.0, 0.0)  # code block centre from frame centre, pixels
     perspective: float = 0.0  # corner jitter, fraction of receipt size
+    keystone: float = 0.0  # paper tilted away: 1 − far edge / near edge (0.2 = ratio 0.8)
+    keystone_dir: float = 0.0  # direction, in the frame, in which the paper recedes (degrees)
     bend: float = 0.0  # 1/R of the cylinder in 1/dots
     curl: bool = False  # bent along the length (paper off a roll) instead of across the width
     blur: float = 0.0  # gaussian sigma, pixels
     motion: int = 0  # motion blur length, pixels
-    glare: float = 0.0  # peak brightness added by the highlight (0..255)
-    dark: float = 1.0  # light level (1 = well lit)
+    motion_angle: float = 0.0  # direction of the hand's movement, degrees
+    glare: float = 0.0  # peak brightness added by each highlight (0..255)
+    glare_spots: int = 1
+    dark: float = 1.0  # exposure gain (1 = well lit)
+    black: float = 0.0  # black-level offset added after the gain, 0..255 units
     noise: float = 0.0  # sensor noise sigma in 0..255 units
     jpeg: int = 0  # JPEG quality, 0 = lossless
     ink: int = 20  # thermal print darkness (0 = black)
+    qr_lost: str = ""  # "" | "torn" (torn off above the barcode) | "folded" (folded back)
 
 
 @dataclass
@@ -85,11 +101,14 @@ class Photo:
     shot: Shot
 
 
-def make_payload(i: int) -> Payload:
+def make_payload(i: int, url: str = "") -> Payload:
     rng = np.random.default_rng(10_000 + i)
     day = f"26{rng.integers(1, 13):02d}{rng.integers(1, 29):02d}"
     code = f"{AGENCIES[i % len(AGENCIES)]}-{day}-{rng.integers(1, 10_000):04d}"
-    return Payload(code, f"{rng.integers(0, 10**8):08d}")
+    return Payload(code, f"{rng.integers(0, 10**8):08d}", url)
+
+
+SITE_URL = "https://motcua.tanninh.gov.vn"
 
 
 # --- the printed receipt ------------------------------------------------------------------
@@ -131,36 +150,69 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[str], y: int) -> int:
     return y
 
 
-def render_receipt(payload: Payload | None) -> tuple[np.ndarray, tuple[int, int]]:
-    """The receipt as printed (uint8 gray, 255 paper, 0 dot) and the code block's y range."""
+@dataclass(frozen=True)
+class Layout:
+    """Where the codes are printed on a receipt, in dot rows."""
+
+    top: int  # first row of the code block (the QR, or the note on a code-free receipt)
+    bars: int  # first row of the Code 128
+    bottom: int  # last row of the digits under the Code 128
+    qr_width: int = 0  # dots
+
+
+def render_receipt(payload: Payload | None) -> tuple[np.ndarray, Layout]:
+    """The receipt as printed (uint8 gray, 255 paper, 0 dot) and where its codes are."""
     head, foot = _text_lines(payload)
     img = Image.new("L", (PAPER_DOTS, 900), 255)
     draw = ImageDraw.Draw(img)
     y = _draw_lines(draw, head, 24) + 20
-    top = y
+    top = bars = y
+    qr_width = 0
     if payload is not None:
-        y = _paste_symbols(img, draw, payload, y)
+        y, bars, qr_width = _paste_symbols(img, draw, payload, y)
     else:
         y = _draw_lines(draw, ["(không có mã)"] * 2 + foot * 3, y + 60)
     bottom = y
     y = _draw_lines(draw, ["", "", "", "", *foot], y + 4)
     # A thermal head prints dots or nothing: threshold the anti-aliased text.
     dots = np.where(np.asarray(img)[: y + 40] < 128, 0, 255).astype(np.uint8)
-    return dots, (top, bottom)
+    return dots, Layout(top, bars, bottom, qr_width)
 
 
-def _paste_symbols(img: Image.Image, draw: ImageDraw.ImageDraw, p: Payload, y: int) -> int:
+def _paste_symbols(img: Image.Image, draw: ImageDraw.ImageDraw, p: Payload,
+                   y: int) -> tuple[int, int, int]:
     qr = np.kron(qr_modules(p.qr), np.ones((QR_DOTS_PER_MODULE,) * 2, dtype=bool))
     img.paste(Image.fromarray(np.where(qr, 0, 255).astype(np.uint8)),
               ((PAPER_DOTS - qr.shape[1]) // 2, y))
     y += qr.shape[0] + 28
+    bars_top = y
     bars = np.repeat(code128_modules(p.code128), C128_DOTS_PER_MODULE)
     strip = np.tile(np.where(bars, 0, 255).astype(np.uint8), (C128_HEIGHT_DOTS, 1))
     img.paste(Image.fromarray(strip), ((PAPER_DOTS - strip.shape[1]) // 2, y))
     y += C128_HEIGHT_DOTS + 4
     width = draw.textlength(p.code128, font=_font(17))
     draw.text(((PAPER_DOTS - width) / 2, y), p.code128, fill=0, font=_font(17))
-    return y + 24
+    return y + 24, bars_top, qr.shape[1]
+
+
+def lose_qr(shape: tuple[int, int], layout: Layout, how: str,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray | None]:
+    """Paper coverage (1 where paper remains) after the QR was torn off or folded back.
+
+    Torn: a ragged edge in the gap above the Code 128. Folded: a straight crease there, the
+    paper darkening towards it as it turns away from the light. Also returns that shading.
+    """
+    rows = np.arange(shape[0], dtype=np.float32)[:, None]
+    xs = np.arange(shape[1], dtype=np.float32)
+    base = layout.bars - rng.uniform(4, 22)
+    if how == "torn":
+        walk = np.cumsum(rng.normal(0, 1.2, size=shape[1])).astype(np.float32)
+        edge = np.clip(base + walk - walk.mean(), layout.bars - 27, layout.bars - 2)
+        return (rows >= edge[None, :]).astype(np.float32), None
+    edge = base + math.tan(math.radians(rng.uniform(-3, 3))) * (xs - shape[1] / 2)
+    past = rows - edge[None, :]
+    shade = 1.0 - 0.3 * np.exp(-np.maximum(past, 0) / 6.0)
+    return (past >= 0).astype(np.float32), shade.astype(np.float32)
 
 
 # --- the scene -----------------------------------------------------------------------------
@@ -208,11 +260,25 @@ def _receipt_homography(size: tuple[int, int], code_y: float, shot: Shot,
                     [0, 0, 1]], np.float64)
     shift = sim @ np.array([0, dy, 1.0])
     sim[:2, 2] = [cx - shift[0], cy - shift[1]]
-    half = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float32) * 150
+    half = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float32) * PAPER_DOTS / 2
     src = (sim[:2, :2] @ half.T).T + sim[:2, 2]
-    jitter = rng.uniform(-1, 1, size=(4, 2)) * shot.perspective * 300 * s
-    persp = cv2.getPerspectiveTransform(src.astype(np.float32), (src + jitter).astype(np.float32))
+    jitter = rng.uniform(-1, 1, size=(4, 2)) * shot.perspective * PAPER_DOTS * s
+    dst = _keystone(src, np.array([cx, cy]), shot) + jitter
+    persp = cv2.getPerspectiveTransform(src.astype(np.float32), dst.astype(np.float32))
     return persp @ sim
+
+
+def _keystone(square: np.ndarray, centre: np.ndarray, shot: Shot) -> np.ndarray:
+    """The paper-wide square as a trapezoid: the side tilted away shrinks to 1 − keystone."""
+    if not shot.keystone:
+        return square
+    a = math.radians(shot.keystone_dir)
+    away, side = np.array([math.cos(a), math.sin(a)]), np.array([-math.sin(a), math.cos(a)])
+    rel = square - centre
+    along, across = rel @ away, rel @ side
+    k = 2 * shot.keystone / (2 - shot.keystone)  # (1 − k/2) / (1 + k/2) = 1 − keystone
+    across = across * (1 - k * along / np.abs(along).max() / 2)
+    return centre + np.outer(along, away) + np.outer(across, side)
 
 
 def _frame_box(h: np.ndarray, shape: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -247,16 +313,23 @@ def _inverse_maps(shape: tuple[int, int], h: np.ndarray, shot: Shot, box: tuple[
 
 
 def _paste_receipt(frame: np.ndarray, receipt: np.ndarray, code_y: float, shot: Shot,
-                   rng: np.random.Generator) -> None:
+                   rng: np.random.Generator, layout: Layout | None = None) -> None:
+    """Put the receipt in the frame with row `code_y` where the citizen aims; with its layout,
+    a shot that lost the QR code shows the receipt torn or folded there."""
     h = _receipt_homography(receipt.shape, code_y, shot, rng)
     box = _frame_box(h, receipt.shape)
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return
     mx, my, shade = _inverse_maps(receipt.shape, h, shot, box)
-    ink = np.where(receipt < 128, shot.ink, 255).astype(np.uint8)
-    paper = cv2.remap(ink, mx, my, cv2.INTER_LINEAR, borderValue=0).astype(np.float32)
-    alpha = cv2.remap(_ones(receipt.shape), mx, my, cv2.INTER_LINEAR, borderValue=0)
+    ink = np.where(receipt < 128, shot.ink, 255).astype(np.float32)
+    cover = _ones(receipt.shape)
+    if shot.qr_lost and layout is not None and layout.qr_width:
+        cover, crease = lose_qr(receipt.shape, layout, shot.qr_lost, rng)
+        if crease is not None:
+            ink *= crease
+    paper = cv2.remap(ink, mx, my, cv2.INTER_LINEAR, borderValue=0)
+    alpha = cv2.remap(cover, mx, my, cv2.INTER_LINEAR, borderValue=0)
     if shade is not None:
         paper *= shade
     tint = np.array([0.93, 0.97, 1.0], np.float32)  # thermal paper is a little warm
@@ -286,17 +359,20 @@ def _fingers(frame: np.ndarray, h: np.ndarray, shape: tuple[int, int],
 
 
 def degrade(frame: np.ndarray, shot: Shot, rng: np.random.Generator) -> np.ndarray:
-    """Camera-side effects: optics blur the scene, then exposure, the lamp's glare, noise."""
+    """Camera-side effects: optics and the moving hand blur the scene, then exposure (gain and
+    black level, saturating at both ends), the lamp's glare, sensor noise, JPEG."""
     img = frame
     if shot.blur:
         img = cv2.GaussianBlur(img, (0, 0), shot.blur)
     if shot.motion:
-        img = cv2.filter2D(img, -1, _motion_kernel(shot.motion, float(rng.uniform(0, 180))))
-    if shot.dark != 1.0:
-        img = cv2.convertScaleAbs(img, alpha=shot.dark)
-    if shot.glare:
-        # A specular highlight saturates whatever the ambient light is.
-        img = cv2.add(img, cv2.merge([_glare(rng, shot.glare)] * 3))
+        img = cv2.filter2D(img, -1, _motion_kernel(shot.motion, shot.motion_angle))
+    if shot.dark != 1.0 or shot.black:
+        img = cv2.addWeighted(img, shot.dark, img, 0.0, shot.black)
+    for spot in range(shot.glare_spots if shot.glare else 0):
+        # A specular highlight saturates whatever the ambient light is. The first is the ceiling
+        # lamp's; the others, smaller, come from the lobby's other lights.
+        radius = rng.uniform(50, 140) if spot == 0 else rng.uniform(20, 60)
+        img = cv2.add(img, cv2.merge([_glare(rng, shot.glare, radius)] * 3))
     if shot.noise:
         img = _add_noise(img, shot.noise, rng)
     if shot.jpeg:
@@ -312,11 +388,10 @@ def _motion_kernel(length: int, angle: float) -> np.ndarray:
     return cv2.warpAffine(kernel, rot, kernel.shape)
 
 
-def _glare(rng: np.random.Generator, peak: float) -> np.ndarray:
+def _glare(rng: np.random.Generator, peak: float, r: float) -> np.ndarray:
     """A soft bright blob near the middle of the frame (uint8, added with saturation)."""
     cx = FRAME_W / 2 + rng.uniform(-250, 250)
     cy = FRAME_H / 2 + rng.uniform(-200, 200)
-    r = rng.uniform(50, 140)
     xs = np.exp(-(((np.arange(FRAME_W, dtype=np.float32) - cx) / r) ** 2) / 2)
     ys = np.exp(-(((np.arange(FRAME_H, dtype=np.float32) - cy) / r) ** 2) / 2)
     return (peak * np.outer(ys, xs)).astype(np.uint8)
@@ -340,37 +415,82 @@ def _add_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.nd
 
 
 def random_shot(rng: np.random.Generator, angle: float) -> Shot:
-    """One hand-held shot; each degradation is on for a share of the set."""
-    on = rng.random(6)
+    """One hand-held shot; each degradation is on for a share of the set, drawn independently."""
+    on = rng.random(9)
     curl = bool(on[5] < 0.4)
+    low_light = bool(on[3] < 0.12)  # the first round's dim lobby: no black-level offset
+    lost = ("torn", "folded")[int(on[8] * 4) % 2] if on[8] < 0.5 else ""
     return Shot(
         angle=angle,
-        px_per_mm=float(rng.uniform(6.0, 11.0)),
+        px_per_mm=_scale(rng),
         offset=(float(rng.uniform(-140, 140)), float(rng.uniform(-60, 60))),
-        perspective=float(rng.uniform(0, 0.12)),
+        perspective=float(rng.uniform(0, 0.1)),
+        keystone=float(rng.uniform(0, 0.2)) if on[6] < 0.6 else 0.0,
+        keystone_dir=float(rng.uniform(0, 360)),
         # Curled along its length the receipt bends gentler: it is held at the middle.
         bend=float(rng.uniform(1 / 900, 1 / 320)) / (2 if curl else 1) if on[0] < 0.5 else 0.0,
         curl=curl,
-        blur=float(rng.uniform(0.6, 1.5)) if on[1] < 0.35 else 0.0,
-        motion=int(rng.integers(3, 7)) if on[1] > 0.85 else 0,
+        blur=float(rng.uniform(0.4, 1.8)) if on[1] < 0.5 else 0.0,
+        motion=int(rng.integers(2, 8)) if on[7] < 0.3 else 0,
+        motion_angle=float(rng.uniform(0, 180)),
         glare=float(rng.uniform(120, 255)) if on[2] < 0.3 else 0.0,
-        dark=float(rng.uniform(0.15, 0.35)) if on[3] < 0.25 else 1.0,
-        noise=float(rng.uniform(2, 6)) if on[3] < 0.25 else float(rng.uniform(0, 2)),
-        jpeg=int(rng.integers(35, 80)) if on[4] < 0.5 else 0,
+        glare_spots=int(rng.integers(1, 4)),
+        dark=float(rng.uniform(0.15, 0.35) if low_light else rng.uniform(0.45, 1.1)),
+        black=0.0 if low_light else float(rng.uniform(-30, 20)),
+        noise=float(rng.uniform(2, 10)),
+        jpeg=int(rng.integers(30, 90)) if on[4] < 0.6 else 0,
         ink=int(rng.integers(0, 70)),
+        qr_lost=lost,
     )
+
+
+def _scale(rng: np.random.Generator) -> float:
+    """Pixels per mm: mostly held close (1.2–2.8 px per dot), a fifth at the first round's
+    arm's length (0.75–1.4 px per dot, Code 128 bars of 1.5–2.75 px)."""
+    if rng.random() < 0.2:
+        return float(rng.uniform(6.0, 11.0))
+    return float(rng.uniform(1.2, 2.8) * DOTS_PER_MM)
+
+
+def aimed(shot: Shot, payload: Payload) -> Shot:
+    """The shot as the citizen ends up taking it, watching the preview: the code they aim (QR and
+    Code 128, or the Code 128 left on a torn receipt) stays in the frame — they step back when it
+    does not fit, and move it in when it sticks out."""
+    _, layout = _cached_receipt(payload)
+    top = layout.bars if shot.qr_lost else layout.top
+    w = C128_DOTS_PER_MODULE * len(code128_modules(payload.code128)) + 20
+    w, h = max(w, layout.qr_width), layout.bottom - top
+    a = math.radians(shot.angle)
+    span = np.array([w * abs(math.cos(a)) + h * abs(math.sin(a)),
+                     w * abs(math.sin(a)) + h * abs(math.cos(a))])
+    room = np.array([FRAME_W, FRAME_H]) - 2 * AIM_MARGIN
+    # Keystone and perspective stretch the near side: keep the room they need.
+    stretch = 1 + shot.keystone + shot.perspective
+    s = min(shot.px_per_mm / DOTS_PER_MM, *(room / span / stretch))
+    slack = np.maximum(room - span * s * stretch, 0) / 2
+    offset = tuple(float(np.clip(o, -m, m)) for o, m in zip(shot.offset, slack, strict=True))
+    return replace(shot, px_per_mm=min(shot.px_per_mm, s * DOTS_PER_MM), offset=offset)
+
+
+AIM_MARGIN = 24  # pixels between the aimed code and the frame's edge
+
+
+def _aim_row(layout: Layout, shot: Shot) -> float:
+    """The receipt row the citizen centres: the middle of the codes that are still there."""
+    return ((layout.bars if shot.qr_lost and layout.qr_width else layout.top)
+            + layout.bottom) / 2
 
 
 def receipt_photo(payload: Payload | None, shot: Shot, seed: int) -> np.ndarray:
     """One photo of the receipt for `payload` (None: a receipt printed without codes)."""
     rng = np.random.default_rng(seed)
-    receipt, (top, bottom) = _cached_receipt(payload)
+    receipt, layout = _cached_receipt(payload)
     frame = clutter(rng)
-    _paste_receipt(frame, receipt, (top + bottom) / 2, shot, rng)
+    _paste_receipt(frame, receipt, _aim_row(layout, shot), shot, rng, layout)
     return degrade(frame, shot, rng)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def _cached_receipt(payload: Payload | None):
     return render_receipt(payload)
 
@@ -381,16 +501,17 @@ def _angle(i: int, n: int, rng: np.random.Generator) -> float:
 
 
 def photos(n: int = 200, seed: int = 2026) -> Iterator[Photo]:
-    """The `n` receipt photos, one at a time (a frame is 2.7 MB; the set would be 0.5 GB)."""
+    """The `n` receipt photos, one at a time (a frame is 2.7 MB; the set would be 0.5 GB).
+    Every third receipt's QR holds the lookup URL rather than CODE/TOKEN."""
     for i in range(n):
         rng = np.random.default_rng([seed, i])
-        shot = random_shot(rng, _angle(i, n, rng))
-        payload = make_payload(i % 16)
+        payload = make_payload(i % 16, SITE_URL if i % 3 == 2 else "")
+        shot = aimed(random_shot(rng, _angle(i, n, rng)), payload)
         image = receipt_photo(payload, shot, int(rng.integers(2**31)))
         yield Photo(i, "receipt", image, payload, shot)
 
 
-EMPTY_KINDS = ("clutter", "text-receipt", "stripes", "grid", "noise")
+EMPTY_KINDS = ("clutter", "text-receipt", "stripes", "grid", "noise", "text-page", "texture")
 
 
 def empty_photos(n: int = 50, seed: int = 2026) -> Iterator[Photo]:
@@ -413,6 +534,10 @@ def _empty_frame(kind: str, shot: Shot, rng: np.random.Generator) -> np.ndarray:
         _grid(frame, rng)
     elif kind == "noise":
         frame[:] = rng.integers(0, 256, size=frame.shape[:2], dtype=np.uint8)[..., None]
+    elif kind == "text-page":
+        _text_page(frame, shot, rng)
+    elif kind == "texture":
+        _texture(frame, rng)
     return degrade(frame, replace(shot, glare=0.0), rng)
 
 
@@ -435,14 +560,45 @@ def _grid(frame: np.ndarray, rng: np.random.Generator) -> None:
     frame[160 : 160 + big.shape[0], 440 : 440 + big.shape[1]] = np.where(big, 15, 240)[..., None]
 
 
+def _text_page(frame: np.ndarray, shot: Shot, rng: np.random.Generator) -> None:
+    """A printed form held up instead of the receipt: dense lines of small text, tilted."""
+    page = Image.new("L", (900, 700), 250)
+    draw = ImageDraw.Draw(page)
+    words = ["THỦ TỤC", "HÀNH CHÍNH", "0123456789", "||| lll III", "Mẫu 01/TTHC", "Phường",
+             "giấy", "hẹn", "1900 1234", "000.00.06.H56", "Số:", "—", "ĐƠN ĐỀ NGHỊ"]
+    for y in range(10, 690, 22):
+        line = " ".join(words[int(k)] for k in rng.integers(0, len(words), 12))
+        draw.text((10, y), line, fill=int(rng.integers(0, 60)), font=_font(16))
+    m = cv2.getRotationMatrix2D((450, 350), shot.angle, float(rng.uniform(0.8, 1.3)))
+    m[:, 2] += (FRAME_W - 900) / 2, (FRAME_H - 700) / 2
+    warped = cv2.warpAffine(np.asarray(page), m, (FRAME_W, FRAME_H), borderValue=0)
+    mask = cv2.warpAffine(np.full((700, 900), 255, np.uint8), m, (FRAME_W, FRAME_H)) > 0
+    frame[mask] = warped[mask][:, None]
+
+
+def _texture(frame: np.ndarray, rng: np.random.Generator) -> None:
+    """Woven fabric, wood grain or blinds: fine, irregular, strongly oriented lines."""
+    ys, xs = np.mgrid[0:FRAME_H, 0:FRAME_W].astype(np.float32)
+    a = rng.uniform(0, np.pi)
+    u = xs * math.cos(a) + ys * math.sin(a)
+    period = rng.uniform(2.5, 9)
+    wobble = 3 * np.sin(ys / rng.uniform(20, 80)) + rng.normal(0, 0.4, size=u.shape)
+    wave = np.sin(2 * np.pi * (u + wobble) / period) + 0.5 * np.sin(2 * np.pi * u / (period * 2.7))
+    grain = (128 + 70 * np.tanh(2 * wave)).astype(np.uint8)
+    x0, y0 = int(rng.integers(0, 400)), int(rng.integers(0, 200))
+    w, h = int(rng.integers(500, FRAME_W - x0)), int(rng.integers(300, FRAME_H - y0))
+    frame[y0 : y0 + h, x0 : x0 + w] = grain[y0 : y0 + h, x0 : x0 + w, None]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the JPEG files")
     parser.add_argument("-n", type=int, default=200)
-    parser.add_argument("--empty", type=int, default=50)
+    parser.add_argument("--empty", type=int, default=56)
+    parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    for photo in [*photos(args.n), *empty_photos(args.empty)]:
+    for photo in [*photos(args.n, args.seed), *empty_photos(args.empty, args.seed)]:
         name = f"{photo.kind}-{photo.index:03d}-a{photo.shot.angle:+.0f}.jpg"
         cv2.imwrite(str(args.out / name), photo.image, [cv2.IMWRITE_JPEG_QUALITY, 95])
 

@@ -2,6 +2,10 @@
 
     python -m counter_app --backend http://127.0.0.1:8000 --counter 1
     python -m counter_app --config /etc/motcua/counter.json
+    python -m counter_app --fullscreen                     # a dedicated station
+    python -m counter_app --window --size 1366x768         # a window of that size
+
+The window starts maximised unless told otherwise.
 
 Without a config file every device is simulated: the virtual printer writes each receipt as a
 PNG under <data>/receipts, the LED board is a fake, the voice is silent.
@@ -26,7 +30,23 @@ def parse(argv: list[str]) -> argparse.Namespace:
                                           "serial:DEV@BAUD or a device file")
     parser.add_argument("--paper", dest="paper_mm", type=int, choices=(58, 80))
     parser.add_argument("--profile", help="station profile, e.g. x86-counter or demo-fake")
+    parser.add_argument("--size", help="window size WxH, e.g. 1366x768")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--fullscreen", dest="window", action="store_const", const="fullscreen",
+                      help="fill the screen (a dedicated station)")
+    mode.add_argument("--window", dest="window", action="store_const", const="window",
+                      help="an ordinary window (--size, else 1366x768)")
+    mode.add_argument("--maximized", dest="window", action="store_const", const="maximized",
+                      help="a maximised window (the default)")
     return parser.parse_args(argv)
+
+
+def set_window(config) -> None:
+    """Kivy reads its window settings once, when the window is made: set them first."""
+    from kivy.config import Config
+
+    for key, value in config.kivy_graphics().items():
+        Config.set("graphics", key, value)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except CounterError as error:
         print(error, file=sys.stderr)
         return 2
+    set_window(config)
     from counter_app.screens.app import CounterApp
 
     station = CounterStation(config).start()

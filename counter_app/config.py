@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from counter_app.texts import CounterError
+
+WINDOW_MODES = ("maximized", "fullscreen", "window")
+SIZE = re.compile(r"^(\d{3,4})[x×X*](\d{3,4})$")
+MIN_SIZE = (1024, 600)  # the screens are laid out for 1024x768 and up
+DEFAULT_SIZE = (1366, 768)  # before maximising, or with --window and no --size
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,9 @@ class StationConfig:
     lookup_web: str = ""
     lookup_sms: str = "Soạn TTHC <mã hồ sơ> gửi 8188"
     copies: int = 1  # 2 prints a second copy for the paper file
+    # -- the window ------------------------------------------------------------------------
+    window: str = "maximized"  # maximized, fullscreen (a dedicated station) or window
+    size: str = ""  # WxH, e.g. 1366x768: the window's size (and its size when un-maximised)
     # -- devices --------------------------------------------------------------------------
     profile: str = ""  # a station profile (hardware_profiles/stations): wins over the specs
     printer: str = "virtual"
@@ -54,6 +63,12 @@ class StationConfig:
         if self.paper_mm not in (58, 80):
             raise CounterError(f"Khổ giấy {self.paper_mm} mm không hỗ trợ (58 hoặc 80)",
                                f"Paper width {self.paper_mm} mm unsupported (58 or 80)", "config")
+        if self.window not in WINDOW_MODES:
+            raise CounterError(f"Chế độ cửa sổ '{self.window}' không có "
+                               f"({', '.join(WINDOW_MODES)})",
+                               f"Unknown window mode '{self.window}' "
+                               f"({', '.join(WINDOW_MODES)})", "config")
+        parse_size(self.size)  # a mistake is reported now, not when the window opens
         if self.copies not in (1, 2):
             raise CounterError("Số liên biên nhận phải là 1 hoặc 2",
                                "Receipt copies must be 1 or 2", "config")
@@ -62,12 +77,34 @@ class StationConfig:
     def lookup_page(self) -> str:
         return self.lookup_web or self.backend_url.rstrip("/") + "/tra-cuu"
 
+    def kivy_graphics(self) -> dict[str, str]:
+        """Kivy's [graphics] settings for this window, set before the window exists."""
+        width, height = parse_size(self.size) or DEFAULT_SIZE
+        return {"width": str(width), "height": str(height),
+                "fullscreen": "auto" if self.window == "fullscreen" else "0",
+                "window_state": "maximized" if self.window == "maximized" else "visible"}
+
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
 
     def with_(self, **changes: object) -> StationConfig:
         return replace(self, **changes)
+
+
+def parse_size(size: str) -> tuple[int, int] | None:
+    """'1366x768' -> (1366, 768); '' -> None; anything else is explained."""
+    if not size:
+        return None
+    match = SIZE.match(size.strip())
+    width, height = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not (MIN_SIZE[0] <= width <= 7680 and MIN_SIZE[1] <= height <= 4320):
+        raise CounterError(
+            f"Kích thước cửa sổ '{size}' không hợp lệ: viết RỘNGxCAO, ít nhất "
+            f"{MIN_SIZE[0]}x{MIN_SIZE[1]} (ví dụ 1366x768)",
+            f"Window size '{size}' is invalid: write WIDTHxHEIGHT, at least "
+            f"{MIN_SIZE[0]}x{MIN_SIZE[1]} (e.g. 1366x768)", "config", "size")
+    return width, height
 
 
 def load(path: str | Path | None = None, **overrides: object) -> StationConfig:

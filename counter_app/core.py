@@ -33,7 +33,12 @@ from counter_app.printing import PrintJob, PrintQueue
 from counter_app.queue_panel import QueuePanel
 from counter_app.returns import ReturnDesk
 from counter_app.session import Session
+from counter_app.strings import msg
 from counter_app.texts import Msg, OfflineError
+
+
+def synced_notice(count: int) -> Msg:
+    return msg("synced", "ok", n=count)
 
 
 def vn_now() -> datetime:
@@ -78,6 +83,9 @@ class CounterStation:
         self.returns = ReturnDesk(self.link, self.store, self.outbox, self.session,
                                   self.devices, clock, counter=config.counter)
         self._worker: Worker | None = None
+        self._notice_lock = threading.Lock()
+        self._notices: list[Msg] = []
+        self._synced = 0  # entries sent since the outbox was last empty
 
     # -- the clerk -------------------------------------------------------------------------
     def login(self, username: str, password: str) -> dict:
@@ -102,7 +110,7 @@ class CounterStation:
             self.leases.top_up()
             self.catalogue.refresh()
             self._learn_agency()
-            self.syncer.run()
+            self.sync_now()
         self.printing.warm(self.store.get("agency"), self.session.full_name)
 
     def _learn_agency(self) -> None:
@@ -112,29 +120,43 @@ class CounterStation:
 
     # -- the background round ----------------------------------------------------------------
     def tick(self) -> SyncReport | None:
-        """Probe when offline; online, send the outbox and keep numbers leased."""
+        """Check the backend every round (online too: an idle station must notice a dead
+        server); back online, send the outbox first; online, keep numbers leased."""
         report = None
-        if not self.link.online:
-            if self.link.probe():
+        was_online = self.link.online
+        if self.link.probe():
+            if not was_online:
                 with contextlib.suppress(ApiError):  # e.g. a password changed meanwhile
                     self.prepare()  # back: the outbox goes first thing
                 report = SyncReport(left=len(self.outbox.pending()))
-        elif self.session.ready:
-            report = self._maintain()
+            elif self.session.ready:
+                report = self._maintain()
         self.devices.printer.refresh()
         return report
 
     def _maintain(self) -> SyncReport | None:
         try:
             self.session.resume_online()
-            report = self.syncer.run()
+            report = self.sync_now()
             self.leases.top_up()
             return report
         except (OfflineError, ApiError):
             return None  # offline again, or a session the clerk must renew by logging in
 
     def sync_now(self) -> SyncReport:
-        return self.syncer.run()
+        """Send the outbox; once it is empty, leave the clerk a notice of how many went."""
+        report = self.syncer.run()
+        with self._notice_lock:
+            self._synced += report.sent
+            if report.left == 0 and self._synced:
+                self._notices.append(synced_notice(self._synced))
+                self._synced = 0
+        return report
+
+    def take_notice(self) -> Msg | None:
+        """The oldest notice the background left for the clerk (the UI shows it once)."""
+        with self._notice_lock:
+            return self._notices.pop(0) if self._notices else None
 
     def set_offline(self, offline: bool) -> None:
         """The clerk's manual switch."""
@@ -173,6 +195,7 @@ class CounterStation:
             self._worker.stop()
             self._worker = None
         self.devices.close()
+        self.link.close()
         self.store.close()
         self.client.session.close()
 
@@ -197,11 +220,15 @@ class Worker:
         return self
 
     def _loop(self) -> None:
-        while not self.stopping.wait(self.interval):
+        # The first round at once: a station started while the server is down says so now,
+        # not an interval later.
+        while True:
             try:
                 self.station.tick()
             except Exception as error:  # keep the worker alive; the status bar shows the rest
                 self.errors.append(repr(error))
+            if self.stopping.wait(self.interval):
+                return
 
     def stop(self) -> None:
         self.stopping.set()

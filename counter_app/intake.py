@@ -3,7 +3,9 @@
 Three outcomes, as the lifecycle in the brief says:
 - complete file: the case is created (online by the backend, offline from a leased number into
   the outbox) and the receipt (Mẫu 01) prints at once;
-- incomplete file: a supplement request (Mẫu 02) listing the missing papers prints, no case;
+- incomplete file: `confirm` prints nothing and raises `IncompleteFile` naming the missing
+  papers (a box left unticked by mistake must not send the citizen home); the clerk then either
+  ticks them or asks for `supplement`, which prints the request (Mẫu 02) and opens no case;
 - refused: Mẫu 03 with the clerk's reason (online the refusal is also recorded on a case).
 
 An online intake whose answer never came back is the one hard case: it may have landed. The
@@ -28,6 +30,7 @@ from counter_app.localstore import LocalStore, remember_agency
 from counter_app.offline import Leases, Outbox
 from counter_app.printing import PrintJob, PrintQueue
 from counter_app.session import Session
+from counter_app.strings import msg
 from counter_app.texts import CounterError, Msg, OfflineError
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "address")
@@ -88,6 +91,16 @@ def receipt_payload(case: dict) -> dict:
             "due_at", "return_channel", "received_by")
     return {**{k: case.get(k) for k in keep}, "procedure": slim_procedure(case["procedure"]),
             "offline": False}
+
+
+class IncompleteFile(CounterError):
+    """Required papers are not ticked: nothing was sent or printed, the form is as it was."""
+
+    def __init__(self, missing: list[str]) -> None:
+        text = msg("incomplete_title")
+        super().__init__(f"{text.vi}: {'; '.join(missing)}", f"{text.en}: {'; '.join(missing)}",
+                         "incomplete_file", "documents")
+        self.missing = missing
 
 
 def missing_from(error: ApiError) -> list[str]:
@@ -156,7 +169,7 @@ class IntakeDesk:
         self._check(form)
         missing = self.missing(form)
         if missing:
-            return self.supplement(form, missing)
+            raise IncompleteFile(missing)
         was_online, key, started = self.link.online, self._key(), self.clock()
         try:
             case = self.link.call(self.link.client.intake, *self._request(form),
@@ -166,8 +179,8 @@ class IntakeDesk:
             return self._offline(form, key if was_online else None,
                                  started if was_online else None)
         except ApiError as error:
-            if error.key == "incomplete_file":
-                return self.supplement(form, missing_from(error))
+            if error.key == "incomplete_file":  # the server's catalogue is newer
+                raise IncompleteFile(missing_from(error)) from None
             raise
         remember_agency(self.store, case)
         payload = receipt_payload(case)

@@ -3,9 +3,11 @@
 Every backend call of the core goes through `Link.call`: a network failure (the client's
 `BackendUnreachable`) flips the station offline at once and raises `OfflineError`, so the
 intake in progress can go on from the outbox. While offline no call is attempted (a clerk must
-not wait for a timeout on every keystroke); `probe()` - run by the background worker every few
-seconds - asks `/healthz` and brings the station back. The manual switch wins over both:
-"offline by hand" stays offline until switched back.
+not wait for a timeout on every keystroke). `probe()` - run by the background worker every few
+seconds, online or not - asks `/healthz`, so a backend that dies while the clerk is idle is
+noticed within seconds, and one that comes back brings the station back. It asks through its
+own HTTP session, so a slow probe never holds up the clerk's own calls. The manual switch wins
+over both: "offline by hand" stays offline until switched back.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ T = TypeVar("T")
 class Link:
     def __init__(self, client: Client, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.client = client
+        # The background health check's own session: the UI's calls never queue behind it.
+        self.prober = Client(client.base_url, timeout=client.timeout)
         self.monotonic = monotonic
         self.reachable = True  # optimistic until a call fails: the first call finds out
         self.manual_offline = False
@@ -69,8 +73,7 @@ class Link:
         if self.manual_offline:
             return False
         try:
-            with self.http_lock:
-                self.client.health()
+            self.prober.health()
         except BackendUnreachable as error:
             self._set_reachable(False, str(error))
             return False
@@ -95,3 +98,6 @@ class Link:
             self.since = self.monotonic()
             for listener in list(self.listeners):
                 listener(self.online)
+
+    def close(self) -> None:
+        self.prober.session.close()

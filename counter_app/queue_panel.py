@@ -4,15 +4,31 @@ The backend owns the queue (priority tickets first, the hall display's list of c
 station's part of each call is local: the LED board over the counter shows the number and the
 voice says "Xin mời số thứ tự A 0 1 2, đến quầy số 3" twice. A broken board or speaker is
 reported beside the call, never instead of it.
+
+Priority citizens (elderly, disabled, pregnant) who come straight to the desk get a priority
+number from the clerk: printed on the counter's printer (reserved, printed, then confirmed, as
+at the kiosk: a number that did not print is cancelled, never called), or issued and called at
+once when the counter is free. The backend calls priority numbers first, oldest first, so an
+earlier priority citizen keeps their turn.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
+from backend.client import ApiError
 from counter_app.devices import Devices
 from counter_app.link import Link
-from counter_app.texts import CounterError, Msg
+from counter_app.strings import PRIORITY_REASONS, msg
+from counter_app.texts import CounterError, Msg, OfflineError, bilingual
+from drivers.printers import Document, Text
+from kiosk_app.strings import msg as kiosk_msg
+from kiosk_app.tickets import ticket_document
+
+REASONS = {"elderly": Msg("người cao tuổi", "elderly"),
+           "disabled": Msg("người khuyết tật", "disabled"),
+           "pregnant": Msg("phụ nữ mang thai", "pregnant")}
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,50 @@ class QueuePanel:
         return self._idle(answer["ticket"], Msg(f"Đã chuyển số {label} sang {where}",
                                                 f"Ticket {label} sent to {where_en}", "ok"))
 
+    # -- priority citizens at the desk ------------------------------------------------------
+    def priority_ticket(self, letter: str, reason: str) -> CallResult:
+        """Print a priority number here; a number that did not print is cancelled."""
+        status = self._priority_check(letter, reason)
+        ticket = self.link.call(self.link.client.reserve_ticket, letter, reason)
+        result = self.devices.printer.print_document(_ticket_paper(ticket, status, reason))
+        if not result.ok:
+            with contextlib.suppress(ApiError, OfflineError):
+                self.link.call(self.link.client.cancel_ticket, ticket["id"])
+            why = bilingual(result.reason or "")
+            text = msg("priority_not_printed", label=ticket["label"], reason=why)
+            raise CounterError(text.vi, text.en, "ticket_not_printed")
+        ticket = self.link.call(self.link.client.ticket_printed, ticket["id"])
+        return CallResult(ticket, msg("priority_printed", "ok", label=ticket["label"],
+                                      reason=REASONS[reason]))
+
+    def serve_priority(self, letter: str, reason: str) -> CallResult:
+        """The citizen is at the desk: no paper, the number is issued and called now."""
+        self._priority_check(letter, reason)
+        self.view()  # what the server says is being served here, not what we last saw
+        if self.current is not None:
+            raise CounterError(*_pair("priority_busy"), "priority_busy")
+        ticket = self.link.call(self.link.client.reserve_ticket, letter, reason)
+        self.link.call(self.link.client.ticket_printed, ticket["id"])
+        called = self.call_next()
+        if called.ticket is None or called.ticket["id"] != ticket["id"]:
+            text = msg("priority_behind", "warning", label=ticket["label"],
+                       called=(called.ticket or {}).get("label", "-"))
+        else:
+            text = msg("priority_serving", "ok", label=ticket["label"],
+                       reason=REASONS[reason])
+        return CallResult(called.ticket, text, called.device_problems)
+
+    def _priority_check(self, letter: str, reason: str) -> dict:
+        if reason not in PRIORITY_REASONS:
+            raise CounterError(*_pair("priority_choose"), "priority_reason")
+        status = self.link.call(self.link.client.queue_status)
+        mine = next((c for c in status["counters"] if c["number"] == self.counter), None)
+        if mine is None or letter not in mine["services"]:
+            raise CounterError(f"Quầy {self.counter} không phục vụ dịch vụ '{letter}'",
+                               f"Counter {self.counter} does not serve service '{letter}'",
+                               "unknown_service")
+        return status
+
     def _called(self, answer: dict, vi: str, en: str = "Calling") -> CallResult:
         ticket, label = answer["ticket"], answer["ticket"]["label"]
         self.current = ticket
@@ -107,3 +167,24 @@ class QueuePanel:
         self.current = None
         problem = self.devices.display.show_text(f"Quầy {self.counter}")
         return CallResult(ticket, msg, (problem,) if problem else ())
+
+
+def _pair(key: str) -> tuple[str, str]:
+    text = msg(key)
+    return text.vi, text.en
+
+
+def _ticket_paper(ticket: dict, status: dict, reason: str) -> Document:
+    """The kiosk's ticket, with the priority group where it counts the people ahead (the
+    server counts every ordinary ticket ahead of a reserved one, which a priority one is not).
+    """
+    service = next(s for s in status["services"] if s["letter"] == ticket["service"])
+    counters = ", ".join(str(c["number"]) for c in status["counters"]
+                         if ticket["service"] in c["services"])
+    doc = ticket_document(ticket, service["name"], counters)
+    ahead = kiosk_msg("t_ahead", n=ticket.get("people_ahead", 0))
+    group = msg("priority_paper", reason=REASONS[reason])
+    swap = {ahead.vi: Text(group.vi, align="center", bold=True),
+            ahead.en: Text(group.en, align="center")}
+    doc.blocks = [swap.get(getattr(block, "text", None), block) for block in doc.blocks]
+    return doc

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from backend.api import deps
+from backend.api.inputs import EARLIEST, LATEST, Body, Day
 from backend.store import accounts, catalog
 from backend.store import site as settings
 from backend.store.accounts import Principal
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 admin = deps.require("admin")
 
 
-class UserBody(BaseModel):
+class UserBody(Body):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     username: str = Field(min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$")
     password: str = Field(min_length=1, max_length=256)
@@ -27,8 +28,7 @@ class UserBody(BaseModel):
     unit: str | None = Field(None, max_length=32)
 
 
-class OverrideBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OverrideBody(Body):
     working: bool
     note: str = Field("", max_length=200)
 
@@ -47,12 +47,31 @@ def list_users(who: Principal = Depends(admin), store=Depends(deps.store)) -> di
     return {"items": [accounts.public_user(r) for r in rows]}
 
 
-class PasswordBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@router.post("/users/{username}/disable")
+def disable_user(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
+                 now=Depends(deps.now)) -> dict:
+    """The account can no longer log in and every session it has ends now."""
+    return accounts.set_active(store, username, False, who.username, now)
+
+
+@router.post("/users/{username}/enable")
+def enable_user(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
+                now=Depends(deps.now)) -> dict:
+    return accounts.set_active(store, username, True, who.username, now)
+
+
+@router.delete("/users/{username}/sessions")
+def end_sessions(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
+                 now=Depends(deps.now)) -> dict:
+    return {"username": username, "ended": accounts.end_sessions(store, username,
+                                                                 who.username, now)}
+
+
+class PasswordBody(Body):
     password: str = Field(min_length=1, max_length=256)
 
 
-class AssignBody(BaseModel):
+class AssignBody(Body):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     role: Literal["clerk", "officer", "leader", "admin"]
     unit: str | None = Field(None, max_length=32)
@@ -87,14 +106,14 @@ def calendar_year(year: int = Path(ge=2000, le=2100), who: Principal = Depends(a
 
 
 @router.put("/calendar/overrides/{day}")
-def set_override(day: date, body: OverrideBody, who: Principal = Depends(admin),
+def set_override(day: Day, body: OverrideBody, who: Principal = Depends(admin),
                  store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     settings.set_override(store, day, body.working, body.note, who.username, now)
     return {"day": day.isoformat(), "working": body.working, "note": body.note}
 
 
 @router.delete("/calendar/overrides/{day}")
-def delete_override(day: date, who: Principal = Depends(admin), store=Depends(deps.store),
+def delete_override(day: Day, who: Principal = Depends(admin), store=Depends(deps.store),
                     now=Depends(deps.now)) -> dict:
     settings.set_override(store, day, None, "", who.username, now)
     return {"day": day.isoformat(), "deleted": True}
@@ -102,15 +121,14 @@ def delete_override(day: date, who: Principal = Depends(admin), store=Depends(de
 
 
 
-class ProcedureFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ProcedureFile(Body):
     file_name: str = Field(min_length=1, max_length=120)
-    content: str = Field(min_length=1, max_length=200_000)
+    content: str = Field(min_length=1, max_length=60_000)  # under the 64 KB body limit
 
 
-class AbolishBody(BaseModel):
+class AbolishBody(Body):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    from_day: date
+    from_day: date = Field(ge=EARLIEST.date(), le=LATEST.date())
     note: str = Field("", max_length=200)
 
 

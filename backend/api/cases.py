@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Header, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from backend.api import deps
+from backend.api.inputs import Body, Moment, Offset
 from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
 from backend.domain.workflow import ACTIONS, Status
@@ -23,7 +24,7 @@ staff = deps.require(*deps.STAFF)
 Channel = Literal["counter", "post", "online"]
 
 
-class ApplicantBody(BaseModel):
+class ApplicantBody(Body):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str = Field(min_length=2, max_length=120)
     id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
@@ -31,23 +32,23 @@ class ApplicantBody(BaseModel):
     address: str = Field("", max_length=300)
 
 
-class OfflineBody(BaseModel):
+class OfflineBody(Body):
     """A case received while the counter was offline, numbered from its leased block."""
 
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=64)
-    received_at: datetime
+    received_at: Moment
     station: str = Field(min_length=1, max_length=64)
 
 
-class LeaseBody(BaseModel):
+class LeaseBody(Body):
     model_config = ConfigDict(extra="forbid")
     station: str = Field(min_length=1, max_length=64)
     days: int = Field(2, ge=1, le=5)
     count: int = Field(30, ge=1, le=500)
 
 
-class IntakeBody(BaseModel):
+class IntakeBody(Body):
     model_config = ConfigDict(extra="forbid")
     procedure_code: str = Field(min_length=1, max_length=32)
     applicant: ApplicantBody
@@ -59,11 +60,11 @@ class IntakeBody(BaseModel):
     offline: OfflineBody | None = None
 
 
-class ActionBody(BaseModel):
+class ActionBody(Body):
     model_config = ConfigDict(extra="forbid")
     note: str | None = Field(None, max_length=2000)
     to_step: int | None = Field(None, ge=0, le=50)
-    new_due_at: datetime | None = None
+    new_due_at: Moment | None = None
     channel: Channel | None = None
 
 
@@ -163,8 +164,8 @@ def _check_counter_station(store, who: Principal, station: str) -> None:
 @router.get("")
 def list_cases(status: int | None = Query(None, ge=1, le=10),
                unit: str | None = Query(None, max_length=32), overdue: bool = False,
-               received_from: datetime | None = None, received_to: datetime | None = None,
-               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+               received_from: Moment | None = None, received_to: Moment | None = None,
+               limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
                who: Principal = Depends(staff), store=Depends(deps.store),
                site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     rows = cases.list_cases(store, status=status, unit=unit, overdue_at=now if overdue else None,

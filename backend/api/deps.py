@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import Forbidden, Unauthorized
 from backend.domain.workflow import Actor
+from backend.ratelimit import Throttled, client_address
 from backend.store import accounts
 from backend.store.accounts import Principal
 from backend.store.db import Store
@@ -72,20 +73,43 @@ def principal(request: Request, token: str = Depends(bearer)) -> Principal:
     return accounts.authenticate(request.app.state.store, token, request.app.state.clock())
 
 
+def client(request: Request) -> str:
+    """The caller's address for rate limits (a trusted proxy's X-Forwarded-For, else the peer)."""
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"),
+                          request.app.state.trusted_proxies)
+
+
+def throttle(request: Request, key: str, limit: float, period: float, vi: str, en: str) -> None:
+    """Count one request under `key` in the limiter every worker shares; past `limit`, a 429."""
+    wait = request.app.state.limiter.hit(key, limit, period)
+    if wait is not None:
+        raise Throttled(vi, en, wait)
+
+
 def require(*roles: str) -> Callable[..., Principal]:
-    """A dependency admitting only these roles, and only after a forced password change."""
+    """A dependency admitting only these roles, and only after a forced password change.
+
+    "device" admits every device; "device:kiosk" only kiosks (each kind does only its job).
+    """
 
     def check(who: Principal = Depends(principal)) -> Principal:
-        if who.must_change:
-            raise Forbidden("Cần đổi mật khẩu trước khi làm việc",
-                            "You must change your password before working",
-                            key="password_change_required")
-        if who.role not in roles:
-            raise Forbidden(f"Vai trò '{who.role}' không được dùng chức năng này",
-                            f"Role '{who.role}' may not use this function", key="wrong_role")
+        admit(who, roles)
         return who
 
     return check
+
+
+def admit(who: Principal, roles: tuple[str, ...]) -> None:
+    if who.must_change:
+        raise Forbidden("Cần đổi mật khẩu trước khi làm việc",
+                        "You must change your password before working",
+                        key="password_change_required")
+    if who.role in roles or f"{who.role}:{who.kind}" in roles:
+        return
+    what = f"{who.role} ({who.kind})" if who.kind else who.role
+    raise Forbidden(f"Vai trò '{what}' không được dùng chức năng này",
+                    f"Role '{what}' may not use this function", key="wrong_role")
 
 
 def actor_of(who: Principal) -> Actor:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from backend.api import deps
+from backend.api.inputs import Body
 from backend.store import accounts
 from backend.store.accounts import Principal
 
@@ -16,26 +17,25 @@ router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
 STALE_AFTER = timedelta(minutes=3)
 
 
-class RegisterBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RegisterBody(Body):
     name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     kind: Literal["kiosk", "counter", "display"]
     station: str = Field("", max_length=64)
 
 
-class HeartbeatBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class HeartbeatBody(Body):
     version: str = Field(min_length=1, max_length=64)
-    hardware: dict[str, str | int | float | bool | dict | None] = Field(default_factory=dict)
+    hardware: dict[str, str | int | float | bool | dict | None] = Field(
+        default_factory=dict, max_length=64)
 
 
-class SettingsBody(BaseModel):
+class SettingsBody(Body):
     """What an admin may set for a device; the kiosk applies it at the next heartbeat."""
 
-    model_config = ConfigDict(extra="forbid")
     idle_seconds: int = Field(45, ge=10, le=600)
     language: Literal["vi", "en"] = "vi"
-    services: list[str] = Field(default_factory=list, max_length=26)
+    services: list[Annotated[str, Field(pattern=r"^[A-Z]$")]] = Field(default_factory=list,
+                                                                    max_length=26)
     rating_enabled: bool = True
     read_aloud: bool = False
 
@@ -55,8 +55,7 @@ def heartbeat(body: HeartbeatBody, who: Principal = Depends(deps.require("device
     return {"ok": True, "settings": device["settings"], "server_time": now.isoformat()}
 
 
-class SelftestBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SelftestBody(Body):
     ok: bool
     checks: list[dict] = Field(default_factory=list, max_length=50)
     station: str = Field("", max_length=64)
@@ -85,3 +84,18 @@ def me(who: Principal = Depends(deps.require("device")), store=Depends(deps.stor
 def set_settings(name: str, body: SettingsBody, who: Principal = Depends(deps.require("admin")),
                  store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return accounts.set_device_settings(store, name, body.model_dump(), who.username, now)
+
+
+@router.post("/{name}/revoke")
+def revoke(name: str, who: Principal = Depends(deps.require("admin")),
+           store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    """The device's token stops working at once (a stolen or retired kiosk)."""
+    return accounts.revoke_device(store, name, who.username, now)
+
+
+@router.post("/{name}/rotate")
+def rotate(name: str, who: Principal = Depends(deps.require("admin")),
+           store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    """A new token, shown once; the old one stops working."""
+    token, device = accounts.rotate_device(store, name, who.username, now)
+    return {"token": token, "device": device}

@@ -26,7 +26,13 @@ _VI_REASONS = {
     "datetime_parsing": "phải là ngày giờ",
     "greater_than_equal": "quá nhỏ",
     "less_than_equal": "quá lớn",
+    "timezone_aware": "cần ghi múi giờ, ví dụ +07:00",
+    "too_long": "quá nhiều phần tử",
 }
+
+
+_HTTP_VI = {404: "Không tìm thấy địa chỉ này", 405: "Phương thức không được hỗ trợ",
+            413: "Dữ liệu gửi lên quá lớn"}
 
 
 def _where(error: dict) -> str:
@@ -44,16 +50,25 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _motcua(request: Request, exc: MotcuaError) -> JSONResponse:
-    headers = {"Retry-After": "60"} if isinstance(exc, TooManyRequests) else None
+    headers = None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-    vi = {404: "Không tìm thấy địa chỉ này", 405: "Phương thức không được hỗ trợ"}.get(
-        exc.status_code, "Yêu cầu không hợp lệ")
-    body = {"error": "http_error", "vi": vi, "en": str(exc.detail),
+    vi = _HTTP_VI.get(exc.status_code, "Yêu cầu không hợp lệ")
+    key = "body_too_large" if exc.status_code == 413 else "http_error"
+    body = {"error": key, "vi": vi, "en": str(exc.detail),
             "message": f"{vi} / {exc.detail}"}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+    # A number too large for SQLite or a date past the calendar's end: the caller's mistake.
+    vi, en = "Giá trị quá lớn", "A value is out of range"
+    return JSONResponse({"error": "out_of_range", "vi": vi, "en": en,
+                         "message": f"{vi} / {en}"}, status_code=422)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -68,4 +83,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(MotcuaError, _motcua)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(OverflowError, _overflow)
     app.add_exception_handler(Exception, _unexpected)

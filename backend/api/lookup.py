@@ -17,7 +17,6 @@ async def lookup(code: str, request: Request,
     # async and a ready JSONResponse: a lookup is one indexed read (~0.2 ms), cheaper than the
     # thread-pool hop and the generic encoder it would otherwise pay for on every request.
     site = deps.site(request)
-    client = request.client.host if request.client else "unknown"
-    request.app.state.limiter.check(client, site.lookup_rate_per_minute)
+    request.app.state.limiter.check(deps.client(request), site.lookup_rate_per_minute)
     return JSONResponse(public_lookup(request.app.state.store, site, code, t,
                                       request.app.state.clock()))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
 
 from backend.api import deps
+from backend.api.inputs import Body, CounterNo, TicketId
 from backend.domain import codes
 from backend.domain.errors import Forbidden
 from backend.store import queue, ratings
@@ -15,23 +16,25 @@ from backend.store.accounts import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["queue"])
 clerk = deps.require("clerk")
-issuer = deps.require("clerk", "device")
+# Each device kind does its own job: kiosks and counter stations print tickets, kiosks and
+# customer displays offer the rating a counter asked for; a hall display does neither.
+issuer = deps.require("clerk", "device:kiosk", "device:counter")
+rating_screen = deps.require("clerk", "device:kiosk", "device:display")
+TICKETS_PER_MINUTE = 10  # per issuer: a busy lobby, not a script emptying the day's numbers
+PRIORITY_PER_HOUR = 10
 
 
-class TicketBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TicketBody(Body):
     service: str = Field(pattern=r"^[A-Z]$")
     priority: Literal["elderly", "disabled", "pregnant", "child", "other"] | None = None
 
 
-class TransferBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TransferBody(Body):
     to_counter: int | None = Field(None, ge=1, le=99)
     to_service: str | None = Field(None, pattern=r"^[A-Z]$")
 
 
-class RatingBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RatingBody(Body):
     code: str = Field(min_length=1, max_length=64)
     token: str | None = Field(None, max_length=16)
     rating: Literal["very_satisfied", "satisfied", "unsatisfied"]
@@ -58,24 +61,41 @@ def services(request: Request) -> dict:
 def reserve(body: TicketBody, request: Request, who: Principal = Depends(issuer),
             store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """Reserve a number; it is called only after /printed confirms the paper came out."""
+    _limit_tickets(request, who, body.priority is not None)
     return queue.reserve(store, config(request), site.calendar, body.service, body.priority,
-                         who.username, now)
+                         who.username, now, issuer=_issuer(who))
+
+
+def _issuer(who: Principal) -> str:
+    """Devices and staff have separate name spaces, so the issuer says which one it is."""
+    return f"device:{who.device_id}" if who.role == "device" else f"user:{who.user_id}"
+
+
+def _limit_tickets(request: Request, who: Principal, priority: bool) -> None:
+    deps.throttle(request, f"tickets:{_issuer(who)}", TICKETS_PER_MINUTE, 60,
+                  "Cấp số quá nhanh, vui lòng chờ một chút",
+                  "Tickets are being issued too fast, please wait a moment")
+    if priority:
+        deps.throttle(request, f"priority:{_issuer(who)}", PRIORITY_PER_HOUR, 3600,
+                      "Đã cấp quá nhiều số ưu tiên trong giờ này, mời lấy số thường "
+                      "hoặc hỏi cán bộ", "Too many priority tickets this hour; take a "
+                      "regular ticket or ask a member of staff")
 
 
 @router.post("/queue/tickets/{ticket_id}/printed")
-def printed(ticket_id: int, who: Principal = Depends(issuer), store=Depends(deps.store),
+def printed(ticket_id: TicketId, who: Principal = Depends(issuer), store=Depends(deps.store),
             now=Depends(deps.now)) -> dict:
-    return queue.confirm_printed(store, ticket_id, now)
+    return queue.confirm_printed(store, ticket_id, now, issuer=_issuer(who))
 
 
 @router.post("/queue/tickets/{ticket_id}/cancel")
-def cancel(ticket_id: int, who: Principal = Depends(issuer), store=Depends(deps.store),
+def cancel(ticket_id: TicketId, who: Principal = Depends(issuer), store=Depends(deps.store),
            now=Depends(deps.now)) -> dict:
-    return queue.cancel(store, ticket_id, now)
+    return queue.cancel(store, ticket_id, now, issuer=_issuer(who))
 
 
 @router.post("/queue/counters/{counter}/next")
-def call_next(counter: int, request: Request, who: Principal = Depends(clerk),
+def call_next(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
               store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     ticket = queue.call_next(store, config(request), counter, now)
     return {"ticket": ticket, "announcement": _announce(ticket, counter)}
@@ -88,7 +108,7 @@ def _announce(ticket: dict | None, counter: int) -> str | None:
 
 
 @router.post("/queue/counters/{counter}/recall")
-def recall(counter: int, request: Request, who: Principal = Depends(clerk),
+def recall(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
            store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
     ticket = queue.recall(store, counter, now)
@@ -96,21 +116,21 @@ def recall(counter: int, request: Request, who: Principal = Depends(clerk),
 
 
 @router.post("/queue/counters/{counter}/done")
-def done(counter: int, request: Request, who: Principal = Depends(clerk),
+def done(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
          store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
     return {"ticket": queue.finish(store, counter, "done", now)}
 
 
 @router.post("/queue/counters/{counter}/skip")
-def skip(counter: int, request: Request, who: Principal = Depends(clerk),
+def skip(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
          store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
     return {"ticket": queue.finish(store, counter, "no_show", now)}
 
 
 @router.post("/queue/counters/{counter}/transfer")
-def transfer(counter: int, body: TransferBody, request: Request,
+def transfer(counter: CounterNo, body: TransferBody, request: Request,
              who: Principal = Depends(clerk), store=Depends(deps.store),
              now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
@@ -118,8 +138,7 @@ def transfer(counter: int, body: TransferBody, request: Request,
                                      to_counter=body.to_counter, to_service=body.to_service)}
 
 
-class RatingRequestBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RatingRequestBody(Body):
     code: str = Field(min_length=1, max_length=64)
     counter: int = Field(ge=1, le=99)
 
@@ -133,7 +152,8 @@ def request_rating(body: RatingRequestBody, request: Request, who: Principal = D
 
 
 @router.get("/ratings/requests/pending")
-def pending_rating(counter: int | None = None, who: Principal = Depends(issuer),
+def pending_rating(counter: int | None = Query(None, ge=1, le=99),
+                   who: Principal = Depends(rating_screen),
                    store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     """Kiosks and customer displays poll this; the rating itself closes the request."""
     return {"request": ratings.pending_request(store, now, counter)}
@@ -142,18 +162,28 @@ def pending_rating(counter: int | None = None, who: Principal = Depends(issuer),
 @router.post("/ratings", status_code=201)
 def rate(body: RatingBody, request: Request, store=Depends(deps.store),
          site=Depends(deps.site), now=Depends(deps.now)) -> dict:
-    """A citizen rates with the receipt's token (kiosk scan); staff and devices need none."""
+    """A citizen rates with the receipt's token; a clerk rates at the counter; a kiosk or
+    customer display rates only the case a counter has just asked it to."""
     code = str(codes.parse_code(body.code))
-    by = _rater(request, code, body.token, site)
+    by = _rater(request, store, code, body.token, site, now)
     return ratings.rate(store, code, body.rating, body.channel, by, now)
 
 
-def _rater(request: Request, code: str, token: str | None, site) -> str:
-    if codes.verify_token(code, token, site.secret):
-        return "citizen"
-    if request.headers.get("authorization"):
+def _rater(request: Request, store, code: str, token: str | None, site, now) -> str:
+    """Who rates; a wrong token is refused before anything is written."""
+    signed_in = bool(request.headers.get("authorization"))
+    if token is not None or not signed_in:
+        # The token is a guessable 8 digits: guesses share the public lookup's budget.
+        request.app.state.limiter.check(deps.client(request), site.lookup_rate_per_minute)
+    if token is not None:
+        if codes.verify_token(code, token, site.secret):
+            return "citizen"
+        raise Forbidden("Mã bảo mật trên biên nhận không đúng", "The receipt token is wrong",
+                        key="wrong_token")
+    if signed_in:
         who = deps.principal(request, deps.bearer(request))
-        if who.role in ("clerk", "device"):
+        deps.admit(who, ("clerk", "device:kiosk", "device:display"))
+        if who.role == "clerk" or ratings.is_requested(store, code, now):
             return who.username
     raise Forbidden("Cần quét biên nhận để đánh giá hồ sơ này",
                     "Scan the receipt to rate this case", key="rating_needs_receipt")

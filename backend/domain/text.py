@@ -66,3 +66,16 @@ def _letters(decomposed: str) -> list[tuple[str, list[str]]]:
         else:
             letters.append((ch, []))
     return letters
+
+
+# Tab and newline belong in notes and addresses; every other control character (NUL, escape,
+# the rest of C0/C1) and lone surrogates, which no encoder can store, are dropped.
+_KEPT_CONTROLS = frozenset("\t\n")
+
+
+def clean(text: str) -> str:
+    """Text as stored: NFC (one form per letter, so masking and search see whole letters),
+    without control characters or lone surrogates."""
+    kept = "".join(ch for ch in text if ch in _KEPT_CONTROLS
+                   or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return unicodedata.normalize("NFC", kept)

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from backend.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from backend.domain.text import clean
 from backend.store.cases import iso, parse_time
 from backend.store.db import Store
 
@@ -24,6 +25,8 @@ DEVICE_KINDS = ("kiosk", "counter", "display")
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=12)
+KEEP_FAILURES = timedelta(days=1)
+LAST_USE_STEP = timedelta(minutes=1)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 
@@ -39,6 +42,7 @@ class Principal:
     device_id: int | None = None
     must_change: bool = False
     full_name: str = ""
+    kind: str | None = None  # a device's kind: kiosk, counter or display
 
 
 def _digest(token: str) -> str:
@@ -62,6 +66,7 @@ def add_user(store: Store, username: str, password: str, role: str, *, full_name
     if role not in ROLES:
         raise InvalidInput(f"Vai trò '{role}' không hợp lệ", f"Unknown role '{role}'",
                            field="role")
+    password, full_name = clean(password), clean(full_name)
     check_password_rules(password, username)
     row = {"username": username, "full_name": full_name, "role": role, "unit": unit,
            "password_hash": _hasher.hash(password), "must_change": int(must_change),
@@ -85,18 +90,23 @@ def _audit(db, now: datetime, actor: str, action: str, target: str, detail: dict
                         "detail": json.dumps(detail, ensure_ascii=False)})
 
 
-def login(store: Store, username: str, password: str, now: datetime) -> tuple[str, dict]:
+def login(store: Store, username: str, password: str, now: datetime,
+          client: str = "local") -> tuple[str, dict]:
+    """A session for the right password. Wrong, unknown, disabled and locked all cost one hash,
+    so neither the answer nor its time tells an account that exists from one that does not."""
     row = store.one("select * from users where username = ?", [username])
-    if row is None or not row["active"]:
-        _verify(_DUMMY_HASH, password)  # same cost either way: no user enumeration by timing
-        raise _wrong_login()
-    _check_lock(row, now)
-    if not _verify(row["password_hash"], password):
-        _record_failure(store, row, now)
+    known = bool(row and row["active"])
+    right = _verify(row["password_hash"] if known else _DUMMY_HASH, password)
+    _check_lock(store, username, client, now)
+    if not (known and right):
+        _record_failure(store, username, client, now)
         raise _wrong_login()
     token = secrets.token_urlsafe(32)
     with store.tx() as db:
-        db["users"].update(row["id"], {"failed": 0, "locked_until": None})
+        db.execute("delete from login_failures where username = ? and client = ?",
+                   [username, client])
+        # Expired sessions go as new ones come, so the table holds only live ones.
+        db.execute("delete from sessions where expires_at < ?", [iso(now)])
         db["sessions"].insert({"token_hash": _digest(token), "user_id": row["id"],
                                "created_at": iso(now), "expires_at": iso(now + SESSION_TTL)})
     return token, public_user(row)
@@ -114,8 +124,11 @@ def _wrong_login() -> Unauthorized:
                         key="wrong_login")
 
 
-def _check_lock(row: dict, now: datetime) -> None:
-    until = parse_time(row["locked_until"])
+def _check_lock(store: Store, username: str, client: str, now: datetime) -> None:
+    """Locks are per name and client address: a guesser elsewhere cannot lock staff out."""
+    row = store.one("select locked_until from login_failures where username = ? and "
+                    "client = ?", [username, client])
+    until = parse_time(row["locked_until"]) if row else None
     if until and until > now:
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
         raise Unauthorized(
@@ -124,18 +137,31 @@ def _check_lock(row: dict, now: datetime) -> None:
             key="account_locked")
 
 
-def _record_failure(store: Store, row: dict, now: datetime) -> None:
+def _record_failure(store: Store, username: str, client: str, now: datetime) -> None:
+    """One more failure for (name, client); the fifth within 15 minutes locks that pair."""
     with store.tx() as db:
-        failed = db.execute("update users set failed = failed + 1 where id = ? returning failed",
-                            [row["id"]]).fetchone()[0]
+        db.execute("delete from login_failures where updated_at < ? and "
+                   "coalesce(locked_until, '') < ?", [iso(now - KEEP_FAILURES), iso(now)])
+        failed = db.execute(
+            "insert into login_failures (username, client, failed, updated_at) values "
+            "(?, ?, 1, ?) on conflict (username, client) do update set failed = case when "
+            "updated_at < ? then 1 else failed + 1 end, updated_at = excluded.updated_at "
+            "returning failed", [username, client, iso(now), iso(now - LOCKOUT)]).fetchone()[0]
         if failed >= MAX_FAILURES:
-            db["users"].update(row["id"], {"locked_until": iso(now + LOCKOUT), "failed": 0})
-            _audit(db, now, row["username"], "user.locked", row["username"], {})
+            db.execute("update login_failures set failed = 0, locked_until = ? where "
+                       "username = ? and client = ?", [iso(now + LOCKOUT), username, client])
+            _audit(db, now, username, "user.locked", username, {"client": client})
 
 
-def change_password(store: Store, who: Principal, old: str, new: str, now: datetime) -> None:
+def change_password(store: Store, who: Principal, old: str, new: str, now: datetime,
+                    client: str = "local", token: str = "") -> None:
+    """A wrong current password counts towards the lockout like a wrong login; a change ends
+    every other session of the account (a stolen one included), keeping only this one."""
     row = store.one("select * from users where id = ?", [who.user_id])
-    if not _verify(row["password_hash"], old):
+    right = _verify(row["password_hash"], old)
+    _check_lock(store, row["username"], client, now)
+    if not right:
+        _record_failure(store, row["username"], client, now)
         raise Unauthorized("Mật khẩu hiện tại không đúng", "The current password is wrong",
                            key="wrong_password")
     if old == new:
@@ -144,7 +170,39 @@ def change_password(store: Store, who: Principal, old: str, new: str, now: datet
     check_password_rules(new, row["username"])
     with store.tx() as db:
         db["users"].update(row["id"], {"password_hash": _hasher.hash(new), "must_change": 0})
+        db.execute("delete from sessions where user_id = ? and token_hash != ?",
+                   [row["id"], _digest(token)])
         _audit(db, now, row["username"], "user.password", row["username"], {})
+
+
+def set_active(store: Store, username: str, active: bool, actor: str, now: datetime) -> dict:
+    """Disable (ending every session at once) or enable a staff account."""
+    if not active and username == actor:
+        raise Conflict("Không thể tự khoá tài khoản của mình",
+                       "You cannot disable your own account", key="self_disable")
+    row = _user(store, username)
+    with store.tx() as db:
+        db["users"].update(row["id"], {"active": int(active)})
+        if not active:
+            db.execute("delete from sessions where user_id = ?", [row["id"]])
+        _audit(db, now, actor, "user.enable" if active else "user.disable", username, {})
+    return public_user(_user(store, username))
+
+
+def end_sessions(store: Store, username: str, actor: str, now: datetime) -> int:
+    """Log a staff member out everywhere (a lost phone, a shared password)."""
+    row = _user(store, username)
+    with store.tx() as db:
+        ended = db.execute("delete from sessions where user_id = ?", [row["id"]]).rowcount
+        _audit(db, now, actor, "user.sessions_ended", username, {"sessions": ended})
+    return ended
+
+
+def _user(store: Store, username: str) -> dict:
+    row = store.one("select * from users where username = ?", [username])
+    if row is None:
+        raise NotFound(f"Không có tài khoản '{username}'", f"No user '{username}'")
+    return row
 
 
 def logout(store: Store, token: str) -> None:
@@ -158,8 +216,10 @@ def authenticate(store: Store, token: str, now: datetime) -> Principal:
         raise Unauthorized("Phiên đăng nhập không hợp lệ, vui lòng đăng nhập lại",
                            "Invalid session, please log in again", key="invalid_token")
     if session["device_id"] is not None:
-        return _device_principal(store, session["device_id"])
+        return _device_principal(store, session["device_id"], now)
     if parse_time(session["expires_at"]) <= now:
+        with store.tx() as db:
+            db.execute("delete from sessions where token_hash = ?", [session["token_hash"]])
         raise Unauthorized("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại",
                            "The session has expired, please log in again", key="expired_token")
     user = store.one("select * from users where id = ?", [session["user_id"]])
@@ -169,12 +229,16 @@ def authenticate(store: Store, token: str, now: datetime) -> Principal:
                      must_change=bool(user["must_change"]), full_name=user["full_name"] or "")
 
 
-def _device_principal(store: Store, device_id: int) -> Principal:
+def _device_principal(store: Store, device_id: int, now: datetime) -> Principal:
     device = store.one("select * from devices where id = ?", [device_id])
     if not device or not device["active"]:
         raise Unauthorized("Thiết bị đã bị thu hồi", "The device has been revoked",
                            key="device_revoked")
-    return Principal(device["name"], "device", None, device_id=device_id)
+    last = parse_time(device["last_used"])
+    if last is None or now - last > LAST_USE_STEP:  # one write a minute, not one a request
+        with store.tx() as db:
+            db["devices"].update(device_id, {"last_used": iso(now)})
+    return Principal(device["name"], "device", None, device_id=device_id, kind=device["kind"])
 
 
 def register_device(store: Store, name: str, kind: str, station: str, actor: str,
@@ -182,7 +246,7 @@ def register_device(store: Store, name: str, kind: str, station: str, actor: str
     if kind not in DEVICE_KINDS:
         raise InvalidInput(f"Loại thiết bị '{kind}' không hợp lệ",
                            f"Unknown device kind '{kind}'", field="kind")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with store.tx() as db:
         if db["devices"].count_where("name = ?", [name]):
             raise Conflict(f"Thiết bị '{name}' đã được đăng ký",
@@ -194,6 +258,40 @@ def register_device(store: Store, name: str, kind: str, station: str, actor: str
                                "created_at": iso(now)})
         _audit(db, now, actor, "device.register", name, {"kind": kind, "station": station})
     return token, get_device(store, device_id)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def revoke_device(store: Store, name: str, actor: str, now: datetime) -> dict:
+    """The device's token stops working at once; `rotate` gives it a new one later."""
+    device = _device_named(store, name)
+    with store.tx() as db:
+        db["devices"].update(device["id"], {"active": 0, "revoked_at": iso(now)})
+        db.execute("delete from sessions where device_id = ?", [device["id"]])
+        _audit(db, now, actor, "device.revoke", name, {})
+    return get_device(store, device["id"])
+
+
+def rotate_device(store: Store, name: str, actor: str, now: datetime) -> tuple[str, dict]:
+    """A new token (shown once) replaces the old one, which stops working; a revoked device
+    is enrolled again this way."""
+    device, token = _device_named(store, name), new_token()
+    with store.tx() as db:
+        db.execute("delete from sessions where device_id = ?", [device["id"]])
+        db["sessions"].insert({"token_hash": _digest(token), "device_id": device["id"],
+                               "created_at": iso(now)})
+        db["devices"].update(device["id"], {"active": 1, "revoked_at": None})
+        _audit(db, now, actor, "device.rotate", name, {})
+    return token, get_device(store, device["id"])
+
+
+def _device_named(store: Store, name: str) -> dict:
+    row = store.one("select id from devices where name = ?", [name])
+    if row is None:
+        raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
+    return row
 
 
 def get_device(store: Store, device_id: int) -> dict:
@@ -242,9 +340,7 @@ def last_selftest(store: Store, device_id: int) -> dict | None:
 
 def set_device_settings(store: Store, name: str, settings: dict, actor: str,
                         now: datetime) -> dict:
-    row = store.one("select id from devices where name = ?", [name])
-    if row is None:
-        raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
+    row = _device_named(store, name)
     with store.tx() as db:
         db["devices"].update(row["id"], {"settings": json.dumps(settings, ensure_ascii=False)})
         _audit(db, now, actor, "device.settings", name, settings)
@@ -261,13 +357,13 @@ def reset_password(store: Store, username: str, password: str, actor: str,
     """A temporary password the owner must change at the next sign-in; the lock is lifted
     and every open session of the account ends, so the old password opens nothing."""
     check_password_rules(password, username)
+    user_id = _user(store, username)["id"]
     with store.tx() as db:
-        user_id = _user_id(db, username)
-        db["users"].update(user_id, {"password_hash": _hasher.hash(password), "must_change": 1,
-                                     "failed": 0, "locked_until": None})
+        db["users"].update(user_id, {"password_hash": _hasher.hash(password), "must_change": 1})
+        db.execute("delete from login_failures where username = ?", [username])
         db.execute("delete from sessions where user_id = ?", [user_id])
         _audit(db, now, actor, "user.reset_password", username, {})
-    return public_user(store.one("select * from users where username = ?", [username]))
+    return public_user(_user(store, username))
 
 
 def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
@@ -280,10 +376,11 @@ def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
         raise Conflict("Không thể tự bỏ vai trò quản trị của chính mình",
                        "You cannot remove your own admin role", key="own_role", field="role")
     changes = {"role": role, "unit": unit} | ({"full_name": full_name} if full_name else {})
+    user_id = _user(store, username)["id"]
     with store.tx() as db:
-        db["users"].update(_user_id(db, username), changes)
+        db["users"].update(user_id, changes)
         _audit(db, now, actor, "user.assign", username, {"role": role, "unit": unit})
-    return public_user(store.one("select * from users where username = ?", [username]))
+    return public_user(_user(store, username))
 
 
 def check_assignment(store: Store, role: str, unit: str | None) -> str | None:
@@ -296,11 +393,3 @@ def check_assignment(store: Store, role: str, unit: str | None) -> str | None:
     if unit and not store.one("select 1 from units where code = ?", [unit]):
         raise InvalidInput(f"Không có đơn vị '{unit}'", f"No unit '{unit}'", field="unit")
     return unit
-
-
-def _user_id(db, username: str) -> int:
-    rows = list(db.query("select id from users where username = ?", [username]))
-    if not rows:
-        raise NotFound(f"Không có tài khoản '{username}'", f"No account '{username}'",
-                       field="username")
-    return rows[0]["id"]

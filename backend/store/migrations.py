@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backend.domain.text import clean
+
 if TYPE_CHECKING:
     from backend.store.db import Store
 
@@ -164,6 +166,28 @@ def _chain_events(db) -> None:
         "BEGIN SELECT RAISE(ABORT, 'events are append-only and hash-chained'); END")
 
 
+def _m9_access(db) -> None:
+    """Lockout per (name, client address), so a guesser elsewhere cannot lock staff out; the
+    last use of each device; who issued a ticket (so only they may confirm or cancel it);
+    names stored before text was normalised, brought to NFC."""
+    db["login_failures"].create(
+        {"username": str, "client": str, "failed": int, "locked_until": str, "updated_at": str},
+        pk=("username", "client"), not_null={"failed", "updated_at"},
+    )
+    db["login_failures"].create_index(["updated_at"])
+    db["sessions"].create_index(["expires_at"])
+    db["sessions"].create_index(["user_id"])
+    db["sessions"].create_index(["device_id"])
+    db["devices"].add_column("last_used", str)
+    db["devices"].add_column("revoked_at", str)
+    db["tickets"].add_column("issuer", str)
+    db.conn.create_function("motcua_clean", 1, lambda t: t if t is None else clean(t))
+    for table, column in (("cases", "applicant_name"), ("cases", "applicant_address"),
+                          ("users", "full_name")):
+        db.execute(f"update {table} set {column} = motcua_clean({column}) "
+                   f"where {column} is not motcua_clean({column})")
+
+
 def _m12_admin(db) -> None:
     # An abolished procedure takes no new intake from `from_day`; its versions stay for old
     # cases, so this is a date beside them rather than a deletion.
@@ -173,7 +197,7 @@ def _m12_admin(db) -> None:
 
 
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity, _m12_admin]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m12_admin]
 
 
 def apply(store: Store) -> int:

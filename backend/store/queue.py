@@ -10,7 +10,7 @@ from datetime import datetime
 
 from backend.domain import queue
 from backend.domain.calendar import VN_TZ, WorkingCalendar
-from backend.domain.errors import Conflict, InvalidInput, NotFound
+from backend.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.domain.queue import QueueConfig, Waiting
 from backend.store.cases import iso
 from backend.store.db import Store
@@ -54,7 +54,9 @@ def check_open(calendar: WorkingCalendar, now: datetime) -> None:
 
 
 def reserve(store: Store, config: QueueConfig, calendar: WorkingCalendar, letter: str,
-            priority_reason: str | None, by: str, now: datetime) -> dict:
+            priority_reason: str | None, by: str, now: datetime, issuer: str | None = None
+            ) -> dict:
+    """`issuer` ("device:7", "user:3") is the only one who may confirm or cancel it later."""
     service = config.service(letter)
     check_open(calendar, now)
     if priority_reason and priority_reason not in queue.PRIORITY_REASONS:
@@ -72,6 +74,7 @@ def reserve(store: Store, config: QueueConfig, calendar: WorkingCalendar, letter
             "label": queue.label(letter, number), "priority": int(bool(priority_reason)),
             "priority_reason": priority_reason, "status": "reserved",
             "issued_seq": _next_seq(db, day), "issued_at": iso(now), "issued_by": by,
+            "issuer": issuer,
         }).last_pk
     return ticket_view(store, ticket_id)
 
@@ -111,9 +114,14 @@ def ticket_view(store: Store, ticket_id: int) -> dict:
     return {**row, "priority": bool(row["priority"]), "people_ahead": ahead}
 
 
-def _set_status(store: Store, ticket_id: int, expected: tuple, status: str, now) -> dict:
+def _set_status(store: Store, ticket_id: int, expected: tuple, status: str, now,
+                issuer: str | None = None) -> dict:
     with store.tx() as db:
         row = _ticket(store, ticket_id)
+        if issuer is not None and row["issuer"] != issuer:
+            raise Forbidden(f"Vé {row['label']} do nơi khác cấp, không thể sửa",
+                            f"Ticket {row['label']} was issued elsewhere and cannot be changed",
+                            key="not_your_ticket")
         if row["status"] not in expected:
             raise Conflict(f"Vé {row['label']} đang ở trạng thái '{row['status']}'",
                            f"Ticket {row['label']} is '{row['status']}'", key="ticket_state")
@@ -124,12 +132,13 @@ def _set_status(store: Store, ticket_id: int, expected: tuple, status: str, now)
     return ticket_view(store, ticket_id)
 
 
-def confirm_printed(store: Store, ticket_id: int, now: datetime) -> dict:
-    return _set_status(store, ticket_id, ("reserved",), "waiting", now)
+def confirm_printed(store: Store, ticket_id: int, now: datetime,
+                    issuer: str | None = None) -> dict:
+    return _set_status(store, ticket_id, ("reserved",), "waiting", now, issuer)
 
 
-def cancel(store: Store, ticket_id: int, now: datetime) -> dict:
-    return _set_status(store, ticket_id, ("reserved",), "cancelled", now)
+def cancel(store: Store, ticket_id: int, now: datetime, issuer: str | None = None) -> dict:
+    return _set_status(store, ticket_id, ("reserved",), "cancelled", now, issuer)
 
 
 def current_at(store: Store, counter: int, day: str) -> dict | None:

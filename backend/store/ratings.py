@@ -67,3 +67,10 @@ def pending_request(store: Store, now: datetime, counter: int | None = None) -> 
            " order by r.id desc limit 1")
     params = [iso(now - REQUEST_TTL)] + ([counter] if counter is not None else [])
     return store.one(sql, params)
+
+
+def is_requested(store: Store, code: str, now: datetime) -> bool:
+    """Has a counter asked, within the last few minutes, for this case to be rated?"""
+    return store.one("select 1 as yes from rating_requests r join cases c on c.id = r.case_id "
+                     "where c.code = ? and r.status = 'pending' and r.requested_at >= ?",
+                     [code, iso(now - REQUEST_TTL)]) is not None

@@ -34,8 +34,7 @@ def lookup_page(request: Request, ma: str = Query("", max_length=120),
     if ma.strip():
         try:
             site = deps.site(request)
-            client = request.client.host if request.client else "unknown"
-            request.app.state.limiter.check(client, site.lookup_rate_per_minute)
+            request.app.state.limiter.check(deps.client(request), site.lookup_rate_per_minute)
             context["result"] = public_lookup(request.app.state.store, site, ma, t,
                                               request.app.state.clock())
         except MotcuaError as exc:

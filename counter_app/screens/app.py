@@ -29,6 +29,7 @@ from counter_app.screens.theme import (
     rgba,
 )
 from counter_app.screens.widgets import FlatButton, MsgText, Text, paint
+from counter_app.strings import tr
 from counter_app.texts import Msg, as_msg
 
 TABS = [("queue", "Hàng đợi"), ("intake", "Tiếp nhận"), ("receipt", "Biên nhận"),
@@ -41,26 +42,30 @@ class StatusBar(BoxLayout):
         paint(self, HEADER)
         self.app = app
         config = app.station.config
-        self.place = Text(f"MỘT CỬA · QUẦY {config.counter}", bold=True,
-                          colour="#FFFFFF", grow=False, size_hint_x=0.17)
-        self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.17)
-        self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.2,
+        # The place and the two buttons take the width their words need; the three state
+        # texts share the rest, so nothing is cut at 1024 px and nothing floats at 1920.
+        self.place = fitted(Text(f"MỘT CỬA · QUẦY {config.counter}", bold=True,
+                                 colour="#FFFFFF", grow=False, size=SMALL))
+        self.user = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.2, size=SMALL,
+                         shorten=True, shorten_from="right")
+        self.link = Text("", colour="#FFFFFF", bold=True, grow=False, size_hint_x=0.4,
                          size=SMALL)
-        self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.22, size=SMALL)
+        self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.4, size=SMALL)
         self.switch = FlatButton("", self.toggle_offline, colour="#7B1419", size=SMALL,
-                                 size_hint_x=0.13, height=34)
+                                 size_hint_x=None, width=150, height=34)
         self.logout = FlatButton("Đăng xuất", app.logout, colour="#7B1419", size=SMALL,
-                                 size_hint_x=0.11, height=34)
+                                 size_hint_x=None, width=110, height=34)
         for widget in (self.place, self.user, self.link, self.printer, self.switch,
                        self.logout):
             self.add_widget(widget)
 
     def update(self, status: StationStatus) -> None:
         self.user.text = (status.user or {}).get("full_name", "") or "Chưa đăng nhập"
-        waiting = f" · chờ gửi {status.outbox_pending}" if status.outbox_pending else ""
+        waiting = f" · {tr('outbox_waiting', n=status.outbox_pending)}" \
+            if status.outbox_pending else ""
         if status.attention:  # refused by the server or landed twice: the clerk must look
-            waiting += f" · {status.attention} cần xử lý"
-        self.link.text = ("● Trực tuyến" if status.online else "● Ngoại tuyến") + waiting
+            waiting += f" · {tr('attention', n=status.attention)}"
+        self.link.text = tr("online" if status.online else "offline") + waiting
         self.printer.text = f"Máy in: {status.printer.msg.vi}" + (
             f" · {status.open_jobs} phiếu chưa in" if status.open_jobs else "")
         self.printer.color = rgba("#FFFFFF" if status.printer.level == "ok" else "#FFD54F")
@@ -74,19 +79,33 @@ class StatusBar(BoxLayout):
         self.app.refresh_status()
 
 
+def fitted(label: Text) -> Text:
+    """A one-line label exactly as wide as its text."""
+    label.size_hint_x = None
+    label.bind(texture_size=lambda widget, size: setattr(widget, "width", size[0] + 4))
+    label.unbind(width=label._wrap)
+    label.text_size = (None, None)
+    return label
+
+
 class Banner(BoxLayout):
-    """The offline banner: impossible to miss, gone when the station is back online."""
+    """The offline banner: impossible to miss, gone when the station is back online. As tall
+    as its text, which wraps to two or three lines on a narrow screen."""
 
     def __init__(self) -> None:
-        super().__init__(size_hint_y=None, height=0, padding=[12, 4])
+        super().__init__(size_hint_y=None, height=0, padding=[12, 6])
         paint(self, LEVELS["warning"])
-        self.label = Text("", colour="#FFFFFF", bold=True, grow=False)
+        self.label = Text("", colour="#FFFFFF", bold=True)
+        self.label.bind(height=lambda *_: self._fit())
         self.add_widget(self.label)
 
     def show(self, msg: Msg | None) -> None:
-        self.height = 40 if msg else 0
-        self.opacity = 1 if msg else 0
         self.label.text = f"{msg.vi}  /  {msg.en}" if msg else ""
+        self.opacity = 1 if msg else 0
+        self._fit()
+
+    def _fit(self) -> None:
+        self.height = self.label.height + 12 if self.label.text else 0
 
 
 class Tabs(BoxLayout):
@@ -158,9 +177,13 @@ class CounterApp(App):
             return None
 
     def refresh_status(self, *_: object) -> None:
+        """Cheap (local state only): the worker thread does the network checks."""
         status = self.station.status()
         self.status_bar.update(status)
         self.banner.show(status.banner)
+        notice = self.station.take_notice()
+        if notice is not None:
+            self.say(notice)
 
     def on_scan(self, text: str) -> None:
         """A serial scanner read a receipt (called on the main thread): look the case up."""

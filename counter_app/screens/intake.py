@@ -6,16 +6,26 @@ date, validation and what gets printed are the core's answers, shown as they com
 
 from __future__ import annotations
 
+from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.checkbox import CheckBox
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.togglebutton import ToggleButton
 
 from counter_app import formats
-from counter_app.intake import APPLICANT_FIELDS, IntakeForm, Outcome
-from counter_app.screens.theme import FONT, HEADING, LEVELS, MUTED, PANEL, PRIMARY, SMALL, rgba
-from counter_app.screens.widgets import CounterScreen, Field, FlatButton, Panel, Text, rule
+from counter_app.intake import APPLICANT_FIELDS, IncompleteFile, IntakeForm, Outcome
+from counter_app.screens.papers import IncompleteDialog, PaperRow
+from counter_app.screens.theme import FONT, HEADING, LEVELS, MUTED, PANEL, PRIMARY, SMALL
+from counter_app.screens.widgets import (
+    CounterScreen,
+    Field,
+    FlatButton,
+    Panel,
+    Text,
+    rule,
+    scroller,
+)
+from counter_app.strings import msg, tr
+from counter_app.texts import as_msg
 
 LABELS = {"name": "Họ tên người nộp *", "id_number": "Số định danh / CCCD",
           "phone": "Số điện thoại", "address": "Địa chỉ"}
@@ -27,8 +37,8 @@ def column(spacing: int = 6) -> BoxLayout:
     return box
 
 
-def scrolled(content) -> ScrollView:
-    view = ScrollView(do_scroll_x=False, bar_width=6)
+def scrolled(content):
+    view = scroller()
     view.add_widget(content)
     return view
 
@@ -83,14 +93,12 @@ class IntakeScreen(CounterScreen):
         for field in self.fields.values():
             grid.add_widget(field)
         body.add_widget(grid)
-        body.add_widget(Text("3. Giấy tờ nhận (số bản; * bắt buộc)", bold=True))
-        self.documents = column(2)
+        body.add_widget(Text(tr("papers_title"), bold=True))
+        self.documents = column(4)
         body.add_widget(self.documents)
         body.add_widget(self._channel_row())
-        body.add_widget(rule())
-        self.due = Text("", size=HEADING, bold=True, colour=LEVELS["ok"])
-        body.add_widget(self.due)
         panel.add_widget(scrolled(body))
+        panel.add_widget(rule())
         panel.add_widget(self._buttons())
         return panel
 
@@ -99,13 +107,17 @@ class IntakeScreen(CounterScreen):
         return self.channels
 
     def _buttons(self) -> BoxLayout:
-        box = BoxLayout(orientation="vertical", size_hint_y=None, height=112, spacing=6)
+        box = BoxLayout(orientation="vertical", size_hint_y=None, height=160, spacing=6)
+        # The appointment stays in sight however long the list of papers is.
+        self.due = Text("", size=HEADING, bold=True, colour=LEVELS["ok"], grow=False,
+                        size_hint_y=None, height=32)
+        box.add_widget(self.due)
         row = BoxLayout(size_hint_y=None, height=48, spacing=8)
         row.add_widget(FlatButton("Tiếp nhận và in biên nhận", self.confirm, height=48,
                                   colour=LEVELS["ok"], size_hint_x=0.55))
         row.add_widget(FlatButton("In phiếu bổ sung (Mẫu 02)", self.supplement, height=48,
                                   colour=LEVELS["warning"], size_hint_x=0.45))
-        refuse = BoxLayout(size_hint_y=None, height=56, spacing=8)
+        refuse = BoxLayout(size_hint_y=None, height=64, spacing=8)
         self.reason = Field("Lý do từ chối (Mẫu 03)")
         refuse.add_widget(self.reason)
         refuse.add_widget(FlatButton("Từ chối", self.refuse, colour=LEVELS["error"],
@@ -126,32 +138,13 @@ class IntakeScreen(CounterScreen):
 
     def _show_documents(self, proc: dict) -> None:
         self.documents.clear_widgets()
-        self.counts = {}
+        self.rows = {}
         for doc in proc["documents"]:
-            self.documents.add_widget(self._document_row(doc))
+            self.rows[doc["id"]] = PaperRow(doc, self._paper)
+            self.documents.add_widget(self.rows[doc["id"]])
 
-    def _document_row(self, doc: dict) -> BoxLayout:
-        row = BoxLayout(size_hint_y=None, height=44, spacing=6)
-        tick = CheckBox(size_hint_x=None, width=36, color=rgba(PRIMARY))
-        tick.bind(active=lambda _, on, d=doc["id"]: self._tick(d, on))
-        mark = " *" if doc["required"] else ""
-        row.add_widget(tick)
-        row.add_widget(Text(doc["name"] + mark, size=SMALL, grow=False))
-        count = Field("", "1")
-        count.size_hint_x, count.height, count.label.height = None, 44, 0
-        count.width = 56
-        count.input.bind(text=lambda _, t, d=doc["id"]: self._count(d, t))
-        row.add_widget(count)
-        self.counts[doc["id"]] = count
-        return row
-
-    def _tick(self, doc_id: str, on: bool) -> None:
-        count = self.counts[doc_id].value
-        self.station.intake.tick(self.form, doc_id, _number(count) if on else 0)
-
-    def _count(self, doc_id: str, text: str) -> None:
-        if doc_id in self.form.documents:
-            self.station.intake.tick(self.form, doc_id, max(_number(text), 1))
+    def _paper(self, doc_id: str, ticked: bool, count: str) -> None:
+        self.station.intake.tick(self.form, doc_id, max(_number(count), 1) if ticked else 0)
 
     def _show_channels(self, proc: dict) -> None:
         self.channels.clear_widgets()
@@ -175,24 +168,49 @@ class IntakeScreen(CounterScreen):
 
     def confirm(self) -> None:
         self._read()
-        self._done(self.app.act(self.station.intake.confirm, self.form))
+        try:
+            outcome = self.station.intake.confirm(self.form)
+        except IncompleteFile as incomplete:
+            self.ask(incomplete.missing)
+            return
+        except Exception as error:  # shown in both languages, like every other action
+            self.app.say(as_msg(error))
+            return
+        self._done(outcome)
+
+    def ask(self, missing: list[str]) -> None:
+        """Required papers unticked: print Mẫu 02 or go back; everything typed stays."""
+        self.dialog = IncompleteDialog(missing, lambda: self._supplement(missing),
+                                       self._back, Window.width)
+        self.dialog.open()
+
+    def _back(self) -> None:
+        self.app.say(msg("incomplete_back_said", "warning"))
+
+    def _supplement(self, missing: list[str]) -> None:
+        self._done(self.app.act(self.station.intake.supplement, self.form, missing),
+                   keep=True)
 
     def supplement(self) -> None:
         self._read()
         missing = self.app.act(self.station.intake.missing, self.form)
         if missing is not None:
-            self._done(self.app.act(self.station.intake.supplement, self.form, missing))
+            self._done(self.app.act(self.station.intake.supplement, self.form, missing),
+                       keep=True)
 
     def refuse(self) -> None:
         self._read()
         self._done(self.app.act(self.station.intake.refuse, self.form, self.reason.value))
 
-    def _done(self, outcome: Outcome | None) -> None:
+    def _done(self, outcome: Outcome | None, keep: bool = False) -> None:
+        """Show the paper printed; the form is cleared for the next citizen unless `keep`
+        (after Mẫu 02 the citizen may be back with the missing paper in a minute)."""
         if outcome is None:
             return
         self.app.say(outcome.msg)
         self.app.screens.get_screen("receipt").show_job(outcome.job.id)
-        self.clear()
+        if not keep:
+            self.clear()
         self.app.go("receipt")
 
     def clear(self) -> None:

@@ -1,13 +1,27 @@
-"""The queue panel: who is being served here, who waits, and the five calling buttons."""
+"""The queue panel: who is being served here, who waits, the five calling buttons, and a
+priority number for an elderly, disabled or pregnant citizen standing at the desk."""
 
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.spinner import Spinner
+from kivy.uix.togglebutton import ToggleButton
 
 from counter_app.queue_panel import CallResult, QueueView
-from counter_app.screens.theme import BODY, FONT, HEADING, LEVELS, MUTED, PRIMARY, ROW, SMALL
+from counter_app.screens.theme import (
+    BODY,
+    FONT,
+    HEADING,
+    INK,
+    LEVELS,
+    MUTED,
+    PRIMARY,
+    ROW,
+    SMALL,
+    rgba,
+)
 from counter_app.screens.widgets import CounterScreen, FlatButton, Panel, Text, rule
+from counter_app.strings import PRIORITY_REASONS, both, tr
 from counter_app.texts import Msg
 
 
@@ -16,7 +30,10 @@ class QueueScreen(CounterScreen):
         super().__init__(app, "queue")
         page = BoxLayout(padding=12, spacing=12)
         page.add_widget(self._serving())
-        page.add_widget(self._waiting())
+        side = BoxLayout(orientation="vertical", spacing=12, size_hint_x=0.45)
+        side.add_widget(self._waiting())
+        side.add_widget(self._priority())
+        page.add_widget(side)
         self.add_widget(page)
         self.view: QueueView | None = None
 
@@ -50,7 +67,7 @@ class QueueScreen(CounterScreen):
         return row
 
     def _waiting(self) -> Panel:
-        panel = Panel(size_hint_x=0.45)
+        panel = Panel()
         panel.add_widget(Text("Đang chờ", size=HEADING, bold=True))
         self.services = BoxLayout(orientation="vertical", size_hint_y=None, spacing=4)
         self.services.bind(minimum_height=self.services.setter("height"))
@@ -62,7 +79,59 @@ class QueueScreen(CounterScreen):
         panel.add_widget(BoxLayout())  # pushes the lists up
         return panel
 
+    def _priority(self) -> Panel:
+        panel = Panel(size_hint_y=None, spacing=8)
+        panel.bind(minimum_height=panel.setter("height"))  # the hint wraps on narrow screens
+        panel.add_widget(Text(tr("priority_title"), bold=True))
+        panel.add_widget(Text(tr("priority_hint"), size=SMALL, colour=MUTED))
+        groups = BoxLayout(size_hint_y=None, height=56, spacing=6)
+        self.groups = {}
+        for reason in PRIORITY_REASONS:
+            button = ToggleButton(text=both(f"priority_{reason}"), group="priority",
+                                  font_name=FONT, font_size=SMALL - 1, halign="center",
+                                  background_normal="", background_down="",
+                                  allow_no_selection=True)
+            button.bind(state=self._show_group, size=_wrap)
+            self.groups[reason] = button
+            groups.add_widget(button)
+        self._show_group()
+        panel.add_widget(groups)
+        self.service = Spinner(text="", values=[], font_name=FONT, font_size=SMALL,
+                               size_hint_y=None, height=ROW, background_normal="",
+                               background_color=[0.9, 0.92, 0.94, 1], color=[0.1, 0.1, 0.1, 1])
+        panel.add_widget(self.service)
+        buttons = BoxLayout(size_hint_y=None, height=56, spacing=6)
+        self.print_priority = FlatButton(both("priority_print"), self.priority("priority_ticket"),
+                                         colour=PRIMARY, height=56, size=SMALL)
+        self.serve_priority = FlatButton(both("priority_serve"), self.priority("serve_priority"),
+                                         colour=LEVELS["ok"], height=56, size=SMALL)
+        buttons.add_widget(self.print_priority)
+        buttons.add_widget(self.serve_priority)
+        panel.add_widget(buttons)
+        return panel
+
+    def _show_group(self, *_: object) -> None:
+        for button in self.groups.values():
+            chosen = button.state == "down"
+            button.background_color = rgba(PRIORITY_COLOUR if chosen else "#ECEFF1")
+            button.color = rgba("#FFFFFF" if chosen else INK)
+            button.bold = chosen
+
     # -- actions ---------------------------------------------------------------------------
+    def priority(self, what: str):
+        """The chosen group and service, to the core; the group is cleared once done."""
+        def run() -> None:
+            reason = next((r for r, b in self.groups.items() if b.state == "down"), "")
+            letter = self.service.text[:1]
+            result = self.app.act(getattr(self.station.queue, what), letter, reason)
+            if result is not None:
+                self.app.say(result.device_problems[0] if result.device_problems
+                             else result.msg)
+                for button in self.groups.values():
+                    button.state = "normal"
+                self.refresh(keep_message=True)
+        return run
+
     def queue_call(self, what: str):
         def run() -> None:
             result: CallResult | None = self.app.act(getattr(self.station.queue, what))
@@ -97,6 +166,9 @@ class QueueScreen(CounterScreen):
         self.calls.text = "\n".join(f"{c['label']}  →  quầy {c['counter']}"
                                     for c in view.latest) or "Chưa có lượt gọi hôm nay"
         self.target.values = self._targets()
+        self.service.values = [f"{s['letter']} · {s['name']}" for s in view.services]
+        if self.service.text not in self.service.values:
+            self.service.text = self.service.values[0] if self.service.values else ""
 
     def _show_services(self, view: QueueView) -> None:
         self.services.clear_widgets()
@@ -113,6 +185,13 @@ class QueueScreen(CounterScreen):
         here = self.station.config.counter
         return [*(f"Quầy {n}" for n in self.view.counters if n != here),
                 *(f"Dịch vụ {letter}" for letter in self.view.letters)]
+
+
+PRIORITY_COLOUR = "#6A1B9A"  # the priority group chosen: unlike any calling button
+
+
+def _wrap(button, size) -> None:
+    button.text_size = (size[0] - 4, None)
 
 
 PRIORITY = {"elderly": "người cao tuổi", "disabled": "người khuyết tật",

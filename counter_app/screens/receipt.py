@@ -7,7 +7,6 @@ import io
 from kivy.core.image import Image as CoreImage
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
-from kivy.uix.scrollview import ScrollView
 
 from counter_app.printing import PrintJob
 from counter_app.screens.theme import HEADING, LEVELS, MUTED, PANEL, PRIMARY, SMALL
@@ -20,6 +19,7 @@ from counter_app.screens.widgets import (
     Text,
     paint,
     rule,
+    scroller,
 )
 from counter_app.texts import Msg
 
@@ -52,7 +52,7 @@ class ReceiptScreen(CounterScreen):
         panel = Panel(size_hint_x=0.42, colour="#B0BEC5")
         self.image = Image(size_hint=(1, None), fit_mode="contain")
         paint(self.image, "#FFFFFF")
-        view = ScrollView(do_scroll_x=False, bar_width=6)
+        view = scroller()
         view.add_widget(self.image)
         panel.add_widget(view)
         return panel

@@ -1,13 +1,20 @@
-"""Handing back a result: scan the receipt, check the case, record the return, rate."""
+"""Handing back a result: scan the receipt, check the case, record the return, rate.
+
+A USB scanner is a keyboard ("wedge"): it types the code and Enter into whatever has the focus.
+So the scan field takes the focus whenever this tab is shown and again after every action here,
+or a scan would type into nothing and be lost.
+"""
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 
 from counter_app import formats
 from counter_app.returns import RATINGS, ReturnView
 from counter_app.screens.theme import HEADING, LEVELS, MUTED, PRIMARY
 from counter_app.screens.widgets import CounterScreen, Field, FlatButton, MsgText, Panel, Text
+from counter_app.strings import tr
 
 
 class ReturnScreen(CounterScreen):
@@ -21,7 +28,9 @@ class ReturnScreen(CounterScreen):
 
     def _scan_row(self) -> Panel:
         panel = Panel(size_hint_y=None, height=110, orientation="horizontal")
-        self.scan_field = Field("Quét mã vạch / QR trên biên nhận, hoặc gõ mã hồ sơ rồi Enter")
+        self.scan_field = Field(tr("scan_hint"))
+        # Enter must not take the focus away: the next citizen's scan comes the same way.
+        self.scan_field.input.text_validate_unfocus = False
         self.scan_field.input.bind(on_text_validate=lambda *_: self.scan())
         panel.add_widget(self.scan_field)
         panel.add_widget(FlatButton("Tìm hồ sơ", self.scan, size_hint_x=0.2, height=64))
@@ -47,10 +56,21 @@ class ReturnScreen(CounterScreen):
         self._show(None)
         return panel
 
+    def refresh(self) -> None:
+        self.ready_for_scan()
+
+    def ready_for_scan(self) -> None:
+        """Focus the scan field once this frame is laid out (a hidden input takes none)."""
+        def focus(_dt: float) -> None:
+            if self.manager is not None and self.manager.current == self.name:
+                self.scan_field.input.focus = True
+        Clock.schedule_once(focus, 0)
+
     # -- actions -----------------------------------------------------------------------------
     def scan(self, text: str | None = None) -> None:
         view = self.app.act(self.station.returns.scan, text or self.scan_field.value)
         self.scan_field.value = ""
+        self.ready_for_scan()
         if view is not None:
             self.app.say(view.msg)
             self._show(view)
@@ -63,12 +83,14 @@ class ReturnScreen(CounterScreen):
             self.app.say(msg)
             self.hand_over_button.disabled = True
             self.rating.opacity, self.rating.disabled = 1, False
+        self.ready_for_scan()
 
     def rate(self, key: str) -> None:
         msg = self.app.act(self.station.returns.rate, self.view.code, key)
         if msg is not None:
             self.app.say(msg)
             self.rating.opacity, self.rating.disabled = 0, True
+        self.ready_for_scan()
 
     # -- showing -----------------------------------------------------------------------------
     def _show(self, view: ReturnView | None) -> None:

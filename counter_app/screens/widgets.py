@@ -13,6 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 
 from counter_app.screens.theme import (
@@ -105,8 +106,9 @@ class Field(BoxLayout):
     def __init__(self, label: str, text: str = "", password: bool = False, **kw) -> None:
         super().__init__(orientation="vertical", size_hint_y=None, height=ROW + 24, spacing=2,
                          **kw)
+        # One line, cut with "…" if the column is narrow: never over the input below.
         self.label = Text(label, size=SMALL, colour=MUTED, grow=False, size_hint_y=None,
-                          height=20)
+                          height=20, shorten=True, shorten_from="right")
         self.input = TextInput(text=text, multiline=False, password=password, font_name=FONT,
                                font_size=BODY, size_hint_y=None, height=ROW, write_tab=False,
                                padding=[8, 9], cursor_blink=False)
@@ -134,6 +136,13 @@ class Panel(BoxLayout):
         kw.setdefault("spacing", 8)
         super().__init__(**kw)
         paint(self, colour)
+
+
+def scroller() -> ScrollView:
+    """A vertical scroll view whose bar never fades: the clerk sees at once that there is
+    more below (and a screenshot does not depend on how long a frame took)."""
+    bar = rgba(MUTED, 0.7)
+    return ScrollView(do_scroll_x=False, bar_width=6, bar_color=bar, bar_inactive_color=bar)
 
 
 def rule() -> BoxLayout:

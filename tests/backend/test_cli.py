@@ -14,6 +14,7 @@ from backend.store.migrations import MIGRATIONS
 from tests.backend.conftest import LiveServer, free_port
 
 SUBCOMMANDS = [["serve"], ["db", "init"], ["db", "migrate"], ["user", "add"], ["device", "add"],
+               ["device", "revoke"], ["device", "rotate"],
                ["procedures", "load"], ["demo"], ["hw", "detect"], ["hw", "check-profiles"]]
 
 
@@ -146,3 +147,34 @@ def test_healthz_is_not_ok_on_an_uninitialised_database(tmp_path):
 
 def test_hw_check_profiles_passes_on_the_shipped_profiles(capsys):
     assert main(["hw", "check-profiles"]) == 0
+
+
+def test_device_revoke_and_rotate(tmp_path, capsys):
+    from datetime import datetime
+
+    from backend.domain.calendar import VN_TZ
+    from backend.domain.errors import Unauthorized
+    from backend.store import accounts
+
+    db = str(tmp_path / "m.sqlite")
+    main(["--db", db, "db", "init"])
+    main(["--db", db, "device", "add", "kiosk-1", "--kind", "kiosk"])
+    old = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
+    now = datetime.now(VN_TZ)
+    assert accounts.authenticate(Store(db), old, now).kind == "kiosk"
+    assert main(["--db", db, "device", "revoke", "kiosk-1"]) == 0
+    assert "revoked device kiosk-1" in capsys.readouterr().out
+    with pytest.raises(Unauthorized):
+        accounts.authenticate(Store(db), old, now)
+    assert main(["--db", db, "device", "rotate", "kiosk-1"]) == 0
+    new = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
+    assert new != old and accounts.authenticate(Store(db), new, now).username == "kiosk-1"
+    assert main(["--db", db, "device", "revoke", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "Không có thiết bị 'nope'" in err and "No device 'nope'" in err
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_not_an_address(tmp_path):
+    with pytest.raises(SystemExit) as err:
+        main(["--db", str(tmp_path / "m.sqlite"), "serve", "--trusted-proxy", "proxy.local"])
+    assert "không phải địa chỉ IP" in str(err.value) and "not an IP address" in str(err.value)

@@ -39,7 +39,9 @@ def make_devices(paper: int = 80, encoding: str = "tcvn3", out_dir=None) -> Devi
 
 
 def make_config(tmp_path, url: str, **changes) -> StationConfig:
-    return StationConfig(backend_url=url, data_dir=str(tmp_path / "counter"), timeout=2.0,
+    # A generous timeout: a password change hashes twice (argon2), slow on a loaded machine.
+    # A stopped server refuses the connection at once, so offline tests do not wait for it.
+    return StationConfig(backend_url=url, data_dir=str(tmp_path / "counter"), timeout=10.0,
                          **changes)
 
 

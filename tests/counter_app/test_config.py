@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from counter_app.__main__ import main
+from counter_app.__main__ import main, parse
 from counter_app.config import load
 from counter_app.devices import _connection, open_devices
 from counter_app.texts import CounterError
@@ -35,6 +35,33 @@ def test_the_command_refuses_a_missing_file(tmp_path, capsys):
     assert main(["--config", str(tmp_path / "none.json")]) == 2
     err = capsys.readouterr().err
     assert "Không đọc được tệp cấu hình" in err and "Cannot read" in err
+
+
+def window_of(argv: list[str], **file) -> dict[str, str]:
+    """The window the command would open: settings file values, then the flags."""
+    flags = {k: v for k, v in vars(parse(argv)).items() if k != "config" and v is not None}
+    return load(None, **{**file, **flags}).kivy_graphics()
+
+
+def test_the_window_starts_maximised_and_flags_change_it():
+    assert window_of([]) == {"width": "1366", "height": "768", "fullscreen": "0",
+                             "window_state": "maximized"}
+    assert window_of(["--fullscreen"])["fullscreen"] == "auto"
+    assert window_of(["--window", "--size", "1024x768"]) == {
+        "width": "1024", "height": "768", "fullscreen": "0", "window_state": "visible"}
+    assert window_of(["--size", "1920x1080"])["window_state"] == "maximized"
+    assert window_of([], window="fullscreen")["fullscreen"] == "auto"  # settings file
+    assert window_of(["--window"], window="fullscreen")["fullscreen"] == "0"  # flag wins
+    with pytest.raises(SystemExit):
+        parse(["--window", "--fullscreen"])
+
+
+@pytest.mark.parametrize("size", ["800x600", "1366", "big", "1366x768x2", "99999x768"])
+def test_a_bad_window_size_is_explained(size, capsys):
+    assert main(["--size", size]) == 2
+    err = capsys.readouterr().err
+    assert f"Kích thước cửa sổ '{size}' không hợp lệ" in err
+    assert f"Window size '{size}' is invalid" in err and "1366x768" in err
 
 
 def test_printer_specs():
@@ -102,7 +129,7 @@ def test_the_counter_docs_commands_parse_and_images_exist():
     docs = Path(__file__).resolve().parents[2] / "docs" / "counter"
     text = (docs / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"python -m counter_app (.*?)\s+#", text)
-    assert len(commands) == 3
+    assert len(commands) == 5
     for command in commands:
         parse(command.split())
     for image in re.findall(r"\]\(([\w-]+\.png)\)", text):

@@ -7,9 +7,10 @@ from datetime import datetime
 import pytest
 
 from backend.domain.calendar import VN_TZ
+from counter_app.intake import IncompleteFile
 from counter_app.texts import CounterError
 
-from .conftest import fill
+from .conftest import APPLICANT, fill
 
 
 def receipt_text(station) -> str:
@@ -72,10 +73,24 @@ def test_second_copy_for_the_file(config, devices, clock):
         assert "Liên 2: lưu hồ sơ" in receipts[1].text
 
 
+def test_an_incomplete_file_is_not_printed_without_asking(station, server):
+    """Confirm names the missing papers and prints nothing; the form stays as typed."""
+    form = fill(station, complete=False)
+    ticked = dict(form.documents)
+    with pytest.raises(IncompleteFile) as asked:
+        station.intake.confirm(form)
+    assert asked.value.missing == station.intake.missing(form) != []
+    assert asked.value.vi.startswith("Hồ sơ chưa đủ giấy tờ bắt buộc: ")
+    assert asked.value.en.startswith("Required papers are missing: ")
+    assert station.devices.printer.virtual.receipts == [] and not station.printing.recent()
+    assert form.documents == ticked and form.applicant["name"] == APPLICANT["name"]
+    assert server.client("clerk").cases() == []
+
+
 def test_incomplete_file_prints_form_02_and_opens_no_case(station, server):
     before = len(server.client("clerk").cases())
     form = fill(station, complete=False)
-    outcome = station.intake.confirm(form)
+    outcome = station.intake.supplement(form, station.intake.missing(form))
     assert outcome.kind == "supplement" and outcome.code is None and outcome.job.confirmed
     assert len(server.client("clerk").cases()) == before
     text = receipt_text(station)
@@ -85,11 +100,14 @@ def test_incomplete_file_prints_form_02_and_opens_no_case(station, server):
 
 
 def test_the_server_has_the_last_word_on_completeness(station, server):
-    """A stale local catalogue: the backend's incomplete_file answer still gives Mẫu 02."""
+    """A stale local catalogue: the backend's incomplete_file answer still asks the clerk."""
     form = fill(station, complete=False)
+    missing = station.intake.missing(form)
     station.intake.missing = lambda form: []  # pretend the station thinks it is complete
-    outcome = station.intake.confirm(form)
-    assert outcome.kind == "supplement" and outcome.payload["missing"]
+    with pytest.raises(IncompleteFile) as asked:
+        station.intake.confirm(form)
+    assert asked.value.missing and asked.value.missing[0][:20] == missing[0][:20]
+    assert not station.printing.recent()
 
 
 def test_refusal_prints_form_03_and_is_recorded(station, server):

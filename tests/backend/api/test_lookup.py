@@ -97,4 +97,4 @@ def test_lookups_are_rate_limited_per_client(server, store, case):
         client.lookup(case["code"])
     assert err.value.status == 429 and "một phút" in err.value.vi
     response = client.session.get(f"{server.url}/api/v1/lookup/{case['code']}")
-    assert response.headers["Retry-After"] == "60"
+    assert 1 <= int(response.headers["Retry-After"]) <= 60

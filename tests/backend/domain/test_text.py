@@ -1,10 +1,10 @@
-"""fold(): what kiosk search relies on to match text typed without diacritics."""
+"""fold() matches text typed without diacritics; clean() is text as stored."""
 
 import unicodedata
 
 import pytest
 
-from backend.domain.text import fold
+from backend.domain.text import clean, fold
 
 # Every Vietnamese vowel, each with no tone and the five tones in the order
 # ngang, huyền, sắc, hỏi, ngã, nặng, written precomposed (NFC) as keyboards produce them.
@@ -94,3 +94,12 @@ def test_vietnamese_order_letters_first_then_tones():
     decomposed = unicodedata.normalize("NFD", "đất")
     assert vn_sort_key("ĐẤT")[:2] == vn_sort_key("đất")[:2] == vn_sort_key(decomposed)[:2]
     assert sorted(["Hộ tịch, chứng thực", "Hộ tịch"], key=vn_sort_key)[0] == "Hộ tịch"
+
+
+def test_clean_composes_letters_and_drops_control_characters():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Ánh")
+    assert clean(decomposed) == "Nguyễn Thị Ánh" and len(clean(decomposed)) == 14
+    assert clean("Lê\x00 Văn\x1b Tám\x7f\u0085") == "Lê Văn Tám"
+    assert clean("a\ud800b") == "ab"  # a lone surrogate cannot be stored anywhere
+    assert clean("dòng 1\ndòng\t2\r\n") == "dòng 1\ndòng\t2\n"  # notes keep lines and tabs
+    assert clean(clean(decomposed)) == clean(decomposed)

@@ -1,0 +1,34 @@
+"""Upgrading a database made before the access migration keeps its data and cleans its names."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from backend.store import migrations
+from backend.store.db import Store
+
+
+def _at_version(path, version: int) -> Store:
+    store = Store(path)
+    for number, step in enumerate(migrations.MIGRATIONS[:version]):
+        with store.tx() as db:
+            step(db)
+            db.execute(f"PRAGMA user_version={number + 1}")
+    return store
+
+
+def test_the_access_migration_composes_stored_names_and_adds_its_tables(tmp_path):
+    before = migrations.MIGRATIONS.index(migrations._m9_access)
+    store = _at_version(tmp_path / "old.sqlite", before)
+    decomposed = unicodedata.normalize("NFD", "Trần Thị Ánh\x00")
+    with store.tx() as db:
+        db["users"].insert({"username": "lan", "full_name": decomposed, "role": "clerk",
+                            "password_hash": "x", "must_change": 0, "active": 1})
+        db["devices"].insert({"name": "kiosk-1", "kind": "kiosk", "active": 1})
+    assert store.migrate() == len(migrations.MIGRATIONS) - before
+    assert store.one("select full_name from users")["full_name"] == "Trần Thị Ánh"
+    device = store.one("select * from devices")
+    assert device["name"] == "kiosk-1" and device["last_used"] is None
+    assert "revoked_at" in device
+    assert store.all("select * from login_failures") == []
+    assert store.migrate() == 0
