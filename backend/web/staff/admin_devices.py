@@ -72,14 +72,15 @@ def device_page(name: str, request: Request, who: Principal = Depends(admin)):
 
 
 def _device_page(request: Request, who: Principal, name: str,
-                 error: MotcuaError | None = None, form: dict | None = None):
+                 error: MotcuaError | None = None, form: dict | None = None,
+                 token: str | None = None):
     row = request.app.state.store.one("select id from devices where name = ?", [name])
     if row is None:
         raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
     device = accounts.get_device(request.app.state.store, row["id"])
     settings = DEFAULTS | device["settings"] | (form or {})
     return render(request, "staff/admin/device.html",
-                  {"device": device, "settings": settings, "error": error,
+                  {"device": device, "settings": settings, "error": error, "token": token,
                    "done": request.query_params.get("done"), "kind_names": KIND_NAMES,
                    "services": request.app.state.queue_config.services},
                   who=who, status_code=error.status if error else 200)
@@ -118,3 +119,21 @@ def _settings(form: dict, letters: set[str]) -> dict:
         raise InvalidInput(f"Không có dịch vụ {', '.join(unknown)}",
                            f"No service {', '.join(unknown)}", field="services")
     return values | {"idle_seconds": int(idle), "services": sorted(values["services"])}
+
+
+@router.post("/{name}/revoke")
+async def revoke(name: str, request: Request, who: Principal = Depends(admin)):
+    """The token stops working at once (a stolen or retired unit)."""
+    state = request.app.state
+    accounts.revoke_device(state.store, name, who.username, state.clock())
+    return RedirectResponse(f"/staff/admin/devices/{name}?done=revoked", status_code=303)
+
+
+@router.post("/{name}/rotate")
+async def rotate(name: str, request: Request, who: Principal = Depends(admin)):
+    """A new token, shown once on this answer; the old one stops working."""
+    state = request.app.state
+    token, _ = accounts.rotate_device(state.store, name, who.username, state.clock())
+    response = _device_page(request, who, name, token=token)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -106,3 +106,16 @@ async def reset_password(username: str, request: Request, who: Principal = Depen
     except MotcuaError as exc:
         return _user_page(request, who, username, exc)
     return RedirectResponse(f"/staff/admin/users/{username}?done=password", status_code=303)
+
+
+@router.post("/{username}/active")
+async def set_active(username: str, request: Request, who: Principal = Depends(admin)):
+    """Disable (every session ends at once) or enable the account again."""
+    form = await form_data(request)
+    state, active = request.app.state, form.get("active") == "1"
+    try:
+        accounts.set_active(state.store, username, active, who.username, state.clock())
+    except MotcuaError as exc:
+        return _user_page(request, who, username, exc)
+    done = "enabled" if active else "disabled"
+    return RedirectResponse(f"/staff/admin/users/{username}?done={done}", status_code=303)

@@ -102,3 +102,25 @@ def test_clerk_gets_a_403_page(server, screen):
                         timeout=10).status_code == 403
     with pytest.raises(ApiError):
         server.client("clerk").register_device("x-1", "kiosk")
+
+
+def test_revoke_stops_the_token_and_a_new_token_enrols_again(server, admin_page):
+    page = admin_page
+    register(page, "kiosk-4")
+    old = Client(server.url, token=page.inner_text("#device-token").strip())
+    assert old.heartbeat("1.0", {})["ok"]
+    page.goto(f"{server.url}/staff/admin/devices/kiosk-4")
+    page.click("#revoke-form button")
+    page.wait_for_load_state()
+    assert "Đã thu hồi" in page.inner_text(".notice")
+    with pytest.raises(ApiError) as refused:
+        old.heartbeat("1.0", {})
+    assert refused.value.status == 401
+    page.click("#rotate-form button")
+    page.wait_for_load_state()
+    new = Client(server.url, token=page.inner_text("#device-token").strip())
+    assert new.heartbeat("1.0", {})["ok"]
+    with pytest.raises(ApiError):
+        old.heartbeat("1.0", {})
+    page.goto(f"{server.url}/staff/admin/devices/kiosk-4")
+    assert page.locator("#device-token").count() == 0

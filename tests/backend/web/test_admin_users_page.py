@@ -86,3 +86,31 @@ def test_weak_reset_password_is_refused(server, admin_page):
     error = page.inner_text(".error")
     assert "ít nhất 8 ký tự" in error and "at least 8 characters" in error
     assert server.client().login("clerk", PASSWORD)["token"]
+
+
+def test_disable_ends_sessions_and_enable_lets_in_again(server, admin_page):
+    page = admin_page
+    officer = server.client("officer.vh")
+    page.goto(f"{server.url}/staff/admin/users/officer.vh")
+    submit(page, "active-form")
+    assert "Đã khoá tài khoản" in page.inner_text(".notice")
+    with pytest.raises(ApiError):
+        officer.me()
+    with pytest.raises(ApiError):
+        server.client().login("officer.vh", PASSWORD)
+    page.goto(f"{server.url}/staff/admin/users")
+    assert "Đã khoá" in page.inner_text("tr[data-user='officer.vh']")
+    page.goto(f"{server.url}/staff/admin/users/officer.vh")
+    submit(page, "active-form")
+    assert "Đã mở lại tài khoản" in page.inner_text(".notice")
+    assert server.client().login("officer.vh", PASSWORD)["token"]
+
+
+def test_admin_cannot_disable_himself(server, admin_page):
+    page = admin_page
+    page.goto(f"{server.url}/staff/admin/users/admin")
+    submit(page, "active-form")
+    error = page.inner_text(".error")
+    assert "Không thể tự khoá" in error and "cannot disable your own account" in error
+    assert server.app.state.store.one("select active from users where username = 'admin'") == {
+        "active": 1}
