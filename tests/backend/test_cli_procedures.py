@@ -49,3 +49,19 @@ def test_abolish_refuses_unknown_code_and_bad_date(db, capsys):
         main(["--db", db, "procedures", "abolish", "1.001612", "--from", "1/12/2026"])
     err = capsys.readouterr().err
     assert "không phải ngày YYYY-MM-DD" in err and "is not a date YYYY-MM-DD" in err
+
+
+def test_a_database_from_before_abolition_upgrades(tmp_path):
+    from backend.store import migrations
+
+    store = Store(tmp_path / "old.sqlite")
+    for version, migration in enumerate(migrations.MIGRATIONS[:-1]):
+        with store.tx() as db:
+            migration(db)
+            db.execute(f"PRAGMA user_version={version + 1}")
+    store.conn.execute("insert into procedures (code, version, name, data) values "
+                       "('1.000001', '2025-07-01', 'Cũ', '{}')")
+    assert "procedure_abolitions" not in store.db.table_names()
+    assert store.migrate() == 1
+    assert "procedure_abolitions" in store.db.table_names()
+    assert store.one("select name from procedures where code = '1.000001'") == {"name": "Cũ"}
