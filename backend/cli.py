@@ -154,6 +154,34 @@ def _load_procedures(store, directory: Path) -> tuple[int, int]:
     return load_catalog_into(store, load_catalog(directory))
 
 
+def cmd_procedures_abolish(args) -> int:
+    from datetime import UTC, datetime
+
+    from backend.store import catalog
+
+    catalog.abolish(_store(args), args.code, args.from_day, args.note, "cli",
+                    datetime.now(UTC))
+    print(f"Thủ tục {args.code} bãi bỏ từ ngày {args.from_day:%d/%m/%Y} / "
+          f"procedure {args.code} abolished from {args.from_day}")
+    return 0
+
+
+def cmd_procedures_list(args) -> int:
+    from backend.store import catalog
+
+    for entry in catalog.versions(_store(args)):
+        print(_procedure_line(entry))
+    return 0
+
+
+def _procedure_line(entry: dict) -> str:
+    marks = [v["version"] + (" *" if v["in_force"] else " (sắp tới / upcoming)"
+                             if v["upcoming"] else "") for v in entry["versions"]]
+    gone = (f"  bãi bỏ từ / abolished from {entry['abolished_from']}"
+            if entry["abolished_from"] else "")
+    return f"{entry['code']}  {entry['name']}  [{', '.join(marks)}]{gone}"
+
+
 def cmd_procedures_load(args) -> int:
     added, units = _load_procedures(_store(args), Path(args.directory))
     print(f"Đã nạp {added} phiên bản thủ tục mới, {units} đơn vị / "
@@ -330,6 +358,25 @@ def _add_procedures(sub) -> None:
     load = procs.add_parser("load", help="validate and load procedure files (new versions only)")
     load.add_argument("directory", nargs="?", default=str(CATALOG_DIR))
     load.set_defaults(func=cmd_procedures_load)
+    gone = procs.add_parser("abolish", help="no new intake of a procedure from a date on "
+                            "(cases already received keep their version)")
+    gone.add_argument("code", help="procedure code, e.g. 1.001612")
+    gone.add_argument("--from", dest="from_day", required=True, type=_iso_day,
+                      help="first day without intake, YYYY-MM-DD")
+    gone.add_argument("--note", default="", help="e.g. the decision that abolished it")
+    gone.set_defaults(func=cmd_procedures_abolish)
+    procs.add_parser("list", help="every procedure, its versions and which is in force "
+                     "today").set_defaults(func=cmd_procedures_list)
+
+
+def _iso_day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày YYYY-MM-DD / "
+                                         "is not a date YYYY-MM-DD") from None
 
 
 def _add_sms(sub) -> None:

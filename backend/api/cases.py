@@ -124,7 +124,7 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
         leases.check_offline_time(body.offline.received_at, now)
         received_at = body.offline.received_at
     data = cases.Intake(
-        procedure=catalog.current(store, body.procedure_code),
+        procedure=catalog.current(store, body.procedure_code, deps.vn_day(received_at)),
         applicant=cases.Applicant(**body.applicant.model_dump()),
         documents=body.documents, sets=body.sets, return_channel=body.return_channel,
         received=body.received,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import Depends, Request
 
@@ -41,9 +41,28 @@ def now(request: Request) -> datetime:
     return request.app.state.clock()
 
 
+def vn_day(moment: datetime) -> date:
+    """The day in Vietnam: what decides which procedure version and calendar apply."""
+    return moment.astimezone(VN_TZ).date()
+
+
+def today(request: Request) -> date:
+    return vn_day(now(request))
+
+
+# The staff web's session cookie (backend/web/staff/session.py).
+STAFF_COOKIE = "motcua_staff"
+
+
 def bearer(request: Request) -> str:
+    """The bearer token, or the staff web's session cookie on a read: the print and report
+    links open from the browser. Writes still need the header, so a cookie alone never
+    changes anything through the API (no cross-site request forgery)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    cookie = request.cookies.get(STAFF_COOKIE, "")
+    if not header and cookie and request.method in ("GET", "HEAD"):
+        return cookie
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Cần đăng nhập để dùng chức năng này",
                            "Login is required for this function", key="login_required")

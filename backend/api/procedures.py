@@ -14,19 +14,19 @@ router = APIRouter(prefix="/api/v1", tags=["procedures"])
 
 @router.get("/procedures")
 def search(q: str = Query("", max_length=200), field: str | None = Query(None, max_length=64),
-           store=Depends(deps.store)) -> dict:
-    found = catalog.search(store, q, field)
+           store=Depends(deps.store), today=Depends(deps.today)) -> dict:
+    found = catalog.search(store, q, field, today)
     return {"items": [p.model_dump(mode="json") for p in found], "count": len(found)}
 
 
 @router.get("/procedures/{code}")
-def get(code: str, store=Depends(deps.store)) -> dict:
-    return catalog.current(store, code).model_dump(mode="json")
+def get(code: str, store=Depends(deps.store), today=Depends(deps.today)) -> dict:
+    return catalog.current(store, code, today).model_dump(mode="json")
 
 
 @router.get("/fields")
-def fields(store=Depends(deps.store)) -> dict:
-    return {"items": catalog.fields(store)}
+def fields(store=Depends(deps.store), today=Depends(deps.today)) -> dict:
+    return {"items": catalog.fields(store, today)}
 
 
 @router.get("/site")

@@ -11,7 +11,7 @@ are refused: a deadline computed from a server's local clock would be silently w
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
@@ -238,3 +238,59 @@ class WorkingCalendar:
         if resolved.date() < due.date():
             return "early"
         return "on_time"
+
+
+# ---- what an administrator checks -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A day the calendar does not treat by the plain rule (Monday–Friday worked)."""
+
+    day: date
+    working: bool
+    source: str  # "national" (the holidays package) or "override" (the admin table)
+    name_vi: str
+    name_en: str
+
+
+@cache
+def _holiday_names(year: int) -> dict[date, tuple[str, str]]:
+    vi = holidays.country_holidays("VN", years=year, language="vi")
+    en = holidays.country_holidays("VN", years=year, language="en_US")
+    return {day: (vi.get(day, ""), en.get(day, "")) for day in vi}
+
+
+def special_days(calendar: WorkingCalendar, year: int,
+                 notes: Mapping[date, str] | None = None) -> list[SpecialDay]:
+    """Every day of `year` that is a weekday rest or a worked weekend day, with its reason."""
+    names, notes = _holiday_names(year), notes or {}
+    found, day = [], date(year, 1, 1)
+    while day.year == year:
+        working = calendar.is_working_day(day)
+        if working == (day.weekday() >= 5) or day in calendar.overrides or day in names:
+            found.append(_special(day, working, names, calendar.overrides, notes))
+        day += _ONE_DAY
+    return found
+
+
+def _special(day: date, working: bool, names, overrides, notes) -> SpecialDay:
+    if day in overrides:
+        note = notes.get(day, "")
+        return SpecialDay(day, working, "override", note or "Ngày điều chỉnh",
+                          note or "Admin override")
+    if working:
+        return SpecialDay(day, True, "national", "Ngày làm bù", "Swapped working day")
+    vi, en = names.get(day, ("", ""))
+    return SpecialDay(day, False, "national", vi or "Ngày nghỉ bù", en or "Day off in lieu")
+
+
+def swap_reminder_year(today: date, override_days: Iterable[date]) -> int | None:
+    """The year whose swapped days the admin should enter now, or None.
+
+    The government announces next year's swaps late in the year and the package may lag, so
+    from December on, until at least one override is entered for next year, remind."""
+    coming = today.year + 1
+    if today.month == 12 and not any(d.year == coming for d in override_days):
+        return coming
+    return None

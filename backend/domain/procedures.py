@@ -68,8 +68,9 @@ Time = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 class CatalogError(ValueError):
     """An invalid catalog file or snapshot; str() lists every problem, one per line."""
 
-    def __init__(self, messages: Iterable[str]):
+    def __init__(self, messages: Iterable[str], problems: Iterable[Problem] = ()):
         self.messages = tuple(messages)
+        self.problems = tuple(problems)  # the field problems behind the lines, when known
         super().__init__("\n".join(self.messages))
 
 
@@ -185,7 +186,19 @@ def load_units(path: Path | str) -> Agency:
 def load_procedure(path: Path | str, units: Mapping[str, Unit] | None = None) -> Procedure:
     """Load one procedure file; with `units`, also check every unit code against them."""
     path = Path(path)
-    data = _read_yaml(path)
+    return _checked_procedure(_read_yaml(path), path, units)
+
+
+def parse_procedure(text: str, file_name: str, units: Mapping[str, Unit] | None) -> Procedure:
+    """A procedure file that arrived as text (an admin's upload), checked as a file on disk is:
+    the name must say which procedure it holds, so a wrong file is caught before it loads."""
+    path = Path(Path(file_name).name or "?")
+    if path.suffix not in (".yaml", ".yml"):
+        raise CatalogError([f"Tệp {path.name}: cần tệp .yaml / a .yaml file is needed"])
+    return _checked_procedure(_parse_yaml(text.removeprefix("\ufeff"), path), path, units)
+
+
+def _checked_procedure(data: Any, path: Path, units: Mapping[str, Unit] | None) -> Procedure:
     label = f"Thủ tục {_code_for_label(data, path)} ({path.name})"
     procedure = _validate_procedure(data, label, units)
     _raise_if(label, _file_name_problems(procedure, path))
@@ -243,6 +256,10 @@ def _read_yaml(path: Path) -> Any:
         raise CatalogError([f"Tệp {path}: không tìm thấy / file not found"]) from None
     except UnicodeDecodeError:
         raise CatalogError([f"Tệp {path.name}: không phải UTF-8 / not UTF-8"]) from None
+    return _parse_yaml(text, path)
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
@@ -281,12 +298,13 @@ def _validate(model: type[_M], data: Any, label: str) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(_line(label, p) for p in _pydantic_problems(exc)) from None
+        problems = _pydantic_problems(exc)
+        raise CatalogError((_line(label, p) for p in problems), problems) from None
 
 
 def _raise_if(label: str, problems: list[Problem]) -> None:
     if problems:
-        raise CatalogError(_line(label, p) for p in problems)
+        raise CatalogError((_line(label, p) for p in problems), problems)
 
 
 def _line(label: str, problem: Problem) -> str:

@@ -345,3 +345,51 @@ def set_device_settings(store: Store, name: str, settings: dict, actor: str,
         db["devices"].update(row["id"], {"settings": json.dumps(settings, ensure_ascii=False)})
         _audit(db, now, actor, "device.settings", name, settings)
     return get_device(store, row["id"])
+
+
+# --- the admin's changes to an account -------------------------------------------------------
+
+STAFF_ROLES_WITH_UNIT = ("clerk", "officer", "leader")
+
+
+def reset_password(store: Store, username: str, password: str, actor: str,
+                   now: datetime) -> dict:
+    """A temporary password the owner must change at the next sign-in; the lock is lifted
+    and every open session of the account ends, so the old password opens nothing."""
+    check_password_rules(password, username)
+    user_id = _user(store, username)["id"]
+    with store.tx() as db:
+        db["users"].update(user_id, {"password_hash": _hasher.hash(password), "must_change": 1})
+        db.execute("delete from login_failures where username = ?", [username])
+        db.execute("delete from sessions where user_id = ?", [user_id])
+        _audit(db, now, actor, "user.reset_password", username, {})
+    return public_user(_user(store, username))
+
+
+def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
+           now: datetime, full_name: str | None = None) -> dict:
+    """Change an account's role and unit (and name). Clerks, officers and leaders belong to a
+    unit of the site; an admin may not take away his own admin role (nobody would be left to
+    give it back)."""
+    unit = check_assignment(store, role, unit or None)
+    if username == actor and role != "admin":
+        raise Conflict("Không thể tự bỏ vai trò quản trị của chính mình",
+                       "You cannot remove your own admin role", key="own_role", field="role")
+    changes = {"role": role, "unit": unit} | ({"full_name": full_name} if full_name else {})
+    user_id = _user(store, username)["id"]
+    with store.tx() as db:
+        db["users"].update(user_id, changes)
+        _audit(db, now, actor, "user.assign", username, {"role": role, "unit": unit})
+    return public_user(_user(store, username))
+
+
+def check_assignment(store: Store, role: str, unit: str | None) -> str | None:
+    if role not in ROLES:
+        raise InvalidInput(f"Vai trò '{role}' không hợp lệ", f"Unknown role '{role}'",
+                           field="role")
+    if role in STAFF_ROLES_WITH_UNIT and not unit:
+        raise InvalidInput(f"Vai trò '{role}' cần chọn đơn vị", f"Role '{role}' needs a unit",
+                           key="unit_required", field="unit")
+    if unit and not store.one("select 1 from units where code = ?", [unit]):
+        raise InvalidInput(f"Không có đơn vị '{unit}'", f"No unit '{unit}'", field="unit")
+    return unit

@@ -188,8 +188,16 @@ def _m9_access(db) -> None:
                    f"where {column} is not motcua_clean({column})")
 
 
+def _m12_admin(db) -> None:
+    # An abolished procedure takes no new intake from `from_day`; its versions stay for old
+    # cases, so this is a date beside them rather than a deletion.
+    db["procedure_abolitions"].create(
+        {"code": str, "from_day": str, "note": str, "by": str, "at": str},
+        pk="code", not_null={"from_day"})
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m12_admin]
 
 
 def apply(store: Store) -> int:

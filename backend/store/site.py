@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from backend.domain.calendar import WorkingCalendar
+from backend.domain.calendar import SpecialDay, WorkingCalendar, special_days, swap_reminder_year
 from backend.domain.codes import public_address, validate_agency
 from backend.domain.errors import InvalidInput
 from backend.store.db import Store
@@ -135,3 +135,19 @@ def set_override(store: Store, day: date, working: bool | None, note: str, actor
                 {"day": day.isoformat(), "working": int(working), "note": note,
                  "updated_by": actor, "updated_at": now.isoformat()}, pk="day")
         bump_version(db)
+
+
+def calendar_year(store: Store, calendar: WorkingCalendar, year: int, today: date) -> dict:
+    """What the admin's calendar page shows: the year's special days, its overrides, and the
+    year whose swapped days still need entering (None when nothing is due)."""
+    rows = store.all("select * from calendar_overrides where day like ? order by day",
+                     [f"{year}-%"])
+    notes = {date.fromisoformat(r["day"]): r["note"] or "" for r in rows}
+    return {"year": year, "overrides": rows,
+            "days": [_day_json(d) for d in special_days(calendar, year, notes)],
+            "reminder_year": swap_reminder_year(today, load_overrides(store))}
+
+
+def _day_json(day: SpecialDay) -> dict:
+    return {"day": day.day.isoformat(), "weekday": day.day.isoweekday(), "working": day.working,
+            "source": day.source, "vi": day.name_vi, "en": day.name_en}

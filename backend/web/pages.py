@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from backend.api import deps
 from backend.domain.errors import MotcuaError
 from backend.store.lookup import public_lookup
+from backend.web import staff
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -55,3 +56,5 @@ def hall(request: Request, interval: int = Query(2000, ge=200, le=60000)):
     return templates.TemplateResponse(request, "hall.html", {
         "agency": site.agency_name, "interval": interval, "time_zone": SITE_TIME_ZONE,
         "server_now_ms": int(now.timestamp() * 1000)})
+
+router.include_router(staff.router)

@@ -184,11 +184,11 @@ def test_apology_sets_a_new_date_once(server, clerk, clock):
 def test_case_keeps_the_procedure_version_it_was_received_under(server, clerk, store):
     proc = pick_procedure(clerk)
     case = intake(clerk, proc)
-    changed = {**proc, "version": "2099-01-01", "name": "Tên mới hoàn toàn"}
+    changed = {**proc, "version": "2026-11-01", "name": "Tên mới hoàn toàn"}
     store.conn.execute(
         "insert into procedures (code, version, name, field_code, field_name, folded, data) "
         "values (?, ?, ?, ?, ?, ?, ?)",
-        [proc["code"], "2099-01-01", changed["name"], proc["field"]["code"],
+        [proc["code"], "2026-11-01", changed["name"], proc["field"]["code"],
          proc["field"]["name"], "x", json.dumps(changed)])
     assert clerk.procedure(proc["code"])["name"] == "Tên mới hoàn toàn"
     again = clerk.case(case["code"])

@@ -1,0 +1,121 @@
+"""The admin's page for staff accounts: the list with a form to create one, and each account's
+page to change its role or unit, reset its password, or disable it."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from backend.domain.errors import InvalidInput, MotcuaError, NotFound
+from backend.store import accounts, catalog
+from backend.store.accounts import ROLES, Principal
+from backend.web.staff.layout import StaffRoute, render
+from backend.web.staff.session import form_data, require_staff
+
+router = APIRouter(prefix="/staff/admin/users", route_class=StaffRoute,
+                   include_in_schema=False)
+admin = require_staff("admin")
+
+ROLE_NAMES = {"clerk": ("Cán bộ một cửa", "Clerk"), "officer": ("Chuyên viên", "Officer"),
+              "leader": ("Lãnh đạo", "Leader"), "admin": ("Quản trị", "Admin")}
+
+
+def _choices(request: Request) -> dict:
+    units = sorted(catalog.units(request.app.state.store).values(), key=lambda u: u["code"])
+    return {"roles": [(r, *ROLE_NAMES[r]) for r in ROLES], "units": units}
+
+
+@router.get("")
+def users_page(request: Request, who: Principal = Depends(admin)):
+    return _users_page(request, who)
+
+
+def _users_page(request: Request, who: Principal, error: MotcuaError | None = None,
+                form: dict | None = None):
+    rows = request.app.state.store.all("select * from users order by active desc, username")
+    return render(request, "staff/admin/users.html",
+                  {"users": [accounts.public_user(r) for r in rows], "error": error,
+                   "form": form or {}, "role_names": ROLE_NAMES, **_choices(request)},
+                  who=who, status_code=error.status if error else 200)
+
+
+@router.post("")
+async def create_user(request: Request, who: Principal = Depends(admin)):
+    form = await form_data(request)
+    state = request.app.state
+    try:
+        username = _username(form.get("username", ""))
+        role = form.get("role", "")
+        unit = accounts.check_assignment(state.store, role, form.get("unit") or None)
+        accounts.add_user(state.store, username, form.get("password", "")[:256], role,
+                          full_name=form.get("full_name", "").strip()[:120], unit=unit,
+                          must_change=True, actor=who.username, now=state.clock())
+    except MotcuaError as exc:
+        return _users_page(request, who, exc, form | {"password": ""})
+    return RedirectResponse(f"/staff/admin/users/{username}?done=created", status_code=303)
+
+
+def _username(text: str) -> str:
+    name = text.strip()
+    if not re.fullmatch(r"[a-z0-9._-]{3,64}", name):
+        raise InvalidInput("Tên đăng nhập 3–64 ký tự: chữ thường không dấu, số, dấu . _ -",
+                           "Username: 3–64 lower-case letters, digits, . _ -",
+                           field="username")
+    return name
+
+
+@router.get("/{username}")
+def user_page(username: str, request: Request, who: Principal = Depends(admin)):
+    return _user_page(request, who, username)
+
+
+def _user_page(request: Request, who: Principal, username: str,
+               error: MotcuaError | None = None):
+    row = request.app.state.store.one("select * from users where username = ?", [username])
+    if row is None:
+        raise NotFound(f"Không có tài khoản '{username}'", f"No account '{username}'")
+    return render(request, "staff/admin/user.html",
+                  {"user": accounts.public_user(row), "locked_until": row["locked_until"],
+                   "error": error, "done": request.query_params.get("done"),
+                   "role_names": ROLE_NAMES, **_choices(request)},
+                  who=who, status_code=error.status if error else 200)
+
+
+@router.post("/{username}/assign")
+async def assign(username: str, request: Request, who: Principal = Depends(admin)):
+    form = await form_data(request)
+    state = request.app.state
+    try:
+        accounts.assign(state.store, username, form.get("role", ""), form.get("unit") or None,
+                        who.username, state.clock(),
+                        full_name=form.get("full_name", "").strip()[:120] or None)
+    except MotcuaError as exc:
+        return _user_page(request, who, username, exc)
+    return RedirectResponse(f"/staff/admin/users/{username}?done=assigned", status_code=303)
+
+
+@router.post("/{username}/password")
+async def reset_password(username: str, request: Request, who: Principal = Depends(admin)):
+    form = await form_data(request)
+    state = request.app.state
+    try:
+        accounts.reset_password(state.store, username, form.get("password", "")[:256],
+                                who.username, state.clock())
+    except MotcuaError as exc:
+        return _user_page(request, who, username, exc)
+    return RedirectResponse(f"/staff/admin/users/{username}?done=password", status_code=303)
+
+
+@router.post("/{username}/active")
+async def set_active(username: str, request: Request, who: Principal = Depends(admin)):
+    """Disable (every session ends at once) or enable the account again."""
+    form = await form_data(request)
+    state, active = request.app.state, form.get("active") == "1"
+    try:
+        accounts.set_active(state.store, username, active, who.username, state.clock())
+    except MotcuaError as exc:
+        return _user_page(request, who, username, exc)
+    done = "enabled" if active else "disabled"
+    return RedirectResponse(f"/staff/admin/users/{username}?done={done}", status_code=303)
