@@ -111,7 +111,7 @@ def test_the_kiosk_sets_the_profiles_blanking_when_it_starts(x_server, tmp_path)
             assert time.monotonic() < deadline, "the kiosk did not set the screen saver"
             time.sleep(0.2)
         app.send_signal(signal.SIGTERM)
-        assert app.wait(90) == 0, app.stdout.read()  # generous: a loaded machine is slow to stop Kivy
+        assert app.wait(90) == 0, app.stdout.read()  # generous: a loaded machine is slow
     finally:
         if app.poll() is None:
             app.kill()
