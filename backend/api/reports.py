@@ -36,11 +36,12 @@ def period_report(first: str = Day, to: str = Last, by: str = "unit", format: st
 @router.get("/forms/mau06", summary="Mẫu 06: sổ theo dõi hồ sơ / case register")
 def register(first: str = Day, to: str = Last, unit: str = Query(..., max_length=32),
              format: str = "html", who: Principal = Depends(staff_or_admin),
-             store=Depends(deps.store), site=Depends(deps.site)) -> Response:
+             store=Depends(deps.store), site=Depends(deps.site),
+             now=Depends(deps.now)) -> Response:
     if who.role not in ("leader", "admin") and who.unit != unit:
         raise Forbidden(f"Chỉ cán bộ đơn vị '{unit}' hoặc lãnh đạo được xem sổ của đơn vị này",
                         f"Only staff of unit '{unit}' or leaders may see its register")
-    return _send(forms.register(store, site, first, to, unit, format))
+    return _send(forms.register(store, site, first, to, unit, format, deps.actor_of(who), now))
 
 
 @router.get("/forms/{kind}/{code}", summary="Mẫu 02–05 của một hồ sơ / a case's forms")

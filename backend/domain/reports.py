@@ -48,8 +48,6 @@ HEADERS_VI = {
 BY = {"unit": ("Đơn vị", "Unit"), "field": ("Lĩnh vực", "Field"),
       "procedure": ("Thủ tục", "Procedure")}
 TOTAL = "TOTAL"
-RATINGS = {"very_satisfied": "rated_very_satisfied", "satisfied": "rated_satisfied",
-           "unsatisfied": "rated_unsatisfied"}
 PAUSES = ("request_supplement", "request_payment")
 RESUMES = ("supplied", "paid")
 

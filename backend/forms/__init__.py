@@ -90,7 +90,10 @@ def _data(text: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def register(store: Store, site: Site, first: str, last: str, unit: str, fmt: str) -> Output:
+def register(store: Store, site: Site, first: str, last: str, unit: str, fmt: str,
+             actor, now: datetime) -> Output:
+    """Mẫu 06; applicants in full only for cases the reader's unit handles or handled, and
+    each such view logged."""
     check_format(fmt, PRINTABLE)
     the_period = reports.period(first, last)
     if unit not in site.units:
@@ -98,6 +101,9 @@ def register(store: Store, site: Site, first: str, last: str, unit: str, fmt: st
                            field="unit")
     rows = store_reports.register(store, the_period, unit)
     moves = {r["id"]: store_reports.first_transfer(store, r["id"]) for r in rows}
-    doc = case_forms.mau06(_context(store, site), rows, the_period, unit, moves)
+    shown = cases.shown_in_full(store, actor, rows)
+    doc = case_forms.mau06(_context(store, site), rows, the_period, unit, moves,
+                           {r["id"] for r in shown})
+    cases.log_personal_data_access(store, actor, shown, now, "mau06")
     return Output(_printable(doc, fmt), period.MEDIA[fmt],
                   f"mau06-{unit}-{the_period.first:%Y%m%d}-{the_period.last:%Y%m%d}.{fmt}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from backend.domain import reports
+from backend.domain import privacy, reports
 from backend.domain.errors import Conflict
 from backend.domain.reports import Period
 from backend.domain.workflow import Status
@@ -20,13 +20,14 @@ RESULT_VI = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá
 class Context:
     agency: str
     units: dict[str, str]  # code -> name
-    place: str = "Tân Ninh"
+    place: str = ""  # the town a letter is dated from, when the site names one
 
     def unit(self, code: str | None) -> str:
         return self.units.get(code or "", code or "")
 
     def dated(self, moment: datetime) -> str:
-        return f"{self.place}, ngày {moment:%d} tháng {moment:%m} năm {moment:%Y}"
+        dated = f"ngày {moment:%d} tháng {moment:%m} năm {moment:%Y}"
+        return f"{self.place}, {dated}" if self.place else dated.capitalize()
 
 
 def hm(text: str | datetime | None) -> str:
@@ -135,9 +136,10 @@ def mau05(ctx: Context, row: dict, events: list[dict], calendar) -> Document:
 
 
 def mau06(ctx: Context, rows: list[dict], period: Period, unit: str,
-          first_moves: dict[int, str | None]) -> Document:
-    body = [[str(i), r["code"], procedure_of(r).name, str(r["sets"] or 1), r["applicant_name"],
-             r["applicant_address"] or "", ctx.unit(procedure_of(r).workflow[1].unit),
+          first_moves: dict[int, str | None], full: set[int]) -> Document:
+    """`full`: the cases whose applicant the reader may see unmasked (Decree 13/2023)."""
+    body = [[str(i), r["code"], procedure_of(r).name, str(r["sets"] or 1), *_applicant(r, full),
+             ctx.unit(procedure_of(r).workflow[1].unit),
              short(r["received_at"]), short(r["due_at"]), short(first_moves.get(r["id"])),
              short(r["resolved_at"]), short(r["returned_at"]), _remark(r)]
             for i, r in enumerate(rows, 1)]
@@ -156,3 +158,10 @@ def _remark(row: dict) -> str:
     if row["result_class"]:
         return RESULT_VI.get(row["result_class"], "")
     return Status(row["status"]).label
+
+
+def _applicant(row: dict, full: set[int]) -> tuple[str, str]:
+    name, address = row["applicant_name"] or "", row["applicant_address"] or ""
+    if row["id"] in full:
+        return name, address
+    return privacy.mask_name(name), privacy.mask_address(address)

@@ -146,6 +146,12 @@ def test_register_lists_the_units_cases(server, played):
     assert html.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in html.text
     for which in ("done", "waiting", "late"):
         assert played[which]["code"] in html.text
+    # KT acted on these three; the online registration refused at the desk never reached KT,
+    # so its applicant stays masked there.
+    assert html.text.count("Nguyễn Văn Hùng") == 3 and html.text.count("Nguyễn V** H***") == 1
+    store = server.app.state.store
+    logged = store.all("select code from personal_data_access where purpose = 'mau06'")
+    assert {r["code"] for r in logged} == {played[w]["code"] for w in ("done", "waiting", "late")}
     pdf = get(server, "leader", "/api/v1/forms/mau06", **params, format="pdf")
     assert "SỔ THEO DÕI HỒ SƠ" in pdf_text(pdf.content, "mau06")
     assert get(server, "officer.vh", "/api/v1/forms/mau06", **params).status_code == 403
