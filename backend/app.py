@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures, queue
+from backend.api import reports as reports_api
 from backend.api.inputs import BodyLimit
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import load_config
@@ -48,6 +49,7 @@ def create_app(db_path: str | Path | None = None,
     for module in (auth, procedures, cases, lookup, devices, admin, queue):
         app.include_router(module.router)
     app.include_router(pages.router)
+    app.include_router(reports_api.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
     app.add_api_route("/", lambda: RedirectResponse("/tra-cuu"), methods=["GET"],

@@ -267,6 +267,23 @@ def cmd_demo(args) -> int:
     return demo.run(args)
 
 
+def cmd_report(args) -> int:
+    """The period report to a file, or to standard output when none is named."""
+    from backend import forms
+    from backend.store.site import load_site
+
+    store = _store(args)
+    out = forms.period_report(store, load_site(store), args.first, args.last, args.by,
+                              args.format, _now())
+    if args.output:
+        Path(args.output).write_bytes(out.body)
+        print(f"Đã ghi / written: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(out.body)
+        sys.stdout.flush()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motcua", description="motcua: phần mềm một cửa / "
                                      "one-stop service centre software")
@@ -280,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_procedures(sub)
     _add_demo(sub)
     _add_sms(sub)
+    _add_report(sub)
     add_hw_commands(sub)
     return parser
 
@@ -401,6 +419,18 @@ def _add_demo(sub) -> None:
     p.add_argument("--apps", choices=["auto", "yes", "no"], default="auto",
                    help="start the kiosk and a counter (auto: when a display is available)")
     p.set_defaults(func=cmd_demo)
+
+
+def _add_report(sub) -> None:
+    about = ("period statistics of the national reporting template (received, resolved "
+             "early/on time/late, in progress, overdue, withdrawn, ratings) per group")
+    p = sub.add_parser("report", help=about, description=about)
+    p.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--by", choices=["unit", "field", "procedure"], default="unit")
+    p.add_argument("--format", choices=["csv", "xlsx", "pdf", "html"], default="csv")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_report)
 
 
 def main(argv: list[str] | None = None) -> int:

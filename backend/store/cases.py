@@ -344,6 +344,12 @@ def _log_own_write(store: Store, db, actor: Actor, row: dict, now: datetime,
     _log_views(db, actor, shown_in_full(store, actor, [row]), now, purpose)
 
 
+# Overdue as `workflow.is_late` sees it: the clock stands still while the citizen supplies
+# papers or pays, so a paused case is overdue only if it was already late when it paused.
+OVERDUE_SQL = ("(status in (2, 4) and due_at < ?) "
+               "or (status in (5, 6) and paused_at > due_at)")
+
+
 def list_cases(store: Store, *, status: int | None = None, unit: str | None = None,
                overdue_at: datetime | None = None, received_from: datetime | None = None,
                received_to: datetime | None = None, limit: int = 100, offset: int = 0
@@ -356,7 +362,7 @@ def list_cases(store: Store, *, status: int | None = None, unit: str | None = No
             where.append(clause)
             params.append(value)
     if overdue_at is not None:
-        where.append("status in (2, 4, 5, 6) and due_at < ?")
+        where.append(OVERDUE_SQL)
         params.append(iso(overdue_at))
     sql = f"select * from cases where {' and '.join(where)} order by id desc limit ? offset ?"
     return store.all(sql, [*params, limit, offset])

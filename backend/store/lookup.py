@@ -104,9 +104,14 @@ def _coarse(units: dict, row: dict, now: datetime) -> dict:
 
 
 def _handler(store: Store, row: dict) -> str | None:
-    """The official who last acted on the case (Tây Ninh art. 5.3); staff names are public."""
-    found = store.one("select u.full_name from events e join users u on u.username = e.actor "
-                      "where e.case_id = ? order by e.id desc limit 1", [row["id"]])
+    """The official answering for the current step (Tây Ninh art. 5.3): the latest one of the
+    current unit to act since the case reached that step. A clerk who only sent it on is not
+    responsible for it, so until someone there takes it up only the unit is named."""
+    found = store.one(
+        "select u.full_name from events e join users u on u.username = e.actor "
+        "where e.case_id = ? and e.unit = ? and e.id >= coalesce((select max(id) from events "
+        "where case_id = ? and action in ('transfer', 'resolve')), 0) "
+        "order by e.id desc limit 1", [row["id"], row["current_unit"], row["id"]])
     return found["full_name"] if found and found["full_name"] else None
 
 

@@ -188,6 +188,15 @@ def _m9_access(db) -> None:
                    f"where {column} is not motcua_clean({column})")
 
 
+def _m11_reports(db) -> None:
+    # The period report reads only these columns, one procedure version at a time: from this
+    # index it never touches the wide rows (each holds a procedure snapshot) nor sorts.
+    db.execute("CREATE INDEX cases_report ON cases (procedure_code, procedure_version, "
+               "received_at, status, resolved_at, result_class, returned_at, updated_at, "
+               "due_at, paused_at)")
+    db.execute("CREATE INDEX cases_rated ON cases (id, procedure_code, procedure_version)")
+
+
 def _m12_admin(db) -> None:
     # An abolished procedure takes no new intake from `from_day`; its versions stay for old
     # cases, so this is a date beside them rather than a deletion.
@@ -197,7 +206,8 @@ def _m12_admin(db) -> None:
 
 
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m12_admin]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m11_reports,
+              _m12_admin]
 
 
 def apply(store: Store) -> int:
