@@ -7,6 +7,7 @@ address where nothing answers), with `$NOTIFY_SOCKET` on a datagram socket the t
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -76,7 +77,7 @@ def test_ready_watchdog_hang_and_stopping(which, tmp_path):
         # The loop hangs at HANG_AFTER s after start-up, for HANG_FOR s; then pings resume.
         while time.monotonic() - started < HANG_AFTER + HANG_FOR + 20:
             listener.until("WATCHDOG=1", timeout=HANG_FOR + 20)
-            gaps = [b - a for a, b in zip(listener.pings(), listener.pings()[1:])]
+            gaps = [b - a for a, b in itertools.pairwise(listener.pings())]
             if any(gap >= HANG_FOR * 0.9 for gap in gaps) and gaps[-1] < HANG_FOR / 2:
                 break
         else:
