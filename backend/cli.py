@@ -178,6 +178,59 @@ def cmd_device_add(args) -> int:
     return 0
 
 
+def _ttl(text: str):
+    """`30m`, `24h` or `7d`."""
+    from datetime import timedelta
+
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+        raise argparse.ArgumentTypeError("thời hạn dạng 30m, 24h, 7d / "
+                                         "a duration like 30m, 24h, 7d")
+    return timedelta(**{units[text[-1]]: int(text[:-1])})
+
+
+def cmd_device_enrol_code(args) -> int:
+    from backend.store import enrolment
+
+    made = enrolment.create_code(_store(args), args.station, args.kind, args.ttl, "cli", _now())
+    print(f"Mã đăng ký một lần / one-time enrolment code: {made['code']}\n"
+          f"trạm / station {made['station']} ({made['kind']}), hết hạn / expires "
+          f"{made['expires_at']}")
+    return 0
+
+
+def cmd_firstboot(args) -> int:
+    from backend import firstboot
+
+    return firstboot.run(Path(args.boot), Path(args.root), Path(args.data), tries=args.tries,
+                         backoff=args.backoff, say=lambda text: print(text, flush=True))
+
+
+def cmd_selftest_due(args) -> int:
+    """Exit 0 when the weekly check is due today (systemd ExecCondition), 1 when not."""
+    from datetime import date
+
+    import requests
+
+    day = args.date or _now().date().isoformat()
+    token = Path(args.token_file).read_text("ascii").strip() if args.token_file else ""
+    try:
+        answer = requests.get(f"{args.backend.rstrip('/')}/api/v1/devices/selftest-due",
+                              params={"day": day}, timeout=10,
+                              headers={"Authorization": f"Bearer {token}"})
+        answer.raise_for_status()
+        due = answer.json()["due"]
+    except (requests.RequestException, ValueError, KeyError):
+        # The check must still happen with the server away: the national calendar decides.
+        from backend.domain.calendar import WorkingCalendar
+
+        print("Không hỏi được lịch của trạm, dùng lịch quốc gia / site calendar unreachable, "
+              "using the national calendar", file=sys.stderr)
+        due = WorkingCalendar().is_first_working_day_of_week(date.fromisoformat(day))
+    print(f"{day}: {'đến hạn kiểm tra / check due' if due else 'chưa đến hạn / not due'}")
+    return 0 if due else 1
+
+
 def cmd_sms_serve(args) -> int:
     """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
     import signal
@@ -214,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site(sub)
     _add_user(sub)
     _add_device(sub)
+    _add_unit_commands(sub)
     _add_procedures(sub)
     _add_demo(sub)
     _add_sms(sub)
@@ -278,6 +332,29 @@ def _add_device(sub) -> None:
     add.add_argument("--kind", required=True, choices=["kiosk", "counter", "display"])
     add.add_argument("--station", default="")
     add.set_defaults(func=cmd_device_add)
+    code = device.add_parser("enrol-code", help="a one-time code a new unit trades for its token "
+                             "at first boot (motcua.toml: enrol_code)")
+    code.add_argument("--station", required=True)
+    code.add_argument("--kind", default="kiosk", choices=["kiosk", "counter", "display"])
+    code.add_argument("--ttl", type=_ttl, default="24h", help="how long it lasts: 30m, 24h, 7d")
+    code.set_defaults(func=cmd_device_enrol_code)
+
+
+def _add_unit_commands(sub) -> None:
+    boot = sub.add_parser("firstboot", help="first boot of a unit: motcua.toml, hostname, time "
+                          "zone, enrolment (retries until it works)")
+    boot.add_argument("--boot", default="/boot/firmware", help="folder holding motcua.toml")
+    boot.add_argument("--root", default="/", help="system root to configure")
+    boot.add_argument("--data", default="/var/lib/motcua", help="where the device token goes")
+    boot.add_argument("--tries", type=int, default=0, help="give up after N tries (0: never)")
+    boot.add_argument("--backoff", type=float, default=5.0, help="first wait between tries, s")
+    boot.set_defaults(func=cmd_firstboot)
+    due = sub.add_parser("selftest-due", help="exit 0 if today is the week's first working day "
+                         "(the weekly equipment check), else 1")
+    due.add_argument("--backend", required=True, metavar="URL")
+    due.add_argument("--token-file", help="the device token file")
+    due.add_argument("--date", help="YYYY-MM-DD instead of today")
+    due.set_defaults(func=cmd_selftest_due)
 
 
 def _add_procedures(sub) -> None:
