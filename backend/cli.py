@@ -73,9 +73,42 @@ def cmd_serve(args) -> int:
     os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
     _store(args)  # migrate once before workers race to do it
     print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    _notify_systemd(args.host, args.port)
     uvicorn.run("backend.app:app_from_env", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=False)
     return 0
+
+
+def _notify_systemd(host: str, port: int) -> None:
+    """Under systemd (Type=notify): READY once /healthz answers, then WATCHDOG only while it
+    keeps answering, so a server that hangs with its process alive is restarted."""
+    import threading
+
+    from drivers.sdnotify import Notifier, watchdog_interval
+
+    notifier = Notifier()
+    if notifier.enabled:
+        threading.Thread(target=_health_pings, args=(notifier, host, port, watchdog_interval()),
+                         daemon=True, name="sd-notify").start()
+
+
+def _health_pings(notifier, host: str, port: int, every: float) -> None:
+    import time
+
+    import requests
+
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url, ready = f"http://{host}:{port}/healthz", False
+    while True:
+        try:
+            healthy = requests.get(url, timeout=max(1.0, every / 2)).ok
+        except requests.RequestException:
+            healthy = False
+        if healthy and not ready:
+            ready = notifier.ready("serving")
+        elif healthy:
+            notifier.watchdog()
+        time.sleep(every if ready else 0.2)
 
 
 def cmd_db_init(args) -> int:
