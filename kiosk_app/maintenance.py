@@ -15,7 +15,8 @@ import sys
 
 
 def message(unit: str, phone: str, host: str) -> str:
-    call = (f"Vui lòng gọi hỗ trợ kỹ thuật: {phone}\nPlease call technical support: {phone}"
+    number = phone.replace(" ", "\u00a0")  # a phone number never breaks across lines
+    call = (f"Gọi hỗ trợ kỹ thuật\nCall technical support\n[size=46sp][b]{number}[/b][/size]"
             if phone else "Vui lòng báo cán bộ tại quầy\nPlease tell the staff at the counter")
     return (f"[b]Thiết bị đang bảo trì[/b]\n[b]This unit is under maintenance[/b]\n\n{call}\n\n"
             f"[size=22sp]{host} — {unit}[/size]")
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
             Window.clearcolor = rgba(HEADER)
             Window.bind(on_request_close=lambda *_a, **_k: True)  # no way out from the screen
             text = message(args.unit.removesuffix(".service"),
-                           os.environ.get("MOTCUA_SUPPORT_PHONE", ""), socket.gethostname())
+                           os.environ.get("MOTCUA_SUPPORT_PHONE", ""),
+                           os.environ.get("MOTCUA_DEVICE_NAME") or socket.gethostname())
             label = Label(text=text, markup=True, font_name=FONT, font_size="34sp",
                           halign="center", valign="middle", color=rgba("#FFFFFF"))
             # Wrap within the screen, portrait kiosks included.

@@ -29,4 +29,4 @@ def test_screen_renders_offscreen(tmp_path):
     assert colours.get((255, 255, 255), 0) > total / 100  # and white words on it
     text = message("motcua-kiosk", "0276 3822 123", "kiosk-sanh-1")
     assert "Thiết bị đang bảo trì" in text and "under maintenance" in text
-    assert "0276 3822 123" in text and "motcua-kiosk" in text
+    assert "0276\u00a03822\u00a0123" in text and "motcua-kiosk" in text
