@@ -23,7 +23,8 @@ import requests
 
 from backend.domain.errors import InvalidInput, MotcuaError
 
-KEYS = ("backend_url", "station", "kind", "hostname", "timezone", "enrol_code", "wifi")
+KEYS = ("backend_url", "station", "kind", "hostname", "timezone", "enrol_code", "wifi",
+        "counter")
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -36,6 +37,7 @@ class Provision:
     timezone: str
     enrol_code: str
     wifi: dict
+    counter: int = 1  # on a counter station: the number the queue calls citizens to
 
 
 class EnrolFailed(MotcuaError):
@@ -85,8 +87,12 @@ def _checked(v: dict) -> Provision:
     wifi = v.get("wifi", {})
     if wifi and not (isinstance(wifi, dict) and wifi.get("ssid")):
         raise _bad("[wifi] cần 'ssid'", "[wifi] needs 'ssid'", "wifi")
+    counter = v.get("counter", 1)
+    if not isinstance(counter, int) or not 1 <= counter <= 99:
+        raise _bad("counter phải là số quầy 1–99", "counter must be a counter number 1-99",
+                   "counter")
     return Provision(v["backend_url"].rstrip("/"), v["station"], kind, v["hostname"], timezone,
-                     v["enrol_code"], wifi)
+                     v["enrol_code"], wifi, counter)
 
 
 def local_macs(sys_net: Path = Path("/sys/class/net")) -> list[str]:
@@ -111,8 +117,9 @@ def apply_system(p: Provision, root: Path) -> None:
            "MOTCUA_DEVICE_NAME": p.hostname, "TZ": p.timezone}
     _write(etc / "motcua" / "motcua.env", "".join(f"{k}={v}\n" for k, v in env.items()), 0o644)
     if p.kind == "counter":
-        counter = {"backend_url": p.backend_url, "station": p.station,
-                   "data_dir": "/var/lib/motcua/counter"}
+        # station: the name its offline number leases go under; profile: its hardware.
+        counter = {"backend_url": p.backend_url, "station": p.hostname, "profile": p.station,
+                   "counter": p.counter, "data_dir": "/var/lib/motcua/counter"}
         _write(etc / "motcua" / "counter.json", json.dumps(counter, indent=2) + "\n", 0o644)
     if p.wifi:
         _write(etc / "NetworkManager" / "system-connections" / "motcua.nmconnection",

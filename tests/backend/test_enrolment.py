@@ -11,6 +11,7 @@ import requests
 
 from backend import firstboot
 from backend.client import Client
+from counter_app.config import load as load_counter_config
 from tests.backend.conftest import free_port
 
 MAC = "dc:a6:32:01:02:03"
@@ -93,12 +94,14 @@ def test_mac_table_serves_a_batch(server, tmp_path):
     text = (f'backend_url = "{server.url}"\nstation = "rpi-kiosk-portrait"\n'
             f'hostname = "unset"\nenrol_code = "{first}"\n'
             f'[units."{MAC.upper()}"]\nhostname = "quay-3"\nkind = "counter"\n'
-            f'enrol_code = "{second}"\n')
+            f'station = "x86-counter"\ncounter = 3\nenrol_code = "{second}"\n')
     lines = []
     assert enrol(tmp_path, card(tmp_path, text), lines, macs=["02:00:00:00:00:01", MAC]) == 0
     etc = tmp_path / "root" / "etc"
     assert (etc / "hostname").read_text() == "quay-3\n"
-    assert '"backend_url"' in (etc / "motcua" / "counter.json").read_text()
+    config = load_counter_config(etc / "motcua" / "counter.json")  # the counter app reads it
+    assert (config.backend_url, config.station, config.profile, config.counter) == (
+        server.url, "quay-3", "x86-counter", 3)
 
 
 def test_bad_card_is_named_and_nothing_written(tmp_path):
