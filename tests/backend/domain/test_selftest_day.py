@@ -1,6 +1,6 @@
 """The weekly equipment check falls on the first working day of the week (Tây Ninh art. 7.4)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from backend.domain.calendar import WorkingCalendar
 
@@ -20,9 +20,9 @@ def test_a_monday_holiday_moves_it_to_tuesday():
 
 
 def test_national_day_week_starts_on_thursday_and_tet_week_has_none():
-    calendar = WorkingCalendar()
-    assert [d for d in range(31, 38) if calendar.is_first_working_day_of_week(
-        date(2026, 8, 31) if d == 31 else date(2026, 9, d - 31))] == [34]  # Thu 3/9
+    calendar = WorkingCalendar()  # Mon 31/8 to Wed 2/9 2026 are off (National Day and swaps)
+    week = [date(2026, 8, 31) + timedelta(days=i) for i in range(7)]
+    assert [d for d in week if calendar.is_first_working_day_of_week(d)] == [date(2026, 9, 3)]
     tet_week = [date(2026, 2, d) for d in range(16, 23)]
     assert not any(calendar.is_first_working_day_of_week(d) for d in tet_week)
 
