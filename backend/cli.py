@@ -235,7 +235,8 @@ def cmd_device_enrol_code(args) -> int:
 def cmd_firstboot(args) -> int:
     from backend import firstboot
 
-    return firstboot.run(Path(args.boot), Path(args.root), Path(args.data), tries=args.tries,
+    path = Path(args.provisioning or firstboot.provisioning_path(Path(args.root)))
+    return firstboot.run(path, Path(args.root), Path(args.data), tries=args.tries,
                          backoff=args.backoff, say=lambda text: print(text, flush=True))
 
 
@@ -374,9 +375,10 @@ def _add_device(sub) -> None:
 
 
 def _add_unit_commands(sub) -> None:
-    boot = sub.add_parser("firstboot", help="first boot of a unit: motcua.toml, hostname, time "
-                          "zone, enrolment (retries until it works)")
-    boot.add_argument("--boot", default="/boot/firmware", help="folder holding motcua.toml")
+    boot = sub.add_parser("firstboot", help="at each boot of a unit: motcua.toml, hostname, time "
+                          "zone; at the first, enrolment (retries until it works)")
+    boot.add_argument("--provisioning", metavar="FILE", help="motcua.toml (default: as the "
+                      "image's /etc/motcua/image.toml says, else /boot/efi/motcua.toml)")
     boot.add_argument("--root", default="/", help="system root to configure")
     boot.add_argument("--data", default="/var/lib/motcua", help="where the device token goes")
     boot.add_argument("--tries", type=int, default=0, help="give up after N tries (0: never)")

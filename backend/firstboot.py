@@ -1,8 +1,10 @@
-"""First boot of a flashed unit: read `motcua.toml` from the boot partition, set hostname and
-time zone, trade the one-time enrolment code for this unit's device token, keep it on the data
-partition. The image holds no secret; everything unit-specific arrives here.
+"""Provisioning at boot: read `motcua.toml` from the boot partition, set hostname, time zone,
+Wi-Fi and the apps' settings, and on the first boot trade the one-time enrolment code for this
+unit's device token, kept on the data partition. The image holds no secret.
 
-`motcua.toml` (format in docs/technician-units.md): top-level keys serve every unit; a table
+The root file system is read-only under a tmpfs overlay, so /etc forgets at every reboot: the
+settings are applied at every boot; only the token (and what it was issued for) persists.
+`motcua.toml` (docs/technician-units.md): top-level keys serve every unit; a table
 `[units."<mac>"]` overrides them for the unit with that MAC address, so one card serves a batch.
 `root` stands for `/` (tests use a temporary folder); nothing is written until the file checks.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import time
 import tomllib
 import zoneinfo
@@ -23,8 +26,7 @@ import requests
 
 from backend.domain.errors import InvalidInput, MotcuaError
 
-KEYS = ("backend_url", "station", "kind", "hostname", "timezone", "enrol_code", "wifi",
-        "counter")
+KEYS = ("backend_url", "station", "hostname", "timezone", "enrol_code", "wifi", "counter")
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -32,7 +34,6 @@ HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 class Provision:
     backend_url: str
     station: str
-    kind: str
     hostname: str
     timezone: str
     enrol_code: str
@@ -68,7 +69,7 @@ def read_provision(path: Path, macs: list[str]) -> Provision:
 
 
 def _checked(v: dict) -> Provision:
-    for key in ("backend_url", "station", "hostname", "enrol_code"):
+    for key in ("backend_url", "station", "hostname"):
         if not isinstance(v.get(key), str) or not v[key].strip():
             raise _bad(f"thiếu '{key}'", f"'{key}' is missing", key)
     if not re.match(r"^https?://[^\s/]+", v["backend_url"]):
@@ -77,9 +78,8 @@ def _checked(v: dict) -> Provision:
     if not HOSTNAME.match(v["hostname"]):
         raise _bad("hostname chỉ gồm chữ thường, số và '-'",
                    "hostname may hold only lower-case letters, digits and '-'", "hostname")
-    kind = v.get("kind", "kiosk")
-    if kind not in ("kiosk", "counter", "display"):
-        raise _bad(f"kind '{kind}' không hợp lệ", f"unknown kind '{kind}'", "kind")
+    if not isinstance(v.get("enrol_code", ""), str):
+        raise _bad("enrol_code phải là chuỗi", "enrol_code must be a string", "enrol_code")
     timezone = v.get("timezone", "Asia/Ho_Chi_Minh")
     if timezone not in zoneinfo.available_timezones():
         raise _bad(f"múi giờ '{timezone}' không tồn tại", f"unknown time zone '{timezone}'",
@@ -91,8 +91,17 @@ def _checked(v: dict) -> Provision:
     if not isinstance(counter, int) or not 1 <= counter <= 99:
         raise _bad("counter phải là số quầy 1–99", "counter must be a counter number 1-99",
                    "counter")
-    return Provision(v["backend_url"].rstrip("/"), v["station"], kind, v["hostname"], timezone,
-                     v["enrol_code"], wifi, counter)
+    return Provision(v["backend_url"].rstrip("/"), v["station"], v["hostname"], timezone,
+                     v.get("enrol_code", ""), wifi, counter)
+
+
+def provisioning_path(root: Path) -> Path:
+    """Where the image put the boot partition's motcua.toml (its /etc/motcua/image.toml)."""
+    try:
+        image = tomllib.loads((root / "etc" / "motcua" / "image.toml").read_text("utf-8"))
+        return Path(image["provisioning"])
+    except (OSError, ValueError, KeyError):
+        return Path("/boot/efi/motcua.toml")
 
 
 def local_macs(sys_net: Path = Path("/sys/class/net")) -> list[str]:
@@ -105,10 +114,12 @@ def local_macs(sys_net: Path = Path("/sys/class/net")) -> list[str]:
 
 
 def apply_system(p: Provision, root: Path) -> None:
-    """Hostname, time zone, Wi-Fi and the apps' settings under `root`/etc."""
+    """Hostname, time zone, Wi-Fi and the apps' environment under `root`/etc."""
     etc = root / "etc"
     (etc / "motcua").mkdir(parents=True, exist_ok=True)
     (etc / "hostname").write_text(p.hostname + "\n")
+    if root == Path("/"):  # the running system too, not only the next boot
+        socket.sethostname(p.hostname)
     (etc / "timezone").write_text(p.timezone + "\n")
     localtime = etc / "localtime"
     localtime.unlink(missing_ok=True)
@@ -116,14 +127,19 @@ def apply_system(p: Provision, root: Path) -> None:
     env = {"MOTCUA_BACKEND_URL": p.backend_url, "MOTCUA_STATION": p.station,
            "MOTCUA_DEVICE_NAME": p.hostname, "TZ": p.timezone}
     _write(etc / "motcua" / "motcua.env", "".join(f"{k}={v}\n" for k, v in env.items()), 0o644)
-    if p.kind == "counter":
-        # station: the name its offline number leases go under; profile: its hardware.
-        counter = {"backend_url": p.backend_url, "station": p.hostname, "profile": p.station,
-                   "counter": p.counter, "data_dir": "/var/lib/motcua/counter"}
-        _write(etc / "motcua" / "counter.json", json.dumps(counter, indent=2) + "\n", 0o644)
     if p.wifi:
         _write(etc / "NetworkManager" / "system-connections" / "motcua.nmconnection",
                _nm_wifi(p.wifi), 0o600)
+
+
+def apply_app(p: Provision, root: Path, kind: str) -> None:
+    """The counter app's settings, once the server has said this unit is a counter."""
+    if kind == "counter":
+        # station: the name its offline number leases go under; profile: its hardware.
+        counter = {"backend_url": p.backend_url, "station": p.hostname, "profile": p.station,
+                   "counter": p.counter, "data_dir": "/var/lib/motcua/counter"}
+        _write(root / "etc" / "motcua" / "counter.json", json.dumps(counter, indent=2) + "\n",
+               0o644)
 
 
 def _nm_wifi(wifi: dict) -> str:
@@ -145,8 +161,8 @@ def _write(path: Path, text: str, mode: int) -> None:
     os.replace(part, path)
 
 
-def exchange(p: Provision, timeout: float = 10.0) -> str:
-    """The enrolment code for a device token, or EnrolFailed saying what is wrong."""
+def exchange(p: Provision, timeout: float = 10.0) -> tuple[str, dict]:
+    """The enrolment code for (device token, device), or EnrolFailed saying what is wrong."""
     url = f"{p.backend_url}/api/v1/devices/enrol"
     try:
         answer = requests.post(url, json={"code": p.enrol_code, "name": p.hostname},
@@ -158,7 +174,7 @@ def exchange(p: Provision, timeout: float = 10.0) -> str:
             "and the address", key="no_network") from None
     body = _json(answer)
     if answer.status_code == 201 and "token" in body:
-        return body["token"]
+        return body["token"], body["device"]
     if answer.status_code not in (404, 405) and "vi" in body and "en" in body:
         # the backend's own bilingual refusal; a 404 means no enrolment here: a wrong URL
         raise EnrolFailed(body["vi"], body["en"], key=body.get("error", "refused"))
@@ -177,27 +193,50 @@ def _json(answer: requests.Response) -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def save_token(data: Path, token: str) -> Path:
+def save_device(data: Path, token: str, device: dict) -> Path:
+    """The token, and what it was issued for (the kind decides the app's settings later)."""
+    about = {k: device[k] for k in ("name", "kind", "station")}
+    _write(data / "device.json", json.dumps(about, ensure_ascii=False) + "\n", 0o644)
     path = data / "device-token"
-    _write(path, token + "\n", 0o600)
+    _write(path, token + "\n", 0o600)  # last: its presence means "enrolled"
     return path
 
 
-def run(boot: Path, root: Path, data: Path, *, macs: list[str] | None = None,
-        tries: int = 0, backoff: float = 5.0, say: Callable[[str], None] = print) -> int:
-    """Enrol this unit, retrying with a backoff doubling up to 5 minutes: the network, the
-    server or a fresh code may be fixed meanwhile. `tries` = 0: for ever. Exit code."""
+def enrolled_kind(data: Path) -> str | None:
     try:
-        p = read_provision(boot / "motcua.toml", local_macs() if macs is None else macs)
+        return json.loads((data / "device.json").read_text("utf-8"))["kind"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def run(provisioning: Path, root: Path, data: Path, *, macs: list[str] | None = None,
+        tries: int = 0, backoff: float = 5.0, say: Callable[[str], None] = print) -> int:
+    """Apply the settings, then enrol unless already enrolled, retrying with a backoff
+    doubling up to 5 minutes: the network, the server or a fresh code may be fixed meanwhile.
+    `tries` = 0: for ever. Exit code."""
+    try:
+        p = read_provision(provisioning, local_macs() if macs is None else macs)
         apply_system(p, root)
     except MotcuaError as error:
         say(f"LỖI / ERROR: {error.vi}\n             {error.en}")
         return 2
+    if (data / "device-token").exists():
+        apply_app(p, root, enrolled_kind(data) or "kiosk")
+        return 0
+    if not p.enrol_code:
+        say("motcua.toml không có enrol_code: đăng ký thiết bị bằng tay / no enrol_code in "
+            "motcua.toml: register this unit by hand (python -m kiosk_app register)")
+        return 0
+    return _enrol(p, root, data, tries, backoff, say)
+
+
+def _enrol(p: Provision, root: Path, data: Path, tries: int, backoff: float,
+           say: Callable[[str], None]) -> int:
     attempt, wait = 0, backoff
     while True:
         attempt += 1
         try:
-            path = save_token(data, exchange(p))
+            token, device = exchange(p)
         except EnrolFailed as error:
             say(f"LỖI / ERROR: {error.vi}\n             {error.en}")
             if tries and attempt >= tries:
@@ -206,7 +245,8 @@ def run(boot: Path, root: Path, data: Path, *, macs: list[str] | None = None,
             time.sleep(wait)
             wait = min(wait * 2, 300.0)
             continue
-        say(f"Đã đăng ký {p.hostname} ({p.kind}, {p.station}); mã thiết bị lưu ở {path} / "
-            f"enrolled {p.hostname}; device token saved in {path}")
+        path = save_device(data, token, device)
+        apply_app(p, root, device["kind"])
+        say(f"Đã đăng ký {p.hostname} ({device['kind']}, {p.station}); mã thiết bị lưu ở "
+            f"{path} / enrolled {p.hostname}; device token saved in {path}")
         return 0
-

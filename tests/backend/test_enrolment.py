@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,11 +35,11 @@ def card(tmp_path: Path, text: str) -> Path:
     boot = tmp_path / "boot"
     boot.mkdir(parents=True, exist_ok=True)
     (boot / "motcua.toml").write_text(text, "utf-8")
-    return boot
+    return boot / "motcua.toml"
 
 
 def provision(url: str, code: str, hostname: str = "kiosk-sanh-1") -> str:
-    return (f'backend_url = "{url}"\nstation = "rpi-kiosk-portrait"\nkind = "kiosk"\n'
+    return (f'backend_url = "{url}"\nstation = "rpi-kiosk-portrait"\n'
             f'hostname = "{hostname}"\ntimezone = "Asia/Ho_Chi_Minh"\nenrol_code = "{code}"\n')
 
 
@@ -93,7 +94,7 @@ def test_mac_table_serves_a_batch(server, tmp_path):
     first, second = code_for(server), code_for(server, kind="counter")
     text = (f'backend_url = "{server.url}"\nstation = "rpi-kiosk-portrait"\n'
             f'hostname = "unset"\nenrol_code = "{first}"\n'
-            f'[units."{MAC.upper()}"]\nhostname = "quay-3"\nkind = "counter"\n'
+            f'[units."{MAC.upper()}"]\nhostname = "quay-3"\n'
             f'station = "x86-counter"\ncounter = 3\nenrol_code = "{second}"\n')
     lines = []
     assert enrol(tmp_path, card(tmp_path, text), lines, macs=["02:00:00:00:00:01", MAC]) == 0
@@ -111,6 +112,30 @@ def test_bad_card_is_named_and_nothing_written(tmp_path):
     assert enrol(tmp_path, boot, lines) == 2
     assert "backend_url phải bắt đầu" in lines[0] and "must start with http" in lines[0]
     assert not (tmp_path / "root").exists()
+
+
+def test_later_boots_reapply_settings_without_the_server(server, tmp_path):
+    # The root is an overlay that forgets /etc at each reboot; the data partition remembers.
+    boot = card(tmp_path, provision(server.url, code_for(server, kind="counter"), "quay-7"))
+    lines = []
+    assert enrol(tmp_path, boot, lines) == 0, lines
+    shutil.rmtree(tmp_path / "root")
+    away = card(tmp_path / "later", provision(f"http://127.0.0.1:{free_port()}", "SPENT-CODE",
+                                              "quay-7"))
+    assert enrol(tmp_path, away, lines) == 0  # enrolled: no exchange, no network needed
+    etc = tmp_path / "root" / "etc"
+    assert (etc / "hostname").read_text() == "quay-7\n"
+    assert load_counter_config(etc / "motcua" / "counter.json").station == "quay-7"
+
+
+def test_without_a_code_the_settings_still_apply(tmp_path):
+    lines = []
+    text = ('backend_url = "http://10.0.0.2:8000"\nstation = "x86-kiosk-landscape"\n'
+            'hostname = "k-1"\n')
+    assert enrol(tmp_path, card(tmp_path, text), lines) == 0
+    assert "no enrol_code" in lines[0] and "không có enrol_code" in lines[0]
+    assert (tmp_path / "root" / "etc" / "hostname").read_text() == "k-1\n"
+    assert not (tmp_path / "data" / "device-token").exists()
 
 
 def test_guessing_codes_is_rate_limited(server):

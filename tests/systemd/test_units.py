@@ -1,5 +1,6 @@
-"""The units under systemd/ pass `systemd-analyze verify` (with the install prefix pointed at
-this checkout, so every ExecStart program really exists) and stay sandboxed."""
+"""The units under systemd/ pass `systemd-analyze verify` (with the image's virtualenv,
+/opt/motcua/venv, pointed at this checkout's, so every ExecStart program really exists) and
+stay sandboxed."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def unit_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("units")
     for name in UNITS:
         text = (ROOT / "systemd" / name).read_text("utf-8")
-        (out / name).write_text(text.replace("/opt/motcua/", f"{ROOT}/"), "utf-8")
+        (out / name).write_text(text.replace("/opt/motcua/venv/", f"{ROOT}/.venv/"), "utf-8")
     return out
 
 
