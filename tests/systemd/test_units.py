@@ -85,3 +85,16 @@ def test_timer_fires_on_working_week_mornings(unit_dir):
     assert "Mon..Sat *-*-* 07:30:00 Asia/Ho_Chi_Minh" in (
         ROOT / "systemd" / "motcua-selftest.timer").read_text()
     assert "Sun" not in done.stdout and done.stdout.count("Mon ") >= 1
+
+
+def test_the_unit_user_is_created_with_its_device_groups(tmp_path):
+    (tmp_path / "etc").mkdir()
+    for name in ("passwd", "group"):  # a Debian system's own users and groups
+        shutil.copy(f"/etc/{name}", tmp_path / "etc" / name)
+    conf = ROOT / "systemd" / "lockdown" / "etc" / "sysusers.d" / "motcua.conf"
+    done = subprocess.run(["systemd-sysusers", f"--root={tmp_path}", "--dry-run", str(conf)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Creating user 'motcua'" in done.stderr + done.stdout
+    for unit in APPS:
+        assert "User=motcua" in (ROOT / "systemd" / unit).read_text()
