@@ -186,3 +186,16 @@ def test_selftest_due_follows_the_site_calendar(server, tmp_path):
 
     assert [due("2026-11-23"), due("2026-11-24"), due("2026-11-30"), due("2026-12-01")] == [
         0, 1, 1, 0]
+
+
+def test_the_command_finds_the_card_where_the_image_says(server, tmp_path):
+    toml = card(tmp_path, provision(server.url, code_for(server), "kiosk-cli"))
+    root = tmp_path / "root"
+    (root / "etc" / "motcua").mkdir(parents=True)
+    (root / "etc" / "motcua" / "image.toml").write_text(f'provisioning = "{toml}"\n')
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "firstboot", "--root", str(root),
+                           "--data", str(tmp_path / "data"), "--tries", "1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "enrolled kiosk-cli" in done.stdout
+    assert (tmp_path / "data" / "device-token").exists()
