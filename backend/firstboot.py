@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
+import subprocess
 import time
 import tomllib
 import zoneinfo
@@ -130,6 +132,8 @@ def apply_system(p: Provision, root: Path) -> None:
     if p.wifi:
         _write(etc / "NetworkManager" / "system-connections" / "motcua.nmconnection",
                _nm_wifi(p.wifi), 0o600)
+        if root == Path("/") and shutil.which("nmcli"):  # NetworkManager is already up
+            subprocess.run(["nmcli", "connection", "reload"], check=False, timeout=30)
 
 
 def apply_app(p: Provision, root: Path, kind: str) -> None:
