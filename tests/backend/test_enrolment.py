@@ -131,11 +131,14 @@ def test_later_boots_reapply_settings_without_the_server(server, tmp_path):
 def test_without_a_code_the_settings_still_apply(tmp_path):
     lines = []
     text = ('backend_url = "http://10.0.0.2:8000"\nstation = "x86-kiosk-landscape"\n'
-            'hostname = "k-1"\n')
+            'hostname = "k-1"\n[wifi]\nssid = "MotCua-Devices"\npsk = "bi-mat-2026"\n')
     assert enrol(tmp_path, card(tmp_path, text), lines) == 0
     assert "no enrol_code" in lines[0] and "không có enrol_code" in lines[0]
     assert (tmp_path / "root" / "etc" / "hostname").read_text() == "k-1\n"
     assert not (tmp_path / "data" / "device-token").exists()
+    wifi = tmp_path / "root/etc/NetworkManager/system-connections/motcua.nmconnection"
+    assert wifi.stat().st_mode & 0o777 == 0o600  # the Wi-Fi key: root only
+    assert "ssid=MotCua-Devices" in wifi.read_text() and "psk=bi-mat-2026" in wifi.read_text()
 
 
 def test_guessing_codes_is_rate_limited(server):
