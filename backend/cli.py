@@ -87,11 +87,44 @@ def cmd_serve(args) -> int:
     os.environ["MOTCUA_DB"] = str(Path(args.db or default_db_path()).resolve())
     _store(args)  # migrate once before workers race to do it
     print(f"motcua: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    _notify_systemd(args.host, args.port)
     # proxy_headers off: the app alone decides whose X-Forwarded-For to believe.
     uvicorn.run("backend.app:app_from_env", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level=args.log_level, access_log=False,
                 proxy_headers=False)
     return 0
+
+
+def _notify_systemd(host: str, port: int) -> None:
+    """Under systemd (Type=notify): READY once /healthz answers, then WATCHDOG only while it
+    keeps answering, so a server that hangs with its process alive is restarted."""
+    import threading
+
+    from drivers.sdnotify import Notifier, watchdog_interval
+
+    notifier = Notifier()
+    if notifier.enabled:
+        threading.Thread(target=_health_pings, args=(notifier, host, port, watchdog_interval()),
+                         daemon=True, name="sd-notify").start()
+
+
+def _health_pings(notifier, host: str, port: int, every: float) -> None:
+    import time
+
+    import requests
+
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url, ready = f"http://{host}:{port}/healthz", False
+    while True:
+        try:
+            healthy = requests.get(url, timeout=max(1.0, every / 2)).ok
+        except requests.RequestException:
+            healthy = False
+        if healthy and not ready:
+            ready = notifier.ready("serving")
+        elif healthy:
+            notifier.watchdog()
+        time.sleep(every if ready else 0.2)
 
 
 def cmd_db_init(args) -> int:
@@ -241,6 +274,60 @@ def cmd_device_rotate(args) -> int:
     return 0
 
 
+def _ttl(text: str):
+    """`30m`, `24h` or `7d`."""
+    from datetime import timedelta
+
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    if len(text) < 2 or text[-1] not in units or not text[:-1].isdigit():
+        raise argparse.ArgumentTypeError("thời hạn dạng 30m, 24h, 7d / "
+                                         "a duration like 30m, 24h, 7d")
+    return timedelta(**{units[text[-1]]: int(text[:-1])})
+
+
+def cmd_device_enrol_code(args) -> int:
+    from backend.store import enrolment
+
+    made = enrolment.create_code(_store(args), args.station, args.kind, args.ttl, "cli", _now())
+    print(f"Mã đăng ký một lần / one-time enrolment code: {made['code']}\n"
+          f"trạm / station {made['station']} ({made['kind']}), hết hạn / expires "
+          f"{made['expires_at']}")
+    return 0
+
+
+def cmd_firstboot(args) -> int:
+    from backend import firstboot
+
+    path = Path(args.provisioning or firstboot.provisioning_path(Path(args.root)))
+    return firstboot.run(path, Path(args.root), Path(args.data), tries=args.tries,
+                         backoff=args.backoff, say=lambda text: print(text, flush=True))
+
+
+def cmd_selftest_due(args) -> int:
+    """Exit 0 when the weekly check is due today (systemd ExecCondition), 1 when not."""
+    from datetime import date
+
+    import requests
+
+    day = args.date or _now().date().isoformat()
+    token = Path(args.token_file).read_text("ascii").strip() if args.token_file else ""
+    try:
+        answer = requests.get(f"{args.backend.rstrip('/')}/api/v1/devices/selftest-due",
+                              params={"day": day}, timeout=10,
+                              headers={"Authorization": f"Bearer {token}"})
+        answer.raise_for_status()
+        due = answer.json()["due"]
+    except (requests.RequestException, ValueError, KeyError):
+        # The check must still happen with the server away: the national calendar decides.
+        from backend.domain.calendar import WorkingCalendar
+
+        print("Không hỏi được lịch của trạm, dùng lịch quốc gia / site calendar unreachable, "
+              "using the national calendar", file=sys.stderr)
+        due = WorkingCalendar().is_first_working_day_of_week(date.fromisoformat(day))
+    print(f"{day}: {'đến hạn kiểm tra / check due' if due else 'chưa đến hạn / not due'}")
+    return 0 if due else 1
+
+
 def cmd_sms_serve(args) -> int:
     """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
     import signal
@@ -294,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site(sub)
     _add_user(sub)
     _add_device(sub)
+    _add_unit_commands(sub)
     _add_procedures(sub)
     _add_demo(sub)
     _add_sms(sub)
@@ -368,6 +456,32 @@ def _add_device(sub) -> None:
     rotate = device.add_parser("rotate", help="give a device a new token (the old one stops)")
     rotate.add_argument("name")
     rotate.set_defaults(func=cmd_device_rotate)
+
+
+    code = device.add_parser("enrol-code", help="a one-time code a new unit trades for its token "
+                             "at first boot (motcua.toml: enrol_code)")
+    code.add_argument("--station", required=True)
+    code.add_argument("--kind", default="kiosk", choices=["kiosk", "counter", "display"])
+    code.add_argument("--ttl", type=_ttl, default="24h", help="how long it lasts: 30m, 24h, 7d")
+    code.set_defaults(func=cmd_device_enrol_code)
+
+
+def _add_unit_commands(sub) -> None:
+    boot = sub.add_parser("firstboot", help="at each boot of a unit: motcua.toml, hostname, time "
+                          "zone; at the first, enrolment (retries until it works)")
+    boot.add_argument("--provisioning", metavar="FILE", help="motcua.toml (default: as the "
+                      "image's /etc/motcua/image.toml says, else /boot/efi/motcua.toml)")
+    boot.add_argument("--root", default="/", help="system root to configure")
+    boot.add_argument("--data", default="/var/lib/motcua", help="where the device token goes")
+    boot.add_argument("--tries", type=int, default=0, help="give up after N tries (0: never)")
+    boot.add_argument("--backoff", type=float, default=5.0, help="first wait between tries, s")
+    boot.set_defaults(func=cmd_firstboot)
+    due = sub.add_parser("selftest-due", help="exit 0 if today is the week's first working day "
+                         "(the weekly equipment check), else 1")
+    due.add_argument("--backend", required=True, metavar="URL")
+    due.add_argument("--token-file", help="the device token file")
+    due.add_argument("--date", help="YYYY-MM-DD instead of today")
+    due.set_defaults(func=cmd_selftest_due)
 
 
 def _add_procedures(sub) -> None:

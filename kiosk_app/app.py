@@ -87,6 +87,7 @@ def _app_class():
     from kivy.clock import Clock
     from kivy.core.window import Window
 
+    from drivers.sdnotify import LoopWatch
     from kiosk_app.screens.root import KioskRoot
     from kiosk_app.screens.theme import BG, register_fonts, rgba, sizes_for
 
@@ -109,6 +110,8 @@ def _app_class():
                         on_touch_down=self.touched)
             Clock.schedule_interval(self.frame, 0)
             Clock.schedule_interval(lambda _dt: root.tick_clock(), 1.0)
+            self.watch = LoopWatch()
+            self.watch.attach(Window, Clock)
             return root
 
         def frame(self, _dt: float) -> None:
@@ -143,6 +146,7 @@ def _app_class():
             pass
 
         def on_stop(self) -> None:
+            self.watch.stopping()
             self.core.close()
 
     return KioskApp

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from backend.api import deps
 from backend.api.inputs import Body
-from backend.store import accounts
+from backend.store import accounts, enrolment
 from backend.store.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/devices", tags=["devices"])
@@ -99,3 +99,43 @@ def rotate(name: str, who: Principal = Depends(deps.require("admin")),
     """A new token, shown once; the old one stops working."""
     token, device = accounts.rotate_device(store, name, who.username, now)
     return {"token": token, "device": device}
+
+
+ENROL_PER_MINUTE = 10  # per client address: codes are 12 letters, but guessing stays slow
+
+
+class EnrolCodeBody(Body):
+    station: str = Field(min_length=1, max_length=64)
+    kind: Literal["kiosk", "counter", "display"] = "kiosk"
+    ttl_hours: float = Field(24, gt=0, le=168)
+
+
+class EnrolBody(Body):
+    code: str = Field(min_length=8, max_length=32)
+    name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+
+
+@router.post("/enrol-codes", status_code=201)
+def create_enrol_code(body: EnrolCodeBody, who: Principal = Depends(deps.require("admin")),
+                      store=Depends(deps.store), now=Depends(deps.now)) -> dict:
+    return enrolment.create_code(store, body.station, body.kind,
+                                 timedelta(hours=body.ttl_hours), who.username, now)
+
+
+@router.post("/enrol", status_code=201)
+def enrol(body: EnrolBody, request: Request, store=Depends(deps.store),
+          now=Depends(deps.now)) -> dict:
+    """First boot of a unit: its one-time code for its own device token (no login)."""
+    client = request.client.host if request.client else "?"
+    request.app.state.limiter.check(f"enrol:{client}", ENROL_PER_MINUTE)
+    token, device_id = enrolment.redeem(store, body.code, body.name, now)
+    return {"token": token, "device": accounts.get_device(store, device_id)}
+
+
+@router.get("/selftest-due")
+def selftest_due(day: date | None = None, who: Principal = Depends(deps.require("device")),
+                 site=Depends(deps.site), now=Depends(deps.now)) -> dict:
+    """Whether the weekly equipment check is due on `day` (today): the first working day of
+    the week by the site's calendar, overrides included (Tây Ninh art. 7.4)."""
+    day = day or now.date()
+    return {"day": day.isoformat(), "due": site.calendar.is_first_working_day_of_week(day)}

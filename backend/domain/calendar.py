@@ -132,6 +132,13 @@ class WorkingCalendar:
             d = self.next_working_day(d)
         return d
 
+    def is_first_working_day_of_week(self, d: date) -> bool:
+        """The weekly equipment check falls here (Tây Ninh art. 7.4): Monday, or the day the
+        week's work starts when Monday is a holiday. A week with no working day has none."""
+        monday = d - timedelta(days=d.weekday())
+        return self.is_working_day(d) and not any(
+            self.is_working_day(monday + timedelta(days=i)) for i in range(d.weekday()))
+
     # ---- working time -----------------------------------------------------------------------
 
     def _periods(self, day: date) -> Iterator[tuple[datetime, datetime]]:

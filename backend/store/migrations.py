@@ -205,9 +205,17 @@ def _m12_admin(db) -> None:
         pk="code", not_null={"from_day"})
 
 
+def _m14_enrol(db) -> None:
+    # One-time enrolment codes for first boot: only the hash is kept, like device tokens.
+    db["enrol_codes"].create(
+        {"code_hash": str, "station": str, "kind": str, "created_at": str, "created_by": str,
+         "expires_at": str, "used_at": str, "device_id": int},
+        pk="code_hash", not_null={"kind", "created_at", "expires_at"})
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
               _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m11_reports,
-              _m12_admin]
+              _m12_admin, _m14_enrol]
 
 
 def apply(store: Store) -> int:

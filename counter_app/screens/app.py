@@ -31,6 +31,7 @@ from counter_app.screens.theme import (
 from counter_app.screens.widgets import FlatButton, MsgText, Text, paint
 from counter_app.strings import tr
 from counter_app.texts import Msg, as_msg
+from drivers.sdnotify import LoopWatch
 
 TABS = [("queue", "Hàng đợi"), ("intake", "Tiếp nhận"), ("receipt", "Biên nhận"),
         ("returns", "Trả kết quả")]
@@ -153,6 +154,8 @@ class CounterApp(App):
             root.add_widget(widget)
         self.go("login")
         Clock.schedule_interval(self.refresh_status, self.status_every)
+        self.watch = LoopWatch()
+        self.watch.attach(Window, Clock, stop=self.stop)
         return root
 
     # -- navigation and messages -----------------------------------------------------------
@@ -196,5 +199,6 @@ class CounterApp(App):
         self.go("login")
 
     def on_stop(self) -> None:
+        self.watch.stopping()
         self.station.close()
 
