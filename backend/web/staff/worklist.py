@@ -158,6 +158,8 @@ def offered_actions(row: dict, who: Principal) -> list[str]:
     state, actor = state_of(row), Actor(who.username, who.role, who.unit)
     offered = []
     for name, action in ACTIONS.items():
+        if name == "apologize" and state.new_due_at is not None:
+            continue  # given once (the workflow refuses a second)
         params = {"to_step": 0} if name == "transfer" and state.step else {}
         try:
             check_allowed(action, state, actor, steps, params, note="?")
