@@ -164,8 +164,17 @@ def _chain_events(db) -> None:
         "BEGIN SELECT RAISE(ABORT, 'events are append-only and hash-chained'); END")
 
 
+def _m10_staffweb(db) -> None:
+    # The staff worklist: a unit's open cases by urgency, counted, filtered and sorted in
+    # the index alone (a case row carries its procedure snapshot, too big to scan per page).
+    # Each status's entries come out already in due order (rowid breaks ties).
+    db["cases"].create_index(["current_unit", "status", "due_at"], index_name="cases_worklist")
+    db["cases"].create_index(["current_unit", "procedure_code", "status", "due_at"],
+                             index_name="cases_worklist_procedure")
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m10_staffweb]
 
 
 def apply(store: Store) -> int:
