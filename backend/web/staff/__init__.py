@@ -7,12 +7,13 @@ router made with `route_class=StaffRoute` shows failures as pages."""
 
 from fastapi import APIRouter
 
-from backend.web.staff import auth, worklist
+from backend.web.staff import auth, dashboard, worklist
 from backend.web.staff.layout import StaffRoute, render
 from backend.web.staff.session import check_csrf, form_data, require_staff
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(worklist.router)
+router.include_router(dashboard.router)
 
 __all__ = ["StaffRoute", "check_csrf", "form_data", "render", "require_staff", "router"]
