@@ -80,6 +80,9 @@ def test_a_case_walks_its_whole_workflow_by_hand(server, browser, shots):
     code = receive(server)
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     page = context.new_page()
+    page.goto(f"{server.url}/staff/cases")
+    assert "/staff/login" in page.url
+    page.screenshot(path=str(shots / "0-sign-in.png"))
 
     sign_in(page, server, "officer.kt")
     assert page.url.endswith("/staff/cases")
