@@ -94,3 +94,26 @@ def test_leader_apologises_for_a_late_case_with_mau04(server, page, clock):
     assert "apologize" not in offered(page)
     page.goto(f"{server.url}/staff/cases")
     assert page.locator("section.apology").count() == 0
+
+
+def test_an_action_posted_by_hand_is_still_checked_by_the_workflow(server, page):
+    code = receive(server)
+    sign_in(page, server, "officer.vh", next_path=f"/staff/cases/{code}")
+    csrf = page.get_attribute("header input[name=csrf]", "value")
+    status, text = page.evaluate(
+        """async ([url, csrf]) => {
+             const body = new URLSearchParams({csrf, to_step: "2"});
+             const r = await fetch(url, {method: "POST", body});
+             return [r.status, await r.text()];
+           }""", [f"/staff/cases/{code}/transfer", csrf])
+    assert status == 403
+    assert "không được chuyển xử lý" in text and "may not transfer" in text
+    assert server.client("clerk").case(code)["step"] == 1
+
+
+def test_a_mistyped_case_code_is_explained(server, page):
+    sign_in(page, server, "officer.kt")
+    response = page.goto(f"{server.url}/staff/cases/000.00.06.H56-261399-0001")
+    assert response.status == 422
+    alert = page.inner_text(".error")
+    assert "không phải ngày có thật" in alert and "not a real date" in alert
