@@ -20,9 +20,11 @@ def _day_bounds(day: date) -> tuple[str, str]:
 
 def intake_on(store: Store, day: date) -> list[dict]:
     start, end = _day_bounds(day)
-    return store.all("select procedure_code as code, count(*) as n from cases "
-                     "where received_at >= ? and received_at < ? group by procedure_code "
-                     "order by n desc", [start, end])
+    return store.all("select c.procedure_code as code, p.name, count(*) as n from cases c "
+                     "left join procedures p on p.code = c.procedure_code and "
+                     "p.version = c.procedure_version where c.received_at >= ? and "
+                     "c.received_at < ? group by c.procedure_code order by n desc",
+                     [start, end])
 
 
 def open_by_unit(store: Store, now: datetime, soon: datetime) -> list[dict]:
