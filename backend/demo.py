@@ -162,9 +162,45 @@ def build(store: Store, now: datetime, n_cases: int = 40, seed: int = 2026) -> d
     rng = random.Random(seed)
     the_site = site.load_site(store)
     # The first case is resolved and waits at the counter, so a return can be shown at once.
+    desks = worker_desks(users)
     codes = [play_case(store, the_site, users, rng, now, ready=(n == 0))
-             for n in range(n_cases)]
+             for n in range(max(n_cases - len(desks), 1))]
+    # Every officer's and leader's page opens with work: a case waits at each idle desk.
+    for unit, role in desks:
+        if len(codes) < n_cases and not _has_work(store, unit):
+            codes.append(case_at_desk(store, the_site, users, rng, now, unit, role))
+    while len(codes) < n_cases:
+        codes.append(play_case(store, the_site, users, rng, now))
     return {"users": users, "devices": devices, "codes": codes, "site": the_site}
+
+
+def worker_desks(users: list[dict]) -> list[tuple[str, str]]:
+    return sorted({(u["unit"], u["role"]) for u in users if u["role"] in ("officer", "leader")})
+
+
+def _has_work(store: Store, unit: str) -> bool:
+    return store.one("select 1 as yes from cases where current_unit = ? and status in "
+                     "(2, 4, 5, 6) limit 1", [unit]) is not None
+
+
+def case_at_desk(store: Store, the_site, users: list[dict], rng: random.Random,
+                 now: datetime, unit: str, role: str) -> str:
+    """A case received this morning and sent on step by step until it reaches `unit`."""
+    proc, target = next((p, i) for p in catalog.search(store)
+                        for i, step in enumerate(p.workflow)
+                        if i and step.unit == unit and role in step.roles)
+    at = _working_moment(the_site.calendar, now - timedelta(days=1), rng, now)
+    applicant = cases.Applicant(name=_person(rng), id_number=f"0792{rng.randint(10**7, 10**8 - 1)}",
+                                phone=f"09{rng.randint(10**7, 10**8 - 1)}",
+                                address=f"{rng.randint(1, 200)} {rng.choice(STREETS)}")
+    documents = {d.id: 1 for d in proc.documents if d.required}
+    row, _ = cases.intake(store, the_site, cases.Intake(proc, applicant, documents),
+                          _actor(users, "clerk", proc.workflow[0].unit), at)
+    steps = cases.steps_of(proc)
+    for step in range(target):
+        at = min(at + timedelta(minutes=20), now)
+        cases.act(store, the_site, row["code"], "transfer", _step_actor(users, steps[step]), at)
+    return row["code"]
 
 
 def add_staff(store: Store, now: datetime) -> list[dict]:
@@ -295,6 +331,7 @@ def print_summary(url: str, built: dict, folder: Path) -> None:
     print(f"  Tra cứu hồ sơ / lookup page: {url}/tra-cuu")
     print(f"  Màn hình gọi số / hall:      {url}/hall")
     print(f"  API và tài liệu / API docs:  {url}/docs")
+    print(f"  Cán bộ / staff (back office): {url}/staff")
     print(f"  Cơ sở dữ liệu / database:    {folder / 'motcua.sqlite'}")
     print(f"  Tài khoản demo / demo logins (mật khẩu / password: {DEMO_PASSWORD}):")
     for user in built["users"]:

@@ -188,6 +188,15 @@ def _m9_access(db) -> None:
                    f"where {column} is not motcua_clean({column})")
 
 
+def _m10_staffweb(db) -> None:
+    # The staff worklist: a unit's open cases by urgency, counted, filtered and sorted in
+    # the index alone (a case row carries its procedure snapshot, too big to scan per page).
+    # Each status's entries come out already in due order (rowid breaks ties).
+    db["cases"].create_index(["current_unit", "status", "due_at"], index_name="cases_worklist")
+    db["cases"].create_index(["current_unit", "procedure_code", "status", "due_at"],
+                             index_name="cases_worklist_procedure")
+
+
 def _m11_reports(db) -> None:
     # The period report reads only these columns, one procedure version at a time: from this
     # index it never touches the wide rows (each holds a procedure snapshot) nor sorts.
@@ -214,8 +223,8 @@ def _m14_enrol(db) -> None:
 
 
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m11_reports,
-              _m12_admin, _m14_enrol]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m10_staffweb,
+              _m11_reports, _m12_admin, _m14_enrol]
 
 
 def apply(store: Store) -> int:

@@ -2,13 +2,16 @@
 forced first change, lockout, sessions that end, the CSRF token, the language switch, and the
 API accepting the session cookie for reads only."""
 
+from urllib.parse import quote
+
 import requests
 
 from tests.backend.conftest import PASSWORD
 
 
 def sign_in(page, server, username, password=PASSWORD, next_path=None):
-    target = f"{server.url}/staff/login" + (f"?next={next_path}" if next_path else "")
+    target = f"{server.url}/staff/login" + (
+        f"?next={quote(next_path, safe='/')}" if next_path else "")
     page.goto(target)
     page.fill("#username", username)
     page.fill("#password", password)
