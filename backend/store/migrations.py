@@ -164,8 +164,16 @@ def _chain_events(db) -> None:
         "BEGIN SELECT RAISE(ABORT, 'events are append-only and hash-chained'); END")
 
 
+def _m13_sync(db) -> None:
+    # One row per provincial hub: where it is, this site's credentials there, and the last
+    # event the hub acknowledged (the cursor the sync agent resumes from).
+    db["sync_hubs"].create(
+        {"url": str, "token": str, "last_event_id": int, "last_ok_at": str, "last_error": str},
+        pk="url", not_null={"url", "token"}, defaults={"last_event_id": 0})
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
-              _m6_selftests, _m7_rating_requests, _m8_integrity]
+              _m6_selftests, _m7_rating_requests, _m8_integrity, _m13_sync]
 
 
 def apply(store: Store) -> int:
