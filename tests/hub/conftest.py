@@ -8,7 +8,13 @@ import subprocess
 
 import pytest
 
-from tests.backend.conftest import clock, server, store, template_db  # noqa: F401
+from backend.hub.app import create_hub_app
+from backend.hub.receiver import add_site
+from backend.store import sync
+from backend.store.site import load_site
+
+# The site fixtures, shared with the backend suite.
+from tests.backend.conftest import LiveServer, clock, free_port, server, store, template_db  # noqa: F401
 from tests.hub.postgres import Postgres
 
 _names = itertools.count(1)
@@ -28,3 +34,21 @@ def postgres():
 @pytest.fixture
 def hub_dsn(postgres):
     return postgres.create_database(f"hub{next(_names)}")
+
+
+@pytest.fixture
+def hub(hub_dsn, clock):  # noqa: F811
+    live = LiveServer(create_hub_app(hub_dsn, lookup_rate_per_minute=10_000, clock=clock),
+                      free_port()).start()
+    yield live
+    live.stop()
+    live.app.state.hub.close()
+
+
+@pytest.fixture
+def connected(server, hub):  # noqa: F811
+    """The site's token issued at the hub and stored at the site."""
+    site = load_site(server.app.state.store)
+    token = add_site(hub.app.state.hub, site.agency_code, site.agency_name)
+    sync.connect(server.app.state.store, hub.url, token)
+    return token

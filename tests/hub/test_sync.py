@@ -7,30 +7,10 @@ import pytest
 import requests
 
 from backend.client import ApiError
-from backend.hub.app import create_hub_app
 from backend.hub.receiver import add_site
 from backend.store import sync
 from backend.store.site import load_site
 from tests.backend.api.helpers import intake, pick_procedure, walk
-from tests.backend.conftest import LiveServer, free_port
-
-
-@pytest.fixture
-def hub(hub_dsn, clock):
-    live = LiveServer(create_hub_app(hub_dsn, lookup_rate_per_minute=10_000, clock=clock),
-                      free_port()).start()
-    yield live
-    live.stop()
-    live.app.state.hub.close()
-
-
-@pytest.fixture
-def connected(server, hub):
-    """The site's token issued at the hub and stored at the site."""
-    site = load_site(server.app.state.store)
-    token = add_site(hub.app.state.hub, site.agency_code, site.agency_name)
-    sync.connect(server.app.state.store, hub.url, token)
-    return token
 
 
 def some_cases(server, count: int = 3) -> list[dict]:
