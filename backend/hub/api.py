@@ -49,7 +49,7 @@ class CaseView(BaseModel):
     code: str = Field(max_length=40)
     day: str = Field(max_length=6)
     procedure_code: str | None = None
-    procedure: str
+    procedure_digest: str = Field(pattern=HASH)
     status: int
     current_unit: str | None = None
     received_at: str
@@ -61,6 +61,7 @@ class Batch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     site: SiteHeader
     events: list[EventIn] = Field(max_length=5000)
+    procedures: dict[str, str] = Field(max_length=5000)  # sha256 of the snapshot -> snapshot
     cases: list[CaseView] = Field(max_length=5000)
 
 

@@ -75,6 +75,7 @@ def receive(store: HubStore, agency: str, batch: dict) -> dict:
         fresh, seen = _split(site, batch["events"])
         _check_resent(conn, agency, seen)
         _copy_events(conn, agency, fresh)
+        _upsert_procedures(conn, batch["procedures"], batch["cases"])
         _upsert_cases(conn, agency, batch["cases"])
         last = fresh[-1] if fresh else {"id": site["last_event_id"],
                                          "hash": site["last_hash"]}
@@ -139,13 +140,28 @@ def _copy_events(conn, agency: str, events: list[dict]) -> None:
             copy.write_row([agency if c == "site" else event[c] for c in EVENT_COLUMNS])
 
 
-def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
-    snapshots = {_digest(v["procedure"]): v["procedure"] for v in views}
+def _upsert_procedures(conn, snapshots: dict[str, str], views: list[dict]) -> None:
+    """Each snapshot once, checked against its digest; every case must name a known one."""
+    for digest, text in snapshots.items():
+        if _digest(text) != digest:
+            raise InvalidInput("Bản chụp thủ tục không khớp mã băm",
+                               "A procedure snapshot does not match its digest",
+                               key="bad_procedure_digest", field="procedures")
     if snapshots:
         conn.cursor().executemany(
             "insert into procedures (digest, snapshot, code, name, field_code, field_name) "
             "values (%s, %s, %s, %s, %s, %s) on conflict do nothing",
             [[digest, text, *_procedure_names(text)] for digest, text in snapshots.items()])
+    wanted = list({v["procedure_digest"] for v in views} - set(snapshots))
+    known = conn.execute("select count(*) as n from procedures where digest = any(%s)",
+                         [wanted]).fetchone()["n"] if wanted else 0
+    if known != len(wanted):
+        raise InvalidInput("Hồ sơ dẫn chiếu thủ tục chưa gửi", "A case names a procedure "
+                           "snapshot the hub does not hold", key="unknown_procedure",
+                           field="cases")
+
+
+def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
     conn.cursor().executemany(
         "insert into cases (code, site, day, procedure_code, procedure_digest, status, "
         "current_unit, received_at, view, last_event_id) "
@@ -169,10 +185,9 @@ def _procedure_names(text: str) -> list:
 
 
 def _case_row(agency: str, view: dict) -> list:
-    kept = {k: v for k, v in view.items() if k != "procedure"}
     return [view["code"], agency, view["day"], view["procedure_code"],
-            _digest(view["procedure"]), view["status"], view["current_unit"],
-            view["received_at"], Jsonb(kept), view["last_event_id"]]
+            view["procedure_digest"], view["status"], view["current_unit"],
+            view["received_at"], Jsonb(view), view["last_event_id"]]
 
 
 def _digest(text: str) -> str:

@@ -54,11 +54,11 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
 
 def _answer(store: Store, site: Site, row: dict, verified: bool, now: datetime) -> dict:
     if not verified:
-        return build_answer(site.units, row, now, handler=handler_of(store, row))
+        return build_answer(site.units, row, now, handler=_handler(store, row))
     # Only to the receipt's holder: whether the case was rated is theirs to know, and the
     # kiosk must not ask twice.
     rated = store.one("select 1 from ratings where case_id = ?", [row["id"]]) is not None
-    return build_answer(site.units, row, now, handler=handler_of(store, row),
+    return build_answer(site.units, row, now, handler=_handler(store, row),
                         applicant=mask_name(row["applicant_name"] or ""),
                         events=cases.events(store, row["id"]), rated=rated)
 
@@ -119,7 +119,7 @@ def _coarse(units: dict, row: dict, now: datetime) -> dict:
     }
 
 
-def handler_of(store: Store, row: dict) -> str | None:
+def _handler(store: Store, row: dict) -> str | None:
     """The official who last acted on the case (Tây Ninh art. 5.3); staff names are public."""
     found = store.one("select u.full_name from events e join users u on u.username = e.actor "
                       "where e.case_id = ? order by e.id desc limit 1", [row["id"]])

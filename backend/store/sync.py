@@ -9,6 +9,7 @@ the other's (a resend is recognised by (site, event id) and counted once).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from datetime import datetime
@@ -19,10 +20,9 @@ from backend.domain.errors import InvalidInput, NotFound
 from backend.domain.privacy import mask_name
 from backend.hub.tokens import hub_key, token_digest
 from backend.store.db import Store
-from backend.store.lookup import handler_of
 from backend.store.site import Site, load_site
 
-PUBLIC_COLUMNS = ("code", "day", "procedure_code", "procedure", "status", "step",
+PUBLIC_COLUMNS = ("code", "day", "procedure_code", "status", "step",
                   "current_unit", "time_unit", "received_at", "due_at", "paused_at",
                   "new_due_at", "resolved_at", "result_class", "returned_at", "return_channel")
 EVENT_COLUMNS = ("id", "case_id", "action", "actor", "role", "unit", "at", "from_status",
@@ -62,20 +62,21 @@ def note_error(store: Store, message: str) -> None:
 
 
 def read_batch(store: Store, site: Site, after_id: int, limit: int) -> dict:
-    """Events after `after_id` and the cases they touch, read in one snapshot."""
+    """Events after `after_id` and the cases they touch, read in one snapshot. Procedure
+    snapshots (a few KB each, shared by thousands of cases) travel once per batch."""
     conn = store.conn
     conn.execute("BEGIN")
     try:
         events = store.all("select e.*, c.code as case_code from events e join cases c on "
                            "c.id = e.case_id where e.id > ? order by e.id limit ?",
                            [after_id, limit])
-        case_ids = sorted({e["case_id"] for e in events})
-        cases = [case_view(store, site, row) for row in _cases(store, case_ids)]
+        rows = _cases(store, sorted({e["case_id"] for e in events}))
+        views = CaseViews(store, site, rows)
     finally:
         conn.execute("COMMIT")
     return {"site": site_header(site),
             "events": [{k: e[k] for k in (*EVENT_COLUMNS, "case_code")} for e in events],
-            "cases": cases}
+            "procedures": views.procedures, "cases": [views.view(row) for row in rows]}
 
 
 def _cases(store: Store, case_ids: list[int]) -> list[dict]:
@@ -89,16 +90,46 @@ def site_header(site: Site) -> dict:
             "lookup_key": hub_key(site.secret).hex()}
 
 
-def case_view(store: Store, site: Site, row: dict) -> dict:
-    """What the hub needs to answer a lookup exactly as this site does."""
-    last = store.one("select max(id) as id from events where case_id = ?", [row["id"]])
-    rated = store.one("select 1 from ratings where case_id = ?", [row["id"]]) is not None
-    token = make_token(row["code"], site.secret)
-    return {**{k: row[k] for k in PUBLIC_COLUMNS},
-            "applicant": mask_name(row["applicant_name"] or ""),
-            "handler": handler_of(store, row), "rated": rated,
-            "token_digest": token_digest(hub_key(site.secret), row["code"], token),
-            "last_event_id": last["id"]}
+class CaseViews:
+    """What the hub needs to answer a lookup exactly as this site does, for a batch of cases:
+    a few set-wise queries rather than several per case."""
+
+    def __init__(self, store: Store, site: Site, rows: list[dict]):
+        self.site, self.key = site, hub_key(site.secret)
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" for _ in ids)
+        self.last = dict(store.conn.execute(
+            f"select case_id, max(id) from events where case_id in ({marks}) group by case_id",
+            ids).fetchall())
+        self.rated = {r[0] for r in store.conn.execute(
+            f"select case_id from ratings where case_id in ({marks})", ids)}
+        self.handlers = self._handlers(store, ids, marks)
+        self.procedures: dict[str, str] = {}
+
+    @staticmethod
+    def _handlers(store: Store, ids: list[int], marks: str) -> dict[int, str | None]:
+        """As the site lookup: the last event by a known account names the official."""
+        return {case_id: name or None for case_id, name in store.conn.execute(
+            "select e.case_id, u.full_name from events e join users u on u.username = e.actor "
+            "where e.id in (select max(e2.id) from events e2 join users u2 on "
+            f"u2.username = e2.actor where e2.case_id in ({marks}) group by e2.case_id)", ids)}
+
+    def view(self, row: dict) -> dict:
+        digest = _digest(row["procedure"])
+        self.procedures[digest] = row["procedure"]
+        token = make_token(row["code"], self.site.secret)
+        return {**{k: row[k] for k in PUBLIC_COLUMNS},
+                "procedure_digest": digest,
+                "applicant": mask_name(row["applicant_name"] or ""),
+                "handler": self.handlers.get(row["id"]), "rated": row["id"] in self.rated,
+                "token_digest": token_digest(self.key, row["code"], token),
+                "last_event_id": self.last[row["id"]]}
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(snapshot: str) -> str:
+    """Snapshots repeat across thousands of cases: hash each once."""
+    return hashlib.sha256(snapshot.encode()).hexdigest()
 
 
 def day_digests(store: Store, day: str | None = None) -> dict[str, dict]:
