@@ -97,6 +97,16 @@ def test_a_wrong_token_or_a_broken_chain_is_refused(server, hub, connected):
     with pytest.raises(ApiError) as tampered:
         sync.HubClient(hub.url, token=connected).push(batch)
     assert tampered.value.key == "bad_event_hash" and "mã băm" in tampered.value.vi
+    batch = sync.read_batch(store, load_site(store), 0, 100)
+    digest = next(iter(batch["procedures"]))
+    batch["procedures"][digest] = batch["procedures"][digest].replace("ngày", "tuần", 1)
+    with pytest.raises(ApiError) as forged:
+        sync.HubClient(hub.url, token=connected).push(batch)
+    assert forged.value.key == "bad_procedure_digest" and "không khớp" in forged.value.vi
+    del batch["procedures"][digest]
+    with pytest.raises(ApiError) as missing:
+        sync.HubClient(hub.url, token=connected).push(batch)
+    assert missing.value.key == "unknown_procedure"
     assert hub.app.state.hub.one("select count(*) as n from events")["n"] == 0
 
 
