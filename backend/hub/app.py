@@ -9,6 +9,7 @@ from datetime import datetime
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import deps, errors, lookup
@@ -16,6 +17,7 @@ from backend.hub import api, migrations
 from backend.hub.db import HubStore
 from backend.hub.lookup import lookup_route
 from backend.ratelimit import RateLimiter
+from backend.web import pages
 
 
 def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
@@ -30,6 +32,11 @@ def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
     app.add_exception_handler(psycopg.OperationalError, _database_away)
     app.include_router(lookup.router)
     app.include_router(api.router)
+    # The citizens' lookup page, as each centre serves it (the hall display stays local).
+    app.add_api_route("/tra-cuu", pages.lookup_page, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/L/{code}/{token}", pages.receipt_qr, methods=["GET"],
+                      include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
     return app
 

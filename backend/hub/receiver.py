@@ -8,6 +8,7 @@ else is refused with the hub's own position, so the agent resumes from what the 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 
 from psycopg.types.json import Jsonb
@@ -161,17 +162,30 @@ def _upsert_procedures(conn, snapshots: dict[str, str], views: list[dict]) -> No
                            field="cases")
 
 
+CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "status",
+                "current_unit", "received_at", "view", "last_event_id")
+
+
 def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
-    conn.cursor().executemany(
-        "insert into cases (code, site, day, procedure_code, procedure_digest, status, "
-        "current_unit, received_at, view, last_event_id) "
-        "values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) on conflict (code) do update set "
-        "day = excluded.day, procedure_code = excluded.procedure_code, "
-        "procedure_digest = excluded.procedure_digest, status = excluded.status, "
-        "current_unit = excluded.current_unit, received_at = excluded.received_at, "
-        "view = excluded.view, last_event_id = excluded.last_event_id "
-        "where cases.last_event_id <= excluded.last_event_id",
-        [_case_row(agency, v) for v in views])
+    """COPY into a scratch table, then one upsert: a catch-up moves thousands of cases a
+    second. A view never replaces one sent after it (last_event_id)."""
+    if not views:
+        return
+    columns = ", ".join(CASE_COLUMNS)
+    conn.execute("create temp table incoming (like cases) on commit drop")
+    with conn.cursor().copy(f"copy incoming ({columns}) from stdin") as copy:
+        for view in views:
+            copy.write_row(_case_row(agency, view))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS if c != "code")
+    conn.execute(f"insert into cases ({columns}) select {columns} from incoming "
+                 f"on conflict (code) do update set {updates} "
+                 "where cases.last_event_id <= excluded.last_event_id")
+
+
+def _case_row(agency: str, view: dict) -> list:
+    return [view["code"], agency, view["day"], view["procedure_code"],
+            view["procedure_digest"], view["status"], view["current_unit"],
+            view["received_at"], json.dumps(view, ensure_ascii=False), view["last_event_id"]]
 
 
 def _procedure_names(text: str) -> list:
@@ -182,12 +196,6 @@ def _procedure_names(text: str) -> list:
     except (ValueError, KeyError, TypeError):
         return [None, None, None, None]
     return [proc.code, proc.name, proc.field.code, proc.field.name]
-
-
-def _case_row(agency: str, view: dict) -> list:
-    return [view["code"], agency, view["day"], view["procedure_code"],
-            view["procedure_digest"], view["status"], view["current_unit"],
-            view["received_at"], Jsonb(view), view["last_event_id"]]
 
 
 def _digest(text: str) -> str:

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from backend.api import deps
+from backend.api import deps, lookup
 from backend.domain.errors import MotcuaError
-from backend.store.lookup import public_lookup
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -32,11 +31,7 @@ def lookup_page(request: Request, ma: str = Query("", max_length=120),
     context = {"code": ma, "result": None, "error": None, "colours": STATUS_COLOURS}
     if ma.strip():
         try:
-            site = deps.site(request)
-            client = request.client.host if request.client else "unknown"
-            request.app.state.limiter.check(client, site.lookup_rate_per_minute)
-            context["result"] = public_lookup(request.app.state.store, site, ma, t,
-                                              request.app.state.clock())
+            context["result"] = lookup.answer(request, ma, t)
         except MotcuaError as exc:
             context["error"] = exc
     status = context["error"].status if context["error"] else 200
