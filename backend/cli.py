@@ -180,17 +180,23 @@ def cmd_device_add(args) -> int:
 
 def cmd_sms_serve(args) -> int:
     """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
+    from backend.sms import SmsGateway
+
+    return _serve_sms(args, lambda modem: SmsGateway(_store(args), modem,
+                                                     keyword=args.keyword))
+
+
+def _serve_sms(args, gateway) -> int:
     import signal
     import threading
 
-    from backend.sms import SmsGateway
     from drivers.modems import AtModem
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     modem = AtModem(args.port, mode="text" if args.text_mode else "pdu")
-    modem.on_message = SmsGateway(_store(args), modem, keyword=args.keyword).handle
+    modem.on_message = gateway(modem).handle
     with modem:
         print(f"Đang trả lời SMS '{args.keyword} <mã hồ sơ>' trên {args.port} / "
               f"answering lookup SMS on {args.port}", flush=True)
@@ -289,6 +295,17 @@ def cmd_hub_reader_add(args) -> int:
     token = add_reader(_hub(args), args.name)
     print(f"Mã truy cập báo cáo (chỉ hiện một lần) / report token (shown once): {token}")
     return 0
+
+
+def cmd_hub_sms(args) -> int:
+    """The province's SMS lookup: any centre's code, answered from the hub."""
+    from backend.hub.lookup import hub_lookup
+    from backend.sms import SmsGateway
+
+    hub = _hub(args)
+    return _serve_sms(args, lambda modem: SmsGateway(
+        None, modem, keyword=args.keyword,
+        lookup=lambda code, now: hub_lookup(hub, code, None, now)))
 
 
 def cmd_hub_report(args) -> int:
@@ -392,12 +409,16 @@ def _add_sms(sub) -> None:
     sms = sub.add_parser("sms", help="SMS lookups over a GSM modem").add_subparsers(
         dest="sms_command", required=True)
     serve = sms.add_parser("serve", help="answer 'TTHC <mã hồ sơ>' messages until stopped")
-    serve.add_argument("--port", required=True, help="the modem's serial port, e.g. "
-                       "/dev/motcua/modem")
-    serve.add_argument("--keyword", default="TTHC")
-    serve.add_argument("--text-mode", action="store_true",
-                       help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
+    _sms_options(serve)
     serve.set_defaults(func=cmd_sms_serve)
+
+
+def _sms_options(parser) -> None:
+    parser.add_argument("--port", required=True, help="the modem's serial port, e.g. "
+                        "/dev/motcua/modem")
+    parser.add_argument("--keyword", default="TTHC")
+    parser.add_argument("--text-mode", action="store_true",
+                        help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
 
 
 def _add_demo(sub) -> None:
@@ -463,10 +484,13 @@ def _add_hub(sub) -> None:
     add = reader.add_parser("add", help="issue a report token (shown once)")
     add.add_argument("name")
     add.set_defaults(func=cmd_hub_reader_add)
+    sms = hub.add_parser("sms", help="answer 'TTHC <mã hồ sơ>' SMS for every centre's cases")
+    _sms_options(sms)
+    sms.set_defaults(func=cmd_hub_sms)
     report = hub.add_parser("report", help="cases per status, by site, unit, field or procedure")
     report.add_argument("--by", choices=["site", "unit", "field", "procedure"], default="site")
     report.set_defaults(func=cmd_hub_report)
-    for command in (serve, *site.choices.values(), *reader.choices.values(), report):
+    for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):
         command.add_argument("--database", default=os.environ.get("MOTCUA_HUB_DATABASE"),
                              help="postgresql://... (default: $MOTCUA_HUB_DATABASE)")
 
