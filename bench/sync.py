@@ -143,8 +143,10 @@ def fill_hub(pg: Postgres, store, pairs, n_sites: int, workers: int) -> tuple[st
     with hub.tx() as conn:
         conn.execute("analyze")
     total = hub.one("select count(*) as n from cases")["n"]
+    size = hub.one("select pg_database_size(current_database()) as n")["n"]
     print(f"hub filled: {total:,} cases of {n_sites} sites "
-          f"(copies in {time.perf_counter() - started:.0f} s)")
+          f"(copies in {time.perf_counter() - started:.0f} s); database {size / 2**30:.2f} GiB, "
+          f"{size / total / 1024:.1f} KiB a case with its events and indexes")
     hub.close()
     return dsn, sample
 

@@ -165,11 +165,13 @@ def _chain_events(db) -> None:
 
 
 def _m13_sync(db) -> None:
-    # One row per provincial hub: where it is, this site's credentials there, and the last
-    # event the hub acknowledged (the cursor the sync agent resumes from).
+    # One row per provincial hub: where it is, this site's credentials there, the last event
+    # the hub acknowledged (the cursor the sync agent resumes from) and the time of the last
+    # rating it was sent (ratings are not events, yet the lookup shows them).
     db["sync_hubs"].create(
-        {"url": str, "token": str, "last_event_id": int, "last_ok_at": str, "last_error": str},
-        pk="url", not_null={"url", "token"}, defaults={"last_event_id": 0})
+        {"url": str, "token": str, "last_event_id": int, "ratings_at": str, "last_ok_at": str,
+         "last_error": str},
+        pk="url", not_null={"url", "token"}, defaults={"last_event_id": 0, "ratings_at": ""})
 
 
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,

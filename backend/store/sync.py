@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from backend.client import ApiError, BackendUnreachable, Client
@@ -71,12 +72,18 @@ def read_batch(store: Store, site: Site, after_id: int, limit: int) -> dict:
                            "c.id = e.case_id where e.id > ? order by e.id limit ?",
                            [after_id, limit])
         rows = _cases(store, sorted({e["case_id"] for e in events}))
-        views = CaseViews(store, site, rows)
+        batch = _batch(store, site, rows)
     finally:
         conn.execute("COMMIT")
-    return {"site": site_header(site),
-            "events": [{k: e[k] for k in (*EVENT_COLUMNS, "case_code")} for e in events],
-            "procedures": views.procedures, "cases": [views.view(row) for row in rows]}
+    batch["events"] = [{k: e[k] for k in (*EVENT_COLUMNS, "case_code")} for e in events]
+    return batch
+
+
+def _batch(store: Store, site: Site, rows: list[dict]) -> dict:
+    views = CaseViews(store, site, rows)
+    cases = [views.view(row) for row in rows]
+    return {"site": site_header(site), "events": [], "procedures": views.procedures,
+            "cases": cases}
 
 
 def _cases(store: Store, case_ids: list[int]) -> list[dict]:
@@ -159,12 +166,40 @@ class HubClient(Client):
         return self._request("GET", "/api/v1/sync/days", params={"day": day} if day else None)
 
 
-def push_once(store: Store, hub: HubClient, batch_size: int, now: datetime) -> int:
-    """Push one batch after the cursor; returns how many events the hub newly holds."""
-    cursor = hub_of(store)["last_event_id"]
-    batch = read_batch(store, load_site(store), cursor, batch_size)
-    if not batch["events"]:
-        return 0
+def push_events(store: Store, hub: HubClient, batch_size: int, now: datetime,
+                stop: threading.Event | None = None, log=None) -> int:
+    """Push batches after the cursor until caught up; returns how many events the hub newly
+    holds. The next batch is read while the hub stores this one: the site's reading and the
+    hub's writing overlap instead of taking turns."""
+    site = load_site(store)
+    batch, total = read_batch(store, site, hub_of(store)["last_event_id"], batch_size), 0
+    with ThreadPoolExecutor(1) as pool:
+        while batch["events"] and not (stop and stop.is_set()):
+            last = batch["events"][-1]["id"]
+            ahead = pool.submit(_read_ahead, store, site, last, batch_size)
+            answer = _send(store, hub, batch, now)
+            upcoming = ahead.result()
+            if answer is None:
+                return total
+            total += answer["accepted"]
+            if log and answer["accepted"]:
+                log(f"Đã gửi {answer['accepted']} sự kiện, đến #{answer['last_event_id']} / "
+                    f"pushed {answer['accepted']} events, up to #{answer['last_event_id']}")
+            if answer["last_event_id"] != last:
+                return total  # the hub is elsewhere: start again from where it says
+            batch = upcoming
+    return total
+
+
+def _read_ahead(store: Store, site: Site, after_id: int, limit: int) -> dict:
+    try:
+        return read_batch(store, site, after_id, limit)
+    finally:
+        store.close()  # this worker thread's own connection
+
+
+def _send(store: Store, hub: HubClient, batch: dict, now: datetime) -> dict | None:
+    """The hub's answer with the cursor moved to it, or None after a gap moved it back."""
     try:
         answer = hub.push(batch)
     except ApiError as exc:
@@ -173,9 +208,23 @@ def push_once(store: Store, hub: HubClient, batch_size: int, now: datetime) -> i
         # The hub holds less (or more) than the cursor says, e.g. restored from a backup:
         # continue from what it really holds.
         set_cursor(store, int(exc.body["last_event_id"]), now)
-        return 0
+        return None
     set_cursor(store, int(answer["last_event_id"]), now)
-    return int(answer["accepted"])
+    return answer
+
+
+def push_ratings(store: Store, hub: HubClient, now: datetime) -> int:
+    """Cases rated since the last push, sent again as views (a rating is not an event)."""
+    after = hub_of(store)["ratings_at"] or ""
+    rows = store.all("select c.*, r.at as rated_at from ratings r join cases c on "
+                     "c.id = r.case_id where r.at > ? order by r.at", [after])
+    if not rows:
+        return 0
+    hub.push(_batch(store, load_site(store), rows))
+    with store.tx() as db:
+        db.execute("update sync_hubs set ratings_at = ?, last_ok_at = ?",
+                   [rows[-1]["rated_at"], now.isoformat(timespec="seconds")])
+    return len(rows)
 
 
 class Agent:
@@ -213,12 +262,9 @@ class Agent:
     def _step(self, hub: HubClient) -> int:
         """Events newly pushed, or -1 when there is nothing left to push."""
         if self._caught_up():
-            return -1
-        pushed = push_once(self.store, hub, self.batch_size, self.clock())
-        if pushed:
-            self.log(f"Đã gửi {pushed} sự kiện, đến #{hub_of(self.store)['last_event_id']} / "
-                     f"pushed {pushed} events, up to #{hub_of(self.store)['last_event_id']}")
-        return pushed
+            return 0 if push_ratings(self.store, hub, self.clock()) else -1
+        return push_events(self.store, hub, self.batch_size, self.clock(), self.stop,
+                           self.log)
 
     def _caught_up(self) -> bool:
         last = self.store.one("select coalesce(max(id), 0) as id from events")["id"]

@@ -115,3 +115,16 @@ def test_bad_input_gets_a_bilingual_422(hub, connected):
                            headers={"Authorization": f"Bearer {connected}"}, timeout=10)
     assert answer.status_code == 422
     assert answer.json()["vi"].startswith("Dữ liệu không hợp lệ")
+
+
+def test_a_rating_reaches_the_hub_though_it_is_not_an_event(server, hub, connected):
+    from backend.store import ratings
+
+    made = some_cases(server, 2)
+    store = server.app.state.store
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    ratings.rate(store, made[0]["code"], "satisfied", "kiosk", "kiosk-1",
+                 server.app.state.clock())
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    assert hub.client().lookup(made[0]["code"], made[0]["token"])["rated"] is True
+    lookups_agree(server, hub, made)
