@@ -152,7 +152,7 @@ def fill_hub(pg: Postgres, store, pairs, n_sites: int, workers: int) -> tuple[st
 
 
 def _copy_site(hub: HubStore, agency: str, k: int, cases, events, rng) -> list:
-    other = f"000.{k // 100:02d}.{k % 100:02d}.H56"
+    other = f"000.{10 + k // 100:02d}.{k % 100:02d}.H56"  # never the synced site's code
     secret = secrets.token_bytes(32)
     key = hub_key(secret)
     with hub.tx() as conn:
