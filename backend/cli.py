@@ -223,24 +223,29 @@ def cmd_sync_run(args) -> int:
     """Push the event log to the hub until stopped (SIGTERM or Ctrl-C); `--once` to catch up."""
     import signal
 
+    from backend.client import ApiError
     from backend.store.sync import Agent
 
     agent = Agent(_store(args), batch_size=args.batch, max_backoff_s=args.max_backoff,
                   log=lambda line: print(line, flush=True))
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: agent.stop.set())
-    total = agent.run(once=args.once)
+    try:
+        total = agent.run(once=args.once)
+    except ApiError as exc:  # --once: the hub refused; say why rather than retry forever
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
     print(f"Đã gửi / pushed {total} sự kiện / events", flush=True)
     return 0
 
 
 def cmd_sync_check(args) -> int:
-    from backend.client import BackendUnreachable
+    from backend.client import ApiError, BackendUnreachable
     from backend.store import sync
 
     try:
         result = sync.check(_store(args), args.day)
-    except BackendUnreachable as exc:
+    except (BackendUnreachable, ApiError) as exc:
         print(f"Lỗi / Error: {exc}", file=sys.stderr)
         return 2
     for diff in result["differ"]:

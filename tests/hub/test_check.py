@@ -63,3 +63,13 @@ def test_check_without_a_hub_says_how_to_set_one(store):
     done = check_cli(store)
     assert done.returncode == 2
     assert "motcua sync connect URL" in done.stderr
+
+
+def test_run_once_with_a_revoked_token_says_why(server, hub, connected):
+    some_cases(server, 1)
+    store = server.app.state.store
+    sync.connect(store, hub.url, "revoked-token")
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "--db", store.path, "sync",
+                           "run", "--once"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Mã truy cập của trung tâm không đúng / Unknown site token" in done.stderr
