@@ -41,7 +41,7 @@ def run(*argv: str, stdin: str = "") -> str:
     return done.stdout
 
 
-def wait_for(what: str, check, timeout: float = 120) -> None:
+def wait_for(what: str, check, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -74,7 +74,7 @@ class Site:
         self.clerk = Client(self.url)
         self.clerk.login("clerk", PASSWORD)
         self.proc = self.clerk.procedures()[0]
-        self.agent = motcua("--db", str(self.db), "sync", "run", "--batch", "3",
+        self.agent = motcua("--db", str(self.db), "sync", "run", "--batch", "1",
                             "--max-backoff", "1")
 
     def kill(self) -> None:
