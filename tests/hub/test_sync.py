@@ -128,3 +128,17 @@ def test_a_rating_reaches_the_hub_though_it_is_not_an_event(server, hub, connect
     sync.Agent(store, log=lambda _: None).run(once=True)
     assert hub.client().lookup(made[0]["code"], made[0]["token"])["rated"] is True
     lookups_agree(server, hub, made)
+
+
+def test_the_hub_holds_no_site_secret_no_token_and_no_private_data(server, hub, connected):
+    made = some_cases(server, 2)
+    store = server.app.state.store
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    secret = load_site(store).secret.hex()
+    central = hub.app.state.hub
+    dumped = " ".join(str(row) for table in ("sites", "events", "cases", "procedures")
+                      for row in central.all(f"select * from {table}"))
+    for never in (secret, *(c["token"] for c in made), "079203001234", "0912345678",
+                  "Lê Lợi", "Nguyễn Văn Hùng"):
+        assert never not in dumped
+    assert "Nguyễn V** H***" in dumped
