@@ -1,4 +1,4 @@
-"""The `motcua` command: serve, db, site, user, device, procedures, demo."""
+"""The `motcua` command: serve, db, site, user, device, procedures, demo, sync, hub."""
 
 from __future__ import annotations
 
@@ -330,17 +330,23 @@ def cmd_selftest_due(args) -> int:
 
 def cmd_sms_serve(args) -> int:
     """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
+    from backend.sms import SmsGateway
+
+    return _serve_sms(args, lambda modem: SmsGateway(_store(args), modem,
+                                                     keyword=args.keyword))
+
+
+def _serve_sms(args, gateway) -> int:
     import signal
     import threading
 
-    from backend.sms import SmsGateway
     from drivers.modems import AtModem
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     modem = AtModem(args.port, mode="text" if args.text_mode else "pdu")
-    modem.on_message = SmsGateway(_store(args), modem, keyword=args.keyword).handle
+    modem.on_message = gateway(modem).handle
     with modem:
         print(f"Đang trả lời SMS '{args.keyword} <mã hồ sơ>' trên {args.port} / "
               f"answering lookup SMS on {args.port}", flush=True)
@@ -368,6 +374,119 @@ def cmd_report(args) -> int:
     else:
         sys.stdout.buffer.write(out.body)
         sys.stdout.flush()
+
+
+def cmd_sync_connect(args) -> int:
+    from backend.store import sync
+
+    token = sys.stdin.readline().strip() if args.token_stdin else (args.token or "")
+    sync.connect(_store(args), args.url, token)
+    print(f"Đã cấu hình máy chủ tỉnh / hub set: {args.url}")
+    return 0
+
+
+def cmd_sync_run(args) -> int:
+    """Push the event log to the hub until stopped (SIGTERM or Ctrl-C); `--once` to catch up."""
+    import signal
+
+    from backend.client import ApiError
+    from backend.store.sync import Agent
+
+    agent = Agent(_store(args), batch_size=args.batch, max_backoff_s=args.max_backoff,
+                  log=lambda line: print(line, flush=True))
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: agent.stop.set())
+    try:
+        total = agent.run(once=args.once)
+    except ApiError as exc:  # --once: the hub refused; say why rather than retry forever
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Đã gửi / pushed {total} sự kiện / events", flush=True)
+    return 0
+
+
+def cmd_sync_check(args) -> int:
+    from backend.client import ApiError, BackendUnreachable
+    from backend.store import sync
+
+    try:
+        result = sync.check(_store(args), args.day)
+    except (BackendUnreachable, ApiError) as exc:
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    for diff in result["differ"]:
+        print(f"{diff['day']}: trung tâm / site {diff['site']}, tỉnh / hub {diff['hub']} "
+              "sự kiện / events")
+    if not result["differ"]:
+        print("Trung tâm và máy chủ tỉnh khớp nhau / site and hub agree")
+        return 0
+    print(f"Đã gửi lại / resent {result['resent']} sự kiện / events")
+    for diff in result["remaining"]:
+        print(f"Vẫn khác / still differs: {diff['day']}: trung tâm / site {diff['site']}, "
+              f"tỉnh / hub {diff['hub']}", file=sys.stderr)
+    return 1 if result["remaining"] else 0
+
+
+def _hub(args):
+    from backend.hub.db import HubStore
+
+    if not args.database:
+        raise SystemExit("Cần --database postgresql://... (hoặc $MOTCUA_HUB_DATABASE) / "
+                         "--database postgresql://... (or $MOTCUA_HUB_DATABASE) is required")
+    hub = HubStore(args.database)
+    hub.migrate()
+    return hub
+
+
+def cmd_hub_serve(args) -> int:
+    import uvicorn
+
+    _hub(args)  # migrate once, and fail here with a clear message if PostgreSQL is away
+    os.environ["MOTCUA_HUB_DATABASE"] = args.database
+    os.environ["MOTCUA_HUB_LOOKUP_RATE"] = str(args.lookup_rate)
+    print(f"motcua hub: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    uvicorn.run("backend.hub.app:hub_app_from_env", factory=True, host=args.host,
+                port=args.port, workers=args.workers, log_level=args.log_level,
+                access_log=False)
+    return 0
+
+
+def cmd_hub_site_add(args) -> int:
+    from backend.hub.receiver import add_site
+
+    token = add_site(_hub(args), args.agency, args.name)
+    print(f"Trung tâm / site {args.agency}\n"
+          f"Mã truy cập (chỉ hiện một lần) / token (shown once): {token}")
+    return 0
+
+
+def cmd_hub_reader_add(args) -> int:
+    from backend.hub.receiver import add_reader
+
+    token = add_reader(_hub(args), args.name)
+    print(f"Mã truy cập báo cáo (chỉ hiện một lần) / report token (shown once): {token}")
+    return 0
+
+
+def cmd_hub_sms(args) -> int:
+    """The province's SMS lookup: any centre's code, answered from the hub."""
+    from backend.hub.lookup import hub_lookup
+    from backend.sms import SmsGateway
+
+    hub = _hub(args)
+    return _serve_sms(args, lambda modem: SmsGateway(
+        None, modem, keyword=args.keyword,
+        lookup=lambda code, now: hub_lookup(hub, code, None, now)))
+
+
+def cmd_hub_report(args) -> int:
+    from backend.hub.report import by_group
+
+    report = by_group(_hub(args), args.by)
+    for group in report["groups"]:
+        counts = ", ".join(f"{k} {n}" for k, n in group["statuses"].items())
+        print(f"{group['label']}: {group['total']} ({counts})")
+    print(f"Tổng / total: {report['total']}")
     return 0
 
 
@@ -386,6 +505,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(sub)
     _add_sms(sub)
     _add_report(sub)
+
+
+    _add_sync(sub)
+    _add_hub(sub)
     add_hw_commands(sub)
     return parser
 
@@ -515,12 +638,16 @@ def _add_sms(sub) -> None:
     sms = sub.add_parser("sms", help="SMS lookups over a GSM modem").add_subparsers(
         dest="sms_command", required=True)
     serve = sms.add_parser("serve", help="answer 'TTHC <mã hồ sơ>' messages until stopped")
-    serve.add_argument("--port", required=True, help="the modem's serial port, e.g. "
-                       "/dev/motcua/modem")
-    serve.add_argument("--keyword", default="TTHC")
-    serve.add_argument("--text-mode", action="store_true",
-                       help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
+    _sms_options(serve)
     serve.set_defaults(func=cmd_sms_serve)
+
+
+def _sms_options(parser) -> None:
+    parser.add_argument("--port", required=True, help="the modem's serial port, e.g. "
+                        "/dev/motcua/modem")
+    parser.add_argument("--keyword", default="TTHC")
+    parser.add_argument("--text-mode", action="store_true",
+                        help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
 
 
 def _add_demo(sub) -> None:
@@ -545,6 +672,68 @@ def _add_report(sub) -> None:
     p.add_argument("--format", choices=["csv", "xlsx", "pdf", "html"], default="csv")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_report)
+
+
+def _add_sync(sub) -> None:
+    sync = sub.add_parser("sync", help="push this site's cases to the provincial hub"
+                          ).add_subparsers(dest="sync_command", required=True)
+    connect = sync.add_parser("connect", help="set the hub address and this site's token")
+    connect.add_argument("url", help="e.g. https://hub.example.vn")
+    connect.add_argument("--token", help="the token from `motcua hub site add`")
+    connect.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
+    connect.set_defaults(func=cmd_sync_connect)
+    run = sync.add_parser("run", help="push the event log to the hub, in order, until stopped")
+    run.add_argument("--once", action="store_true", help="stop once the hub has caught up")
+    run.add_argument("--batch", type=int, default=1000, help="events per request")
+    run.add_argument("--max-backoff", type=float, default=60.0, metavar="S",
+                     help="longest wait between retries while the hub is away")
+    run.set_defaults(func=cmd_sync_run)
+    check = sync.add_parser("check", help="compare site and hub per day; re-send what is missing")
+    check.add_argument("--day", help="YYYY-MM-DD (default: every day)", type=_day)
+    check.set_defaults(func=cmd_sync_check)
+
+
+def _day(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày phải có dạng YYYY-MM-DD / the day must be "
+                                         f"YYYY-MM-DD: {text!r}") from None
+
+
+def _add_hub(sub) -> None:
+    hub = sub.add_parser("hub", help="the provincial hub (PostgreSQL)").add_subparsers(
+        dest="hub_command", required=True)
+    serve = hub.add_parser("serve", help="run the hub's HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8100)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--lookup-rate", type=int, default=30,
+                       help="public lookups a minute per client address")
+    serve.add_argument("--log-level", default="warning")
+    serve.set_defaults(func=cmd_hub_serve)
+    site = hub.add_parser("site", help="centres that push to the hub").add_subparsers(
+        dest="hub_site_command", required=True)
+    add = site.add_parser("add", help="register a centre and print its token (shown once)")
+    add.add_argument("agency", help="the centre's agency code, e.g. 000.00.06.H56")
+    add.add_argument("--name", required=True)
+    add.set_defaults(func=cmd_hub_site_add)
+    reader = hub.add_parser("reader", help="who may read the province report").add_subparsers(
+        dest="hub_reader_command", required=True)
+    add = reader.add_parser("add", help="issue a report token (shown once)")
+    add.add_argument("name")
+    add.set_defaults(func=cmd_hub_reader_add)
+    sms = hub.add_parser("sms", help="answer 'TTHC <mã hồ sơ>' SMS for every centre's cases")
+    _sms_options(sms)
+    sms.set_defaults(func=cmd_hub_sms)
+    report = hub.add_parser("report", help="cases per status, by site, unit, field or procedure")
+    report.add_argument("--by", choices=["site", "unit", "field", "procedure"], default="site")
+    report.set_defaults(func=cmd_hub_report)
+    for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):
+        command.add_argument("--database", default=os.environ.get("MOTCUA_HUB_DATABASE"),
+                             help="postgresql://... (default: $MOTCUA_HUB_DATABASE)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ an SMS proves nothing about who holds the receipt, so it carries no personal dat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from backend.domain.errors import MotcuaError
@@ -34,12 +35,18 @@ def parse_request(text: str, keyword: str = DEFAULT_KEYWORD) -> str | None:
 
 def reply_for(store: Store, site: Site, text: str, now: datetime,
               keyword: str = DEFAULT_KEYWORD) -> str:
+    return reply_with(lambda code: public_lookup(store, site, code, None, now), text, keyword)
+
+
+def reply_with(lookup: Callable[[str], dict], text: str,
+               keyword: str = DEFAULT_KEYWORD) -> str:
+    """The reply, whoever answers the lookup: a centre's store or the provincial hub's."""
     code = parse_request(text, keyword)
     if code is None:
         return (f"Sai cú pháp. Soạn: {keyword} <mã hồ sơ>, ví dụ {keyword} "
                 "000.00.06.H56-261123-0007")
     try:
-        answer = public_lookup(store, site, code, None, now)
+        answer = lookup(code)
     except MotcuaError as exc:
         return exc.vi
     return _format(answer)
@@ -66,11 +73,13 @@ class SmsGateway:
     its own SQLite connection, so no lock is needed here.
     """
 
-    def __init__(self, store: Store, modem, *, keyword: str = DEFAULT_KEYWORD,
-                 per_minute: int = 3, clock=None) -> None:
+    def __init__(self, store: Store | None, modem, *, keyword: str = DEFAULT_KEYWORD,
+                 per_minute: int = 3, clock=None,
+                 lookup: Callable[[str, datetime], dict] | None = None) -> None:
+        """`lookup(code, now)` answers instead of the store (the provincial hub's)."""
         from backend.ratelimit import RateLimiter
 
-        self.store, self.modem, self.keyword = store, modem, keyword
+        self.store, self.modem, self.keyword, self.lookup = store, modem, keyword, lookup
         self.per_minute, self.limiter = per_minute, RateLimiter()
         self.clock = clock or _vn_now
         self.answered = 0
@@ -80,8 +89,12 @@ class SmsGateway:
             self.limiter.check(message.sender, self.per_minute)
         except MotcuaError:
             return None  # a flood gets silence, not replies paid for by the centre
-        site = load_site(self.store)
-        reply = reply_for(self.store, site, message.text, self.clock(), self.keyword)
+        now = self.clock()
+        if self.lookup is not None:
+            reply = reply_with(lambda code: self.lookup(code, now), message.text, self.keyword)
+        else:
+            reply = reply_for(self.store, load_site(self.store), message.text, now,
+                              self.keyword)
         self.modem.send(message.sender, reply)
         self.answered += 1
         return reply

@@ -11,12 +11,21 @@ from backend.store.lookup import public_lookup
 router = APIRouter(prefix="/api/v1", tags=["lookup"])
 
 
+def site_lookup(request: Request, code: str, token: str | None) -> dict:
+    site = deps.site(request)
+    request.app.state.limiter.check(deps.client(request), site.lookup_rate_per_minute)
+    return public_lookup(request.app.state.store, site, code, token, request.app.state.clock())
+
+
+def answer(request: Request, code: str, token: str | None) -> dict:
+    """The one entry for every web channel; the provincial hub sets app.state.lookup to
+    answer from its own store with the same answer builder."""
+    return getattr(request.app.state, "lookup", site_lookup)(request, code, token)
+
+
 @router.get("/lookup/{code:path}")
 async def lookup(code: str, request: Request,
                  t: str | None = Query(None, max_length=16)) -> JSONResponse:
     # async and a ready JSONResponse: a lookup is one indexed read (~0.2 ms), cheaper than the
     # thread-pool hop and the generic encoder it would otherwise pay for on every request.
-    site = deps.site(request)
-    request.app.state.limiter.check(deps.client(request), site.lookup_rate_per_minute)
-    return JSONResponse(public_lookup(request.app.state.store, site, code, t,
-                                      request.app.state.clock()))
+    return JSONResponse(answer(request, code, t))

@@ -45,31 +45,47 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
     try:
         row = cases.get(store, code)
     except NotFound:
-        raise NotFound(f"Không tìm thấy hồ sơ có mã {code}. Vui lòng kiểm tra lại mã trên "
-                       "giấy biên nhận.",
-                       f"No case with code {code}. Please check the code on your receipt.",
-                       key="case_not_found") from None
+        raise case_not_found(code) from None
     try:
         return _answer(store, site, row, codes.verify_token(code, token, site.secret), now)
     except (ValueError, KeyError, TypeError):  # a damaged row or event: say so, not a 500
-        raise _unreadable(row) from None
+        raise unreadable(row) from None
 
 
 def _answer(store: Store, site: Site, row: dict, verified: bool, now: datetime) -> dict:
-    answer = _coarse(site.units, row, now)
-    answer["handler"] = _handler(store, row)
-    if verified:
+    if not verified:
+        return build_answer(site.units, row, now, handler=_handler(store, row))
+    # Only to the receipt's holder: whether the case was rated is theirs to know, and the
+    # kiosk must not ask twice.
+    rated = store.one("select 1 from ratings where case_id = ?", [row["id"]]) is not None
+    return build_answer(site.units, row, now, handler=_handler(store, row),
+                        applicant=mask_name(row["applicant_name"] or ""),
+                        events=cases.events(store, row["id"]), rated=rated)
+
+
+def build_answer(units: dict, row: dict, now: datetime, *, handler: str | None,
+                 applicant: str | None = None, events: list[dict] | None = None,
+                 rated: bool = False) -> dict:
+    """The answer every channel shows, at the site and at the provincial hub alike. With
+    `applicant` (already masked) the receipt was proved: the masked name and history join."""
+    answer = _coarse(units, row, now)
+    answer["handler"] = handler
+    if applicant is not None:
         answer["verified"] = True
-        answer["applicant"] = mask_name(row["applicant_name"] or "")
-        answer["history"] = _history(store, site.units, row)
-        # Only to the receipt's holder: whether the case was rated is theirs to know, and the
-        # kiosk must not ask twice.
-        answer["rated"] = store.one("select 1 from ratings where case_id = ?",
-                                    [row["id"]]) is not None
+        answer["applicant"] = applicant
+        answer["history"] = public_history(units, events or [])
+        answer["rated"] = rated
     return answer
 
 
-def _unreadable(row: dict) -> Conflict:
+def case_not_found(code: str) -> NotFound:
+    return NotFound(f"Không tìm thấy hồ sơ có mã {code}. Vui lòng kiểm tra lại mã trên "
+                    "giấy biên nhận.",
+                    f"No case with code {code}. Please check the code on your receipt.",
+                    key="case_not_found")
+
+
+def unreadable(row: dict) -> Conflict:
     return Conflict(
         f"Chưa hiển thị được hồ sơ {row['code']}; vui lòng liên hệ Bộ phận Một cửa",
         f"Case {row['code']} cannot be shown right now; please ask at the one-stop desk",
@@ -119,7 +135,7 @@ def _unit_name(units: dict, code: str | None) -> str | None:
     return units[code]["name"] if code in units else code
 
 
-def _history(store: Store, units: dict, row: dict) -> list[dict]:
+def public_history(units: dict, events: list[dict]) -> list[dict]:
     """Steps with time, status and unit; notes and actor accounts stay internal. An event
     whose status cannot be read is left out rather than hiding the others."""
     known = {int(s) for s in Status}
@@ -127,5 +143,5 @@ def _history(store: Store, units: dict, row: dict) -> list[dict]:
         {"at": e["at"], "action": e["action"], "status": Status(e["to_status"]).key,
          "status_label": Status(e["to_status"]).label,
          "unit": _unit_name(units, e["data"].get("to_unit") or e["unit"])}
-        for e in cases.events(store, row["id"]) if e["to_status"] in known
+        for e in events if e["to_status"] in known
     ]

@@ -214,6 +214,16 @@ def _m12_admin(db) -> None:
         pk="code", not_null={"from_day"})
 
 
+def _m13_sync(db) -> None:
+    # One row per provincial hub: where it is, this site's credentials there, the last event
+    # the hub acknowledged (the cursor the sync agent resumes from) and the time of the last
+    # rating it was sent (ratings are not events, yet the lookup shows them).
+    db["sync_hubs"].create(
+        {"url": str, "token": str, "last_event_id": int, "ratings_at": str, "last_ok_at": str,
+         "last_error": str},
+        pk="url", not_null={"url", "token"}, defaults={"last_event_id": 0, "ratings_at": ""})
+
+
 def _m14_enrol(db) -> None:
     # One-time enrolment codes for first boot: only the hash is kept, like device tokens.
     db["enrol_codes"].create(
@@ -224,7 +234,7 @@ def _m14_enrol(db) -> None:
 
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
               _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m10_staffweb,
-              _m11_reports, _m12_admin, _m14_enrol]
+              _m11_reports, _m12_admin, _m13_sync, _m14_enrol]
 
 
 def apply(store: Store) -> int:

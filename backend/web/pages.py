@@ -9,9 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from backend.api import deps
+from backend.api import deps, lookup
 from backend.domain.errors import MotcuaError
-from backend.store.lookup import public_lookup
 from backend.web import staff
 
 HERE = Path(__file__).parent
@@ -33,10 +32,7 @@ def lookup_page(request: Request, ma: str = Query("", max_length=120),
     context = {"code": ma, "result": None, "error": None, "colours": STATUS_COLOURS}
     if ma.strip():
         try:
-            site = deps.site(request)
-            request.app.state.limiter.check(deps.client(request), site.lookup_rate_per_minute)
-            context["result"] = public_lookup(request.app.state.store, site, ma, t,
-                                              request.app.state.clock())
+            context["result"] = lookup.answer(request, ma, t)
         except MotcuaError as exc:
             context["error"] = exc
     status = context["error"].status if context["error"] else 200

@@ -1,0 +1,239 @@
+"""Provincial hub: catch-up time of the sync, and lookups per second at a full hub.
+
+    .venv/bin/python bench/sync.py [--events 100000] [--sites 100] [--cases-per-site 10000]
+                                   [--seconds 10] [--concurrency 32] [--workers 2]
+
+PostgreSQL is Debian's, started in a temporary folder (fsync on, as in production).
+
+1. Catch-up: a site with --events cases (one intake event each) pushes its whole log to a
+   fresh hub through `motcua hub serve` (HTTP, batches of 1000, every hash re-checked).
+   Baseline: bulk COPY of the very rows the hub ended with into empty tables, same server.
+   Target: catch-up under 60 s.
+2. Lookups: the hub holds --sites × --cases-per-site cases (one site synced for real, the
+   others copies of it under their own agency codes, secrets and token digests). Public
+   lookups (half with the receipt token) at the hub against the baseline of the same lookups
+   at one site's own backend (`motcua serve`, its SQLite). Target: ratio at least 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from psycopg.types.json import Jsonb
+
+from backend.domain.codes import make_token
+from backend.hub.db import HubStore
+from backend.hub.receiver import EVENT_COLUMNS, add_site
+from backend.hub.tokens import hub_key, token_digest
+from backend.store import sync
+from bench import loadgen
+from bench.lookup import measure, report, serve
+from bench.seed import seeded_store
+from tests.hub.postgres import Postgres
+
+CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "status",
+                "current_unit", "received_at", "view", "last_event_id")
+
+
+def serve_hub(dsn: str, port: int, workers: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "hub", "serve", "--database",
+                             dsn, "--port", str(port), "--workers", str(workers),
+                             "--lookup-rate", "1000000000"], stdout=subprocess.DEVNULL)
+    import requests
+
+    for _ in range(300):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return proc
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError("hub did not start")
+
+
+def site_db(tmp: str, name: str, n_cases: int):
+    store, pairs = seeded_store(str(Path(tmp) / f"{name}.sqlite"), n_cases)
+    store.conn.execute("insert or replace into settings values "
+                       "('lookup_rate_per_minute', '1000000000')")
+    return store, pairs
+
+
+def catch_up(pg: Postgres, store, workers: int) -> float:
+    dsn = pg.create_database("catchup")
+    hub = HubStore(dsn)
+    hub.migrate()
+    site = sync.load_site(store)
+    port = loadgen.free_port()
+    server = serve_hub(dsn, port, workers)
+    try:
+        sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
+        started = time.perf_counter()
+        pushed = sync.Agent(store, batch_size=1000, log=lambda _: None).run(once=True)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait()
+    held = hub.one("select count(*) as n from events")["n"]
+    assert pushed == held, f"pushed {pushed}, hub holds {held}"
+    copy_s = copy_baseline(pg, hub)
+    hub.close()
+    print(f"catch-up of {pushed:,} events through the hub API: {elapsed:6.1f} s "
+          f"({pushed / elapsed:,.0f} events/s)")
+    print(f"baseline: bulk COPY of the same rows:          {copy_s:6.1f} s")
+    print(f"ratio catch-up/COPY time: {elapsed / copy_s:.2f}")
+    print(f"target catch-up < 60 s: {'MET' if elapsed < 60 else 'NOT MET'}")
+    return elapsed
+
+
+def copy_baseline(pg: Postgres, source: HubStore) -> float:
+    """The same events, cases and procedures COPYed into an empty hub schema."""
+    target = HubStore(pg.create_database("copybase"))
+    target.migrate()
+    dumped = {t: _dump(source, t) for t in ("sites", "procedures", "events", "cases")}
+    started = time.perf_counter()
+    with target.tx() as conn:
+        for table, (columns, data) in dumped.items():
+            with conn.cursor().copy(f"copy {table} ({columns}) from stdin") as copy:
+                copy.write(data)
+    elapsed = time.perf_counter() - started
+    target.close()
+    return elapsed
+
+
+def _dump(store: HubStore, table: str) -> tuple[str, bytes]:
+    columns = ", ".join(r["column_name"] for r in store.all(
+        "select column_name from information_schema.columns where table_name = %s "
+        "order by ordinal_position", [table]))
+    data = bytearray()
+    with store.conn.cursor().copy(f"copy {table} ({columns}) to stdout") as copy:
+        for block in copy:
+            data += block
+    return columns, bytes(data)
+
+
+def fill_hub(pg: Postgres, store, pairs, n_sites: int, workers: int) -> tuple[str, list]:
+    """One site synced for real, then n_sites-1 copies of it under their own codes."""
+    dsn = pg.create_database("province")
+    hub = HubStore(dsn)
+    hub.migrate()
+    site = sync.load_site(store)
+    port = loadgen.free_port()
+    server = serve_hub(dsn, port, workers)
+    try:
+        sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
+        sync.Agent(store, batch_size=1000, log=lambda _: None).run(once=True)
+    finally:
+        server.terminate()
+        server.wait()
+    rng = random.Random(5)
+    sample = [("0", code, token) for code, token in rng.sample(pairs, min(50, len(pairs)))]
+    cases = hub.all("select * from cases")
+    events = hub.all(f"select {', '.join(EVENT_COLUMNS)} from events")
+    started = time.perf_counter()
+    for k in range(1, n_sites):
+        sample += _copy_site(hub, site.agency_code, k, cases, events, rng)
+    with hub.tx() as conn:
+        conn.execute("analyze")
+    total = hub.one("select count(*) as n from cases")["n"]
+    size = hub.one("select pg_database_size(current_database()) as n")["n"]
+    print(f"hub filled: {total:,} cases of {n_sites} sites "
+          f"(copies in {time.perf_counter() - started:.0f} s); database {size / 2**30:.2f} GiB, "
+          f"{size / total / 1024:.1f} KiB a case with its events and indexes")
+    hub.close()
+    return dsn, sample
+
+
+def _copy_site(hub: HubStore, agency: str, k: int, cases, events, rng) -> list:
+    other = f"000.{10 + k // 100:02d}.{k % 100:02d}.H56"  # never the synced site's code
+    secret = secrets.token_bytes(32)
+    key = hub_key(secret)
+    with hub.tx() as conn:
+        conn.execute("insert into sites (agency, name, token_hash, lookup_key, units) "
+                     "select %s, %s, %s, %s, units from sites where agency = %s",
+                     [other, f"Trung tâm {k}", secrets.token_hex(32), key, agency])
+        with conn.cursor().copy(f"copy cases ({', '.join(CASE_COLUMNS)}) from stdin") as copy:
+            for row in cases:
+                code = row["code"].replace(agency, other, 1)
+                view = {**row["view"], "code": code,
+                        "token_digest": token_digest(key, code, make_token(code, secret))}
+                copy.write_row([code, other, *(row[c] for c in CASE_COLUMNS[2:8]), Jsonb(view),
+                                row["last_event_id"]])
+        with conn.cursor().copy(f"copy events ({', '.join(EVENT_COLUMNS)}) from stdin") as copy:
+            for event in events:
+                copy.write_row([other, *(event[c] for c in EVENT_COLUMNS[1:3]),
+                                event["case_code"].replace(agency, other, 1),
+                                *(event[c] for c in EVENT_COLUMNS[4:])])
+    picked = rng.sample(cases, min(50, len(cases)))
+    return [(str(k), c["code"].replace(agency, other, 1), None) for c in picked] + [
+        (str(k), code, make_token(code, secret))
+        for code in (c["code"].replace(agency, other, 1) for c in picked[:25])]
+
+
+def lookup_paths(sample: list, site_only: bool) -> list[str]:
+    """Half with the receipt token, as bench/lookup.py asks the site."""
+    paths = []
+    for i, (site_no, code, token) in enumerate(sample):
+        if site_only and site_no != "0":
+            continue
+        with_token = token and i % 2
+        paths.append(f"/api/v1/lookup/{code}" + (f"?t={token}" if with_token else ""))
+    return paths
+
+
+def lookups(dsn: str, site_path: str, sample: list, args) -> None:
+    site_port, hub_port = loadgen.free_port(), loadgen.free_port()
+    site_server = serve(site_path, site_port, args.workers)
+    hub_server = serve_hub(dsn, hub_port, args.workers)
+    try:
+        measure(site_port, ["/healthz"], 4, 1)
+        measure(hub_port, ["/healthz"], 4, 1)
+        base = measure(site_port, lookup_paths(sample, True), args.concurrency, args.seconds)
+        central = measure(hub_port, lookup_paths(sample, False), args.concurrency,
+                          args.seconds)
+    finally:
+        for proc in (site_server, hub_server):
+            proc.terminate()
+            proc.wait()
+    report("baseline: site's own lookup", base)
+    report("hub lookup (all sites)", central)
+    ratio = central["rps"] / base["rps"]
+    print(f"ratio hub/site lookup throughput: {ratio:.2f}")
+    ok = ratio >= 1 and central["errors"] == 0
+    print(f"target hub lookups at least as fast as one site's: {'MET' if ok else 'NOT MET'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--sites", type=int, default=100)
+    parser.add_argument("--cases-per-site", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-catch-up", action="store_true")
+    args = parser.parse_args()
+    pg = Postgres(fsync=True).init().start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if not args.skip_catch_up:
+                big, _ = site_db(tmp, "big", args.events)
+                catch_up(pg, big, args.workers)
+                big.close()
+            one, pairs = site_db(tmp, "one", args.cases_per_site)
+            dsn, sample = fill_hub(pg, one, pairs, args.sites, args.workers)
+            one.close()
+            lookups(dsn, str(Path(tmp) / "one.sqlite"), sample, args)
+    finally:
+        pg.destroy()
+
+
+if __name__ == "__main__":
+    main()
