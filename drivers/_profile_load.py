@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from drivers.address import AddressError, parse_address
 from drivers.profiles import (
     _INJECTED,
     _KIND_PATHS,
@@ -370,6 +371,18 @@ def _role_problem(raw: _Raw, role: str, name: str, path: Any, device_files: set[
         return Problem(raw.shown, raw.line("devices", role, "path"),
                        f"đường dẫn '{path}' không dùng được cho {device.kind}",
                        f"path '{path}' does not fit a {device.kind}")
+    return _address_problem(raw, role, path) if device.kind in ("printer", "scanner") else None
+
+
+def _address_problem(raw: _Raw, role: str, path: Any) -> Problem | None:
+    """The apps open printers and scanners by address: one they could not read is an error
+    here, at its line, not when the unit starts."""
+    if not isinstance(path, str) or path_form(path) is None:
+        return None  # the schema reports it, with the accepted forms
+    try:
+        parse_address(path)
+    except AddressError as error:
+        return Problem(raw.shown, raw.line("devices", role, "path"), error.vi, error.en)
     return None
 
 

@@ -274,14 +274,18 @@ DEVICE_MODELS: dict[str, type[DeviceProfile]] = {
     "printer": PrinterDevice, "scanner": ScannerDevice, "camera": CameraDevice,
     "display": DisplayDevice, "modem": ModemDevice, "audio": AudioDevice}
 
-# Where a device may be found: a /dev path, usb:vvvv:pppp, tcp://host:port (or host:port),
-# rfc2217:// (a networked serial port), rtsp://, csi:N, alsa:NAME, or fake:NAME for simulators.
+# Where a device may be found: the addresses of drivers/address.py (a /dev path, usb:vvvv:pppp,
+# tcp:host:port, serial:DEV@BAUD, file:DEV, fake:NAME for simulators; tcp://host:port and a bare
+# host:port as older profiles wrote them), and rfc2217:// (a networked serial port), rtsp://,
+# csi:N, alsa:NAME for the devices the apps do not address themselves.
 PATH_FORMS = {  # the bare host:port comes last: "csi:0" would pass for one
     "dev": r"/dev/\S+", "usb": r"usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}(:\S+)?",
+    "serial": r"serial:/\S+", "file": r"file:/\S+",
     "rfc2217": r"rfc2217://[A-Za-z0-9.-]+:\d{1,5}", "rtsp": r"rtsp://\S+", "csi": r"csi:\d",
     "alsa": r"alsa:[\w:,=.-]+", "fake": r"fake:[\w./-]+(\?\S*)?",
-    "tcp": r"(tcp://)?[A-Za-z0-9.-]+:\d{1,5}"}
-_KIND_PATHS = {"printer": {"dev", "usb", "tcp"}, "scanner": {"dev", "usb", "rfc2217"},
+    "tcp": r"(tcp:(//)?)?[A-Za-z0-9.-]+:\d{1,5}"}
+_KIND_PATHS = {"printer": {"dev", "usb", "tcp", "serial", "file"},
+               "scanner": {"dev", "usb", "rfc2217", "serial"},
                "camera": {"dev", "csi", "rtsp"}, "display": {"dev", "tcp", "rfc2217"},
                "modem": {"dev"}, "audio": {"alsa"}}
 DevicePath = Annotated[str, Field(pattern="^(" + "|".join(PATH_FORMS.values()) + ")$")]

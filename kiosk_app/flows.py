@@ -152,7 +152,7 @@ class QueueFlow:
         client, printer = self.k.client, self.k.hardware.printer
         ticket = client.reserve_ticket(service.letter, priority)
         doc = ticket_document(ticket, service.name, service.counters, self.k.config.site_name)
-        result = printer.print(doc)
+        result = printer.print_document(doc)
         if not result.ok:
             with contextlib.suppress(ApiError, BackendUnreachable):  # unconfirmed never counts
                 client.cancel_ticket(ticket["id"])
@@ -288,7 +288,7 @@ class AdminFlow:
             self.k.changed()
             return
         slip = self_test_slip(self.k.config.device_name, self.k.now())
-        self.k.call(lambda: printer.print(slip), self._printed, retry=False)
+        self.k.call(lambda: printer.print_document(slip), self._printed, retry=False)
 
     def _printed(self, result) -> None:
         self.k.state.notice = (msg("test_pass", "ok") if result.ok
