@@ -17,8 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from drivers.address import AddressError, parse_address
-from drivers.profiles import (
+from drivers._profile_schema import (
     _INJECTED,
     _KIND_PATHS,
     DEVICE_MODELS,
@@ -31,6 +30,7 @@ from drivers.profiles import (
     Station,
     path_form,
 )
+from drivers.address import AddressError, parse_address
 
 Loc = tuple[str | int, ...]
 Marks = dict[Loc, tuple[str, int]]  # where in the data -> (file as shown, line)
