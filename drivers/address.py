@@ -82,8 +82,8 @@ def _usb(rest: str, text: str) -> Address:
     ids = [p.lower().removeprefix("0x") for p in parts[:2]]
     if len(ids) < 2 or not all(re.fullmatch(r"[0-9a-f]{1,4}", i) for i in ids):
         raise AddressError(
-            f"Mã USB '{rest}' trong '{text}' phải là VID:PID hệ 16, ví dụ usb:04b8:0e28",
-            f"USB ids '{rest}' in '{text}' must be hex VID:PID, e.g. usb:04b8:0e28")
+            f"Mã USB '{rest}' trong '{text}' phải là VID:PID hệ 16 (usb:04b8:0e28)",
+            f"USB ids '{rest}' in '{text}' must be hex VID:PID (usb:04b8:0e28)")
     return Address("usb", vid=int(ids[0], 16), pid=int(ids[1], 16))
 
 
