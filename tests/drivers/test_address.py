@@ -61,7 +61,7 @@ def test_an_address_without_its_device_says_what_is_missing():
         parse_address("file:")
 
 
-def _profiles_with(tmp_path: Path, path: str) -> Path:
+def _profiles_with(tmp_path: Path, path: str, scanner: dict | None = None) -> Path:
     """A copy of the shipped profiles plus a station whose two printers sit at `path`."""
     root = tmp_path / "profiles"
     shutil.copytree(DEFAULT_ROOT, root)
@@ -69,6 +69,8 @@ def _profiles_with(tmp_path: Path, path: str) -> Path:
     station = {"description": "Thử / test", "platform": "any", "apps": ["kiosk", "counter"],
                "screen": {"orientation": "landscape", "resolution": "1920x1080"},
                "devices": {"receipt_printer": printer, "ticket_printer": printer}}
+    if scanner:
+        station["devices"]["scanner"] = scanner
     (root / "stations" / "both.yaml").write_text(yaml.safe_dump(station), encoding="utf-8")
     return root
 
@@ -95,6 +97,30 @@ def test_one_address_opens_one_kind_of_link_in_selftest_counter_and_kiosk(tmp_pa
     assert selftest[0] == link
     if link == "SerialConnection":  # the model's baud rate, or the one the address gives
         assert selftest[1] == (19200 if "@" in path else 9600)
+
+
+def _reads(scanner) -> tuple:
+    return type(scanner).__name__, getattr(scanner, "port", None), \
+        getattr(scanner, "baudrate", None), str(getattr(scanner, "match", ""))
+
+
+@pytest.mark.parametrize("device, path, driver, counter", [
+    ("generic-serial-scanner", "/dev/motcua/scanner-1", "SerialScanner",
+     "serial:/dev/motcua/scanner-1@9600"),  # the model talks serial: its udev name is a port
+    ("generic-serial-scanner", "serial:/dev/ttyS1@19200", "SerialScanner",
+     "serial:/dev/ttyS1@19200"),
+    ("honeywell-voyager-1250g", "usb:0c2e:0b61", "EvdevWedgeScanner", "keyboard"),
+])
+def test_one_scanner_address_reads_alike_in_selftest_kiosk_and_counter(tmp_path, device, path,
+                                                                       driver, counter):
+    from counter_app.profile import scanner_spec
+    from kiosk_app.devices import make_scanner
+
+    root = _profiles_with(tmp_path, "usb:04b8:0e28", {"device": device, "path": path})
+    with open_station("both", load_profiles(root)) as station:
+        selftest = _reads(station.devices["scanner"])
+    assert selftest == _reads(make_scanner(station_values("both", root)["scanner"]))
+    assert selftest[0] == driver and scanner_spec("both", root) == counter
 
 
 def test_a_profile_address_the_apps_cannot_read_is_refused_at_its_line(tmp_path):
