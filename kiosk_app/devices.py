@@ -1,8 +1,9 @@
 """The kiosk's devices, built from the configuration: ticket printer, camera scanner, USB scanner.
 
 Everything here blocks (printer jobs, status requests), so the core calls it from its worker
-threads only. The printer sits behind a lock: a status poll must never interleave its bytes with a
-ticket job on the same connection.
+threads only. Addresses are read and devices opened by drivers/station.py, as in the counter and
+the self-test; the printer is a drivers.printers.PrinterPort, so a status poll never interleaves
+its bytes with a ticket job on the same connection.
 """
 
 from __future__ import annotations
