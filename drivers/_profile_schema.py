@@ -1,6 +1,6 @@
-"""The hardware profile schema (pydantic models, path forms, problems), shared by the public
-API in drivers/profiles.py and the reader in drivers/_profile_load.py so neither imports the
-other's importer.
+"""The hardware profile schema (pydantic models, path forms, problems). The public API in
+drivers/profiles.py and the reader in drivers/_profile_load.py both use it; kept apart from
+both, the reader need not import the module that calls it.
 """
 
 from __future__ import annotations
