@@ -10,7 +10,7 @@ does with them - printing, cutting - is the printer's time, not the counter's).
 Baseline (same run): the bare `client.intake` call the confirm makes (HTTP + the server's
 durable write), no receipt. Rows: text mode (TCVN-3 code page, native Code 128 and QR: a model
 verified to have them); raster mode (a printer nobody has checked: text and symbols as
-images, lines shared by every receipt drawn once - see counter_app/rastercache.py); raster
+images, lines shared by every receipt drawn once - see drivers/printers/rastercache.py); raster
 mode with nothing cached (the worst case, shown for honesty); text mode offline (numbered from
 the leased block into the outbox: no HTTP at all). Applicants and procedures vary each round.
 Targets: under 100 ms; a text-mode receipt under 4 KB.
@@ -104,8 +104,9 @@ def confirm_times(station: CounterStation, watch: Stopwatch, rounds: int,
     times, sizes = [], []
     for n in range(rounds):
         form = form_for(station, n)
-        if cold and station.devices.printer.cache is not None:
-            station.devices.printer.cache.blocks.clear()  # every line drawn afresh
+        cache = station.devices.printer.printer.raster_cache
+        if cold and cache is not None:
+            cache.blocks.clear()  # every line drawn afresh
         started = time.perf_counter()
         outcome = station.intake.confirm(form)
         if not outcome.job.confirmed:

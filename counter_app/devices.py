@@ -1,37 +1,30 @@
 """The station's devices behind small adapters, so the core runs with or without each one.
 
-- `PrinterPort`: the receipt printer, one job or status query at a time (the state poller and
-  the print jobs share one link), with its state turned into something a screen can show.
+- `PrinterPort`: the receipt printer shared by the state poller and the print jobs
+  (drivers.printers.PrinterPort), with its state turned into something a screen can show.
 - `CounterDisplay`: the counter's LED board or pole display; a broken display is reported,
   never allowed to stop a call.
 - announcers: the voice call (drivers.audio), said twice as the halls do.
 
-`open_devices(config)` builds them from the station's settings; tests inject fakes instead.
+`open_devices(config)` builds them from the station's settings or its hardware profile (the
+addresses are read by drivers/station.py, as in the kiosk and the self-test); tests inject
+fakes instead.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from counter_app.config import StationConfig
-from counter_app.rastercache import RasterCache
-from counter_app.texts import Msg, as_msg, bilingual
-from drivers.printers import (
-    Document,
-    EscposPrinter,
-    FileConnection,
-    JobResult,
-    NetworkConnection,
-    PrinterError,
-    PrinterProfile,
-    SerialConnection,
-    UsbConnection,
-    VirtualPrinter,
-)
+from counter_app.profile import station_roles
+from counter_app.texts import CounterError, Msg, as_msg, bilingual
+from drivers import printers
+from drivers.address import Address, AddressError
+from drivers.profiles import DEFAULT_ROOT, printer_profile
+from drivers.station import printer_link, role_address
 
 # -- printer --------------------------------------------------------------------------------
 
@@ -54,44 +47,27 @@ class PrinterState:
 READY = PrinterState("ok", Msg("Máy in sẵn sàng", "Printer ready", "ok"))
 
 
-class PrinterPort:
-    def __init__(self, printer: EscposPrinter, virtual: VirtualPrinter | None = None) -> None:
-        self.printer = printer
-        self.virtual = virtual  # set when the printer is simulated: tests and demos look at it
-        self.lock = threading.Lock()
+class PrinterPort(printers.PrinterPort):
+    """The shared printer (drivers.printers.PrinterPort) and the state its indicator shows."""
+
+    def __init__(self, printer: printers.EscposPrinter,
+                 virtual: printers.VirtualPrinter | None = None) -> None:
+        super().__init__(printer, virtual)
         self.state = READY
-        self.cache = None
-        if printer.profile.text_encoding == "raster":
-            # EscposPrinter compiles through self.compile(): raster printers get a memoizing
-            # one, so a receipt's unchanging lines are not drawn again (see rastercache.py).
-            self.cache = RasterCache(printer.profile)
-            printer.compile = self.cache.compile
-
-    @property
-    def profile(self) -> PrinterProfile:
-        return self.printer.profile
-
-    def print_document(self, doc: Document) -> JobResult:
-        with self.lock:
-            return self.printer.print_document(doc)
-
-    def compile(self, doc: Document) -> bytes:
-        return self.printer.compile(doc)
 
     def refresh(self) -> PrinterState:
         """Ask the printer now (DLE EOT); never raises, the answer says what is wrong."""
-        with self.lock:
-            self.state = self._query()
+        self.state = self._query()
         return self.state
 
     def _query(self) -> PrinterState:
-        if not self.printer.can_read_status:
+        try:
+            status = self.status()
+        except printers.PrinterError as error:
+            return PrinterState("error", as_msg(error))
+        if status is None:
             return PrinterState("warning", Msg("Máy in không báo trạng thái",
                                                "This printer reports no status", "warning"))
-        try:
-            status = self.printer.status()
-        except PrinterError as error:
-            return PrinterState("error", as_msg(error))
         flags = {"paper_near_end": status.paper_near_end, "paper_out": status.paper_out,
                  "cover_open": status.cover_open}
         if status.reason:
@@ -101,34 +77,22 @@ class PrinterPort:
                                                "warning"), **flags)
         return READY
 
-    def close(self) -> None:
-        with contextlib.suppress(PrinterError, OSError):
-            self.printer.close()
 
-
-def make_printer(config: StationConfig) -> PrinterPort:
-    profile = PrinterProfile.for_paper(config.paper_mm, text_encoding=config.text_encoding)
-    spec = config.printer
-    kind, _, folder = spec.partition(":")
-    if kind == "virtual":  # virtual:DIR writes the PNGs into DIR, else under <data>/receipts
-        out = Path(folder) if folder else config.data_path / "receipts"
-        virtual = VirtualPrinter.from_profile(profile, out_dir=out)
-        return PrinterPort(EscposPrinter(virtual.connection(), profile), virtual)
-    return PrinterPort(EscposPrinter(_connection(spec), profile))
-
-
-def _connection(spec: str) -> Any:
-    kind, _, rest = spec.partition(":")
-    if kind == "tcp":
-        host, _, port = rest.lstrip("/").partition(":")
-        return NetworkConnection(host, int(port or 9100))
-    if kind == "usb":
-        vendor, _, product = rest.partition(":")
-        return UsbConnection(int(vendor, 16), int(product, 16))
-    if kind == "serial":
-        device, _, baud = rest.partition("@")
-        return SerialConnection(device, int(baud or 9600))
-    return FileConnection(spec)
+def make_printer(config: StationConfig, address: str | Address | None = None,
+                 profile: printers.PrinterProfile | None = None) -> PrinterPort:
+    """The station's printer at `address` (default: the configured one); a virtual printer
+    without a folder of its own writes its PNGs under <data>/receipts."""
+    profile = profile or printers.PrinterProfile.for_paper(
+        config.paper_mm, text_encoding=config.text_encoding)
+    try:
+        link = printer_link(config.printer if address is None else address, profile,
+                            config.data_path / "receipts")
+    except AddressError as error:
+        raise CounterError(error.vi, error.en, "config", "printer") from None
+    if link is None:
+        raise CounterError("Quầy cần một máy in biên nhận (printer)",
+                           "The counter needs a receipt printer (printer)", "profile")
+    return PrinterPort(printers.EscposPrinter(link[0], profile), link[1])
 
 
 # -- counter display --------------------------------------------------------------------------
@@ -257,10 +221,55 @@ class Devices:
 
 def open_devices(config: StationConfig) -> Devices:
     if config.profile:
-        from counter_app.profile import devices_from_profile
-
         return devices_from_profile(config.profile, config)
     return Devices(make_printer(config), make_display(config), make_announcer(config))
+
+
+# -- from a station profile ---------------------------------------------------------------
+
+
+def devices_from_profile(name: str, config: StationConfig,
+                         root: Path | str = DEFAULT_ROOT) -> Devices:
+    """The printer, display and speaker the profile names; its printer's capabilities (paper
+    width, code pages, native symbols) come from the model's device profile."""
+    roles = station_roles(name, root)
+    if "receipt_printer" not in roles:
+        raise CounterError(f"Hồ sơ trạm '{name}' không có máy in biên nhận",
+                           f"Station profile '{name}' has no receipt printer", "profile")
+    return Devices(_profile_printer(*roles["receipt_printer"], config),
+                   _profile_display(roles.get("counter_display"), config.counter),
+                   _profile_announcer(roles.get("audio"), config))
+
+
+def _profile_printer(role, device, config: StationConfig) -> PrinterPort:
+    address = role_address(role, device)
+    if address.kind == "virtual" and config.printer.startswith("virtual:"):
+        # A `virtual:DIR` printer given to the station wins over the profile's folder (the
+        # demo keeps everything under its own folder).
+        address = config.printer
+    return make_printer(config, address, printer_profile(device))
+
+
+def _profile_display(entry, counter: int) -> CounterDisplay:
+    if entry is None:
+        return CounterDisplay(None, counter)
+    role, _device = entry
+    if role.path.startswith("fake:"):
+        from drivers.displays import FakeQueueDisplay
+
+        return CounterDisplay(FakeQueueDisplay(counter), counter)
+    from drivers.displays import LedCounterDisplay
+
+    return CounterDisplay(LedCounterDisplay(role.path, counter, address=role.address), counter)
+
+
+def _profile_announcer(entry, config: StationConfig) -> Announcer:
+    if entry is None:
+        return SilentAnnouncer()
+    if entry[0].path.startswith("fake:"):
+        return RecordingAnnouncer()
+    device = entry[0].path.partition(":")[2]  # alsa:default, alsa:hw:1,0
+    return VoiceAnnouncer(config.data_path / "voice", None if device == "default" else device)
 
 
 def receipts_dir(devices: Devices) -> Path | None:

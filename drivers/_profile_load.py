@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from drivers.profiles import (
+from drivers import yamlfile
+from drivers._profile_schema import (
     _INJECTED,
     _KIND_PATHS,
     DEVICE_MODELS,
@@ -30,6 +31,7 @@ from drivers.profiles import (
     Station,
     path_form,
 )
+from drivers.address import AddressError, parse_address
 
 Loc = tuple[str | int, ...]
 Marks = dict[Loc, tuple[str, int]]  # where in the data -> (file as shown, line)
@@ -38,51 +40,13 @@ Marks = dict[Loc, tuple[str, int]]  # where in the data -> (file as shown, line)
 # --- YAML with lines -----------------------------------------------------------------------
 
 
-class _LinedDict(dict):
-    lines: dict[Any, int]
-
-
-class _LinedList(list):
-    lines: list[int]
-
-
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that remembers lines and refuses a repeated key (PyYAML keeps the last)."""
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _LinedDict:
-    out = _LinedDict()
-    out.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise _DuplicateKey(problem=str(key), problem_mark=key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _LinedList:
-    out = _LinedList(loader.construct_object(child, deep=True) for child in node.value)
-    out.lines = [child.start_mark.line + 1 for child in node.value]
-    return out
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-
-
 def _plain(value: Any, shown: str, at: Loc, marks: Marks) -> Any:
     """Plain dicts/lists again, recording each key's and item's line in `marks`."""
-    if isinstance(value, _LinedDict):
+    if isinstance(value, yamlfile.LinedDict):
         for key, line in value.lines.items():
             marks[(*at, key)] = (shown, line)
         return {key: _plain(item, shown, (*at, key), marks) for key, item in value.items()}
-    if isinstance(value, _LinedList):
+    if isinstance(value, yamlfile.LinedList):
         for index, line in enumerate(value.lines):
             marks[(*at, index)] = (shown, line)
         return [_plain(item, shown, (*at, index), marks) for index, item in enumerate(value)]
@@ -93,7 +57,7 @@ def read_marked(path: Path, shown: str) -> tuple[dict[str, Any], Marks]:
     """A YAML file's top-level mapping and the line of everything in it. Raises _FileProblem
     (carrying one Problem) for non-UTF-8 text, YAML syntax errors and non-mapping files."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        data = yamlfile.load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise _FileProblem(Problem(shown, None, "không phải UTF-8", "not UTF-8")) from None
     except yaml.YAMLError as exc:
@@ -112,13 +76,8 @@ class _FileProblem(Exception):
 
 
 def _yaml_problem(shown: str, exc: yaml.YAMLError) -> Problem:
-    mark = getattr(exc, "problem_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    if isinstance(exc, _DuplicateKey):
-        return Problem(shown, line, f"khóa '{exc.problem}' bị lặp",
-                       f"duplicate key '{exc.problem}'")
-    problem = getattr(exc, "problem", None) or str(exc)
-    return Problem(shown, line, f"lỗi cú pháp YAML: {problem}", f"YAML syntax error: {problem}")
+    line = (yamlfile.position(exc) or (None,))[0]
+    return Problem(shown, line, *yamlfile.explain(exc))
 
 
 # --- files ---------------------------------------------------------------------------------
@@ -370,6 +329,18 @@ def _role_problem(raw: _Raw, role: str, name: str, path: Any, device_files: set[
         return Problem(raw.shown, raw.line("devices", role, "path"),
                        f"đường dẫn '{path}' không dùng được cho {device.kind}",
                        f"path '{path}' does not fit a {device.kind}")
+    return _address_problem(raw, role, path) if device.kind in ("printer", "scanner") else None
+
+
+def _address_problem(raw: _Raw, role: str, path: Any) -> Problem | None:
+    """The apps open printers and scanners by address: one they could not read is an error
+    here, at its line, not when the unit starts."""
+    if not isinstance(path, str) or path_form(path) is None:
+        return None  # the schema reports it, with the accepted forms
+    try:
+        parse_address(path)
+    except AddressError as error:
+        return Problem(raw.shown, raw.line("devices", role, "path"), error.vi, error.en)
     return None
 
 

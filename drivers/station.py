@@ -1,4 +1,9 @@
-"""Build a station's drivers from its hardware profile: role -> driver object.
+"""The one way from a device address or a profile entry to a driver object.
+
+`open_station` builds a whole station from its hardware profile (role -> driver); the apps ask
+`open_printer` and `open_scanner` for theirs, and turn a profile entry into an address with
+`role_address`, so one address opens the same kind of connection in the self-test, the counter
+and the kiosk (the grammar is in drivers/address.py).
 
 `fake:` paths start the simulator from drivers/*/fake.py and wire the real driver to it, so a
 laptop or CI runs the same driver code as the kiosk, over the same bytes. The simulators are
@@ -8,18 +13,16 @@ kept with the station and closed with it.
 from __future__ import annotations
 
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
+from drivers.address import Address, AddressError, parse_address
 from drivers.profiles import ProfileSet, load_profiles, path_form, printer_profile
 
 
-class StationError(Exception):
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
+class StationError(AddressError):
+    """A station or device that cannot be opened (vi / en), bad addresses among them."""
 
 
 @dataclass
@@ -71,27 +74,102 @@ def _open_role(station: Station, role: str, spec, device):
     return opener[kind](station, role, spec, device)
 
 
-def _query(path: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
-
-
 def _hold(station: Station, role: str, fake):
     station.fakes[role] = station._stack.enter_context(fake) if hasattr(fake, "__enter__") \
         else fake
     return station.fakes[role]
 
 
-# --- simulators ---------------------------------------------------------------------------
-def _fake_printer(station, role, spec, device):
-    from drivers.printers.escpos import EscposPrinter
+# --- addresses ----------------------------------------------------------------------------
+def role_address(spec, device) -> Address:
+    """A profile entry's address, with the device profile's baud rate or TCP port filled in.
+    A device file of a model that talks serial (a udev name such as /dev/motcua/scanner-…)
+    is a serial port; a scanner's other USB ids or device files are a keyboard wedge."""
+    address = parse_address(spec.path)
+    if address.kind == "file" and device.connection == "serial":
+        address = replace(address, kind="serial")
+    if device.kind == "scanner" and address.kind in ("usb", "file"):
+        address = replace(address, kind="evdev")  # a keyboard wedge, read through evdev
+    default = {"serial": device.link.baudrate, "tcp": device.link.tcp_port}.get(address.kind)
+    if address.number is None and default is not None:
+        return replace(address, number=default)
+    return address
+
+
+def printer_link(address: Address | str, profile, out_dir: Path | str | None = None):
+    """(connection, simulator or None) for a printer address; None for `none`.
+    `out_dir` is where a `virtual` printer without a folder of its own writes its PNGs."""
+    from drivers.printers import connections
     from drivers.printers.fake import VirtualPrinter
 
+    address = parse_address(address) if isinstance(address, str) else address
+    kind, target, number = address.kind, address.target, address.number
+    if kind == "none":
+        return None
+    if kind == "virtual":
+        virtual = VirtualPrinter.from_profile(profile, out_dir=target or out_dir or None)
+        return virtual.connection(), virtual
+    links = {"usb": lambda: connections.UsbConnection(address.vid, address.pid),
+             "tcp": lambda: connections.NetworkConnection(target, number or 9100),
+             "serial": lambda: connections.SerialConnection(target, number or 9600),
+             "file": lambda: connections.FileConnection(target)}
+    if kind not in links:
+        raise StationError(f"'{address}' không phải địa chỉ máy in", f"'{address}' is not a "
+                           "printer address (usb:, tcp:, serial:, file:, virtual)")
+    return links[kind](), None
+
+
+def open_printer(address: Address | str, profile, out_dir: Path | str | None = None):
+    """A PrinterPort (the printer shared by an app's threads) for an address; None for `none`."""
+    from drivers.printers.escpos import EscposPrinter
+    from drivers.printers.port import PrinterPort
+
+    link = printer_link(address, profile, out_dir)
+    if link is None:
+        return None
+    connection, virtual = link
+    return PrinterPort(EscposPrinter(connection, profile), virtual)
+
+
+def open_scanner(address: Address | str):
+    """A scanner driver for an address (not started); None for `none`. `usb:` and device
+    files other than serial ports are keyboard-wedge scanners read through evdev."""
+    from drivers import scanners
+
+    address = parse_address(address) if isinstance(address, str) else address
+    kind, target = address.kind, address.target
+    if kind == "none":
+        return None
+    if kind == "virtual":
+        return scanners.FakeScanner()
+    if kind == "serial":
+        return scanners.SerialScanner(target, baudrate=address.number or 9600)
+    if kind in ("usb", "evdev", "file"):
+        return scanners.EvdevWedgeScanner(_device_match(scanners.DeviceMatch, address))
+    raise StationError(f"'{address}' không phải địa chỉ máy quét", f"'{address}' is not a "
+                       "scanner address (serial:, evdev:, usb:, /dev/input/…, fake)")
+
+
+def _device_match(cls, address: Address):
+    # Never match "any keyboard": the technician's keyboard would be grabbed as a scanner.
+    if address.vid is not None:
+        return cls(vid=address.vid, pid=address.pid)
+    if address.target.startswith("/"):
+        return cls(path=address.target)
+    return cls(name=address.target or None)
+
+
+def _printer(station, role, spec, device):
+    from drivers.printers.escpos import EscposPrinter
+
     profile = printer_profile(device)
-    out = _query(spec.path).get("out")
-    virtual = _hold(station, role, VirtualPrinter.from_profile(profile, out_dir=out))
-    return EscposPrinter(virtual.connection(), profile)
+    connection, virtual = printer_link(role_address(spec, device), profile)
+    if virtual is not None:
+        _hold(station, role, virtual)
+    return EscposPrinter(connection, profile)
 
 
+# --- simulators ---------------------------------------------------------------------------
 def _fake_display(station, role, spec, device):
     from drivers.displays import EpsonPoleDisplay, LedCounterDisplay
     from drivers.displays.fake import FakeLedBoard, FakePoleDisplay
@@ -129,29 +207,11 @@ def _fake_audio(station, role, spec, device):
     return FakePlayer()
 
 
-_FAKES = {"printer": _fake_printer, "display": _fake_display, "camera": _fake_camera,
+_FAKES = {"printer": _printer, "display": _fake_display, "camera": _fake_camera,
           "scanner": _fake_scanner, "modem": _fake_modem, "audio": _fake_audio}
 
 
 # --- real devices -------------------------------------------------------------------------
-def _real_printer(station, role, spec, device):
-    from drivers.printers import connections
-    from drivers.printers.escpos import EscposPrinter
-
-    form, path = path_form(spec.path), spec.path
-    if form == "usb":
-        _, vid, pid, *_ = path.split(":")
-        link = connections.UsbConnection(int(vid, 16), int(pid, 16))
-    elif form == "tcp":
-        host, port = path.removeprefix("tcp://").rsplit(":", 1)
-        link = connections.NetworkConnection(host, int(port))
-    elif "/tty" in path or "/serial/" in path:
-        link = connections.SerialConnection(path)
-    else:
-        link = connections.FileConnection(path)
-    return EscposPrinter(link, printer_profile(device))
-
-
 def _real_display(station, role, spec, device):
     from drivers.displays import EpsonPoleDisplay, LedCounterDisplay
 
@@ -171,14 +231,7 @@ def _real_camera(station, role, spec, device):
 
 
 def _real_scanner(station, role, spec, device):
-    if path_form(spec.path) == "usb":
-        from drivers.scanners.evdev_wedge import DeviceMatch, EvdevWedgeScanner
-
-        _, vid, pid, *_ = spec.path.split(":")
-        return EvdevWedgeScanner(DeviceMatch(vid=int(vid, 16), pid=int(pid, 16)))
-    from drivers.scanners.serial_scanner import SerialScanner
-
-    return SerialScanner(spec.path)
+    return open_scanner(role_address(spec, device))
 
 
 def _real_modem(station, role, spec, device):
@@ -194,7 +247,7 @@ def _real_audio(station, role, spec, device):
     return AlsaPlayer(None if name == "default" else name)
 
 
-_REAL = {"printer": _real_printer, "display": _real_display, "camera": _real_camera,
+_REAL = {"printer": _printer, "display": _real_display, "camera": _real_camera,
          "scanner": _real_scanner, "modem": _real_modem, "audio": _real_audio}
 
 

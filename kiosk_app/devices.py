@@ -1,29 +1,22 @@
 """The kiosk's devices, built from the configuration: ticket printer, camera scanner, USB scanner.
 
 Everything here blocks (printer jobs, status requests), so the core calls it from its worker
-threads only. The printer sits behind a lock: a status poll must never interleave its bytes with a
-ticket job on the same connection.
+threads only. Addresses are read and devices opened by drivers/station.py, as in the counter and
+the self-test; the printer is a drivers.printers.PrinterPort, so a status poll never interleaves
+its bytes with a ticket job on the same connection.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from drivers.printers import (
-    Document,
-    EscposPrinter,
-    JobResult,
-    PrinterError,
-    PrinterProfile,
-    PrinterStatus,
-    VirtualPrinter,
-)
+from drivers.address import parse_address
+from drivers.printers import PrinterError, PrinterPort, PrinterProfile
 from drivers.printers.base import MESSAGES
 from drivers.scanners.base import DuplicateFilter, ScanEvent, Scanner
+from drivers.station import open_printer, open_scanner
 from kiosk_app.strings import Msg
 
 log = logging.getLogger(__name__)
@@ -38,39 +31,6 @@ def printer_problem(code: str | None, reason: str | None) -> Msg:
     return Msg(vi, en or vi, "error")
 
 
-class TicketPrinter:
-    """One ESC/POS printer used from several threads, one job or status request at a time."""
-
-    def __init__(self, printer: EscposPrinter, virtual: VirtualPrinter | None = None) -> None:
-        self.printer = printer
-        self.virtual = virtual  # set when this is the simulator (tests, demo)
-        self._lock = threading.Lock()
-        self.last_problem: str | None = None  # machine key, None when ready
-
-    def status(self) -> PrinterStatus | None:
-        """Ask the printer; None when it cannot tell (write-only link). Records the problem."""
-        with self._lock:
-            if not self.printer.can_read_status:
-                return None
-            try:
-                status = self.printer.status()
-            except PrinterError as error:
-                self.last_problem = error.code
-                raise
-        self.last_problem = status.problem
-        return status
-
-    def print(self, doc: Document) -> JobResult:
-        with self._lock:
-            result = self.printer.print_document(doc)
-        self.last_problem = None if result.ok else (result.code or "error")
-        return result
-
-    def close(self) -> None:
-        with self._lock:
-            self.printer.close()
-
-
 def printer_profile_for(model: str, paper_mm: int) -> PrinterProfile:
     """The model's capabilities from its device profile, or a generic one for the paper."""
     if not model:
@@ -80,36 +40,12 @@ def printer_profile_for(model: str, paper_mm: int) -> PrinterProfile:
     return printer_profile(load_profiles().devices[model])
 
 
-def make_printer(spec: str, paper_mm: int = 80, model: str = "") -> TicketPrinter | None:
-    """none | virtual:DIR | tcp:HOST[:PORT] | serial:DEV[:BAUD] | usb:VID:PID | file:DEV."""
-    kind, _, rest = spec.partition(":")
-    if kind in ("", "none"):
+def make_printer(spec: str, paper_mm: int = 80, model: str = "") -> PrinterPort | None:
+    """A device address (drivers/address.py): none, virtual:DIR, tcp:, serial:, usb:, file:."""
+    address = parse_address(spec)
+    if address.kind == "none":
         return None
-    profile = printer_profile_for(model, paper_mm)
-    if kind == "virtual":
-        virtual = VirtualPrinter.from_profile(profile, Path(rest) if rest else None)
-        return TicketPrinter(EscposPrinter(virtual.connection(), profile), virtual)
-    return TicketPrinter(EscposPrinter(_connection(kind, rest, spec), profile))
-
-
-def _connection(kind: str, rest: str, spec: str):
-    from drivers.printers import (
-        FileConnection,
-        NetworkConnection,
-        SerialConnection,
-        UsbConnection,
-    )
-
-    first, _, second = rest.partition(":")
-    if kind == "tcp":
-        return NetworkConnection(first, int(second or 9100))
-    if kind == "serial":
-        return SerialConnection(first, int(second or 9600))
-    if kind == "usb":
-        return UsbConnection(int(first, 16), int(second, 16))
-    if kind == "file":
-        return FileConnection(rest)
-    raise ValueError(f"Máy in không rõ / unknown printer spec: {spec!r}")
+    return open_printer(address, printer_profile_for(model, paper_mm))
 
 
 def make_camera(spec: str):
@@ -133,34 +69,8 @@ def make_camera(spec: str):
 
 
 def make_scanner(spec: str) -> Scanner | None:
-    """none | evdev:VID:PID | evdev:/dev/… | evdev:NAME | serial:DEV[:BAUD] | fake."""
-    kind, _, rest = spec.partition(":")
-    if kind in ("", "none"):
-        return None
-    if kind == "fake":
-        from drivers.scanners import FakeScanner
-
-        return FakeScanner()
-    if kind == "serial":
-        from drivers.scanners import SerialScanner
-
-        dev, _, baud = rest.partition(":")
-        return SerialScanner(dev, baudrate=int(baud or 9600))
-    if kind == "evdev":
-        from drivers.scanners import DeviceMatch, EvdevWedgeScanner
-
-        return EvdevWedgeScanner(_device_match(DeviceMatch, rest))
-    raise ValueError(f"Máy quét không rõ / unknown scanner spec: {spec!r}")
-
-
-def _device_match(cls, rest: str):
-    # Never match "any keyboard": the technician's keyboard would be grabbed as a scanner.
-    if rest.startswith("/"):
-        return cls(path=rest)
-    vid, _, pid = rest.partition(":")
-    if pid:
-        return cls(vid=int(vid, 16), pid=int(pid, 16))
-    return cls(name=rest or None)
+    """A device address: none, evdev:VID:PID|PATH|NAME, serial:DEV[@BAUD], usb:VID:PID, fake."""
+    return open_scanner(spec)
 
 
 @dataclass
@@ -175,7 +85,7 @@ class Check:
 class Hardware:
     """The devices of one kiosk. `camera` reads codes through a `CameraScanner`."""
 
-    def __init__(self, printer: TicketPrinter | None = None, camera=None,
+    def __init__(self, printer: PrinterPort | None = None, camera=None,
                  scanners: list[Scanner] | None = None, decoder=None, speaker=None) -> None:
         self.printer = printer
         self.camera = camera

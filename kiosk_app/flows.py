@@ -7,14 +7,19 @@ They change `kiosk.state` on the core's thread and do their blocking work throug
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Protocol
 
-from backend.client import ApiError, BackendUnreachable
+from backend.client import ApiError, BackendUnreachable, Client
 from kiosk_app import __version__
-from kiosk_app.devices import Check, printer_problem
-from kiosk_app.state import AdminView
+from kiosk_app.admin import AdminGate
+from kiosk_app.config import KioskConfig, Settings
+from kiosk_app.devices import Check, Hardware, printer_problem
+from kiosk_app.state import AdminView, KioskState
 from kiosk_app.strings import TEXTS, Msg, msg, tr
+from kiosk_app.tasks import Timers, Worker
 from kiosk_app.tickets import self_test_slip, ticket_document
 from kiosk_app.views import (
     TicketView,
@@ -25,8 +30,30 @@ from kiosk_app.views import (
     when,
 )
 
-if TYPE_CHECKING:
-    from kiosk_app.core import Kiosk
+
+class Kiosk(Protocol):
+    """What a flow uses of the kiosk core (kiosk_app.core.Kiosk), named here so that the flows
+    need not import the core that builds them."""
+
+    config: KioskConfig
+    client: Client
+    hardware: Hardware
+    settings: Settings
+    state: KioskState
+    gate: AdminGate
+    timers: Timers
+    worker: Worker
+    restart_requested: bool
+    clock: Callable[[], float]
+    now: Callable[[], datetime]
+
+    def changed(self) -> None: ...
+
+    def call(self, fn: Callable[[], object], done: Callable[[object], None], *,
+             busy: str | None = None, retry: bool = True,
+             errors: Callable[[Exception], bool] | None = None) -> None: ...
+
+    def update_ticket_availability(self) -> bool: ...
 
 SEARCH_DELAY = 0.4  # seconds after the last key before searching: not one request per letter
 CONFIRM_RETRY = 5.0
@@ -152,7 +179,7 @@ class QueueFlow:
         client, printer = self.k.client, self.k.hardware.printer
         ticket = client.reserve_ticket(service.letter, priority)
         doc = ticket_document(ticket, service.name, service.counters, self.k.config.site_name)
-        result = printer.print(doc)
+        result = printer.print_document(doc)
         if not result.ok:
             with contextlib.suppress(ApiError, BackendUnreachable):  # unconfirmed never counts
                 client.cancel_ticket(ticket["id"])
@@ -288,7 +315,7 @@ class AdminFlow:
             self.k.changed()
             return
         slip = self_test_slip(self.k.config.device_name, self.k.now())
-        self.k.call(lambda: printer.print(slip), self._printed, retry=False)
+        self.k.call(lambda: printer.print_document(slip), self._printed, retry=False)
 
     def _printed(self, result) -> None:
         self.k.state.notice = (msg("test_pass", "ok") if result.ok

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from drivers.profiles import DEFAULT_ROOT, ProfileError, load_profiles, printer_profile
+from drivers.station import role_address
 
 
 def station_values(name: str, root: Path | str = DEFAULT_ROOT) -> dict:
@@ -32,48 +33,25 @@ def station_values(name: str, root: Path | str = DEFAULT_ROOT) -> dict:
               "idle_seconds": min(600, station.kiosk.idle_reset_s),
               "language": station.kiosk.language}
     for role, (spec, device) in profiles.station_devices(name).items():
-        values.update(_device_values(role, spec.path, device))
+        values.update(_device_values(role, spec, device))
     return values
 
 
-def _device_values(role: str, path: str, device) -> dict:
+def _device_values(role: str, spec, device) -> dict:
     if role == "ticket_printer":
         profile = printer_profile(device)
-        return {"printer": printer_spec(path), "printer_model": device.name,
+        return {"printer": str(role_address(spec, device)), "printer_model": device.name,
                 "paper_mm": 58 if profile.paper_width_dots <= 384 else 80}
     if role == "camera":
-        return {"camera": camera_spec(path)}
+        return {"camera": camera_spec(spec.path)}
     if role == "audio":
-        return {"audio": "fake" if path.startswith("fake:") else path}
+        return {"audio": "fake" if spec.path.startswith("fake:") else spec.path}
     if role == "scanner":
-        serial = device.capabilities.interface == "serial"
-        return {"scanner": scanner_spec(path, serial, device.link.baudrate or 9600)}
+        return {"scanner": str(role_address(spec, device))}
     return {}
-
-
-def _fake_option(path: str, key: str) -> str:
-    return parse_qs(urlparse(path).query).get(key, [""])[0]
-
-
-def printer_spec(path: str) -> str:
-    if path.startswith("fake:"):
-        return f"virtual:{_fake_option(path, 'out')}"
-    if path.startswith(("usb:", "/dev/")):
-        return path if path.startswith("usb:") else f"file:{path}"
-    return "tcp:" + path.removeprefix("tcp://")
 
 
 def camera_spec(path: str) -> str:
     if path.startswith("fake:"):
-        return _fake_option(path, "dir") or "fake"
+        return parse_qs(urlparse(path).query).get("dir", [""])[0] or "fake"
     return path  # csi:N, /dev/videoN, /dev/motcua/camera-…, rtsp://…
-
-
-def scanner_spec(path: str, serial: bool, baudrate: int) -> str:
-    if path.startswith("fake:"):
-        return "fake"
-    if serial:
-        return f"serial:{path}:{baudrate}"
-    if path.startswith("usb:"):
-        return "evdev:" + ":".join(path.split(":")[1:3])
-    return f"evdev:{path}"  # /dev/input/by-id/… or /dev/motcua/scanner-…

@@ -149,7 +149,7 @@ def test_demo_kiosk_prints_tickets_into_the_demo_folder_and_idles_after_45_s(lau
     assert config.settings.idle_seconds == 45 and config.data_dir == folder / "kiosk"
     printer = make_printer(config.printer, config.paper_mm, config.printer_model)
     ticket = {"label": "A-001", "people_ahead": 0, "issued_at": "2026-11-23T09:30:00+07:00"}
-    assert printer.print(ticket_document(ticket, "Hộ tịch", "1, 2")).ok
+    assert printer.print_document(ticket_document(ticket, "Hộ tịch", "1, 2")).ok
     printer.close()
     png = _png_in(folder / "tickets")
     assert printer.virtual.receipts[-1].path == png

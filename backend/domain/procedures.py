@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from backend.domain.text import fold
+from drivers import yamlfile
 
 DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 
@@ -232,23 +233,6 @@ def _procedure_files(folder: Path) -> list[Path]:
     return files
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a repeated key, which PyYAML would silently overwrite."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            key = str(self.construct_object(key_node, deep=deep))
-            if key in seen:
-                raise _DuplicateKey(problem=key, problem_mark=key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -261,20 +245,17 @@ def _read_yaml(path: Path) -> Any:
 
 def _parse_yaml(text: str, path: Path) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
+        return yamlfile.load(text)
     except yaml.YAMLError as exc:
         raise CatalogError([_yaml_message(path, exc)]) from None
 
 
 def _yaml_message(path: Path, exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
     where = f"Tệp {path.name}"
-    if mark is not None:  # PyYAML counts from 0
-        where += f" dòng {mark.line + 1}, cột {mark.column + 1}"
-    if isinstance(exc, _DuplicateKey):
-        return f"{where}: khóa '{exc.problem}' bị lặp / duplicate key '{exc.problem}'"
-    problem = getattr(exc, "problem", None) or str(exc)
-    return f"{where}: lỗi cú pháp YAML / YAML syntax error: {problem}"
+    if (at := yamlfile.position(exc)) is not None:
+        where += f" dòng {at[0]}, cột {at[1]}"
+    vi, en = yamlfile.explain(exc)
+    return f"{where}: {vi} / {en}"
 
 
 def _code_for_label(data: Any, path: Path) -> str:

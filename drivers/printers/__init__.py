@@ -21,12 +21,13 @@ from .connections import (
 from .document import QR, Barcode128, Block, Cut, Document, Feed, Image, Rule, Text
 from .escpos import EscposPrinter, parse_status
 from .fake import Faults, Receipt, VirtualConnection, VirtualPrinter, VirtualPrinterServer
+from .port import PrinterPort
 from .vietnamese import VIETNAMESE_LETTERS, Tcvn3Encoder, decode_cp1258, encode_cp1258
 
 __all__ = [
     "QR", "VIETNAMESE_LETTERS", "Barcode128", "Block", "Connection", "Cut", "Document",
     "DocumentError", "DummyConnection", "EscposPrinter", "Faults", "Feed", "FileConnection",
-    "Image", "JobResult", "NetworkConnection", "PrinterError", "PrinterProfile",
+    "Image", "JobResult", "NetworkConnection", "PrinterError", "PrinterPort", "PrinterProfile",
     "PrinterStatus", "Receipt", "Rule", "SerialConnection", "Tcvn3Encoder", "Text",
     "UsbConnection", "VirtualConnection", "VirtualPrinter", "VirtualPrinterServer",
     "bilingual", "compile_document", "decode_cp1258", "encode_cp1258", "parse_status",

@@ -15,6 +15,7 @@ from . import commands as cmd
 from .base import Connection, JobResult, PrinterError, PrinterProfile, PrinterStatus, message
 from .compiler import compile_document
 from .document import Document
+from .rastercache import RasterCache
 
 STATUS_REQUESTS = (cmd.STATUS_PRINTER, cmd.STATUS_OFFLINE_CAUSE, cmd.STATUS_ERROR,
                    cmd.STATUS_PAPER)
@@ -49,6 +50,7 @@ class EscposPrinter:
         self.finish_timeout = finish_timeout
         self._finished = False  # a GS r reply (end of job) has been seen
         self._gs_r_answered = True  # set False if this printer never answers GS r
+        self.raster_cache: RasterCache | None = None
 
     def __enter__(self) -> EscposPrinter:
         self.connection.open()
@@ -105,8 +107,15 @@ class EscposPrinter:
                 self._sort_reply(byte, [])
 
     # -- jobs -----------------------------------------------------------------------------
+    def keep_raster_blocks(self, size: int = 2048) -> None:
+        """From now on draw each text line seen before from a cache (raster profiles only):
+        a station printing receipt after receipt draws their shared lines once."""
+        self.raster_cache = RasterCache(self.profile, size)
+
     def compile(self, doc: Document) -> bytes:
         """The ESC/POS bytes of ``doc`` for this printer's profile."""
+        if self.raster_cache is not None:
+            return self.raster_cache.compile(doc)
         return compile_document(doc, self.profile)
 
     def print_document(self, doc: Document) -> JobResult:

@@ -8,7 +8,7 @@ import pytest
 
 from counter_app.__main__ import main, parse
 from counter_app.config import load
-from counter_app.devices import _connection, open_devices
+from counter_app.devices import make_printer, open_devices
 from counter_app.texts import CounterError
 from drivers.printers import FileConnection, NetworkConnection, SerialConnection
 
@@ -64,11 +64,23 @@ def test_a_bad_window_size_is_explained(size, capsys):
     assert f"Window size '{size}' is invalid" in err and "1366x768" in err
 
 
-def test_printer_specs():
-    assert isinstance(_connection("tcp://10.0.0.9:9100"), NetworkConnection)
-    serial = _connection("serial:/dev/ttyUSB0@19200")
+def test_printer_specs(tmp_path):
+    def connection(spec):
+        return make_printer(load(None, data_dir=str(tmp_path), printer=spec)).printer.connection
+
+    assert isinstance(connection("tcp://10.0.0.9:9100"), NetworkConnection)
+    serial = connection("serial:/dev/ttyUSB0@19200")
     assert isinstance(serial, SerialConnection) and serial.baudrate == 19200
-    assert isinstance(_connection("/dev/usb/lp0"), FileConnection)
+    assert isinstance(connection("/dev/usb/lp0"), FileConnection)
+    assert isinstance(connection("/dev/serial/by-id/usb-Prolific-if00-port0"), SerialConnection)
+
+
+def test_a_bad_printer_address_is_explained(tmp_path):
+    with pytest.raises(CounterError) as bad:
+        open_devices(load(None, data_dir=str(tmp_path), printer="lpt:1"))
+    assert bad.value.vi.startswith("Địa chỉ thiết bị không rõ: 'lpt'")
+    assert bad.value.en.startswith("Unknown device address: 'lpt'")
+    assert "serial:DEV[@BAUD]" in bad.value.en and bad.value.field == "printer"
 
 
 def test_simulated_devices(tmp_path):
@@ -100,7 +112,7 @@ def test_devices_from_the_demo_station_profile(tmp_path):
 
 
 def test_devices_from_the_x86_counter_profile_are_real_drivers(tmp_path):
-    from counter_app.profile import devices_from_profile
+    from counter_app.devices import devices_from_profile
     from drivers.printers import UsbConnection
 
     devices = devices_from_profile("x86-counter", load(None, data_dir=str(tmp_path)))
@@ -113,7 +125,7 @@ def test_devices_from_the_x86_counter_profile_are_real_drivers(tmp_path):
 
 
 def test_an_unknown_profile_is_explained(tmp_path):
-    from counter_app.profile import devices_from_profile
+    from counter_app.devices import devices_from_profile
 
     with pytest.raises(CounterError) as bad:
         devices_from_profile("no-such-station", load(None, data_dir=str(tmp_path)))

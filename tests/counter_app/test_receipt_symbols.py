@@ -67,8 +67,8 @@ def test_offline_receipt_carries_both_symbols_from_the_lease(station, server, tm
 def test_the_raster_cache_gives_the_drivers_bytes(mm, native):
     from counter_app import receipts
     from counter_app.config import StationConfig
-    from counter_app.rastercache import RasterCache
     from drivers.printers import compile_document
+    from drivers.printers.rastercache import RasterCache
 
     profile = PrinterProfile.for_paper(mm, text_encoding="raster", native_barcode=native,
                                        native_qr=native)

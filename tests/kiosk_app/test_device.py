@@ -193,7 +193,7 @@ def test_the_demo_station_runs_on_simulators(tmp_path):
 
     config = KioskConfig.load({"MOTCUA_STATION": "demo-fake"})
     assert (config.printer, config.camera, config.scanner) == (
-        "virtual:var/demo/tickets", "fake", "fake")
+        "virtual:var/demo/tickets", "fake", "virtual")
     hardware = Hardware.from_config(KioskConfig.from_dict(
         {**{f: getattr(config, f) for f in config.__dataclass_fields__},
          "printer": f"virtual:{tmp_path}"}))
@@ -216,9 +216,9 @@ def test_printer_specs(spec, connection):
 def test_bad_device_specs_are_refused_in_both_languages():
     from kiosk_app.devices import make_printer, make_scanner
 
-    with pytest.raises(ValueError, match="Máy in không rõ / unknown printer"):
+    with pytest.raises(ValueError, match=r"thiết bị không rõ: 'lpt'.* / Unknown device address"):
         make_printer("lpt:1")
-    with pytest.raises(ValueError, match="Máy quét không rõ / unknown scanner"):
+    with pytest.raises(ValueError, match=r"không rõ: 'bluetooth'.* / Unknown device address"):
         make_scanner("bluetooth:1")
     assert make_printer("none") is None and make_scanner("none") is None
 

@@ -178,7 +178,7 @@ def test_counter_without_a_profile_sends_no_code_page(tmp_path):
 
 def test_kiosk_without_a_model_sends_no_code_page(tmp_path):
     printer = kiosk_printer(f"virtual:{tmp_path}", 80)
-    assert printer.print(documents()["ticket"]).ok
+    assert printer.print_document(documents()["ticket"]).ok
     assert printer.virtual.pages_selected == []
 
 
@@ -260,7 +260,7 @@ def test_kiosk_tickets_on_the_demo_ticket_printer_become_pngs(tmp_path):
     printer = kiosk_printer(f"virtual:{tmp_path}", 58, device.name)
     for label in ("A-001", "A-002"):
         ticket = {"label": label, "people_ahead": 0, "issued_at": "2026-11-23T08:15:00+07:00"}
-        assert printer.print(ticket_document(ticket, "Hộ tịch", "1, 2")).ok
+        assert printer.print_document(ticket_document(ticket, "Hộ tịch", "1, 2")).ok
     pngs = sorted(tmp_path.glob("*.png"))
     assert [p.name for p in pngs] == ["generic-pos-58-0001.png", "generic-pos-58-0002.png"]
     assert all(r.kept is None for r in printer.virtual.receipts)  # on disk, not in memory

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import subprocess
@@ -80,42 +81,40 @@ def test_two_clients_and_restart(tmp_path):
     assert len(list(tmp_path.glob("*.png"))) == 2
 
 
-def test_standalone_virtual_printer_process(tmp_path):
-    """``python -m drivers.printers`` serves on a free port and writes PNGs (for the demo)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "drivers.printers", "--port", "0", "--paper", "58",
-         "--out", str(tmp_path)], stdout=subprocess.PIPE, text=True)
+@contextlib.contextmanager
+def standalone(*args: str):
+    """``python -m drivers.printers ARGS --port 0``: (its banner, the port it serves on);
+    stopped with Ctrl-C as a technician would, which must end it cleanly."""
+    proc = subprocess.Popen([sys.executable, "-m", "drivers.printers", "--port", "0", *args],
+                            stdout=subprocess.PIPE, text=True)
     try:
         banner = proc.stdout.readline()
-        port = int(re.search(r"127\.0\.0\.1:(\d+)", banner).group(1))
-        assert "Máy in ảo" in banner and "virtual printer" in banner
-        with EscposPrinter(NetworkConnection("127.0.0.1", port), profile(58)) as driver:
-            assert driver.print_document(receipt_document(8)).ok
+        yield banner, int(re.search(r"127\.0\.0\.1:(\d+)", banner).group(1))
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
         proc.stdout.close()
+
+
+def test_standalone_virtual_printer_process(tmp_path):
+    """``python -m drivers.printers`` serves on a free port and writes PNGs (for the demo)."""
+    with standalone("--paper", "58", "--out", str(tmp_path)) as (banner, port):
+        assert "Máy in ảo" in banner and "virtual printer" in banner
+        with EscposPrinter(NetworkConnection("127.0.0.1", port), profile(58)) as driver:
+            assert driver.print_document(receipt_document(8)).ok
     assert len(list(tmp_path.glob("*.png"))) == 1
 
 
 def test_standalone_virtual_printer_simulates_a_profiled_model(tmp_path):
     from drivers.profiles import load_profiles, printer_profile
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "drivers.printers", "--port", "0", "--model", "generic-pos-58",
-         "--out", str(tmp_path)], stdout=subprocess.PIPE, text=True)
-    try:
-        port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))
+    with standalone("--model", "generic-pos-58", "--out", str(tmp_path)) as (_, port):
         prof = printer_profile(load_profiles().devices["generic-pos-58"])
         with EscposPrinter(NetworkConnection("127.0.0.1", port), prof) as driver:
             assert driver.print_document(receipt_document(8)).ok
         deadline = time.monotonic() + 20  # no cutter: the page ends with the job's tear feed
         while not list(tmp_path.glob("*.png")) and time.monotonic() < deadline:
             time.sleep(0.05)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
-        proc.stdout.close()
     [png] = tmp_path.glob("*.png")
     assert png.name == "generic-pos-58-0001.png"
     unknown = subprocess.run([sys.executable, "-m", "drivers.printers", "--model", "nope"],

@@ -3,8 +3,9 @@
 In raster mode the printer driver draws each line of text as an image (word wrap measured
 glyph by glyph, then drawn); a receipt of thirty lines takes ~130 ms here, too slow for a
 receipt that should start printing as the clerk confirms. But half of a receipt never changes
-(issuer, national motto, form title, lookup instructions, the procedure's own lines), so the
-station compiles documents block by block and keeps the bytes of each text block it has seen.
+(issuer, national motto, form title, lookup instructions, the procedure's own lines), so a
+printer that keeps raster blocks (`EscposPrinter.keep_raster_blocks()`, which every shared
+`PrinterPort` does) compiles documents block by block and keeps the bytes of each text block.
 Raster blocks do not depend on each other (no code page state), so the concatenation equals
 the driver's whole-document compile; a test checks exactly that.
 """
@@ -14,9 +15,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from drivers.printers import Document, PrinterProfile, Text
-from drivers.printers.commands import INIT
-from drivers.printers.compiler import Compiler
+from .base import PrinterProfile
+from .commands import INIT
+from .compiler import Compiler
+from .document import Document, Text
 
 HANDLERS = {"Text": "text", "Rule": "rule", "Feed": "feed", "Barcode128": "barcode",
             "QR": "qr", "Image": "image", "Cut": "cut"}
