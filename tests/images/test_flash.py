@@ -199,3 +199,15 @@ def test_an_interrupted_write_leaves_no_partition_table_and_a_reflash_works(big_
     done = motcua(str(big_image), str(target))
     assert done.returncode == 0, done.stderr
     assert same_mapped_bytes(big_image, target)
+
+
+def test_a_write_protected_card_is_named_not_a_traceback(unit_image, loops, tmp_path):
+    backing = tmp_path / "locked.bin"
+    loops.attach(backing, unit_image.stat().st_size)
+    subprocess.run(["losetup", "-d", str(loops.devices.pop())], check=True)
+    locked = Path(subprocess.run(["losetup", "--find", "--show", "--read-only", str(backing)],
+                                 check=True, capture_output=True, text=True).stdout.strip())
+    loops.devices.append(locked)
+    done = motcua(str(unit_image), str(locked), "--yes", "--force")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"Lỗi ghi/đọc {locked}" in done.stderr and f"I/O error on {locked}" in done.stderr
