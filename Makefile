@@ -6,7 +6,8 @@ PY       := $(VENV)/bin/python
 PIP      := $(VENV)/bin/pip
 APT_PKGS := python3-venv python3-dev libzbar0 libusb-1.0-0 libgl1 libegl1 libgl1-mesa-dri \
             libmtdev1 espeak-ng sox alsa-utils fonts-dejavu-core sqlite3 chromium xvfb xclip \
-            x11-xserver-utils systemd postgresql
+            x11-xserver-utils systemd postgresql mtools fdisk bmap-tools debootstrap \
+            qemu-system-x86 ovmf
 STAMP    := $(VENV)/.installed
 
 .PHONY: demo test lint setup apt clean

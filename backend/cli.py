@@ -1,4 +1,5 @@
-"""The `motcua` command: serve, db, site, user, device, procedures, demo, sync, hub."""
+"""The `motcua` command: serve, db, site, user, device, procedures, demo, report, sync, hub,
+flash."""
 
 from __future__ import annotations
 
@@ -487,6 +488,48 @@ def cmd_hub_report(args) -> int:
         counts = ", ".join(f"{k} {n}" for k, n in group["statuses"].items())
         print(f"{group['label']}: {group['total']} ({counts})")
     print(f"Tổng / total: {report['total']}")
+
+
+def _confirm_wipe(args):
+    """A block device is wiped only after a yes, typed or given as --yes."""
+    def confirm(target) -> bool:
+        if args.yes or not target.block:
+            return True
+        if not sys.stdin.isatty():
+            raise SystemExit(f"Cần --yes để ghi đè {target.path} khi không có bàn phím / "
+                             f"use --yes to overwrite {target.path} when not on a terminal")
+        answer = input(f"Xoá toàn bộ {target.path}? Gõ 'yes' / "
+                       f"erase all of {target.path}? Type 'yes': ")
+        return answer.strip().lower() == "yes"
+    return confirm
+
+
+def _ask_next(text: str) -> bool:
+    try:
+        input(text + " ")
+    except EOFError:
+        return False
+    return True
+
+
+def cmd_flash(args) -> int:
+    from images import batch, flasher
+
+    targets = [Path(t) for t in args.target]
+    bmap = Path(args.bmap) if args.bmap else None
+    if args.batch:
+        log = Path(args.log or f"{args.batch.rstrip('/')}/flash-log.csv")
+        failed = batch.run(Path(args.image), targets, Path(args.batch), log, bmap=bmap,
+                           force=args.force, ask=_ask_next)
+        print(f"Nhật ký / log: {log}")
+        return 1 if failed else 0
+    if len(targets) > 1:
+        raise SystemExit("Nhiều đích chỉ dùng với --batch / several targets need --batch")
+    job = flasher.Job(Path(args.image), targets[0], bmap,
+                      Path(args.provision) if args.provision else None, args.force)
+    target = flasher.flash(job, confirm=_confirm_wipe(args))
+    print(f"Đã ghi và kiểm tra / written and verified: {target.path}"
+          + (" (+ motcua.toml)" if args.provision else ""))
     return 0
 
 
@@ -505,10 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(sub)
     _add_sms(sub)
     _add_report(sub)
-
-
     _add_sync(sub)
     _add_hub(sub)
+    _add_flash(sub)
     add_hw_commands(sub)
     return parser
 
@@ -648,6 +690,21 @@ def _sms_options(parser) -> None:
     parser.add_argument("--keyword", default="TTHC")
     parser.add_argument("--text-mode", action="store_true",
                         help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
+
+
+def _add_flash(sub) -> None:
+    p = sub.add_parser("flash", help="write a unit image to a card (mapped blocks only, verified)")
+    p.add_argument("image", help="the .img file (its .bmap beside it is found by name)")
+    p.add_argument("target", nargs="+", help="a card (/dev/sdX, /dev/mmcblkN) or a file; "
+                   "several with --batch (card readers used in turn)")
+    p.add_argument("--bmap", help="the block map, if not beside the image")
+    p.add_argument("--provision", metavar="FILE", help="motcua.toml to put on the boot partition")
+    p.add_argument("--batch", metavar="DIR", help="one provisioning .toml per unit: flash a card "
+                   "for each in turn")
+    p.add_argument("--log", help="batch log, CSV (default: DIR/flash-log.csv)")
+    p.add_argument("--yes", action="store_true", help="do not ask before erasing the card")
+    p.add_argument("--force", action="store_true", help="allow a disk that is not removable")
+    p.set_defaults(func=cmd_flash)
 
 
 def _add_demo(sub) -> None:

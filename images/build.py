@@ -1,0 +1,254 @@
+"""Build a kiosk or counter disk image from Debian packages, without loop devices or mounts.
+
+    python -m images.build --arch amd64 --profile kiosk --out out/ [--reduced] [--cache DIR]
+
+Steps: debootstrap a root (cached per package set), configure it (fstab, read-only root with a
+tmpfs overlay from the initramfs, the station profile), put motcua into its own virtual
+environment under /opt/motcua, copy the units and udev rules from `systemd/`, then build each
+partition as a plain file (FAT through mtools, ext4 with `mkfs.ext4 -d`) and assemble a GPT
+disk. Output: `<name>.img`, `<name>.img.bmap`, `SHA256SUMS` and `<name>.manifest` (package
+versions). `--reduced` leaves out the apps' Python dependencies and the graphical stack: a
+quicker image for tests of the layout, not one to ship.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from images import bmap, disk
+from images.errors import FlashRefused
+
+PROJECT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+SUITE = "bookworm"
+BASE = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools", "python3",
+        "python3-venv", "ca-certificates", "iproute2"]
+ARCH_PACKAGES = {"amd64": ["linux-image-amd64", "systemd-boot-efi"]}
+APP_PACKAGES = ["xserver-xorg-core", "xinit", "libgl1", "libegl1", "libgl1-mesa-dri",
+                "libmtdev1", "libzbar0", "libusb-1.0-0", "fonts-dejavu-core"]
+FIRSTBOOT = "motcua-firstboot.service"
+ESP_MIB, DATA_MIB = 160, 64
+
+
+@dataclass
+class Recipe:
+    arch: str
+    profile: str  # kiosk | counter
+    reduced: bool
+    mirror: str
+    cache: Path
+
+    @property
+    def name(self) -> str:
+        return f"motcua-{self.profile}-{self.arch}"
+
+    def packages(self) -> list[str]:
+        return BASE + ARCH_PACKAGES[self.arch] + ([] if self.reduced else APP_PACKAGES)
+
+
+class Steps:
+    """Numbered progress lines: a build takes minutes, the technician sees where it is."""
+
+    def __init__(self, total: int, out=print):
+        self.total, self.n, self.out = total, 0, out
+
+    def __call__(self, text: str) -> None:
+        self.n += 1
+        self.out(f"[{self.n}/{self.total}] {text}", flush=True)
+
+
+def run(*args: str, **kw) -> str:
+    done = subprocess.run(list(args), capture_output=True, text=True, check=False, **kw)
+    if done.returncode:
+        tail = (done.stderr or done.stdout).strip()[-800:]
+        raise FlashRefused(f"Lệnh thất bại: {' '.join(args[:3])}: {tail}",
+                           f"command failed: {' '.join(args[:3])}: {tail}", key="build_failed")
+    return done.stdout
+
+
+def host_mirror(sources: Path = Path("/etc/apt/sources.list.d/debian.sources")) -> str:
+    """The Debian mirror this host already uses, so a build needs no mirror written down."""
+    for path in (sources, Path("/etc/apt/sources.list")):
+        text = path.read_text() if path.exists() else ""
+        found = re.search(r"(?:URIs:|^deb)\s+(\S+/debian)\b", text, re.M)
+        if found:
+            return found.group(1)
+    raise FlashRefused("Không thấy kho Debian nào; hãy chỉ ra bằng --mirror",
+                       "no Debian mirror found; name one with --mirror", key="no_mirror")
+
+
+def bootstrap(recipe: Recipe, rootfs: Path) -> None:
+    """debootstrap once per package set; later builds copy the cached root."""
+    key = hashlib.sha256(" ".join([recipe.arch, SUITE, recipe.mirror, *recipe.packages()])
+                         .encode()).hexdigest()[:16]
+    cached = recipe.cache / f"rootfs-{recipe.arch}-{key}"
+    if not (cached / "etc" / "os-release").exists():
+        shutil.rmtree(cached, ignore_errors=True)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        run("debootstrap", "--variant=minbase", f"--arch={recipe.arch}",
+            f"--include={','.join(recipe.packages())}", SUITE, str(cached), recipe.mirror)
+    run("cp", "-a", f"{cached}/.", str(rootfs))
+
+
+def configure(recipe: Recipe, rootfs: Path) -> None:
+    etc = rootfs / "etc"
+    shutil.copy(HERE / "rootfs" / "fstab", etc / "fstab")
+    (etc / "hostname").write_text("motcua-unit\n")  # first boot sets the real one
+    (etc / "machine-id").write_text("")  # each unit makes its own at first boot
+    (etc / "motcua").mkdir(exist_ok=True)
+    (etc / "motcua" / "image.toml").write_text(
+        f'profile = "{recipe.profile}"\narch = "{recipe.arch}"\nsuite = "{SUITE}"\n'
+        'provisioning = "/boot/efi/motcua.toml"\n')
+    for folder in ("var/lib/motcua", "boot/efi"):
+        (rootfs / folder).mkdir(parents=True, exist_ok=True)
+    hook = etc / "initramfs-tools" / "scripts" / "init-bottom" / "motcua-overlay"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HERE / "rootfs" / "motcua-overlay", hook)
+    hook.chmod(0o755)
+    with open(etc / "initramfs-tools" / "modules", "a") as f:
+        f.write("overlay\n")
+    run("chroot", str(rootfs), "update-initramfs", "-u", "-k", "all")
+
+
+def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
+    """motcua in its own venv; the wheel is built here, installed inside the new root."""
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(PROJECT))
+    wheel = next(wheels.glob("motcua-*.whl"))
+    inside = rootfs / "opt" / "motcua"
+    inside.mkdir(parents=True, exist_ok=True)
+    shutil.copy(wheel, inside / wheel.name)
+    shutil.copy("/etc/resolv.conf", rootfs / "etc" / "resolv.conf")
+    run("chroot", str(rootfs), "python3", "-m", "venv", "/opt/motcua/venv")
+    extra = ["--no-deps"] if recipe.reduced else []
+    what = f"/opt/motcua/{wheel.name}" + ("" if recipe.reduced else "[drivers,apps]")
+    run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", *extra, what)
+    (inside / wheel.name).unlink()
+    (rootfs / "etc" / "resolv.conf").write_text("")
+
+
+def install_units(rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]:
+    """Copy udev rules and every unit from `systemd/`; enable those that say where they belong."""
+    rules = rootfs / "etc" / "udev" / "rules.d"
+    rules.mkdir(parents=True, exist_ok=True)
+    for rule in sorted((source / "udev").glob("*.rules")):
+        shutil.copy(rule, rules / rule.name)
+    units = sorted(p for p in source.glob("*") if p.suffix in (".service", ".timer"))
+    target = rootfs / "etc" / "systemd" / "system"
+    for unit in units:
+        shutil.copy(unit, target / unit.name)
+        if "[Install]" in unit.read_text():
+            run("systemctl", f"--root={rootfs}", "enable", unit.name)
+    return [u.name for u in units]
+
+
+def esp_files(recipe: Recipe, rootfs: Path, scratch: Path) -> dict[str, Path]:
+    kernel = max((rootfs / "boot").glob("vmlinuz-*"))
+    initrd = max((rootfs / "boot").glob("initrd.img-*"))
+    loader = scratch / "loader.conf"
+    loader.write_text("default motcua.conf\ntimeout 0\n")
+    entry = scratch / "motcua.conf"
+    entry.write_text("title motcua\nlinux /vmlinuz\ninitrd /initrd.img\n"
+                     "options root=LABEL=motcua-root ro rootwait console=tty0 console=ttyS0\n")
+    efi = rootfs / "usr" / "lib" / "systemd" / "boot" / "efi" / "systemd-bootx64.efi"
+    return {"EFI/BOOT/BOOTX64.EFI": efi, "loader/loader.conf": loader,
+            "loader/entries/motcua.conf": entry, "vmlinuz": kernel, "initrd.img": initrd}
+
+
+def manifest(rootfs: Path) -> str:
+    debs = run("dpkg-query", f"--admindir={rootfs}/var/lib/dpkg", "-W",
+               "-f", "${Package}\t${Version}\t${Architecture}\n")
+    pips = run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "list", "--format=freeze")
+    return "# Debian packages\n" + debs + "# motcua venv (/opt/motcua/venv)\n" + pips
+
+
+def _tree_size(root: Path) -> int:
+    return int(run("du", "-sb", "--apparent-size", str(root)).split()[0])
+
+
+def partitions(recipe: Recipe, rootfs: Path, work: Path) -> list[disk.PartSpec]:
+    esp = disk.make_fat(work / "esp.fat", ESP_MIB << 20, "MOTCUA-BOOT",
+                        esp_files(recipe, rootfs, work))
+    size = (_tree_size(rootfs) * 13 // 10 + (128 << 20)) // (1 << 20) << 20
+    root = disk.make_ext4(work / "root.ext4", size, "motcua-root", rootfs)
+    empty = work / "data"
+    empty.mkdir()
+    data = disk.make_ext4(work / "data.ext4", DATA_MIB << 20, "motcua-data", empty)
+    return [disk.PartSpec("boot", disk.ESP_GUID, esp), disk.PartSpec("root", disk.LINUX_GUID, root),
+            disk.PartSpec("data", disk.LINUX_GUID, data)]
+
+
+def sums(out: Path, names: list[str]) -> None:
+    lines = []
+    for name in names:
+        h = hashlib.sha256()
+        with open(out / name, "rb") as f:
+            while chunk := f.read(4 << 20):
+                h.update(chunk)
+        lines.append(f"{h.hexdigest()}  {name}\n")
+    (out / "SHA256SUMS").write_text("".join(lines))
+
+
+def build(recipe: Recipe, out: Path, say=print) -> Path:
+    if recipe.arch not in ARCH_PACKAGES:
+        raise FlashRefused(f"Chưa dựng được ảnh cho {recipe.arch} (mới có amd64)",
+                           f"images for {recipe.arch} cannot be built yet (amd64 only so far)",
+                           key="arch_not_ready")
+    out.mkdir(parents=True, exist_ok=True)
+    step = Steps(7, say)
+    with tempfile.TemporaryDirectory(dir=recipe.cache) as tmp:
+        work = Path(tmp)
+        rootfs = work / "rootfs"
+        rootfs.mkdir()
+        step(f"debootstrap {SUITE} {recipe.arch} ({len(recipe.packages())} gói / packages)")
+        bootstrap(recipe, rootfs)
+        step("cấu hình, initramfs với overlay / configure, initramfs with the overlay")
+        configure(recipe, rootfs)
+        step("motcua vào venv / motcua into its venv" + (" (reduced)" if recipe.reduced else ""))
+        install_app(recipe, rootfs, work / "wheels")
+        step("units & udev: " + (", ".join(install_units(rootfs)) or "udev rules only")
+             + ("" if (rootfs / f"etc/systemd/system/{FIRSTBOOT}").exists()
+                else f" ({FIRSTBOOT} not in systemd/ yet)"))
+        (out / f"{recipe.name}.manifest").write_text(manifest(rootfs))
+        step("phân vùng / partitions: FAT (mtools), ext4 (mkfs.ext4 -d)")
+        parts = partitions(recipe, rootfs, work)
+        step("ghép đĩa GPT / assemble the GPT disk")
+        image = out / f"{recipe.name}.img"
+        disk.assemble(image, parts)
+        step("bmap, SHA256SUMS")
+        bmap.write_for(image)
+        sums(out, [image.name, image.name + ".bmap", f"{recipe.name}.manifest"])
+    return image
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m images.build", description=__doc__.split("\n")[0])
+    p.add_argument("--arch", default="amd64", choices=["amd64", "arm64"])
+    p.add_argument("--profile", default="kiosk", choices=["kiosk", "counter"])
+    p.add_argument("--out", default="out")
+    p.add_argument("--mirror", help="Debian mirror (default: the one this host's apt uses)")
+    p.add_argument("--cache", default="var/image-cache", help="bootstrapped roots are kept here")
+    p.add_argument("--reduced", action="store_true",
+                   help="no graphical stack and no Python dependencies (layout tests)")
+    args = p.parse_args(argv)
+    cache = Path(args.cache).resolve()
+    cache.mkdir(parents=True, exist_ok=True)
+    recipe = Recipe(args.arch, args.profile, args.reduced, args.mirror or host_mirror(), cache)
+    try:
+        image = build(recipe, Path(args.out))
+    except FlashRefused as exc:
+        print(f"Lỗi / Error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Xong / done: {image} (+ .bmap, SHA256SUMS, .manifest)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
