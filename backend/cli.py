@@ -621,8 +621,6 @@ def _add_device(sub) -> None:
     rotate = device.add_parser("rotate", help="give a device a new token (the old one stops)")
     rotate.add_argument("name")
     rotate.set_defaults(func=cmd_device_rotate)
-
-
     code = device.add_parser("enrol-code", help="a one-time code a new unit trades for its token "
                              "at first boot (motcua.toml: enrol_code)")
     code.add_argument("--station", required=True)
