@@ -54,11 +54,11 @@ def public_lookup(store: Store, site: Site, text: str, token: str | None,
 
 def _answer(store: Store, site: Site, row: dict, verified: bool, now: datetime) -> dict:
     if not verified:
-        return build_answer(site.units, row, now, handler=_handler(store, row))
+        return build_answer(site.units, row, now, handler=responsible_official(store, row))
     # Only to the receipt's holder: whether the case was rated is theirs to know, and the
     # kiosk must not ask twice.
     rated = store.one("select 1 from ratings where case_id = ?", [row["id"]]) is not None
-    return build_answer(site.units, row, now, handler=_handler(store, row),
+    return build_answer(site.units, row, now, handler=responsible_official(store, row),
                         applicant=mask_name(row["applicant_name"] or ""),
                         events=cases.events(store, row["id"]), rated=rated)
 
@@ -119,7 +119,7 @@ def _coarse(units: dict, row: dict, now: datetime) -> dict:
     }
 
 
-def _handler(store: Store, row: dict) -> str | None:
+def responsible_official(store: Store, row: dict) -> str | None:
     """The official answering for the current step (Tây Ninh art. 5.3): the latest one of the
     current unit to act since the case reached that step. A clerk who only sent it on is not
     responsible for it, so until someone there takes it up only the unit is named."""

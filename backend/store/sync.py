@@ -21,6 +21,7 @@ from backend.domain.errors import InvalidInput, NotFound
 from backend.domain.privacy import mask_name
 from backend.hub.tokens import hub_key, token_digest
 from backend.store.db import Store
+from backend.store.lookup import responsible_official
 from backend.store.site import Site, load_site
 
 PUBLIC_COLUMNS = ("code", "day", "procedure_code", "status", "step",
@@ -110,16 +111,9 @@ class CaseViews:
             ids).fetchall())
         self.rated = {r[0] for r in store.conn.execute(
             f"select case_id from ratings where case_id in ({marks})", ids)}
-        self.handlers = self._handlers(store, ids, marks)
+        # The same function as the site's lookup, so the two can never name different people.
+        self.handlers = {r["id"]: responsible_official(store, r) for r in rows}
         self.procedures: dict[str, str] = {}
-
-    @staticmethod
-    def _handlers(store: Store, ids: list[int], marks: str) -> dict[int, str | None]:
-        """As the site lookup: the last event by a known account names the official."""
-        return {case_id: name or None for case_id, name in store.conn.execute(
-            "select e.case_id, u.full_name from events e join users u on u.username = e.actor "
-            "where e.id in (select max(e2.id) from events e2 join users u2 on "
-            f"u2.username = e2.actor where e2.case_id in ({marks}) group by e2.case_id)", ids)}
 
     def view(self, row: dict) -> dict:
         digest = _digest(row["procedure"])
