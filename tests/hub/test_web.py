@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from backend.store import sync
-from tests.backend.web.conftest import browser, page  # noqa: F401
 from tests.hub.test_sync import some_cases
 
 
-def shown(page, url: str) -> str:  # noqa: F811
+def shown(page, url: str) -> str:
     page.goto(url)
     page.wait_for_selector(".result")
     return page.inner_text(".result")
 
 
-def test_the_hub_lookup_page_shows_what_the_centre_shows(server, hub, connected, page,  # noqa: F811
+def test_the_hub_lookup_page_shows_what_the_centre_shows(server, hub, connected, page,
                                                          tmp_path):
     made = some_cases(server, 1)[0]
     sync.Agent(server.app.state.store, log=lambda _: None).run(once=True)

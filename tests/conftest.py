@@ -1,4 +1,5 @@
-"""A real headless Chromium (Debian's) driven by Playwright against the live server."""
+"""Shared by every suite that opens pages: a real headless Chromium (Debian's) driven by
+Playwright, one per session (a second sync_playwright in the same thread refuses to start)."""
 
 import os
 import shutil
