@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from backend.client import ApiError, Client
-from tests.backend.web.admin_helpers import shots_folder
+from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
 from tests.backend.web.test_staff_auth import sign_in
 
 
@@ -19,10 +19,7 @@ def shots(tmp_path):
 
 @pytest.fixture
 def admin_page(server, screen):
-    page = screen(1366, 768)
-    sign_in(page, server, "admin", next_path="/staff/admin/devices")
-    assert page.url.endswith("/staff/admin/devices"), page.url
-    return page
+    return signed_in_admin(server, screen, "/staff/admin/devices")
 
 
 def register(page, name: str, kind: str = "kiosk", station: str = "") -> None:

@@ -12,7 +12,7 @@ import requests
 import yaml
 
 from backend.domain.procedures import DEFAULT_CATALOG_DIR
-from tests.backend.web.admin_helpers import shots_folder
+from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
 from tests.backend.web.test_staff_auth import sign_in
 
 
@@ -23,10 +23,7 @@ def shots(tmp_path):
 
 @pytest.fixture
 def admin_page(server, screen):
-    page = screen(1366, 768)
-    sign_in(page, server, "admin", next_path="/staff/admin")
-    assert page.url.endswith("/staff/admin"), page.url
-    return page
+    return signed_in_admin(server, screen, "/staff/admin")
 
 
 def test_overview_reminds_to_enter_next_years_swaps_in_december(server, screen, clock, shots):

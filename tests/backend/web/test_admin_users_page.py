@@ -7,16 +7,12 @@ import pytest
 
 from backend.client import ApiError
 from tests.backend.conftest import PASSWORD
-from tests.backend.web.admin_helpers import shots_folder
-from tests.backend.web.test_staff_auth import sign_in
+from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
 
 
 @pytest.fixture
 def admin_page(server, screen):
-    page = screen(1366, 768)
-    sign_in(page, server, "admin", next_path="/staff/admin/users")
-    assert page.url.endswith("/staff/admin/users"), page.url
-    return page
+    return signed_in_admin(server, screen, "/staff/admin/users")
 
 
 @pytest.fixture
