@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from backend.backup_cli import add_backup_commands
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
 from backend.domain.procedures import DEFAULT_CATALOG_DIR as CATALOG_DIR
@@ -552,6 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_hub(sub)
     _add_flash(sub)
     add_hw_commands(sub)
+    add_backup_commands(sub)
     return parser
 
 

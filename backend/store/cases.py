@@ -201,8 +201,13 @@ class Break:
 
 def verify_events(store: Store) -> tuple[int, Break | None]:
     """Walk the chain from the first event: (events checked, first break or None)."""
+    return verify_chain(store.db)
+
+
+def verify_chain(db) -> tuple[int, Break | None]:
+    """`verify_events` on any sqlite_utils database, e.g. a backup opened without `Store`."""
     prev, last_id, count = GENESIS, 0, 0
-    for row in store.db.query("select * from events order by id"):
+    for row in db.query("select * from events order by id"):
         problem = _break_at(row, prev, last_id)
         if problem:
             return count, problem
