@@ -332,13 +332,17 @@ def cmd_selftest_due(args) -> int:
 
 def cmd_sms_serve(args) -> int:
     """Answer 'TTHC <mã hồ sơ>' SMS on a GSM modem until stopped (SIGTERM or Ctrl-C)."""
-    from backend.sms import SmsGateway
+    from backend.sms import Notifier, SmsGateway
 
-    return _serve_sms(args, lambda modem: SmsGateway(_store(args), modem,
-                                                     keyword=args.keyword))
+    store = _store(args)
+    notifier = None if args.no_notify else (
+        lambda modem: Notifier(store, modem, per_day=args.notify_per_day))
+    return _serve_sms(args, lambda modem: SmsGateway(store, modem, keyword=args.keyword),
+                      notifier)
 
 
-def _serve_sms(args, gateway) -> int:
+def _serve_sms(args, gateway, notifier=None) -> int:
+    """`notifier(modem)`, if given, sends the citizens' notices on a thread of its own."""
     import signal
     import threading
 
@@ -350,6 +354,9 @@ def _serve_sms(args, gateway) -> int:
     modem = AtModem(args.port, mode="text" if args.text_mode else "pdu")
     modem.on_message = gateway(modem).handle
     with modem:
+        if notifier is not None:
+            threading.Thread(target=notifier(modem).run, args=(stop,), daemon=True,
+                             name="sms-notify").start()
         print(f"Đang trả lời SMS '{args.keyword} <mã hồ sơ>' trên {args.port} / "
               f"answering lookup SMS on {args.port}", flush=True)
         stop.wait()
@@ -679,8 +686,13 @@ def _iso_day(text: str):
 def _add_sms(sub) -> None:
     sms = sub.add_parser("sms", help="SMS lookups over a GSM modem").add_subparsers(
         dest="sms_command", required=True)
-    serve = sms.add_parser("serve", help="answer 'TTHC <mã hồ sơ>' messages until stopped")
+    serve = sms.add_parser("serve", help="answer 'TTHC <mã hồ sơ>' messages and send the "
+                           "citizens' notices (result ready, supplement, new date) until stopped")
     _sms_options(serve)
+    serve.add_argument("--no-notify", action="store_true",
+                       help="only answer lookups; leave the notice outbox alone")
+    serve.add_argument("--notify-per-day", type=int, default=5, metavar="N",
+                       help="notices to one phone number a day at most; more wait a day")
     serve.set_defaults(func=cmd_sms_serve)
 
 
