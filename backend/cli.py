@@ -336,7 +336,8 @@ def cmd_sms_serve(args) -> int:
 
     store = _store(args)
     notifier = None if args.no_notify else (
-        lambda modem: Notifier(store, modem, per_day=args.notify_per_day))
+        lambda modem: Notifier(store, modem, per_day=args.notify_per_day,
+                               hours=args.notify_hours))
     return _serve_sms(args, lambda modem: SmsGateway(store, modem, keyword=args.keyword),
                       notifier)
 
@@ -693,6 +694,8 @@ def _add_sms(sub) -> None:
                        help="only answer lookups; leave the notice outbox alone")
     serve.add_argument("--notify-per-day", type=int, default=5, metavar="N",
                        help="notices to one phone number a day at most; more wait a day")
+    serve.add_argument("--notify-hours", type=_hours, default=(7, 21), metavar="H-H",
+                       help="hours notices go out (default 7-21); outside, they wait")
     serve.set_defaults(func=cmd_sms_serve)
 
 
@@ -702,6 +705,13 @@ def _sms_options(parser) -> None:
     parser.add_argument("--keyword", default="TTHC")
     parser.add_argument("--text-mode", action="store_true",
                         help="send unaccented GSM text instead of Vietnamese UCS-2 (PDU mode)")
+
+
+def _hours(text: str) -> tuple[int, int]:
+    first, _, end = text.partition("-")
+    if not (first.isdigit() and end.isdigit() and 0 <= int(first) < int(end) <= 24):
+        raise argparse.ArgumentTypeError("giờ dạng 7-21 / hours like 7-21")
+    return int(first), int(end)
 
 
 def _add_flash(sub) -> None:

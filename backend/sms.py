@@ -72,7 +72,7 @@ def notice_text(kind: str, code: str, at: datetime, new_due_at: str | None) -> s
     """Code, status and date only: an SMS can be read by whoever holds the phone."""
     day = f"{at:%d/%m/%Y}"
     if kind == "result":
-        return f"Hồ sơ {code}: Đã xử lý xong ngày {day}. Mời nhận kết quả."
+        return f"Hồ sơ {code}: Đã xử lý xong ngày {day}"  # fits one part with diacritics
     if kind == "supplement":
         return (f"Hồ sơ {code}: Yêu cầu bổ sung ngày {day}. Xin liên hệ bộ phận một cửa "
                 "để biết giấy tờ cần bổ sung.")
@@ -97,12 +97,13 @@ class Notifier:
 
     A failed send is retried with a doubling wait (1 min up to 1 h), `max_attempts` times; a
     number the network says does not exist is given up at once. A number that has had
-    `per_day` notices today waits for tomorrow morning; none go out at night.
+    `per_day` notices today waits for tomorrow morning; none go out outside `hours`.
     """
 
     def __init__(self, store: Store, modem, *, per_day: int = 5, clock=None,
-                 max_attempts: int = 12, first_retry_s: float = 60, max_retry_s: float = 3600):
-        self.store, self.modem, self.per_day = store, modem, per_day
+                 hours: tuple[int, int] = (7, 21), max_attempts: int = 12,
+                 first_retry_s: float = 60, max_retry_s: float = 3600):
+        self.store, self.modem, self.per_day, self.hours = store, modem, per_day, hours
         self.clock = clock or _vn_now
         self.max_attempts, self.first_retry_s, self.max_retry_s = (
             max_attempts, first_retry_s, max_retry_s)
@@ -120,9 +121,10 @@ class Notifier:
         from backend.store import outbox
 
         now, sent = self.clock(), 0
-        if not QUIET_UNTIL <= now.hour < QUIET_FROM:
+        first, end = self.hours
+        if not first <= now.hour < end:
             return 0  # nobody wants a message about papers at night; they wait till morning
-        tomorrow = _midnight(now) + timedelta(days=1, hours=QUIET_UNTIL)
+        tomorrow = _midnight(now) + timedelta(days=1, hours=first)
         for message in outbox.due(self.store, _iso(now)):
             if outbox.sent_since(self.store, message["phone"], _iso(_midnight(now))) \
                     >= self.per_day:
@@ -153,7 +155,6 @@ class Notifier:
 
 
 PERMANENT_CMS = {1}  # unassigned number: retrying cannot help
-QUIET_UNTIL, QUIET_FROM = 7, 21  # notices go out between 07:00 and 21:00
 
 
 def _midnight(now: datetime) -> datetime:
