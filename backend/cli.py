@@ -347,13 +347,18 @@ def _serve_sms(args, gateway, notifier=None) -> int:
     import signal
     import threading
 
-    from drivers.modems import AtModem
+    from drivers.modems import AtModem, ModemError
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     modem = AtModem(args.port, mode="text" if args.text_mode else "pdu")
     modem.on_message = gateway(modem).handle
+    try:
+        modem.open()
+    except ModemError as exc:  # unplugged, no SIM, no network: systemd tries again later
+        print(f"Lỗi modem / Modem error ({args.port}): {exc}", file=sys.stderr)
+        return 1
     with modem:
         if notifier is not None:
             threading.Thread(target=notifier(modem).run, args=(stop,), daemon=True,
