@@ -231,9 +231,9 @@ def _exclusive(db_path: Path):
 def in_use(db_path: Path) -> BackupError:
     return BackupError(
         f"CSDL {db_path} đang được một tiến trình mở (máy chủ, đồng bộ hay SMS); không khôi "
-        "phục. Hãy dừng chúng trước: systemctl stop motcua-backend motcua-sync motcua-notify.",
+        "phục. Hãy dừng chúng trước: systemctl stop motcua-backend motcua-sms motcua-sync.",
         f"The database {db_path} is open in a running process (server, sync or SMS); nothing "
-        "restored. Stop them first: systemctl stop motcua-backend motcua-sync motcua-notify.",
+        "restored. Stop them first: systemctl stop motcua-backend motcua-sms motcua-sync.",
         key="database_in_use")
 
 
