@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,8 +20,8 @@ from backend.client import Client
 from backend.domain.calendar import VN_TZ
 from backend.store import backup
 from backend.store.db import Store
-from tests.backend.conftest import PASSWORD, free_port
-from tests.backend.test_crash import hammer, start_server
+from tests.backend.conftest import free_port
+from tests.backend.test_crash import Clerks, start_server
 
 NOW = datetime(2026, 12, 2, 17, 0, tzinfo=VN_TZ)
 
@@ -56,25 +55,16 @@ def db(template_db, tmp_path) -> Path:
 def test_backup_under_write_load_then_restore(db, tmp_path):
     port = free_port()
     server = start_server(db, port)
-    url = f"http://127.0.0.1:{port}"
     try:
-        token = Client(url).login("clerk", PASSWORD)["token"]
-        proc = Client(url).procedures()[0]
-        acked: dict[str, str] = {}
-        stop = threading.Event()
-        writers = [threading.Thread(target=hammer, args=(url, token, proc, acked, stop))
-                   for _ in range(3)]
-        for thread in writers:
-            thread.start()
+        clerks = Clerks(f"http://127.0.0.1:{port}", 3)
         time.sleep(1.5)
-        before = set(dict(acked).values())  # acknowledged before the backup began
+        before = set(dict(clerks.acked).values())  # acknowledged before the backup began
         made = motcua("backup", "-o", str(tmp_path / "backups"), db=db)
         time.sleep(0.5)
-        stop.set()
-        for thread in writers:
-            thread.join(timeout=10)
+        clerks.halt()
         assert made.returncode == 0, made.stderr
-        assert len(before) > 5 and len(acked) > len(before), "intakes went on during the backup"
+        assert len(before) > 5 and len(clerks.acked) > len(before), \
+            "intakes went on during the backup"
         [taken] = backup.backups(tmp_path / "backups")
         refused = motcua("restore", str(taken), "--yes", db=db)  # the server still runs
         assert refused.returncode == 2 and "đang được một tiến trình mở" in refused.stderr

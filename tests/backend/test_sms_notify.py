@@ -6,7 +6,6 @@ sleeping through retries and the daily cap."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from backend.store.site import load_site
 from drivers.modems import AtModem
 from drivers.modems.fake import FakeModem, MemorySmsModem
 from tests.backend.conftest import Clock
+from tests.backend.test_sms import serve_sms_until_sent
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ)  # a Monday morning
 DESK = Actor("clerk", "clerk", "MOTCUA")
@@ -219,24 +219,9 @@ def test_consent_needs_a_phone_and_the_api_records_it(store, server):
 
 
 def test_sms_serve_sends_queued_notices(store, fake):
-    import signal
-    import subprocess
-    import sys
-
     code = take_in(store)
     act(store, code, "request_supplement", datetime.now(VN_TZ))
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--db", store.path, "sms",
-                             "serve", "--port", fake.port_name, "--notify-hours", "0-24"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert "answering lookup SMS" in proc.stdout.readline()
-        deadline = time.monotonic() + 20
-        while not fake.sent and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=20)
-    assert proc.returncode == 0, err
+    serve_sms_until_sent(store, fake, "--notify-hours", "0-24")
     assert fake.sent and fake.sent[0].text.startswith(f"Ho so {code}: Yeu cau bo sung")
     [queued] = outbox.for_case(store, cases.get(store, code)["id"])
     assert queued["status"] == "sent"
