@@ -221,3 +221,17 @@ def test_backup_of_a_missing_database_says_so(tmp_path):
     assert run.returncode == 2
     assert "Không có CSDL" in run.stderr and "No database" in run.stderr
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_restore_onto_a_new_machine_without_a_database(db, tmp_path):
+    store = Store(db)
+    _one_case(store)
+    store.close()
+    good, _, _ = backup.take(db, tmp_path / "b", 5, NOW)
+    fresh = tmp_path / "new-server" / "motcua.sqlite"
+    fresh.parent.mkdir()
+    info, aside = backup.restore(fresh, good, NOW, lambda *_: True)
+    assert aside is None and info.cases == 1 and codes_in(fresh) == codes_in(db)
+    assert sorted(p.name for p in fresh.parent.iterdir()) == ["motcua.sqlite"]
+    verified = motcua("db", "verify", db=fresh)
+    assert verified.returncode == 0 and "1 events" in verified.stdout
