@@ -64,6 +64,8 @@ def take(db_path: Path, out_dir: Path, keep: int, now: datetime) -> tuple[Path, 
         raise BackupError("--keep phải từ 1 trở lên", "--keep must be at least 1")
     _require_database(db_path)
     _make_dir(out_dir)
+    for stale in out_dir.glob(".motcua-*.sqlite.part"):  # left by a run cut off by power loss
+        _remove_partial(stale)
     final = _free_name(out_dir, now)
     part = out_dir / f".{final.name}.part"
     try:

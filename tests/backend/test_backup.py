@@ -98,6 +98,7 @@ def test_backup_is_checked_then_named_and_retention_keeps_the_newest(db, tmp_pat
     out = tmp_path / "backups"
     out.mkdir()
     (out / "notes.txt").write_text("not a backup")
+    (out / ".motcua-20261201-023000.sqlite.part").write_bytes(b"cut off by a power loss")
     made = [backup.take(db, out, 3, NOW + timedelta(days=d))[0] for d in range(5)]
     assert backup.backups(out) == made[-3:]
     assert (out / "notes.txt").exists(), "retention touches only its own files"
