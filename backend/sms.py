@@ -6,16 +6,18 @@ an SMS proves nothing about who holds the receipt, so it carries no personal dat
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from backend.domain.errors import MotcuaError
-from backend.domain.text import fold
+from backend.domain.text import fold, unaccent
 from backend.store.db import Store
 from backend.store.lookup import public_lookup
 from backend.store.site import Site, load_site
 
 DEFAULT_KEYWORD = "TTHC"
+log = logging.getLogger(__name__)
 
 
 def _when(iso_time: str | None) -> str:
@@ -64,6 +66,105 @@ def _format(answer: dict) -> str:
     return ". ".join(parts)
 
 
+# --- notices to citizens who agreed at intake (queued by backend/store/outbox.py) -------------
+
+def notice_text(kind: str, code: str, at: datetime, new_due_at: str | None) -> str:
+    """Code, status and date only: an SMS can be read by whoever holds the phone."""
+    day = f"{at:%d/%m/%Y}"
+    if kind == "result":
+        return f"Hồ sơ {code}: Đã xử lý xong ngày {day}"  # fits one part with diacritics
+    if kind == "supplement":
+        return (f"Hồ sơ {code}: Yêu cầu bổ sung ngày {day}. Xin liên hệ bộ phận một cửa "
+                "để biết giấy tờ cần bổ sung.")
+    if kind == "new_date":
+        return (f"Hồ sơ {code}: Xin lỗi vì trễ hẹn. Hẹn trả kết quả mới: "
+                f"{_when(new_due_at)}.")
+    raise ValueError(f"unknown notice kind {kind!r}")
+
+
+def fit(text: str) -> tuple[str, str, int]:
+    """(text, alphabet, parts): with diacritics (UCS-2) unless dropping them (GSM 7-bit) needs
+    fewer message parts — each part is paid for."""
+    from drivers.modems.pdu import split_text
+
+    accented, plain = split_text(text), split_text(unaccent(text))
+    best = (unaccent(text), plain) if len(plain[1]) < len(accented[1]) else (text, accented)
+    return best[0], best[1][0], len(best[1][1])
+
+
+class Notifier:
+    """Sends the outbox through the modem, on its own thread in the process that owns it.
+
+    A failed send is retried with a doubling wait (1 min up to 1 h), `max_attempts` times; a
+    number the network says does not exist is given up at once. A number that has had
+    `per_day` notices today waits for tomorrow morning; none go out outside `hours`.
+    """
+
+    def __init__(self, store: Store, modem, *, per_day: int = 5, clock=None,
+                 hours: tuple[int, int] = (7, 21), max_attempts: int = 12,
+                 first_retry_s: float = 60, max_retry_s: float = 3600):
+        self.store, self.modem, self.per_day, self.hours = store, modem, per_day, hours
+        self.clock = clock or _vn_now
+        self.max_attempts, self.first_retry_s, self.max_retry_s = (
+            max_attempts, first_retry_s, max_retry_s)
+
+    def run(self, stop, every: float = 10.0) -> None:
+        while not stop.is_set():
+            try:
+                self.send_due()
+            except Exception:  # the worker must outlive a bad row or a locked database
+                log.exception("SMS outbox round failed")
+            stop.wait(every)
+
+    def send_due(self) -> int:
+        """One round: send what is due now; returns how many went out."""
+        from backend.store import outbox
+
+        now, sent = self.clock(), 0
+        first, end = self.hours
+        if not first <= now.hour < end:
+            return 0  # nobody wants a message about papers at night; they wait till morning
+        tomorrow = _midnight(now) + timedelta(days=1, hours=first)
+        for message in outbox.due(self.store, _iso(now)):
+            if outbox.sent_since(self.store, message["phone"], _iso(_midnight(now))) \
+                    >= self.per_day:
+                outbox.update(self.store, message["id"], next_at=_iso(tomorrow))
+                continue
+            sent += self._send(message, now)
+        return sent
+
+    def _send(self, message: dict, now: datetime) -> int:
+        from backend.store import outbox
+        from drivers.modems import ModemError, SmsError
+
+        attempts = message["attempts"] + 1
+        try:
+            self.modem.send(message["phone"], message["text"])
+        except (ModemError, OSError, ValueError) as exc:
+            final = (isinstance(exc, ValueError) or attempts >= self.max_attempts
+                     or (isinstance(exc, SmsError) and exc.code in PERMANENT_CMS))
+            wait = min(self.first_retry_s * 2 ** (attempts - 1), self.max_retry_s)
+            outbox.update(self.store, message["id"], attempts=attempts, last_error=str(exc),
+                          status=outbox.FAILED if final else outbox.PENDING,
+                          next_at=_iso(now + timedelta(seconds=wait)))
+            log.warning("SMS notice %s not sent (attempt %s): %s", message["id"], attempts, exc)
+            return 0
+        outbox.update(self.store, message["id"], attempts=attempts, status=outbox.SENT,
+                      sent_at=_iso(now), last_error=None)
+        return 1
+
+
+PERMANENT_CMS = {1}  # unassigned number: retrying cannot help
+
+
+def _midnight(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    from backend.store.cases import iso
+
+    return iso(moment)
 
 
 class SmsGateway:

@@ -45,6 +45,7 @@ class IntakeForm:
     documents: dict[str, int] = field(default_factory=dict)  # document id -> papers received
     sets: int = 1
     return_channel: str = "counter"
+    notify_sms: bool = False  # the citizen said yes to SMS notices; never ticked by default
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,10 @@ class IntakeDesk:
         found = [] if form.procedure else [CounterError(
             "Chưa chọn thủ tục", "No procedure chosen", "no_procedure", "procedure")]
         found += _applicant_problems(form.applicant)
+        if form.notify_sms and not (form.applicant.get("phone") or "").strip():
+            found.append(CounterError("Muốn nhận tin nhắn thì cần số điện thoại",
+                                      "SMS notices need a phone number", "phone_needed",
+                                      "phone"))
         if not 1 <= form.sets <= 20:
             found.append(CounterError("Số bộ hồ sơ phải từ 1 đến 20", "Sets must be 1 to 20",
                                       "invalid_sets", "sets"))
@@ -174,7 +179,7 @@ class IntakeDesk:
         try:
             case = self.link.call(self.link.client.intake, *self._request(form),
                                   sets=form.sets, return_channel=form.return_channel,
-                                  idempotency_key=key)
+                                  idempotency_key=key, notify_sms=form.notify_sms)
         except OfflineError:
             return self._offline(form, key if was_online else None,
                                  started if was_online else None)
@@ -234,7 +239,7 @@ class IntakeDesk:
         proc_code, applicant, documents = self._request(form)
         return {"procedure_code": proc_code, "applicant": applicant, "documents": documents,
                 "sets": form.sets, "return_channel": form.return_channel,
-                "received_at": now.isoformat(),
+                "received_at": now.isoformat(), "notify_sms": form.notify_sms,
                 "attempted_online_at": attempted.isoformat() if attempted else None}
 
     def _offline_payload(self, form: IntakeForm, code: str, now: datetime,

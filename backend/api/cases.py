@@ -58,6 +58,8 @@ class IntakeBody(Body):
     received: bool = True
     idempotency_key: str | None = Field(None, min_length=8, max_length=128)
     offline: OfflineBody | None = None
+    notify_sms: bool = Field(False, description="the applicant agreed to an SMS when the result "
+                             "is ready, a supplement is asked or a new date is set")
 
 
 class ActionBody(Body):
@@ -90,6 +92,7 @@ def case_view(row: dict, site: Site, store, now: datetime,
                                "resolved_at", "result_class", "returned_at", "return_channel",
                                "step", "current_unit", "sets", "fee", "procedure_version")},
         "status": Status(row["status"]).key, "status_code": row["status"],
+        "notify_sms": bool(row.get("notify_sms")),
         "status_label": Status(row["status"]).label,
         "late": workflow.is_late(cases.state_of(row), now),
         "token": token,
@@ -129,7 +132,7 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
         documents=body.documents, sets=body.sets, return_channel=body.return_channel,
         received=body.received,
         offline_code=codes.parse_code(body.offline.code) if body.offline else None,
-        station=body.offline.station if body.offline else None)
+        station=body.offline.station if body.offline else None, notify_sms=body.notify_sms)
     row, created = cases.intake(store, site, data, deps.actor_of(who), received_at,
                                 key=body.idempotency_key or idempotency_key,
                                 request_hash=_request_hash(body))

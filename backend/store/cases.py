@@ -15,6 +15,7 @@ from backend.domain.errors import Conflict, InvalidInput, NotFound
 from backend.domain.privacy import may_see_personal_data
 from backend.domain.procedures import Procedure
 from backend.domain.workflow import Actor, CaseState, Event, Status, Step
+from backend.store import outbox
 from backend.store.db import Store
 from backend.store.site import Site
 
@@ -39,6 +40,7 @@ class Intake:
     received: bool = True  # False: registered online, not yet checked at the desk
     offline_code: CaseCode | None = None  # numbered offline from a leased block
     station: str | None = None  # the counter station that holds the block
+    notify_sms: bool = False  # the citizen agreed to be told of results and new dates by SMS
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -101,6 +103,10 @@ def intake(store: Store, site: Site, data: Intake, actor: Actor, now: datetime, 
         raise InvalidInput("Hồ sơ chưa đủ giấy tờ: " + "; ".join(missing),
                            "The file is incomplete: " + "; ".join(missing),
                            key="incomplete_file", field="documents")
+    if data.notify_sms and not data.applicant.phone:
+        raise InvalidInput("Muốn nhận tin nhắn thì cần số điện thoại của người nộp",
+                           "SMS notices need the applicant's phone number",
+                           key="phone_needed", field="applicant.phone")
     with store.tx() as db:
         if key and (earlier := _by_key(db, key)) is not None:
             if earlier["request_hash"] != request_hash:
@@ -154,6 +160,7 @@ def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key,
         "step": 0, "current_unit": proc.workflow[0].unit, "time_unit": unit,
         "received_at": iso(now), "due_at": iso(due), "received_by": actor.username,
         "idempotency_key": key, "request_hash": request_hash, "updated_at": iso(now),
+        "notify_sms": int(data.notify_sms),
     }
     case_id = db["cases"].insert(row).last_pk
     extra = {"offline": True, "station": data.station} if data.offline_code else {}
@@ -176,6 +183,7 @@ def _append_event(db, case_id: int, event: Event) -> None:
         "data": json.dumps(event.data, ensure_ascii=False),
     }
     db["events"].insert({**row, "prev_hash": prev, "hash": event_hash(row, prev)})
+    outbox.enqueue(db, case_id, row["id"], event)  # same transaction: no event loses its SMS
 
 
 GENESIS = "0" * 64
@@ -201,8 +209,13 @@ class Break:
 
 def verify_events(store: Store) -> tuple[int, Break | None]:
     """Walk the chain from the first event: (events checked, first break or None)."""
+    return verify_chain(store.db)
+
+
+def verify_chain(db) -> tuple[int, Break | None]:
+    """`verify_events` on any sqlite_utils database, e.g. a backup opened without `Store`."""
     prev, last_id, count = GENESIS, 0, 0
-    for row in store.db.query("select * from events order by id"):
+    for row in db.query("select * from events order by id"):
         problem = _break_at(row, prev, last_id)
         if problem:
             return count, problem

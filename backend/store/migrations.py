@@ -232,9 +232,25 @@ def _m14_enrol(db) -> None:
         pk="code_hash", not_null={"kind", "created_at", "expires_at"})
 
 
+def _m15_notify(db) -> None:
+    # The citizen's consent to be told by SMS, given at intake (off unless ticked), and the
+    # outbox the notices wait in: written in the same transaction as the event they announce,
+    # sent later by the process that owns the modem, retried with backoff.
+    db["cases"].add_column("notify_sms", int, not_null_default=0)
+    db["sms_outbox"].create(
+        {"id": int, "case_id": int, "event_id": int, "phone": str, "kind": str, "text": str,
+         "parts": int, "alphabet": str, "status": str, "attempts": int, "created_at": str,
+         "next_at": str, "sent_at": str, "last_error": str},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "phone", "text", "status", "created_at", "next_at"},
+        defaults={"attempts": 0})
+    db["sms_outbox"].create_index(["status", "next_at"])
+    db["sms_outbox"].create_index(["phone", "sent_at"])
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
               _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m10_staffweb,
-              _m11_reports, _m12_admin, _m13_sync, _m14_enrol]
+              _m11_reports, _m12_admin, _m13_sync, _m14_enrol, _m15_notify]
 
 
 def apply(store: Store) -> int:

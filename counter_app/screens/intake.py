@@ -13,7 +13,7 @@ from kivy.uix.togglebutton import ToggleButton
 
 from counter_app import formats
 from counter_app.intake import APPLICANT_FIELDS, IncompleteFile, IntakeForm, Outcome
-from counter_app.screens.papers import IncompleteDialog, PaperRow
+from counter_app.screens.papers import BOX, IncompleteDialog, PaperBox, PaperRow, name_button
 from counter_app.screens.theme import FONT, HEADING, LEVELS, MUTED, PANEL, PRIMARY, SMALL
 from counter_app.screens.widgets import (
     CounterScreen,
@@ -93,6 +93,7 @@ class IntakeScreen(CounterScreen):
         for field in self.fields.values():
             grid.add_widget(field)
         body.add_widget(grid)
+        body.add_widget(self._consent_row())
         body.add_widget(Text(tr("papers_title"), bold=True))
         self.documents = column(4)
         body.add_widget(self.documents)
@@ -101,6 +102,23 @@ class IntakeScreen(CounterScreen):
         panel.add_widget(rule())
         panel.add_widget(self._buttons())
         return panel
+
+    def _consent_row(self) -> BoxLayout:
+        """Asked aloud, ticked only on a yes: the citizen's consent to SMS notices."""
+        row = BoxLayout(size_hint_y=None, height=BOX + 4, spacing=10)
+        self.consent = PaperBox(pos_hint={"center_y": 0.5})
+        self.consent.bind(on_release=lambda *_: self._toggle_consent())
+        label = name_button("Đồng ý nhận tin nhắn SMS khi có kết quả, cần bổ sung hoặc hẹn "
+                             "lại (cần số điện thoại) / SMS when ready")
+        label.bind(on_release=lambda *_: self._toggle_consent())
+        row.add_widget(self.consent)
+        row.add_widget(label)
+        self.consent.show(False, False)
+        return row
+
+    def _toggle_consent(self) -> None:
+        self.form.notify_sms = not self.form.notify_sms
+        self.consent.show(self.form.notify_sms, False)
 
     def _channel_row(self) -> BoxLayout:
         self.channels = BoxLayout(size_hint_y=None, height=36, spacing=6)
@@ -219,6 +237,7 @@ class IntakeScreen(CounterScreen):
             field.value = ""
         self.documents.clear_widgets()
         self.channels.clear_widgets()
+        self.consent.show(False, False)
         self.title.text, self.facts.text, self.due.text = "Chưa chọn thủ tục", "", ""
 
 

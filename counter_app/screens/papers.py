@@ -59,7 +59,7 @@ class PaperRow(BoxLayout):
         paint(self, OPTIONAL)
         self.box = PaperBox(pos_hint={"center_y": 0.5})
         self.box.bind(on_release=lambda *_: self.toggle())
-        self.name = _name_button(doc["name"] + (" *" if self.required else ""))
+        self.name = name_button(doc["name"] + (" *" if self.required else ""))
         self.name.bind(on_release=lambda *_: self.toggle())
         self.word = Text("", size=SMALL, bold=True, grow=False, size_hint_x=None, width=96,
                          align="center")
@@ -92,7 +92,7 @@ class PaperRow(BoxLayout):
         self.height = max(BOX + 12, self.name.texture_size[1] + 16)
 
 
-def _name_button(text: str) -> Button:
+def name_button(text: str) -> Button:
     button = Button(text=text, font_name=FONT, font_size=SMALL + 1, color=rgba(INK),
                     background_normal="", background_down="", background_color=(0, 0, 0, 0),
                     halign="left", valign="middle")

@@ -50,6 +50,26 @@ def hammer(url: str, token: str, proc: dict, acked: dict, stop: threading.Event)
         acked[key] = case["code"]
 
 
+class Clerks:
+    """`count` clerks taking in cases as fast as the server answers; `acked` maps each
+    idempotency key to the code the server acknowledged."""
+
+    def __init__(self, url: str, count: int) -> None:
+        token = Client(url).login("clerk", PASSWORD)["token"]
+        self.proc = Client(url).procedures()[0]
+        self.acked: dict[str, str] = {}
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=hammer, args=(url, token, self.proc, self.acked,
+                                                              self.stop)) for _ in range(count)]
+        for thread in self.threads:
+            thread.start()
+
+    def halt(self) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+
 def test_sigkill_mid_intake_loses_no_acknowledged_case(template_db, tmp_path):
     import shutil
 
@@ -57,21 +77,12 @@ def test_sigkill_mid_intake_loses_no_acknowledged_case(template_db, tmp_path):
     shutil.copy(template_db, db_path)
     port = free_port()
     server = start_server(db_path, port)
-    url = f"http://127.0.0.1:{port}"
-    token = Client(url).login("clerk", PASSWORD)["token"]
-    proc = Client(url).procedures()[0]
-    acked: dict[str, str] = {}
-    stop = threading.Event()
-    threads = [threading.Thread(target=hammer, args=(url, token, proc, acked, stop))
-               for _ in range(4)]
-    for thread in threads:
-        thread.start()
+    clerks = Clerks(f"http://127.0.0.1:{port}", 4)
+    acked, proc = clerks.acked, clerks.proc
     time.sleep(2.0)
     os.kill(server.pid, signal.SIGKILL)
     server.wait(timeout=10)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    clerks.halt()
     assert len(acked) > 10, "the server should have acknowledged intakes before the kill"
     last_seq = _check_consistent(db_path, acked)
     _check_event_chain(db_path)

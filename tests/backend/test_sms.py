@@ -89,26 +89,34 @@ def test_sms_serve_has_help(capsys):
     assert "--port" in capsys.readouterr().out
 
 
-def test_sms_serve_process_answers_and_stops_on_sigterm(store, case_code):
+def serve_sms_until_sent(store, fake, *options: str, then=None) -> None:
+    """Run `motcua sms serve` on the simulated modem until it has sent something (or 20 s),
+    calling `then()` once it is listening; it must stop cleanly on SIGTERM."""
     import signal
     import subprocess
     import sys
     import time
 
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--db", store.path, "sms",
+                             "serve", "--port", fake.port_name, *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "answering lookup SMS" in proc.stdout.readline()
+        if then is not None:
+            then()
+        deadline = time.monotonic() + 20
+        while not fake.sent and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+
+
+def test_sms_serve_process_answers_and_stops_on_sigterm(store, case_code):
     from drivers.modems.fake import FakeModem
 
     with FakeModem() as fake:
-        proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--db", store.path, "sms",
-                                 "serve", "--port", fake.port_name],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            assert "answering lookup SMS" in proc.stdout.readline()
-            fake.deliver("+84911111111", f"tthc {case_code}")
-            deadline = time.monotonic() + 15
-            while not fake.sent and time.monotonic() < deadline:
-                time.sleep(0.05)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            _out, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0, err
+        serve_sms_until_sent(store, fake,
+                             then=lambda: fake.deliver("+84911111111", f"tthc {case_code}"))
     assert fake.sent and case_code in fake.sent[0].text

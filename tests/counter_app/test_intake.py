@@ -143,3 +143,16 @@ def test_reprint_of_any_receipt(station, server):
     other = server.client("clerk").intake("1.001612", {"name": "Lê Thị Mai"}, {},
                                           received=False)  # made at another desk
     assert station.reprint_case(other["code"]).confirmed
+
+
+def test_sms_consent_reaches_the_case_and_needs_a_phone(station, server):
+    form = fill(station)
+    assert form.notify_sms is False  # never ticked for the citizen
+    form.notify_sms = True
+    code = station.intake.confirm(form).code
+    assert server.client("clerk").case(code)["notify_sms"] is True
+    form = fill(station)
+    form.applicant["phone"], form.notify_sms = "", True
+    with pytest.raises(CounterError) as refused:
+        station.intake.confirm(form)
+    assert refused.value.field == "phone" and "cần số điện thoại" in refused.value.vi

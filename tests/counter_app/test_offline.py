@@ -138,3 +138,13 @@ def test_return_and_rating_offline_wait_in_the_outbox(station, server, clock):
     station.set_offline(False)
     assert server.client("clerk").case(case["code"])["status"] == "returned"
     assert not station.outbox.pending()
+
+
+def test_consent_given_offline_reaches_the_case_when_synced(station, server):
+    station.set_offline(True)
+    form = fill(station)
+    form.notify_sms = True
+    taken = station.intake.confirm(form)
+    assert taken.offline
+    station.set_offline(False)  # back: the outbox goes at once
+    assert server.client("clerk").case(taken.code)["notify_sms"] is True

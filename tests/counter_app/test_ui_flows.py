@@ -75,3 +75,11 @@ def test_the_clerk_serves_and_prints_priority_numbers(server, store, kiosk, tmp_
     assert seen["groups"] == ["normal"] * 3  # ready for the next citizen
     waiting = {s["letter"]: s["waiting"] for s in server.client().queue_status()["services"]}
     assert waiting["A"] == 3  # and the printed priority A-004
+
+
+def test_the_sms_consent_box_is_off_until_ticked_and_reaches_the_case(server, store, tmp_path):
+    seen = run("intake_consent", server, store, tmp_path)
+    assert seen["before"] is False
+    assert seen["ticked"] == {"form": True, "box": "✓"}
+    assert server.client("clerk").case(seen["code"])["notify_sms"] is True
+    assert seen["after"] == {"form": False, "box": ""}, "the next citizen starts unticked"

@@ -158,6 +158,23 @@ def scenario_offline(app, station, url) -> None:
     app.screens.get_screen("intake").confirm()
 
 
+def scenario_intake_consent(app, station, url) -> dict:
+    """The SMS box starts unticked; ticked, the case is sent with the citizen's consent, and
+    the next citizen's form starts unticked again."""
+    login(app)
+    fill_intake(app)
+    screen = app.screens.get_screen("intake")
+    before = screen.form.notify_sms
+    screen.consent.dispatch("on_release")  # the clerk's click on the box
+    frames(2)
+    ticked = {"form": screen.form.notify_sms, "box": screen.consent.text}
+    screen.confirm()
+    frames(2)
+    case = station.printing.recent(1)[0].payload
+    return {"before": before, "ticked": ticked, "code": case["code"],
+            "after": {"form": screen.form.notify_sms, "box": screen.consent.text}}
+
+
 def scenario_intake_incomplete(app, station, url) -> dict:
     """The required paper (the first) left unticked: the clerk is asked, nothing printed."""
     login(app)
