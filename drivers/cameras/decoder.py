@@ -95,10 +95,19 @@ def pyzbar_backend() -> Backend:
     return read
 
 
+def rows_backend() -> Backend:
+    """Our Code 128 matched symbol by symbol along the rows of a cut-out (rowscan.py)."""
+    from drivers.cameras.rowscan import read_rows
+
+    return read_rows
+
+
+ROWS = "rows"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
     "pyzbar": pyzbar_backend,
+    ROWS: rows_backend,
 }
 
 
@@ -145,7 +154,7 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
     "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"),
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
-                _located("unsmear", patches=1)),
+                _located("unsmear", patches=1), _located("", ROWS, patches=2)),
 }
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
@@ -366,7 +375,10 @@ class _Cutouts:
             if key not in self._enhanced:
                 self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module,
                                               cutout.zoom)
-            found = backend(self._enhanced[key], stage.formats)
+            if stage.reader == ROWS:  # it searches module widths near the expected one
+                found = backend(self._enhanced[key], stage.formats, cutout.module)
+            else:
+                found = backend(self._enhanced[key], stage.formats)
             if found:
                 return [Decoded(d.format, d.text, _map_points(
                     _cutout_points(d.corners, cutout, stage.enhance), cutout.to_frame),

@@ -1,0 +1,268 @@
+"""Our receipts' Code 128 read along scan lines by matching whole symbols, not edges.
+
+zxing and zbar find a Code 128 by its edges. When focus blur or a moving hand spreads a narrow
+bar over its neighbours, or glare flattens a stretch of the code, edges merge or vanish and they
+read nothing, although the bars are still plain to see. This reader compares each 11-module
+stretch of a scan line with every symbol's pattern, blurred as the line is, by correlation (so
+the local brightness and contrast, which glare and shade change along the code, do not matter),
+and follows the code symbol by symbol, so that modules growing narrower towards one end
+(keystone, a bent sheet) are followed.
+
+It reads only the receipt's code (DESIGN.md): start C, ten digit pairs (the 20-digit compact
+form), the checksum and stop. A scan line counts only when every symbol matches well and the
+checksum holds, and a code is read only when two bands of scan lines agree, or one matches very
+well — a false read would send a citizen to someone else's case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+import cv2
+import numpy as np
+from barcode.charsets.code128 import CODES
+
+from drivers.cameras.decoder import CODE128, Decoded
+
+START_C = 105
+STOP = "1100011101011"  # the stop symbol with its final bar, 13 modules
+DATA_SYMBOLS = 10  # 20 digits in set C
+S = 4  # samples per module
+BANDS = 4  # bands of rows read side by side
+QUIET = 6  # modules of quiet zone matched before the start symbol
+BLURS = (0.0, 0.45, 0.75)  # focus or motion blur of the templates, in modules
+WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
+MODULE_RANGE = np.geomspace(0.75, 1.35, 15)  # around the expected module width
+START_MIN = 0.8  # correlation of quiet zone + start symbol for a place to be tried
+SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
+SURE_MEAN = 0.85  # one band alone is enough when its symbols match this well on average
+STEP_SHIFTS = np.linspace(-0.5, 0.5, 9)  # modules: where the next symbol may start
+STEP_WIDTHS = np.array([0.96, 1.0, 1.04])  # and how its module width may differ
+
+
+@dataclass(frozen=True)
+class Line:
+    """A scan line read: the symbol values, how well each matched, and where the code lies."""
+
+    values: tuple[int, ...]
+    scores: tuple[float, ...]
+    start: float  # pixels along the line
+    end: float
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.scores))
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{v:02d}" for v in self.values[1:-2])
+
+
+def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
+              module: float | None = None) -> list[Decoded]:
+    """A Backend: the Code 128 in an image with its bars upright (a located cut-out), its
+    modules about `module` pixels wide if that is known."""
+    if CODE128 not in formats:
+        return []
+    bands = _bands(image)
+    for flipped, x, w, blur in _starts(bands.mean(axis=0), module):
+        line = _agreed(bands, flipped, x, w, blur)
+        if line is not None:
+            if flipped:
+                n = bands.shape[1] - 1
+                line = Line(line.values, line.scores, n - line.end, n - line.start)
+            h = image.shape[0] - 1.0
+            corners = ((line.start, 0.0), (line.end, 0.0), (line.end, h), (line.start, h))
+            return [Decoded(CODE128, line.text, corners)]
+    return []
+
+
+def _agreed(bands: np.ndarray, flipped: bool, x: float, w: float,
+            blur: int) -> Line | None:
+    """A reading of all the lines, or of the upper or the lower half of them, that matches very
+    well; else the two halves' readings when they agree."""
+    if flipped:
+        bands = bands[:, ::-1]
+    half = len(bands) // 2
+    halves = []
+    for lines in (bands, bands[:half], bands[half:]):
+        line = _follow(lines, x, w, blur)
+        if line is not None and line.mean >= SURE_MEAN:
+            return line
+        halves.append(line)
+    upper, lower = halves[1:]
+    return upper if upper and lower and upper.text == lower.text else None
+
+
+def _bands(image: np.ndarray) -> np.ndarray:
+    """Scan lines averaged along the bars in BANDS bands of rows, top to bottom (glare, a fold
+    or a slight slant spoil some more than others)."""
+    f = image.astype(np.float32)
+    edges = np.linspace(0, f.shape[0], BANDS + 1).astype(int)
+    bands = np.stack([f[a:b].mean(axis=0) for a, b in pairwise(edges)])
+    return _aligned(bands)
+
+
+def _aligned(bands: np.ndarray, reach: int = 8) -> np.ndarray:
+    """The bands shifted along the line to line up with their mean: bars a little slanted in
+    the cut-out (its angle is an estimate; keystone fans the bars out) otherwise blur together
+    when the bands are read side by side."""
+    mean = bands.mean(axis=0)
+    ref = (mean - mean.mean())[reach:-reach]
+    xs = np.arange(bands.shape[1], dtype=np.float32)
+    out = []
+    for band in bands:
+        b = band - band.mean()
+        r = np.array([ref @ b[reach + k : len(b) - reach + k] for k in range(-reach, reach + 1)])
+        k = int(np.argmax(r))
+        lag = float(k - reach)
+        if 0 < k < 2 * reach:  # parabola through the peak and its neighbours
+            lag += 0.5 * (r[k - 1] - r[k + 1]) / (r[k - 1] - 2 * r[k] + r[k + 1] - 1e-9)
+        out.append(np.interp(xs + lag, xs, band))
+    return np.stack(out).astype(np.float32)
+
+
+def _starts(p: np.ndarray, module: float | None,
+            limit: int = 3) -> list[tuple[bool, float, float, int]]:
+    """Where the start symbol may begin (pixels, on the line read forwards or backwards), its
+    module width, and the blur that fits it best."""
+    widths = WIDTHS if module is None else module * MODULE_RANGE
+    search = _start_templates()[1]  # the middle blur finds sharp and blurred starts alike
+    hits = []
+    for w in widths:
+        grid = np.arange(0, len(p) - 1, w / S)
+        if len(grid) < (QUIET + 11 + 11 * (DATA_SYMBOLS + 1) + 13) * S:
+            continue
+        q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
+        for flipped in (False, True):
+            line = q[::-1] if flipped else q
+            r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
+            best = np.flatnonzero(r >= START_MIN)
+            hits += [(float(r[i]), flipped, float(i * w / S), float(w)) for i in best]
+    hits.sort(reverse=True)
+    chosen: list[tuple[bool, float, float, int]] = []
+    for _, flipped, x, w in hits:
+        line = p[::-1] if flipped else p
+        if all(f != flipped or abs(x - cx) > 4 * cw for f, cx, cw, _ in chosen) and \
+                _stop_near(line, x + QUIET * w, w):
+            chosen.append((flipped, x + QUIET * w, w, _sharpness(line, x, w)))
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def _stop_near(p: np.ndarray, x: float, w: float, slack: float = 5.0) -> bool:
+    """Whether something like the stop symbol ends the code that starts at `x`: most places
+    that look like a start symbol (text, stripes, fabric) have none, and are not followed."""
+    end = x + 11 * (DATA_SYMBOLS + 2) * w
+    lo, hi = int(end - slack * w), int(end + (13 + QUIET + slack) * w) + 2
+    if lo < 0 or hi > len(p):
+        return False
+    grid = np.arange(lo, hi - 1, w / S)
+    q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
+    r = cv2.matchTemplate(q[None], _stop_templates()[1][None], cv2.TM_CCOEFF_NORMED)
+    return float(r.max()) >= SYMBOL_MIN
+
+
+def _sharpness(p: np.ndarray, x: float, w: float) -> int:
+    """Which of BLURS the quiet zone and start symbol at `x` match best."""
+    templates = np.stack(_start_templates())
+    pos = x + (np.arange(templates.shape[1]) + 0.5) / S * w
+    samples = np.interp(pos, np.arange(len(p)), p)
+    return int(np.argmax(templates @ (samples - samples.mean())))
+
+
+def _follow(p: np.ndarray, x: float, w: float, blur: int) -> Line | None:
+    """Read symbol after symbol on the lines `p` (lines × pixels) from the start symbol at
+    `x`, letting each one shift a little and change its module width, as keystone and bending
+    make them do."""
+    templates = _symbol_templates()[blur]
+    values, scores = [START_C], [1.0]
+    x += 11 * w
+    start = x - 11 * w
+    total = START_C
+    for pos in range(1, DATA_SYMBOLS + 2):
+        allowed = 100 if pos <= DATA_SYMBOLS else 103
+        score, value, x, w = _best_symbol(p, x, w, templates[:allowed], 11)
+        if score < SYMBOL_MIN:
+            return None
+        values.append(value)
+        scores.append(score)
+        if pos <= DATA_SYMBOLS:
+            total += pos * value
+    if values[-1] != total % 103:
+        return None
+    score, _, end, _ = _best_symbol(p, x, w, _stop_template(blur)[None], 13)
+    if score < SYMBOL_MIN:
+        return None
+    return Line((*values, 106), (*scores, score), start, end)
+
+
+def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
+                 modules: int) -> tuple[float, int, float, float]:
+    """The best-matching symbol near `x` on the lines `p` (lines × pixels): its score, value,
+    where the next one starts, and the module width it was read with.
+
+    The score is each line's correlation with the symbol, averaged with the line's contrast
+    as weight: a line washed flat by glare has no say, and two lines that each show part of
+    the bars add up."""
+    widths = w * STEP_WIDTHS
+    starts = x + STEP_SHIFTS[:, None] * w  # shifts × 1
+    offsets = (np.arange(modules * S) + 0.5) / S
+    pos = (starts[:, None, None] + widths[None, :, None] * offsets).reshape(-1, modules * S)
+    pos = np.clip(pos, 0, p.shape[1] - 1.001)
+    left = pos.astype(np.intp)
+    frac = (pos - left).astype(np.float32)
+    samples = p[:, left] * (1 - frac) + p[:, left + 1] * frac  # lines × windows × samples
+    samples -= samples.mean(axis=2, keepdims=True)
+    contrast = np.linalg.norm(samples, axis=2).sum(axis=0)  # windows
+    r = (samples.sum(axis=0) @ templates.T) / np.maximum(contrast, 1e-3)[:, None]
+    window, value = np.unravel_index(int(np.argmax(r)), r.shape)
+    shift, width = divmod(int(window), len(widths))
+    chosen = widths[width]
+    # The next symbol's module width: mostly the running width, a little of this one's.
+    return (float(r[window, value]), int(value), float(starts[shift, 0] + modules * chosen),
+            float(0.7 * w + 0.3 * chosen))
+
+
+def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0) -> np.ndarray:
+    """A symbol as a scan line sees it: light +1, dark −1, `S` samples a module, blurred by
+    `blur` modules; a symbol is preceded by a space and followed by a bar."""
+    line = np.repeat([1.0 if b == "0" else -1.0 for b in bits], S).astype(np.float32)
+    if blur:
+        pad = 3 * S
+        line = np.concatenate([np.full(pad, left, np.float32), line,
+                               np.full(pad, right, np.float32)])
+        line = cv2.GaussianBlur(line[None], (0, 0), blur * S, borderType=cv2.BORDER_REPLICATE)
+        line = line[0, pad:-pad]
+    return _unit(line)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = v - v.mean()
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _symbol_templates() -> tuple[np.ndarray, ...]:
+    return tuple(np.stack([_pattern(c, b) for c in CODES[:103]]) for b in BLURS)
+
+
+@lru_cache(maxsize=len(BLURS))
+def _stop_template(blur: int) -> np.ndarray:
+    return _pattern(STOP, BLURS[blur], right=1.0)
+
+
+@lru_cache(maxsize=1)
+def _stop_templates() -> tuple[np.ndarray, ...]:
+    """The stop symbol and the quiet zone."""
+    return tuple(_pattern(STOP + "0" * QUIET, b, right=1.0) for b in BLURS)
+
+
+@lru_cache(maxsize=1)
+def _start_templates() -> tuple[np.ndarray, ...]:
+    """The quiet zone and the start symbol."""
+    return tuple(_pattern("0" * QUIET + CODES[START_C], b) for b in BLURS)
