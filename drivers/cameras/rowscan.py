@@ -143,11 +143,12 @@ def _starts(p: np.ndarray, module: float | None,
             best = np.flatnonzero(r >= START_MIN)
             hits += [(float(r[i]), flipped, float(i * w / S), float(w)) for i in best]
     hits.sort(reverse=True)
+    # The best few fits, often one place at neighbouring widths: following the code needs a
+    # close first width, and the best fit of the start symbol alone is not always the closest.
     chosen: list[tuple[bool, float, float, int]] = []
     for _, flipped, x, w in hits:
         line = p[::-1] if flipped else p
-        if all(f != flipped or abs(x - cx) > 4 * cw for f, cx, cw, _ in chosen) and \
-                _stop_near(line, x + QUIET * w, w):
+        if _stop_near(line, x + QUIET * w, w):
             chosen.append((flipped, x + QUIET * w, w, _sharpness(line, x, w)))
             if len(chosen) == limit:
                 break
