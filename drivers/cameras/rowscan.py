@@ -28,11 +28,12 @@ from barcode.charsets.code128 import CODES
 from drivers.cameras.decoder import CODE128, Decoded
 
 START_C = 105
+QUIET = 6  # modules of quiet zone matched beyond the end symbols
 STOP = "1100011101011"  # the stop symbol with its final bar, 13 modules
 DATA_SYMBOLS = 10  # 20 digits in set C
+CODE_MODULES = QUIET + 11 * (DATA_SYMBOLS + 2) + 13 + QUIET
 S = 4  # samples per module
 BANDS = 4  # bands of rows read side by side
-QUIET = 6  # modules of quiet zone matched before the start symbol
 BLURS = (0.0, 0.45, 0.75)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
 MODULE_RANGE = np.geomspace(0.75, 1.35, 15)  # around the expected module width
@@ -68,10 +69,10 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     if CODE128 not in formats:
         return []
     bands = _bands(image)
-    for flipped, x, w, blur in _starts(bands.mean(axis=0), module):
-        line = _agreed(bands, flipped, x, w, blur)
+    for anchor in _anchors(bands.mean(axis=0), module):
+        line = _agreed(bands, anchor)
         if line is not None:
-            if flipped:
+            if anchor.flipped:
                 n = bands.shape[1] - 1
                 line = Line(line.values, line.scores, n - line.end, n - line.start)
             h = image.shape[0] - 1.0
@@ -80,16 +81,15 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     return []
 
 
-def _agreed(bands: np.ndarray, flipped: bool, x: float, w: float,
-            blur: int) -> Line | None:
+def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
     """A reading of all the lines, or of the upper or the lower half of them, that matches very
     well; else the two halves' readings when they agree."""
-    if flipped:
+    if anchor.flipped:
         bands = bands[:, ::-1]
     half = len(bands) // 2
     halves = []
     for lines in (bands, bands[:half], bands[half:]):
-        line = _follow(lines, x, w, blur)
+        line = _follow(lines, anchor)
         if line is not None and line.mean >= SURE_MEAN:
             return line
         halves.append(line)
@@ -125,81 +125,96 @@ def _aligned(bands: np.ndarray, reach: int = 8) -> np.ndarray:
     return np.stack(out).astype(np.float32)
 
 
-def _starts(p: np.ndarray, module: float | None,
-            limit: int = 3) -> list[tuple[bool, float, float, int]]:
-    """Where the start symbol may begin (pixels, on the line read forwards or backwards), its
-    module width, and the blur that fits it best."""
+@dataclass(frozen=True)
+class Anchor:
+    """Where to begin reading a line: the start symbol, or the stop symbol (glare or a thumb
+    can hide either end); on the line as it is or `flipped` end to end."""
+
+    flipped: bool
+    from_stop: bool  # then read towards the start, every pattern mirrored
+    x: float  # pixels: where the end symbol begins, in reading order
+    w: float  # module width, pixels
+    blur: int  # index into BLURS
+
+
+def _anchors(p: np.ndarray, module: float | None, limit: int = 3) -> list[Anchor]:
+    """The best places a code may be read from, either end, either way along the line."""
     widths = WIDTHS if module is None else module * MODULE_RANGE
-    search = _start_templates()[1]  # the middle blur finds sharp and blurred starts alike
     hits = []
     for w in widths:
         grid = np.arange(0, len(p) - 1, w / S)
-        if len(grid) < (QUIET + 11 + 11 * (DATA_SYMBOLS + 1) + 13) * S:
+        if len(grid) < CODE_MODULES * S:
             continue
         q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
         for flipped in (False, True):
             line = q[::-1] if flipped else q
-            r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
-            best = np.flatnonzero(r >= START_MIN)
-            hits += [(float(r[i]), flipped, float(i * w / S), float(w)) for i in best]
+            for from_stop in (False, True):
+                # The middle blur finds sharp and blurred ends alike.
+                search = _end_templates(from_stop)[1]
+                r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
+                hits += [(float(r[i]), flipped, from_stop, float(i * w / S), float(w))
+                         for i in np.flatnonzero(r >= START_MIN)]
     hits.sort(reverse=True)
     # The best few fits, often one place at neighbouring widths: following the code needs a
-    # close first width, and the best fit of the start symbol alone is not always the closest.
-    chosen: list[tuple[bool, float, float, int]] = []
-    for _, flipped, x, w in hits:
+    # close first width, and the best fit of the end symbol alone is not always the closest.
+    chosen = []
+    for _, flipped, from_stop, x, w in hits:
         line = p[::-1] if flipped else p
-        if _stop_near(line, x + QUIET * w, w):
-            chosen.append((flipped, x + QUIET * w, w, _sharpness(line, x, w)))
+        if _other_end(line, x + QUIET * w, w, from_stop):
+            chosen.append(Anchor(flipped, from_stop, x + QUIET * w, w,
+                                 _sharpness(line, x, w, from_stop)))
             if len(chosen) == limit:
                 break
     return chosen
 
 
-def _stop_near(p: np.ndarray, x: float, w: float, slack: float = 5.0) -> bool:
-    """Whether something like the stop symbol ends the code that starts at `x`: most places
-    that look like a start symbol (text, stripes, fabric) have none, and are not followed."""
-    end = x + 11 * (DATA_SYMBOLS + 2) * w
-    lo, hi = int(end - slack * w), int(end + (13 + QUIET + slack) * w) + 2
+def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float = 5.0) -> bool:
+    """Whether something like the other end symbol closes the code that begins at `x`: most
+    places that look like an end symbol (text, stripes, fabric) have none, and are not
+    followed."""
+    first, last = (13, 11) if from_stop else (11, 13)
+    end = x + (first + 11 * (DATA_SYMBOLS + 1)) * w
+    lo, hi = int(end - slack * w), int(end + (last + QUIET + slack) * w) + 2
     if lo < 0 or hi > len(p):
         return False
     grid = np.arange(lo, hi - 1, w / S)
     q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
-    r = cv2.matchTemplate(q[None], _stop_templates()[1][None], cv2.TM_CCOEFF_NORMED)
+    closing = _end_templates(not from_stop)[1][::-1]  # the other end, with its quiet zone after
+    r = cv2.matchTemplate(q[None], np.ascontiguousarray(closing)[None], cv2.TM_CCOEFF_NORMED)
     return float(r.max()) >= SYMBOL_MIN
 
 
-def _sharpness(p: np.ndarray, x: float, w: float) -> int:
-    """Which of BLURS the quiet zone and start symbol at `x` match best."""
-    templates = np.stack(_start_templates())
+def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
+    """Which of BLURS the quiet zone and end symbol at `x` match best."""
+    templates = np.stack(_end_templates(from_stop))
     pos = x + (np.arange(templates.shape[1]) + 0.5) / S * w
     samples = np.interp(pos, np.arange(len(p)), p)
     return int(np.argmax(templates @ (samples - samples.mean())))
 
 
-def _follow(p: np.ndarray, x: float, w: float, blur: int) -> Line | None:
-    """Read symbol after symbol on the lines `p` (lines × pixels) from the start symbol at
-    `x`, letting each one shift a little and change its module width, as keystone and bending
-    make them do."""
-    templates = _symbol_templates()[blur]
-    values, scores = [START_C], [1.0]
-    x += 11 * w
-    start = x - 11 * w
-    total = START_C
-    for pos in range(1, DATA_SYMBOLS + 2):
+def _follow(p: np.ndarray, anchor: Anchor) -> Line | None:
+    """Read symbol after symbol on the lines `p` (lines × pixels) from the anchor, letting each
+    one shift a little and change its module width, as keystone and bending make them do."""
+    symbols = _symbol_templates()[anchor.blur]
+    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
+    order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
+    x, w = anchor.x + 11 * anchor.w, anchor.w
+    if anchor.from_stop:
+        symbols, stop, start = symbols[:, ::-1], stop[:, ::-1], start[:, ::-1]
+        order, x = order[::-1], anchor.x + 13 * anchor.w
+    values, scores = [START_C] * (DATA_SYMBOLS + 2), [1.0] * (DATA_SYMBOLS + 2)
+    for pos in order:
         allowed = 100 if pos <= DATA_SYMBOLS else 103
-        score, value, x, w = _best_symbol(p, x, w, templates[:allowed], 11)
-        if score < SYMBOL_MIN:
+        scores[pos], values[pos], x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
+        if scores[pos] < SYMBOL_MIN:
             return None
-        values.append(value)
-        scores.append(score)
-        if pos <= DATA_SYMBOLS:
-            total += pos * value
-    if values[-1] != total % 103:
+    if values[-1] != (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103:
         return None
-    score, _, end, _ = _best_symbol(p, x, w, _stop_template(blur)[None], 13)
+    score, _, end, _ = _best_symbol(p, x, w, start if anchor.from_stop else stop,
+                                    11 if anchor.from_stop else 13)
     if score < SYMBOL_MIN:
         return None
-    return Line((*values, 106), (*scores, score), start, end)
+    return Line((*values, 106), (*scores, score), anchor.x, end)
 
 
 def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
@@ -257,13 +272,16 @@ def _stop_template(blur: int) -> np.ndarray:
     return _pattern(STOP, BLURS[blur], right=1.0)
 
 
-@lru_cache(maxsize=1)
-def _stop_templates() -> tuple[np.ndarray, ...]:
-    """The stop symbol and the quiet zone."""
-    return tuple(_pattern(STOP + "0" * QUIET, b, right=1.0) for b in BLURS)
+@lru_cache(maxsize=len(BLURS))
+def _start_template(blur: int) -> np.ndarray:
+    return _pattern(CODES[START_C], BLURS[blur])
 
 
-@lru_cache(maxsize=1)
-def _start_templates() -> tuple[np.ndarray, ...]:
-    """The quiet zone and the start symbol."""
+@lru_cache(maxsize=2)
+def _end_templates(stop: bool) -> tuple[np.ndarray, ...]:
+    """The quiet zone and the start symbol, or the quiet zone and the stop symbol as read from
+    the code's far end, at each of BLURS."""
+    if stop:
+        return tuple(np.ascontiguousarray(_pattern(STOP + "0" * QUIET, b, right=1.0)[::-1])
+                     for b in BLURS)
     return tuple(_pattern("0" * QUIET + CODES[START_C], b) for b in BLURS)
