@@ -36,7 +36,7 @@ S = 4  # samples per module
 BANDS = 4  # bands of rows read side by side
 BLURS = (0.0, 0.45, 0.75)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
-MODULE_RANGE = np.geomspace(0.75, 1.35, 15)  # around the expected module width
+MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
 START_MIN = 0.8  # correlation of quiet zone + start symbol for a place to be tried
 SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
 SURE_MEAN = 0.85  # one band alone is enough when its symbols match this well on average
@@ -137,8 +137,9 @@ class Anchor:
     blur: int  # index into BLURS
 
 
-def _anchors(p: np.ndarray, module: float | None, limit: int = 3) -> list[Anchor]:
-    """The best places a code may be read from, either end, either way along the line."""
+def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor]:
+    """The best places a code may be read from (`limit` from each end), either way along the
+    line."""
     widths = WIDTHS if module is None else module * MODULE_RANGE
     hits = []
     for w in widths:
@@ -157,14 +158,13 @@ def _anchors(p: np.ndarray, module: float | None, limit: int = 3) -> list[Anchor
     hits.sort(reverse=True)
     # The best few fits, often one place at neighbouring widths: following the code needs a
     # close first width, and the best fit of the end symbol alone is not always the closest.
-    chosen = []
+    chosen: list[Anchor] = []
     for _, flipped, from_stop, x, w in hits:
         line = p[::-1] if flipped else p
-        if _other_end(line, x + QUIET * w, w, from_stop):
+        if sum(a.from_stop == from_stop for a in chosen) < limit and \
+                _other_end(line, x + QUIET * w, w, from_stop):
             chosen.append(Anchor(flipped, from_stop, x + QUIET * w, w,
                                  _sharpness(line, x, w, from_stop)))
-            if len(chosen) == limit:
-                break
     return chosen
 
 
