@@ -34,7 +34,7 @@ DATA_SYMBOLS = 10  # 20 digits in set C
 CODE_MODULES = QUIET + 11 * (DATA_SYMBOLS + 2) + 13 + QUIET
 S = 4  # samples per module
 BANDS = 4  # bands of rows read side by side
-BLURS = (0.0, 0.45, 0.75)  # focus or motion blur of the templates, in modules
+BLURS = (0.0, 0.45, 0.6, 0.75)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
 MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
 START_MIN = 0.8  # correlation of quiet zone + start symbol for a place to be tried
@@ -174,12 +174,13 @@ def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float 
     followed."""
     first, last = (13, 11) if from_stop else (11, 13)
     end = x + (first + 11 * (DATA_SYMBOLS + 1)) * w
-    lo, hi = int(end - slack * w), int(end + (last + QUIET + slack) * w) + 2
-    if lo < 0 or hi > len(p):
-        return False
+    lo, hi = max(int(end - slack * w), 0), min(int(end + (last + slack) * w) + 2, len(p))
     grid = np.arange(lo, hi - 1, w / S)
+    if len(grid) < last * S:
+        return False
     q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
-    closing = _end_templates(not from_stop)[1][::-1]  # the other end, with its quiet zone after
+    # The other end symbol alone: a thumb on the quiet zone there should not stop the reading.
+    closing = _start_template(1)[::-1] if from_stop else _stop_template(1)
     r = cv2.matchTemplate(q[None], np.ascontiguousarray(closing)[None], cv2.TM_CCOEFF_NORMED)
     return float(r.max()) >= SYMBOL_MIN
 
