@@ -42,9 +42,9 @@ CHOSEN = f"{DEFAULT_BACKEND} {DEFAULT_STRATEGY}"
 CANDIDATES = [("zxing", "tiered"), ("pyzbar", "plain"), ("zxing", DEFAULT_STRATEGY)]
 TARGET_MS, TARGET_RATE = 15.0, 0.98
 # Seeds 2026 and 1001 (and 555 of the second model) were looked at while tuning the row-scan
-# pass; 7331, the held-out seed before it, had been looked at too. This one was run once, at the
-# end, with both photo models.
-HELD_OUT_SEED = 48213
+# pass; 7331, the held-out seed before it, had been looked at too, and so was 48213 once its run
+# showed a wrong read (now a test). This one was run once, at the end, with both photo models.
+HELD_OUT_SEED = 86519
 
 
 @dataclass

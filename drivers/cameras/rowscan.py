@@ -39,7 +39,9 @@ WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the sca
 MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
 START_MIN = 0.8  # correlation of quiet zone + start symbol for a place to be tried
 SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
-SURE_MEAN = 0.85  # one band alone is enough when its symbols match this well on average
+# One group of bands alone is enough when its symbols match this well on average and each at
+# least SURE_MIN; a wrong reading that passes the checksum had its worst symbols at 0.66–0.70.
+SURE_MEAN, SURE_MIN = 0.85, 0.75
 STEP_SHIFTS = np.linspace(-0.5, 0.5, 9)  # modules: where the next symbol may start
 STEP_WIDTHS = np.array([0.96, 1.0, 1.04])  # and how its module width may differ
 
@@ -90,7 +92,7 @@ def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
     halves = []
     for lines in (bands, bands[:half], bands[half:]):
         line = _follow(lines, anchor)
-        if line is not None and line.mean >= SURE_MEAN:
+        if line is not None and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
             return line
         halves.append(line)
     upper, lower = halves[1:]
