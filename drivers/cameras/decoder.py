@@ -19,6 +19,9 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   differently from zxing's thresholds, sharpened (focus blur), and with a hand's smear across
   the bars undone (motion blur). A cut-out costs a fraction of a full-frame read, so all of them
   together cost about what the turned full frames did.
+- Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
+  (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
+  edges zxing and zbar look for.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing

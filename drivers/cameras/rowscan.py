@@ -6,12 +6,16 @@ read nothing, although the bars are still plain to see. This reader compares eac
 stretch of a scan line with every symbol's pattern, blurred as the line is, by correlation (so
 the local brightness and contrast, which glare and shade change along the code, do not matter),
 and follows the code symbol by symbol, so that modules growing narrower towards one end
-(keystone, a bent sheet) are followed.
+(keystone, a bent sheet) are followed. The scan lines are BANDS bands of the cut-out's rows,
+lined up with each other and read side by side, each with a say in proportion to its contrast
+(a band washed flat by glare has none). Reading begins at the start symbol or, when glare or a
+thumb spoils that end, at the stop symbol.
 
 It reads only the receipt's code (DESIGN.md): start C, ten digit pairs (the 20-digit compact
-form), the checksum and stop. A scan line counts only when every symbol matches well and the
-checksum holds, and a code is read only when two bands of scan lines agree, or one matches very
-well — a false read would send a citizen to someone else's case.
+form), the checksum and stop. A reading counts only when every symbol matches at least
+SYMBOL_MIN, the checksum holds and the far end symbol is there; and it is trusted only when all
+the bands, or their upper or lower half, match very well at every symbol, or when the two halves
+read the same — a false read would send a citizen to someone else's case.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ BANDS = 4  # bands of rows read side by side
 BLURS = (0.0, 0.45, 0.6, 0.75)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
 MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
-START_MIN = 0.8  # correlation of quiet zone + start symbol for a place to be tried
+START_MIN = 0.8  # correlation of quiet zone + end symbol for a place to be tried
 SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
 # One group of bands alone is enough when its symbols match this well on average and each at
 # least SURE_MIN; a wrong reading that passes the checksum had its worst symbols at 0.66–0.70.
