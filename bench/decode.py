@@ -1,6 +1,7 @@
 """Receipt decoding at the kiosk camera: speed and read rate of the decoder against the baseline.
 
-    .venv/bin/python bench/decode.py [-n 200] [--empty 56] [--tune-seed 2026] [--held-out-seed 7331]
+    .venv/bin/python bench/decode.py [-n 200] [--empty 56] [--tune-seed 2026] [--held-out-seed N]
+                                     [--second-model-n 200]
 
 Runs each candidate on the same synthetic 1280×720 photos (bench/receipt_photos.py): receipts
 held at −30°..+30°, close or at arm's length, with keystone, bent, blurred by focus or by a moving
@@ -9,7 +10,10 @@ off or folded away, so only the Code 128 is left; and code-free frames (clutter,
 receipts, printed pages, textures, stripes, finder-like grids, noise).
 
 Two photo sets: the *tuning* set (the seed the strategy was tuned on) and the *held-out* set (a
-seed never used while tuning). The held-out set gives the headline. Per set and candidate it
+seed never used while tuning). The held-out set gives the headline. A third set comes from a
+second photo model written apart from the first (bench/receipt_photos_cv.py: 3D pose, disc
+defocus, other glare, noise and JPEG), at the held-out seed, so that the figure does not rest on
+one generator. Per set and candidate it
 prints the read rate over all receipts (either symbol read, which is what gives the citizen their
 case), on receipts with their QR code, on receipts with the Code 128 alone, wrong reads, reads on
 code-free frames, and the decode time per frame (median, p90, p99, wall clock and CPU) with its
@@ -30,12 +34,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import receipt_photos as rp
+from bench import receipt_photos_cv as rp_cv
 from drivers.cameras.decoder import CODE128, DEFAULT_BACKEND, DEFAULT_STRATEGY, QR, Decoder
 
 BASELINE = "zxing tiered"  # the strategy the kiosk used before the located passes
 CHOSEN = f"{DEFAULT_BACKEND} {DEFAULT_STRATEGY}"
 CANDIDATES = [("zxing", "tiered"), ("pyzbar", "plain"), ("zxing", DEFAULT_STRATEGY)]
 TARGET_MS, TARGET_RATE = 15.0, 0.98
+# Seeds 2026 and 1001 (and 555 of the second model) were looked at while tuning the row-scan
+# pass; 7331, the held-out seed before it, had been looked at too, and so was 48213 once its run
+# showed a wrong read (now a test). This one was run once, at the end, with both photo models.
+HELD_OUT_SEED = 86519
 
 
 @dataclass
@@ -79,11 +88,11 @@ def score(tally: Tally, photo: rp.Photo, decoder: Decoder) -> None:
         tally.stages[stage] = tally.stages.get(stage, 0) + 1
 
 
-def run(decoders: dict[str, Decoder], n: int, empty: int, seed: int):
+def run(decoders: dict[str, Decoder], n: int, empty: int, seed: int, model=rp):
     """Every decoder on each photo in turn, so load on the machine hits them alike."""
     tallies = {name: Tally() for name in decoders}
     shots = []
-    for photo in [*rp.photos(n, seed), *rp.empty_photos(empty, seed)]:
+    for photo in [*model.photos(n, seed), *model.empty_photos(empty, seed)]:
         if photo.payload is not None:
             shots.append(photo.shot)
         for name, decoder in decoders.items():
@@ -145,7 +154,7 @@ def print_conditions(tallies: dict[str, Tally], shots: list[rp.Shot]) -> None:
         print(f"{label:18} {len(idx):4d} " + " ".join(cells))
 
 
-def print_verdict(tallies: dict[str, Tally]) -> None:
+def print_verdict(label: str, tallies: dict[str, Tally]) -> None:
     t = tallies[CHOSEN]
     checks = [
         (f"median decode time with a code < {TARGET_MS:g} ms (wall clock)",
@@ -155,7 +164,7 @@ def print_verdict(tallies: dict[str, Tally]) -> None:
         ("no false reads on code-free frames", not t.false_reads),
         ("no wrong reads on receipts", not t.wrong),
     ]
-    print(f"\ntargets for '{CHOSEN}' on the held-out set:")
+    print(f"\ntargets for '{CHOSEN}' on {label}:")
     for label, ok in checks:
         print(f"  {'MET    ' if ok else 'NOT MET'} {label}")
     for name, tally in tallies.items():
@@ -169,8 +178,10 @@ def main() -> None:
     parser.add_argument("--empty", type=int, default=56, help="code-free frames per set")
     parser.add_argument("--tune-seed", type=int, default=2026,
                         help="the seed the strategy was tuned on")
-    parser.add_argument("--held-out-seed", type=int, default=7331,
+    parser.add_argument("--held-out-seed", type=int, default=HELD_OUT_SEED,
                         help="a seed never used while tuning: the headline")
+    parser.add_argument("--second-model-n", type=int, default=200,
+                        help="receipt photos of the second photo model (0: leave it out)")
     args = parser.parse_args()
     decoders = {f"{b} {s}": Decoder(b, s) for b, s in CANDIDATES}
     warm = next(rp.photos(1, args.tune_seed)).image
@@ -186,7 +197,12 @@ def main() -> None:
                 held)
     print(LEGEND)
     print_conditions(held, shots)
-    print_verdict(held)
+    print_verdict("the held-out set", held)
+    if args.second_model_n:
+        second, _ = run(decoders, args.second_model_n, args.empty, args.held_out_seed, rp_cv)
+        print_table(f"SECOND PHOTO MODEL (receipt_photos_cv.py, seed {args.held_out_seed}, "
+                    "never used while tuning)", second)
+        print_verdict("the second photo model", second)
 
 
 if __name__ == "__main__":

@@ -504,11 +504,17 @@ def photos(n: int = 200, seed: int = 2026) -> Iterator[Photo]:
     """The `n` receipt photos, one at a time (a frame is 2.7 MB; the set would be 0.5 GB).
     Every third receipt's QR holds the lookup URL rather than CODE/TOKEN."""
     for i in range(n):
-        rng = np.random.default_rng([seed, i])
-        payload = make_payload(i % 16, SITE_URL if i % 3 == 2 else "")
-        shot = aimed(random_shot(rng, _angle(i, n, rng)), payload)
-        image = receipt_photo(payload, shot, int(rng.integers(2**31)))
-        yield Photo(i, "receipt", image, payload, shot)
+        payload, shot, photo_seed = receipt_shot(seed, i, n)
+        yield Photo(i, "receipt", receipt_photo(payload, shot, photo_seed), payload, shot)
+
+
+def receipt_shot(seed: int, i: int, n: int) -> tuple[Payload, Shot, int]:
+    """Photo `i` of a set of `n`, without drawing it: what it shows, how it is taken, and the
+    seed that draws it (tests pick single hard photos of a set this way)."""
+    rng = np.random.default_rng([seed, i])
+    payload = make_payload(i % 16, SITE_URL if i % 3 == 2 else "")
+    shot = aimed(random_shot(rng, _angle(i, n, rng)), payload)
+    return payload, shot, int(rng.integers(2**31))
 
 
 EMPTY_KINDS = ("clutter", "text-receipt", "stripes", "grid", "noise", "text-page", "texture")

@@ -19,6 +19,9 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   differently from zxing's thresholds, sharpened (focus blur), and with a hand's smear across
   the bars undone (motion blur). A cut-out costs a fraction of a full-frame read, so all of them
   together cost about what the turned full frames did.
+- Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
+  (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
+  edges zxing and zbar look for.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing
@@ -95,10 +98,19 @@ def pyzbar_backend() -> Backend:
     return read
 
 
+def rows_backend() -> Backend:
+    """Our Code 128 matched symbol by symbol along the rows of a cut-out (rowscan.py)."""
+    from drivers.cameras.rowscan import read_rows
+
+    return read_rows
+
+
+ROWS = "rows"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
     "pyzbar": pyzbar_backend,
+    ROWS: rows_backend,
 }
 
 
@@ -145,7 +157,7 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
     "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"),
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
-                _located("unsmear", patches=1)),
+                _located("unsmear", patches=1), _located("", ROWS, patches=2)),
 }
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
@@ -366,7 +378,10 @@ class _Cutouts:
             if key not in self._enhanced:
                 self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module,
                                               cutout.zoom)
-            found = backend(self._enhanced[key], stage.formats)
+            if stage.reader == ROWS:  # it searches module widths near the expected one
+                found = backend(self._enhanced[key], stage.formats, cutout.module)
+            else:
+                found = backend(self._enhanced[key], stage.formats)
             if found:
                 return [Decoded(d.format, d.text, _map_points(
                     _cutout_points(d.corners, cutout, stage.enhance), cutout.to_frame),

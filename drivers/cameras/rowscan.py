@@ -1,0 +1,294 @@
+"""Our receipts' Code 128 read along scan lines by matching whole symbols, not edges.
+
+zxing and zbar find a Code 128 by its edges. When focus blur or a moving hand spreads a narrow
+bar over its neighbours, or glare flattens a stretch of the code, edges merge or vanish and they
+read nothing, although the bars are still plain to see. This reader compares each 11-module
+stretch of a scan line with every symbol's pattern, blurred as the line is, by correlation (so
+the local brightness and contrast, which glare and shade change along the code, do not matter),
+and follows the code symbol by symbol, so that modules growing narrower towards one end
+(keystone, a bent sheet) are followed. The scan lines are BANDS bands of the cut-out's rows,
+lined up with each other and read side by side, each with a say in proportion to its contrast
+(a band washed flat by glare has none). Reading begins at the start symbol or, when glare or a
+thumb spoils that end, at the stop symbol.
+
+It reads only the receipt's code (DESIGN.md): start C, ten digit pairs (the 20-digit compact
+form), the checksum and stop. A reading counts only when every symbol matches at least
+SYMBOL_MIN, the checksum holds and the far end symbol is there; and it is trusted only when all
+the bands, or their upper or lower half, match very well at every symbol, or when the two halves
+read the same — a false read would send a citizen to someone else's case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+import cv2
+import numpy as np
+from barcode.charsets.code128 import CODES
+
+from drivers.cameras.decoder import CODE128, Decoded
+
+START_C = 105
+QUIET = 6  # modules of quiet zone matched beyond the end symbols
+STOP = "1100011101011"  # the stop symbol with its final bar, 13 modules
+DATA_SYMBOLS = 10  # 20 digits in set C
+CODE_MODULES = QUIET + 11 * (DATA_SYMBOLS + 2) + 13 + QUIET
+S = 4  # samples per module
+BANDS = 4  # bands of rows read side by side
+BLURS = (0.0, 0.45, 0.6, 0.75)  # focus or motion blur of the templates, in modules
+WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
+MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
+START_MIN = 0.8  # correlation of quiet zone + end symbol for a place to be tried
+SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
+# One group of bands alone is enough when its symbols match this well on average and each at
+# least SURE_MIN; a wrong reading that passes the checksum had its worst symbols at 0.66–0.70.
+SURE_MEAN, SURE_MIN = 0.85, 0.75
+STEP_SHIFTS = np.linspace(-0.5, 0.5, 9)  # modules: where the next symbol may start
+STEP_WIDTHS = np.array([0.96, 1.0, 1.04])  # and how its module width may differ
+
+
+@dataclass(frozen=True)
+class Line:
+    """A scan line read: the symbol values, how well each matched, and where the code lies."""
+
+    values: tuple[int, ...]
+    scores: tuple[float, ...]
+    start: float  # pixels along the line
+    end: float
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.scores))
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{v:02d}" for v in self.values[1:-2])
+
+
+def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
+              module: float | None = None) -> list[Decoded]:
+    """A Backend: the Code 128 in an image with its bars upright (a located cut-out), its
+    modules about `module` pixels wide if that is known."""
+    if CODE128 not in formats:
+        return []
+    bands = _bands(image)
+    for anchor in _anchors(bands.mean(axis=0), module):
+        line = _agreed(bands, anchor)
+        if line is not None:
+            if anchor.flipped:
+                n = bands.shape[1] - 1
+                line = Line(line.values, line.scores, n - line.end, n - line.start)
+            h = image.shape[0] - 1.0
+            corners = ((line.start, 0.0), (line.end, 0.0), (line.end, h), (line.start, h))
+            return [Decoded(CODE128, line.text, corners)]
+    return []
+
+
+def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
+    """A reading of all the lines, or of the upper or the lower half of them, that matches very
+    well; else the two halves' readings when they agree."""
+    if anchor.flipped:
+        bands = bands[:, ::-1]
+    half = len(bands) // 2
+    halves = []
+    for lines in (bands, bands[:half], bands[half:]):
+        line = _follow(lines, anchor)
+        if line is not None and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
+            return line
+        halves.append(line)
+    upper, lower = halves[1:]
+    return upper if upper and lower and upper.text == lower.text else None
+
+
+def _bands(image: np.ndarray) -> np.ndarray:
+    """Scan lines averaged along the bars in BANDS bands of rows, top to bottom (glare, a fold
+    or a slight slant spoil some more than others)."""
+    f = image.astype(np.float32)
+    edges = np.linspace(0, f.shape[0], BANDS + 1).astype(int)
+    bands = np.stack([f[a:b].mean(axis=0) for a, b in pairwise(edges)])
+    return _aligned(bands)
+
+
+def _aligned(bands: np.ndarray, reach: int = 8) -> np.ndarray:
+    """The bands shifted along the line to line up with their mean: bars a little slanted in
+    the cut-out (its angle is an estimate; keystone fans the bars out) otherwise blur together
+    when the bands are read side by side."""
+    mean = bands.mean(axis=0)
+    ref = (mean - mean.mean())[reach:-reach]
+    xs = np.arange(bands.shape[1], dtype=np.float32)
+    out = []
+    for band in bands:
+        b = band - band.mean()
+        r = np.array([ref @ b[reach + k : len(b) - reach + k] for k in range(-reach, reach + 1)])
+        k = int(np.argmax(r))
+        lag = float(k - reach)
+        if 0 < k < 2 * reach:  # parabola through the peak and its neighbours
+            lag += 0.5 * (r[k - 1] - r[k + 1]) / (r[k - 1] - 2 * r[k] + r[k + 1] - 1e-9)
+        out.append(np.interp(xs + lag, xs, band))
+    return np.stack(out).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where to begin reading a line: the start symbol, or the stop symbol (glare or a thumb
+    can hide either end); on the line as it is or `flipped` end to end."""
+
+    flipped: bool
+    from_stop: bool  # then read towards the start, every pattern mirrored
+    x: float  # pixels: where the end symbol begins, in reading order
+    w: float  # module width, pixels
+    blur: int  # index into BLURS
+
+
+def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor]:
+    """The best places a code may be read from (`limit` from each end), either way along the
+    line."""
+    widths = WIDTHS if module is None else module * MODULE_RANGE
+    hits = []
+    for w in widths:
+        grid = np.arange(0, len(p) - 1, w / S)
+        if len(grid) < CODE_MODULES * S:
+            continue
+        q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
+        for flipped in (False, True):
+            line = q[::-1] if flipped else q
+            for from_stop in (False, True):
+                # The middle blur finds sharp and blurred ends alike.
+                search = _end_templates(from_stop)[1]
+                r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
+                hits += [(float(r[i]), flipped, from_stop, float(i * w / S), float(w))
+                         for i in np.flatnonzero(r >= START_MIN)]
+    hits.sort(reverse=True)
+    # The best few fits, often one place at neighbouring widths: following the code needs a
+    # close first width, and the best fit of the end symbol alone is not always the closest.
+    chosen: list[Anchor] = []
+    for _, flipped, from_stop, x, w in hits:
+        line = p[::-1] if flipped else p
+        if sum(a.from_stop == from_stop for a in chosen) < limit and \
+                _other_end(line, x + QUIET * w, w, from_stop):
+            chosen.append(Anchor(flipped, from_stop, x + QUIET * w, w,
+                                 _sharpness(line, x, w, from_stop)))
+    return chosen
+
+
+def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float = 5.0) -> bool:
+    """Whether something like the other end symbol closes the code that begins at `x`: most
+    places that look like an end symbol (text, stripes, fabric) have none, and are not
+    followed."""
+    first, last = (13, 11) if from_stop else (11, 13)
+    end = x + (first + 11 * (DATA_SYMBOLS + 1)) * w
+    lo, hi = max(int(end - slack * w), 0), min(int(end + (last + slack) * w) + 2, len(p))
+    grid = np.arange(lo, hi - 1, w / S)
+    if len(grid) < last * S:
+        return False
+    q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
+    # The other end symbol alone: a thumb on the quiet zone there should not stop the reading.
+    closing = _start_template(1)[::-1] if from_stop else _stop_template(1)
+    r = cv2.matchTemplate(q[None], np.ascontiguousarray(closing)[None], cv2.TM_CCOEFF_NORMED)
+    return float(r.max()) >= SYMBOL_MIN
+
+
+def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
+    """Which of BLURS the quiet zone and end symbol at `x` match best."""
+    templates = np.stack(_end_templates(from_stop))
+    pos = x + (np.arange(templates.shape[1]) + 0.5) / S * w
+    samples = np.interp(pos, np.arange(len(p)), p)
+    return int(np.argmax(templates @ (samples - samples.mean())))
+
+
+def _follow(p: np.ndarray, anchor: Anchor) -> Line | None:
+    """Read symbol after symbol on the lines `p` (lines × pixels) from the anchor, letting each
+    one shift a little and change its module width, as keystone and bending make them do."""
+    symbols = _symbol_templates()[anchor.blur]
+    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
+    order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
+    x, w = anchor.x + 11 * anchor.w, anchor.w
+    if anchor.from_stop:
+        symbols, stop, start = symbols[:, ::-1], stop[:, ::-1], start[:, ::-1]
+        order, x = order[::-1], anchor.x + 13 * anchor.w
+    values, scores = [START_C] * (DATA_SYMBOLS + 2), [1.0] * (DATA_SYMBOLS + 2)
+    for pos in order:
+        allowed = 100 if pos <= DATA_SYMBOLS else 103
+        scores[pos], values[pos], x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
+        if scores[pos] < SYMBOL_MIN:
+            return None
+    if values[-1] != (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103:
+        return None
+    score, _, end, _ = _best_symbol(p, x, w, start if anchor.from_stop else stop,
+                                    11 if anchor.from_stop else 13)
+    if score < SYMBOL_MIN:
+        return None
+    return Line((*values, 106), (*scores, score), anchor.x, end)
+
+
+def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
+                 modules: int) -> tuple[float, int, float, float]:
+    """The best-matching symbol near `x` on the lines `p` (lines × pixels): its score, value,
+    where the next one starts, and the module width it was read with.
+
+    The score is each line's correlation with the symbol, averaged with the line's contrast
+    as weight: a line washed flat by glare has no say, and two lines that each show part of
+    the bars add up."""
+    widths = w * STEP_WIDTHS
+    starts = x + STEP_SHIFTS[:, None] * w  # shifts × 1
+    offsets = (np.arange(modules * S) + 0.5) / S
+    pos = (starts[:, None, None] + widths[None, :, None] * offsets).reshape(-1, modules * S)
+    pos = np.clip(pos, 0, p.shape[1] - 1.001)
+    left = pos.astype(np.intp)
+    frac = (pos - left).astype(np.float32)
+    samples = p[:, left] * (1 - frac) + p[:, left + 1] * frac  # lines × windows × samples
+    samples -= samples.mean(axis=2, keepdims=True)
+    contrast = np.linalg.norm(samples, axis=2).sum(axis=0)  # windows
+    r = (samples.sum(axis=0) @ templates.T) / np.maximum(contrast, 1e-3)[:, None]
+    window, value = np.unravel_index(int(np.argmax(r)), r.shape)
+    shift, width = divmod(int(window), len(widths))
+    chosen = widths[width]
+    # The next symbol's module width: mostly the running width, a little of this one's.
+    return (float(r[window, value]), int(value), float(starts[shift, 0] + modules * chosen),
+            float(0.7 * w + 0.3 * chosen))
+
+
+def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0) -> np.ndarray:
+    """A symbol as a scan line sees it: light +1, dark −1, `S` samples a module, blurred by
+    `blur` modules; a symbol is preceded by a space and followed by a bar."""
+    line = np.repeat([1.0 if b == "0" else -1.0 for b in bits], S).astype(np.float32)
+    if blur:
+        pad = 3 * S
+        line = np.concatenate([np.full(pad, left, np.float32), line,
+                               np.full(pad, right, np.float32)])
+        line = cv2.GaussianBlur(line[None], (0, 0), blur * S, borderType=cv2.BORDER_REPLICATE)
+        line = line[0, pad:-pad]
+    return _unit(line)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = v - v.mean()
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _symbol_templates() -> tuple[np.ndarray, ...]:
+    return tuple(np.stack([_pattern(c, b) for c in CODES[:103]]) for b in BLURS)
+
+
+@lru_cache(maxsize=len(BLURS))
+def _stop_template(blur: int) -> np.ndarray:
+    return _pattern(STOP, BLURS[blur], right=1.0)
+
+
+@lru_cache(maxsize=len(BLURS))
+def _start_template(blur: int) -> np.ndarray:
+    return _pattern(CODES[START_C], BLURS[blur])
+
+
+@lru_cache(maxsize=2)
+def _end_templates(stop: bool) -> tuple[np.ndarray, ...]:
+    """The quiet zone and the start symbol, or the quiet zone and the stop symbol as read from
+    the code's far end, at each of BLURS."""
+    if stop:
+        return tuple(np.ascontiguousarray(_pattern(STOP + "0" * QUIET, b, right=1.0)[::-1])
+                     for b in BLURS)
+    return tuple(_pattern("0" * QUIET + CODES[START_C], b) for b in BLURS)
