@@ -9,9 +9,9 @@ import os
 import sys
 from pathlib import Path
 
+from backend.catalog import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
-from backend.domain.procedures import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.domain.procedures import CatalogError
 from drivers.hwcli import add_hw_commands
 
@@ -129,7 +129,7 @@ def _health_pings(notifier, host: str, port: int, every: float) -> None:
 
 
 def cmd_db_init(args) -> int:
-    from backend.domain.procedures import load_catalog
+    from backend.catalog import load_catalog
     from backend.store import site
     from backend.store.catalog import load_catalog_into
 
@@ -182,7 +182,7 @@ def cmd_db_verify(args) -> int:
 
 
 def _load_procedures(store, directory: Path) -> tuple[int, int]:
-    from backend.domain.procedures import load_catalog
+    from backend.catalog import load_catalog
     from backend.store.catalog import load_catalog_into
 
     return load_catalog_into(store, load_catalog(directory))

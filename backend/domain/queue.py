@@ -6,11 +6,10 @@ disabled, pregnant), then in the order they were issued. Screens and calls never
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from backend.domain.errors import InvalidInput
@@ -53,12 +52,13 @@ class QueueConfig(BaseModel):
                            field="counter")
 
 
-def load_config(path: Path) -> QueueConfig:
+def queue_config(data: object, file_name: str) -> QueueConfig:
+    """queue.yaml's content, validated (backend/catalog reads the file)."""
     try:
-        config = QueueConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise InvalidInput(f"Tệp cấu hình hàng đợi {path.name} sai: {exc}",
-                           f"Queue configuration {path.name} is invalid: {exc}") from None
+        config = QueueConfig.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(f"Tệp cấu hình hàng đợi {file_name} sai: {exc}",
+                           f"Queue configuration {file_name} is invalid: {exc}") from None
     letters = {s.letter for s in config.services}
     for counter in config.counters:
         unknown = set(counter.services) - letters
@@ -112,3 +112,11 @@ def announcement_words(ticket_label: str, counter: int) -> list[str]:
     spoken_counter = [DIGITS[int(d)] for d in str(counter)]
     return (["xin mời số thứ tự", letter] + [DIGITS[int(d)] for d in number] +
             ["đến quầy số", *spoken_counter])
+
+
+def __getattr__(name: str):
+    # load_config moved to backend.catalog.load_queue_config; kept importable from here, imported
+    # only when asked for, while branches written against the old place merge.
+    if name == "load_config":
+        return importlib.import_module("backend.catalog").load_queue_config
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

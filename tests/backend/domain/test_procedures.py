@@ -9,15 +9,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from backend.domain.procedures import (
-    DEFAULT_CATALOG_DIR,
-    CatalogError,
-    Procedure,
-    ProcedureNotFound,
-    load_catalog,
-    load_procedure,
-    load_units,
-)
+from backend.catalog import DEFAULT_CATALOG_DIR, load_catalog, load_procedure, load_units
+from backend.domain.procedures import CatalogError, Procedure, ProcedureNotFound
 
 SHIPPED = DEFAULT_CATALOG_DIR
 SHIPPED_FILES = sorted((SHIPPED / "procedures").glob("*.yaml"))
@@ -424,3 +417,14 @@ def test_procedures_are_immutable(catalog):
         procedure.name = "khác"
     assert isinstance(procedure.workflow, tuple)
     assert hash(procedure) == hash(Procedure.from_snapshot(procedure.model_dump(mode="json")))
+
+
+def test_loading_names_still_import_from_the_domain_for_older_callers():
+    from backend import catalog
+    from backend.domain import procedures, queue
+
+    assert procedures.load_catalog is catalog.load_catalog
+    assert procedures.DEFAULT_CATALOG_DIR == catalog.DEFAULT_CATALOG_DIR
+    assert queue.load_config is catalog.load_queue_config
+    with pytest.raises(AttributeError):
+        procedures.no_such_name  # noqa: B018
