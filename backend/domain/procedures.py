@@ -13,7 +13,6 @@ files up to date read Vietnamese.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -471,14 +470,3 @@ def _has_words(p: Procedure, words: list[str]) -> bool:
 
 def _in_field(p: Procedure, field: str | None) -> bool:
     return not field or fold(field) in (fold(p.field.code), fold(p.field.name))
-
-
-# Loading moved to backend.catalog. These names stay importable from here, imported only when
-# asked for, while branches written against the old place merge; new code imports the catalog.
-_MOVED = ("DEFAULT_CATALOG_DIR", "load_units", "load_procedure", "parse_procedure", "load_catalog")
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        return getattr(importlib.import_module("backend.catalog"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,6 @@ disabled, pregnant), then in the order they were issued. Screens and calls never
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -112,11 +111,3 @@ def announcement_words(ticket_label: str, counter: int) -> list[str]:
     spoken_counter = [DIGITS[int(d)] for d in str(counter)]
     return (["xin mời số thứ tự", letter] + [DIGITS[int(d)] for d in number] +
             ["đến quầy số", *spoken_counter])
-
-
-def __getattr__(name: str):
-    # load_config moved to backend.catalog.load_queue_config; kept importable from here, imported
-    # only when asked for, while branches written against the old place merge.
-    if name == "load_config":
-        return importlib.import_module("backend.catalog").load_queue_config
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -417,14 +417,3 @@ def test_procedures_are_immutable(catalog):
         procedure.name = "khác"
     assert isinstance(procedure.workflow, tuple)
     assert hash(procedure) == hash(Procedure.from_snapshot(procedure.model_dump(mode="json")))
-
-
-def test_loading_names_still_import_from_the_domain_for_older_callers():
-    from backend import catalog
-    from backend.domain import procedures, queue
-
-    assert procedures.load_catalog is catalog.load_catalog
-    assert procedures.DEFAULT_CATALOG_DIR == catalog.DEFAULT_CATALOG_DIR
-    assert queue.load_config is catalog.load_queue_config
-    with pytest.raises(AttributeError):
-        procedures.no_such_name  # noqa: B018
