@@ -43,8 +43,7 @@ def add_user(body: UserBody, who: Principal = Depends(admin), store=Depends(deps
 
 @router.get("/users")
 def list_users(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
-    rows = store.all("select * from users order by username")
-    return {"items": [accounts.public_user(r) for r in rows]}
+    return {"items": accounts.list_users(store)}
 
 
 @router.post("/users/{username}/disable")
@@ -94,7 +93,7 @@ def assign_user(username: str, body: AssignBody, who: Principal = Depends(admin)
 
 @router.get("/calendar/overrides")
 def list_overrides(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
-    return {"items": store.all("select * from calendar_overrides order by day")}
+    return {"items": settings.list_overrides(store)}
 
 
 @router.get("/calendar/{year}")

@@ -68,15 +68,6 @@ class ActionBody(Body):
     channel: Channel | None = None
 
 
-def staff_names(store, usernames) -> dict[str, str]:
-    """Full names of the clerks behind a set of cases, in one query rather than one per case."""
-    wanted = sorted(set(usernames))
-    marks = ", ".join("?" for _ in wanted)
-    rows = store.all(f"select username, full_name from users where username in ({marks})",
-                     wanted) if wanted else []
-    return {r["username"]: r["full_name"] or "" for r in rows}
-
-
 def case_view(row: dict, site: Site, store, now: datetime,
               names: dict[str, str] | None = None) -> dict:
     """The staff view of a case: everything a receipt (Mẫu 01) and a work screen need."""
@@ -84,7 +75,7 @@ def case_view(row: dict, site: Site, store, now: datetime,
     code = codes.parse_code(row["code"])
     token = codes.make_token(code, site.secret)
     if names is None:
-        names = staff_names(store, [row["received_by"]])
+        names = accounts.full_names(store, [row["received_by"]])
     return {
         **{k: row[k] for k in ("code", "received_at", "due_at", "new_due_at", "paused_at",
                                "resolved_at", "result_class", "returned_at", "return_channel",
@@ -178,7 +169,7 @@ def staff_views(rows: list[dict], who: Principal, site: Site, store, now: dateti
                 purpose: str, *, logged: bool = False) -> list[dict]:
     """Full personal data only where the caller's unit handles or handled the case, masked
     elsewhere (Decree 13/2023); every full view is logged (writes log their own answer)."""
-    names = staff_names(store, [r["received_by"] for r in rows])
+    names = accounts.full_names(store, [r["received_by"] for r in rows])
     full = {r["id"] for r in cases.shown_in_full(store, deps.actor_of(who), rows)}
     views = [_guard(_listed_view(row, site, store, now, names), row["id"] in full)
              for row in rows]
