@@ -551,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sync(sub)
     _add_hub(sub)
     _add_flash(sub)
-    add_hw_commands(sub)
+    add_hw_commands(sub, send_report=_send_selftest)
     return parser
 
 
@@ -789,6 +789,18 @@ def _add_hub(sub) -> None:
     for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):
         command.add_argument("--database", default=os.environ.get("MOTCUA_HUB_DATABASE"),
                              help="postgresql://... (default: $MOTCUA_HUB_DATABASE)")
+
+
+def _send_selftest(url: str, token: str | None, report: dict) -> None:
+    """`motcua hw selftest --backend`: the report goes through the client like every call."""
+    from backend.client import ApiError, BackendUnreachable, Client
+
+    try:
+        Client(url, token=token, timeout=10).send_selftest(report)
+        print("Đã gửi báo cáo lên máy chủ / report sent to the backend")
+    except (ApiError, BackendUnreachable) as exc:
+        print(f"Không gửi được báo cáo, đã lưu trên máy / report kept locally, not sent: {exc}",
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
