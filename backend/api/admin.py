@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import ConfigDict, Field
 
 from backend.api import deps
+from backend.api.answers import Items, User, answers
 from backend.api.inputs import EARLIEST, LATEST, Body, Day
 from backend.store import accounts, catalog
 from backend.store import site as settings
@@ -33,7 +34,7 @@ class OverrideBody(Body):
     note: str = Field("", max_length=200)
 
 
-@router.post("/users", status_code=201)
+@router.post("/users", status_code=201, **answers(User))
 def add_user(body: UserBody, who: Principal = Depends(admin), store=Depends(deps.store),
              now=Depends(deps.now)) -> dict:
     return accounts.add_user(store, body.username, body.password, body.role,
@@ -41,19 +42,19 @@ def add_user(body: UserBody, who: Principal = Depends(admin), store=Depends(deps
                              actor=who.username, now=now)
 
 
-@router.get("/users")
+@router.get("/users", **answers(Items[User]))
 def list_users(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
     return {"items": accounts.list_users(store)}
 
 
-@router.post("/users/{username}/disable")
+@router.post("/users/{username}/disable", **answers(User))
 def disable_user(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
                  now=Depends(deps.now)) -> dict:
     """The account can no longer log in and every session it has ends now."""
     return accounts.set_active(store, username, False, who.username, now)
 
 
-@router.post("/users/{username}/enable")
+@router.post("/users/{username}/enable", **answers(User))
 def enable_user(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
                 now=Depends(deps.now)) -> dict:
     return accounts.set_active(store, username, True, who.username, now)
@@ -77,14 +78,14 @@ class AssignBody(Body):
     full_name: str | None = Field(None, max_length=120)
 
 
-@router.post("/users/{username}/password")
+@router.post("/users/{username}/password", **answers(User))
 def reset_password(username: str, body: PasswordBody, who: Principal = Depends(admin),
                    store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     """A temporary password, changed by its owner at the next sign-in."""
     return accounts.reset_password(store, username, body.password, who.username, now)
 
 
-@router.patch("/users/{username}")
+@router.patch("/users/{username}", **answers(User))
 def assign_user(username: str, body: AssignBody, who: Principal = Depends(admin),
                 store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return accounts.assign(store, username, body.role, body.unit, who.username, now,

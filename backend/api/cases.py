@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import ConfigDict, Field
 
 from backend.api import deps
+from backend.api.answers import CaseEvent, CaseView, Counted, Items, NewCase, answers
 from backend.api.inputs import Body, Moment, Offset
 from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
@@ -106,7 +107,7 @@ def _request_hash(body: IntakeBody) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, **answers(NewCase))
 def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
            idempotency_key: str | None = Header(None, min_length=8, max_length=128),
            store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
@@ -152,7 +153,7 @@ def _check_counter_station(store, who: Principal, station: str) -> None:
                         f"lease for station '{station}'", key="wrong_station", field="station")
 
 
-@router.get("")
+@router.get("", **answers(Counted[CaseView]))
 def list_cases(status: int | None = Query(None, ge=1, le=10),
                unit: str | None = Query(None, max_length=32), overdue: bool = False,
                received_from: Moment | None = None, received_to: Moment | None = None,
@@ -208,14 +209,14 @@ def _listed_view(row: dict, site: Site, store, now: datetime, names: dict[str, s
                 "en": "This case's data cannot be read; please tell the system administrator"}
 
 
-@router.get("/{code}")
+@router.get("/{code}", **answers(CaseView))
 def get_case(code: str, who: Principal = Depends(staff), store=Depends(deps.store),
              site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     return staff_view(cases.get(store, str(codes.parse_code(code))), who, site, store, now,
                       "view")
 
 
-@router.get("/{code}/events")
+@router.get("/{code}/events", **answers(Items[CaseEvent]))
 def case_events(code: str, who: Principal = Depends(staff), store=Depends(deps.store)) -> dict:
     row = cases.get(store, str(codes.parse_code(code)))
     return {"items": cases.events(store, row["id"])}
@@ -237,4 +238,4 @@ def _action_endpoint(name: str):
 
 for _name, _action in ACTIONS.items():
     router.add_api_route(f"/{{code}}/{_name}", _action_endpoint(_name), methods=["POST"],
-                         summary=f"{_action.vi} / {_action.en}")
+                         **answers(CaseView), summary=f"{_action.vi} / {_action.en}")

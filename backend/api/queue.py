@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from backend.api import deps
+from backend.api.answers import Items, QueueService, answers
 from backend.api.inputs import Body, CounterNo, TicketId
 from backend.domain import codes
 from backend.domain.errors import Forbidden
@@ -52,7 +53,7 @@ def status(request: Request, store=Depends(deps.store), site=Depends(deps.site),
         "ticketing": queue.ticketing(site.calendar, now)}
 
 
-@router.get("/queue/services")
+@router.get("/queue/services", **answers(Items[QueueService]))
 def services(request: Request) -> dict:
     return {"items": [s.model_dump() for s in config(request).services]}
 
