@@ -220,5 +220,67 @@ class QueueService(Answer):
     daily_limit: int
 
 
+class Ticket(Answer):
+    id: int
+    day: str
+    service: str
+    number: int
+    label: str
+    priority: bool
+    status: str
+    people_ahead: int
+
+
+class CallAnswer(Answer):
+    """What a counter's button did; `announcement` comes with a call, not with done or skip."""
+
+    ticket: Ticket | None
+    announcement: str | None = None
+
+
+class ServiceWaiting(Answer):
+    letter: str
+    name: str
+    waiting: int
+
+
+class CounterNow(Answer):
+    number: int
+    services: list[str]
+    current: str | None
+
+
+class CallMade(Answer):
+    label: str
+    counter: int
+    at: str
+    kind: str
+
+
+class QueueStatus(Answer):
+    day: str
+    services: list[ServiceWaiting]
+    counters: list[CounterNow]
+    calls: list[CallMade]
+    latest: CallMade | None
+    ticketing: dict[str, Any]
+
+
+class RatingRequest(Answer):
+    code: str
+    counter: int | None
+    requested_at: str
+
+
+class PendingRating(Answer):
+    request: RatingRequest | None
+
+
+class Rated(Answer):
+    code: str
+    rating: str
+    channel: str | None
+
+
 class ProcedureList(Counted[Procedure]):
     pass
