@@ -67,6 +67,11 @@ class Me(Answer):
     must_change_password: bool
 
 
+class SessionsEnded(Answer):
+    username: str
+    ended: int
+
+
 # --- catalogue and site --------------------------------------------------------------------
 
 
@@ -89,6 +94,62 @@ class SiteInfo(Answer):
     public_base_url: str
     public_address: str | None
     lookup_page: str | None
+
+
+class CalendarDay(Answer):
+    day: str
+    weekday: int
+    working: bool
+
+
+class CalendarYear(Answer):
+    year: int
+    overrides: list[dict[str, Any]]
+    days: list[CalendarDay]
+    reminder_year: int | None
+
+
+class OverrideSet(Answer):
+    day: str
+    working: bool
+    note: str
+
+
+class OverrideDeleted(Answer):
+    day: str
+    deleted: bool
+
+
+class CatalogEntry(Answer):
+    """A procedure code with every version loaded and which one is in force today."""
+
+    code: str
+    name: str
+    versions: list[dict[str, Any]]
+    in_force_version: str | None
+    abolished_from: str | None
+
+
+class CatalogVersions(Items[CatalogEntry]):
+    today: str
+
+
+class ProcedureLoaded(Answer):
+    code: str
+    version: str
+    effective_from: str
+    added: bool
+
+
+class Abolition(Answer):
+    code: str
+    from_day: str
+    note: str
+
+
+class Restored(Answer):
+    code: str
+    abolished_from: None
 
 
 # --- cases ---------------------------------------------------------------------------------
@@ -149,6 +210,17 @@ class NewCase(CaseView):
     created: bool
 
 
+class LeasedBlock(Answer):
+    """Case numbers `first`..`last` of `day`, held for one counter station's offline intake."""
+
+    station: str
+    agency: str
+    day: str
+    first: int
+    last: int
+    leased_at: str
+
+
 class CaseEvent(Answer):
     id: int
     action: str
@@ -206,6 +278,21 @@ class DeviceToken(Answer):
 class Heartbeat(Ok):
     settings: dict[str, Any]
     server_time: str
+
+
+class Selftest(Answer):
+    at: str
+    ok: bool
+    report: dict[str, Any]
+
+
+class EnrolCode(Answer):
+    """The one-time code is shown this once; only its hash is kept."""
+
+    code: str
+    station: str | None
+    kind: str
+    expires_at: str
 
 
 class SelftestDue(Answer):

@@ -11,7 +11,15 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import ConfigDict, Field
 
 from backend.api import deps
-from backend.api.answers import CaseEvent, CaseView, Counted, Items, NewCase, answers
+from backend.api.answers import (
+    CaseEvent,
+    CaseView,
+    Counted,
+    Items,
+    LeasedBlock,
+    NewCase,
+    answers,
+)
 from backend.api.inputs import Body, Moment, Offset
 from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
@@ -129,7 +137,7 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
     return {**view, "created": created}
 
 
-@router.post("/leases", status_code=201)
+@router.post("/leases", status_code=201, **answers(Items[LeasedBlock]))
 def lease(body: LeaseBody, who: Principal = Depends(deps.require("clerk", "device")),
           store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """Numbers for offline intake: a block on each of the next working days."""

@@ -9,7 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from backend.api import deps
-from backend.api.answers import Device, DeviceToken, Heartbeat, Items, SelftestDue, answers
+from backend.api.answers import (
+    Device,
+    DeviceToken,
+    EnrolCode,
+    Heartbeat,
+    Items,
+    Selftest,
+    SelftestDue,
+    answers,
+)
 from backend.api.inputs import Body
 from backend.store import accounts, enrolment
 from backend.store.accounts import Principal
@@ -64,7 +73,7 @@ class SelftestBody(Body):
     at: str = Field("", max_length=40)  # when the device ran it (its own clock)
 
 
-@router.post("/selftest", status_code=201)
+@router.post("/selftest", status_code=201, **answers(Selftest))
 def selftest(body: SelftestBody, who: Principal = Depends(deps.require("device")),
              store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return accounts.record_selftest(store, who.device_id, body.ok, body.model_dump(), now)
@@ -87,7 +96,7 @@ def set_settings(name: str, body: SettingsBody, who: Principal = Depends(deps.re
     return accounts.set_device_settings(store, name, body.model_dump(), who.username, now)
 
 
-@router.post("/{name}/revoke")
+@router.post("/{name}/revoke", **answers(Device))
 def revoke(name: str, who: Principal = Depends(deps.require("admin")),
            store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     """The device's token stops working at once (a stolen or retired kiosk)."""
@@ -116,7 +125,7 @@ class EnrolBody(Body):
     name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
 
 
-@router.post("/enrol-codes", status_code=201)
+@router.post("/enrol-codes", status_code=201, **answers(EnrolCode))
 def create_enrol_code(body: EnrolCodeBody, who: Principal = Depends(deps.require("admin")),
                       store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return enrolment.create_code(store, body.station, body.kind,
