@@ -15,8 +15,7 @@ from backend import __version__
 from backend.api import admin, auth, cases, deps, devices, errors, lookup, procedures, queue
 from backend.api import reports as reports_api
 from backend.api.inputs import BodyLimit
-from backend.domain.procedures import DEFAULT_CATALOG_DIR
-from backend.domain.queue import load_config
+from backend.catalog import DEFAULT_CATALOG_DIR, load_queue_config
 from backend.ratelimit import RateLimiter, limits_path, parse_proxies
 from backend.store.db import Store
 from backend.web import pages
@@ -43,7 +42,7 @@ def create_app(db_path: str | Path | None = None,
     app.state.trusted_proxies = parse_proxies(
         os.environ.get("MOTCUA_TRUSTED_PROXIES") if trusted_proxies is None else trusted_proxies)
     app.add_middleware(BodyLimit)
-    app.state.queue_config = load_config(Path(os.environ.get(
+    app.state.queue_config = load_queue_config(Path(os.environ.get(
         "MOTCUA_QUEUE_CONFIG", DEFAULT_CATALOG_DIR / "queue.yaml")))
     errors.install(app)
     for module in (auth, procedures, cases, lookup, devices, admin, queue):

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from backend.backup_cli import add_backup_commands
+from backend.catalog import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
-from backend.domain.procedures import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.domain.procedures import CatalogError
 from drivers.hwcli import add_hw_commands
 
@@ -130,7 +130,7 @@ def _health_pings(notifier, host: str, port: int, every: float) -> None:
 
 
 def cmd_db_init(args) -> int:
-    from backend.domain.procedures import load_catalog
+    from backend.catalog import load_catalog
     from backend.store import site
     from backend.store.catalog import load_catalog_into
 
@@ -183,7 +183,7 @@ def cmd_db_verify(args) -> int:
 
 
 def _load_procedures(store, directory: Path) -> tuple[int, int]:
-    from backend.domain.procedures import load_catalog
+    from backend.catalog import load_catalog
     from backend.store.catalog import load_catalog_into
 
     return load_catalog_into(store, load_catalog(directory))
@@ -565,7 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sync(sub)
     _add_hub(sub)
     _add_flash(sub)
-    add_hw_commands(sub)
+    add_hw_commands(sub, send_report=_send_selftest)
     add_backup_commands(sub)
     return parser
 
@@ -818,6 +818,18 @@ def _add_hub(sub) -> None:
     for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):
         command.add_argument("--database", default=os.environ.get("MOTCUA_HUB_DATABASE"),
                              help="postgresql://... (default: $MOTCUA_HUB_DATABASE)")
+
+
+def _send_selftest(url: str, token: str | None, report: dict) -> None:
+    """`motcua hw selftest --backend`: the report goes through the client like every call."""
+    from backend.client import ApiError, BackendUnreachable, Client
+
+    try:
+        Client(url, token=token, timeout=10).send_selftest(report)
+        print("Đã gửi báo cáo lên máy chủ / report sent to the backend")
+    except (ApiError, BackendUnreachable) as exc:
+        print(f"Không gửi được báo cáo, đã lưu trên máy / report kept locally, not sent: {exc}",
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -149,10 +149,9 @@ def fresh_store(path: Path) -> Store:
 
 
 def build(store: Store, now: datetime, n_cases: int = 40, seed: int = 2026) -> dict:
-    from backend.cli import CATALOG_DIR
-    from backend.domain.procedures import load_catalog
+    from backend.catalog import DEFAULT_CATALOG_DIR, load_catalog
 
-    the_catalog = load_catalog(CATALOG_DIR)
+    the_catalog = load_catalog(DEFAULT_CATALOG_DIR)
     site.init_settings(store, site.catalog_defaults(the_catalog))
     catalog.load_catalog_into(store, the_catalog)
     users = add_staff(store, now)

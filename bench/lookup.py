@@ -3,7 +3,8 @@
     .venv/bin/python bench/lookup.py [--cases 100000] [--seconds 10] [--concurrency 32]
 
 Seeds a fresh database, starts `motcua serve`, drives it from a separate process, and prints
-throughput and p50/p99 for (a) the baseline GET /healthz (two cheap reads of the database state, no lookup logic),
+throughput and p50/p99 for (a) the baseline GET /healthz (two cheap reads of the database
+state, no lookup logic),
 (b) public lookups (half with the receipt token) with the rate limit off and (c) the same with
 the limiter shared by the workers counting every request, plus the ratios between them. It
 also times the limiter alone with 10 and with 100,000 distinct clients: the cost per check

@@ -28,10 +28,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from backend.catalog import load_catalog
 from backend.cli import CATALOG_DIR
 from backend.domain import reports as definitions
 from backend.domain.calendar import VN_TZ
-from backend.domain.procedures import load_catalog
 from backend.forms import period as formats
 from backend.store import catalog, site
 from backend.store import reports as store_reports

@@ -6,10 +6,10 @@ import json
 import random
 from datetime import datetime, timedelta
 
+from backend.catalog import load_catalog
 from backend.cli import CATALOG_DIR
 from backend.domain.calendar import VN_TZ
 from backend.domain.codes import CaseCode, make_token
-from backend.domain.procedures import load_catalog
 from backend.store import cases, catalog, site
 from backend.store.cases import iso
 from backend.store.db import Store

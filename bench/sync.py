@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from psycopg.types.json import Jsonb
 
 from backend.domain.codes import make_token
+from backend.domain.hub_tokens import hub_key, token_digest
 from backend.hub.db import HubStore
 from backend.hub.receiver import EVENT_COLUMNS, add_site
-from backend.hub.tokens import hub_key, token_digest
 from backend.store import sync
 from bench import loadgen
 from bench.lookup import measure, report, serve

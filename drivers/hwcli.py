@@ -5,7 +5,9 @@
 
 backend/cli.py wires these in with `add_hw_commands(sub)`; until then, and on a unit without the
 backend, `python -m drivers.hwcli detect` does the same. Handlers return the exit code, as the
-backend's do (`args.func(args)`).
+backend's do (`args.func(args)`). Drivers never import the backend, so sending a self-test
+report is handed in by backend/cli.py (through backend/client.py); run alone, `--backend` says
+it needs the `motcua` command.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from drivers import discovery
@@ -22,8 +25,13 @@ NO_MATCH = "không khớp hồ sơ nào / no matching profile"
 EXIT_INVALID = 2
 
 
-def add_hw_commands(subparsers: Any) -> argparse.ArgumentParser:
-    """Add `hw detect` and `hw check-profiles` to an argparse subparsers object."""
+ReportSender = Callable[[str, "str | None", dict], None]  # (backend URL, token, report)
+
+
+def add_hw_commands(subparsers: Any,
+                    send_report: ReportSender | None = None) -> argparse.ArgumentParser:
+    """Add `hw detect`, `hw check-profiles` and `hw selftest` to an argparse subparsers object;
+    `send_report` delivers a self-test report to the backend when `--backend` is given."""
     hw = subparsers.add_parser("hw", help="phần cứng / hardware: detect devices, check profiles")
     commands = hw.add_subparsers(dest="hw_command", required=True)
     detect = commands.add_parser("detect", help="thiết bị đang cắm và hồ sơ khớp / "
@@ -35,11 +43,11 @@ def add_hw_commands(subparsers: Any) -> argparse.ArgumentParser:
                                 "device and station profile (exit 2 on mistakes)")
     _profiles_option(check)
     check.set_defaults(func=cmd_check_profiles)
-    _add_selftest(commands)
+    _add_selftest(commands, send_report)
     return hw
 
 
-def _add_selftest(commands: Any) -> None:
+def _add_selftest(commands: Any, send_report: ReportSender | None) -> None:
     test = commands.add_parser("selftest", help="kiểm tra thiết bị hàng tuần / weekly equipment "
                                "self-test of a station (exit 1 when a device fails)")
     test.add_argument("--station", required=True, help="e.g. x86-counter, demo-fake")
@@ -47,7 +55,7 @@ def _add_selftest(commands: Any) -> None:
     test.add_argument("--backend", metavar="URL", help="send the report to this backend")
     test.add_argument("--token", help="the device token (motcua device add)")
     _profiles_option(test)
-    test.set_defaults(func=cmd_selftest)
+    test.set_defaults(func=cmd_selftest, send_report=send_report)
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
@@ -65,22 +73,12 @@ def cmd_selftest(args: argparse.Namespace) -> int:
         return 2
     print("\n".join(summary_lines(report)))
     print(f"Báo cáo / report: {write_report(report, Path(args.report_dir))}")
-    if args.backend:
-        _send_report(args.backend, args.token, report)
+    if args.backend and args.send_report is None:
+        print("Gửi báo cáo cần lệnh motcua (có backend) / sending the report needs the motcua "
+              "command (with the backend installed); report kept locally", file=sys.stderr)
+    elif args.backend:
+        args.send_report(args.backend, args.token, report)
     return 0 if report["ok"] else 1
-
-
-def _send_report(url: str, token: str | None, report: dict) -> None:
-    import requests
-
-    try:
-        response = requests.post(f"{url.rstrip('/')}/api/v1/devices/selftest", json=report,
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=10)
-        response.raise_for_status()
-        print("Đã gửi báo cáo lên máy chủ / report sent to the backend")
-    except requests.RequestException as exc:
-        print(f"Không gửi được báo cáo, đã lưu trên máy / report kept locally, not sent: {exc}",
-              file=sys.stderr)
 
 
 def _profiles_option(parser: argparse.ArgumentParser) -> None:

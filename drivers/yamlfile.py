@@ -2,7 +2,7 @@
 a word), and the line of every key and list item is kept for messages.
 
 Hardware profiles (drivers/_profile_load.py) and the procedure catalogue
-(backend/domain/procedures.py) both read their files through here. It lives in drivers/ because
+(backend/catalog/__init__.py) both read their files through here. It lives in drivers/ because
 drivers never import backend, while this small helper has no I/O of its own that backend's pure
 domain code would have to avoid.
 """

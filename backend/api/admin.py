@@ -4,12 +4,25 @@ year view, the procedure catalogue (upload a version, list versions, abolish).""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import ConfigDict, Field
 
 from backend.api import deps
+from backend.api.answers import (
+    Abolition,
+    CalendarYear,
+    CatalogVersions,
+    Items,
+    OverrideDeleted,
+    OverrideSet,
+    ProcedureLoaded,
+    Restored,
+    SessionsEnded,
+    User,
+    answers,
+)
 from backend.api.inputs import EARLIEST, LATEST, Body, Day
 from backend.store import accounts, catalog
 from backend.store import site as settings
@@ -33,7 +46,7 @@ class OverrideBody(Body):
     note: str = Field("", max_length=200)
 
 
-@router.post("/users", status_code=201)
+@router.post("/users", status_code=201, **answers(User))
 def add_user(body: UserBody, who: Principal = Depends(admin), store=Depends(deps.store),
              now=Depends(deps.now)) -> dict:
     return accounts.add_user(store, body.username, body.password, body.role,
@@ -41,26 +54,25 @@ def add_user(body: UserBody, who: Principal = Depends(admin), store=Depends(deps
                              actor=who.username, now=now)
 
 
-@router.get("/users")
+@router.get("/users", **answers(Items[User]))
 def list_users(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
-    rows = store.all("select * from users order by username")
-    return {"items": [accounts.public_user(r) for r in rows]}
+    return {"items": accounts.list_users(store)}
 
 
-@router.post("/users/{username}/disable")
+@router.post("/users/{username}/disable", **answers(User))
 def disable_user(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
                  now=Depends(deps.now)) -> dict:
     """The account can no longer log in and every session it has ends now."""
     return accounts.set_active(store, username, False, who.username, now)
 
 
-@router.post("/users/{username}/enable")
+@router.post("/users/{username}/enable", **answers(User))
 def enable_user(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
                 now=Depends(deps.now)) -> dict:
     return accounts.set_active(store, username, True, who.username, now)
 
 
-@router.delete("/users/{username}/sessions")
+@router.delete("/users/{username}/sessions", **answers(SessionsEnded))
 def end_sessions(username: str, who: Principal = Depends(admin), store=Depends(deps.store),
                  now=Depends(deps.now)) -> dict:
     return {"username": username, "ended": accounts.end_sessions(store, username,
@@ -78,26 +90,26 @@ class AssignBody(Body):
     full_name: str | None = Field(None, max_length=120)
 
 
-@router.post("/users/{username}/password")
+@router.post("/users/{username}/password", **answers(User))
 def reset_password(username: str, body: PasswordBody, who: Principal = Depends(admin),
                    store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     """A temporary password, changed by its owner at the next sign-in."""
     return accounts.reset_password(store, username, body.password, who.username, now)
 
 
-@router.patch("/users/{username}")
+@router.patch("/users/{username}", **answers(User))
 def assign_user(username: str, body: AssignBody, who: Principal = Depends(admin),
                 store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return accounts.assign(store, username, body.role, body.unit, who.username, now,
                            full_name=body.full_name)
 
 
-@router.get("/calendar/overrides")
+@router.get("/calendar/overrides", **answers(Items[dict[str, Any]]))
 def list_overrides(who: Principal = Depends(admin), store=Depends(deps.store)) -> dict:
-    return {"items": store.all("select * from calendar_overrides order by day")}
+    return {"items": settings.list_overrides(store)}
 
 
-@router.get("/calendar/{year}")
+@router.get("/calendar/{year}", **answers(CalendarYear))
 def calendar_year(year: int = Path(ge=2000, le=2100), who: Principal = Depends(admin),
                   store=Depends(deps.store), site=Depends(deps.site),
                   today=Depends(deps.today)) -> dict:
@@ -105,14 +117,14 @@ def calendar_year(year: int = Path(ge=2000, le=2100), who: Principal = Depends(a
     return settings.calendar_year(store, site.calendar, year, today)
 
 
-@router.put("/calendar/overrides/{day}")
+@router.put("/calendar/overrides/{day}", **answers(OverrideSet))
 def set_override(day: Day, body: OverrideBody, who: Principal = Depends(admin),
                  store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     settings.set_override(store, day, body.working, body.note, who.username, now)
     return {"day": day.isoformat(), "working": body.working, "note": body.note}
 
 
-@router.delete("/calendar/overrides/{day}")
+@router.delete("/calendar/overrides/{day}", **answers(OverrideDeleted))
 def delete_override(day: Day, who: Principal = Depends(admin), store=Depends(deps.store),
                     now=Depends(deps.now)) -> dict:
     settings.set_override(store, day, None, "", who.username, now)
@@ -132,13 +144,13 @@ class AbolishBody(Body):
     note: str = Field("", max_length=200)
 
 
-@router.get("/procedures")
+@router.get("/procedures", **answers(CatalogVersions))
 def procedure_versions(who: Principal = Depends(admin), store=Depends(deps.store),
                        today=Depends(deps.today)) -> dict:
     return {"items": catalog.versions(store, today), "today": today.isoformat()}
 
 
-@router.post("/procedures", status_code=201)
+@router.post("/procedures", status_code=201, **answers(ProcedureLoaded))
 def load_procedure(body: ProcedureFile, who: Principal = Depends(admin),
                    store=Depends(deps.store)) -> dict:
     """One procedure file, checked as `motcua procedures load` checks it; a new version
@@ -148,13 +160,13 @@ def load_procedure(body: ProcedureFile, who: Principal = Depends(admin),
             "effective_from": str(proc.version), "added": added}
 
 
-@router.put("/procedures/{code}/abolition")
+@router.put("/procedures/{code}/abolition", **answers(Abolition))
 def abolish_procedure(code: str, body: AbolishBody, who: Principal = Depends(admin),
                       store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return catalog.abolish(store, code, body.from_day, body.note, who.username, now)
 
 
-@router.delete("/procedures/{code}/abolition")
+@router.delete("/procedures/{code}/abolition", **answers(Restored))
 def restore_procedure(code: str, who: Principal = Depends(admin),
                       store=Depends(deps.store)) -> dict:
     catalog.restore(store, code)

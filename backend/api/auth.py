@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
 from backend.api import deps
+from backend.api.answers import Login, Me, Ok, answers
 from backend.api.inputs import Body
 from backend.domain.errors import Forbidden, Unauthorized
 from backend.ratelimit import Throttled
@@ -64,7 +65,7 @@ async def _guarded(request: Request, client: str, work, *args):
         raise
 
 
-@router.post("/login")
+@router.post("/login", **answers(Login))
 async def login(body: LoginBody, request: Request, store=Depends(deps.store),
                 now=Depends(deps.now)) -> dict:
     client = deps.client(request)
@@ -75,19 +76,19 @@ async def login(body: LoginBody, request: Request, store=Depends(deps.store),
             "must_change_password": user["must_change_password"]}
 
 
-@router.post("/logout")
+@router.post("/logout", **answers(Ok))
 def logout(token: str = Depends(deps.bearer), store=Depends(deps.store)) -> dict:
     accounts.logout(store, token)
     return {"ok": True}
 
 
-@router.get("/me")
+@router.get("/me", **answers(Me))
 def me(who: Principal = Depends(deps.principal)) -> dict:
     return {"username": who.username, "role": who.role, "unit": who.unit,
             "full_name": who.full_name, "must_change_password": who.must_change}
 
 
-@router.post("/password")
+@router.post("/password", **answers(Ok))
 async def change_password(body: PasswordBody, request: Request,
                           token: str = Depends(deps.bearer),
                           who: Principal = Depends(deps.principal), store=Depends(deps.store),

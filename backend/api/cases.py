@@ -11,6 +11,15 @@ from fastapi import APIRouter, Depends, Header, Query
 from pydantic import ConfigDict, Field
 
 from backend.api import deps
+from backend.api.answers import (
+    CaseEvent,
+    CaseView,
+    Counted,
+    Items,
+    LeasedBlock,
+    NewCase,
+    answers,
+)
 from backend.api.inputs import Body, Moment, Offset
 from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
@@ -70,15 +79,6 @@ class ActionBody(Body):
     channel: Channel | None = None
 
 
-def staff_names(store, usernames) -> dict[str, str]:
-    """Full names of the clerks behind a set of cases, in one query rather than one per case."""
-    wanted = sorted(set(usernames))
-    marks = ", ".join("?" for _ in wanted)
-    rows = store.all(f"select username, full_name from users where username in ({marks})",
-                     wanted) if wanted else []
-    return {r["username"]: r["full_name"] or "" for r in rows}
-
-
 def case_view(row: dict, site: Site, store, now: datetime,
               names: dict[str, str] | None = None) -> dict:
     """The staff view of a case: everything a receipt (Mẫu 01) and a work screen need."""
@@ -86,7 +86,7 @@ def case_view(row: dict, site: Site, store, now: datetime,
     code = codes.parse_code(row["code"])
     token = codes.make_token(code, site.secret)
     if names is None:
-        names = staff_names(store, [row["received_by"]])
+        names = accounts.full_names(store, [row["received_by"]])
     return {
         **{k: row[k] for k in ("code", "received_at", "due_at", "new_due_at", "paused_at",
                                "resolved_at", "result_class", "returned_at", "return_channel",
@@ -118,7 +118,7 @@ def _request_hash(body: IntakeBody) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, **answers(NewCase))
 def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
            idempotency_key: str | None = Header(None, min_length=8, max_length=128),
            store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
@@ -140,7 +140,7 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
     return {**view, "created": created}
 
 
-@router.post("/leases", status_code=201)
+@router.post("/leases", status_code=201, **answers(Items[LeasedBlock]))
 def lease(body: LeaseBody, who: Principal = Depends(deps.require("clerk", "device")),
           store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """Numbers for offline intake: a block on each of the next working days."""
@@ -164,7 +164,7 @@ def _check_counter_station(store, who: Principal, station: str) -> None:
                         f"lease for station '{station}'", key="wrong_station", field="station")
 
 
-@router.get("")
+@router.get("", **answers(Counted[CaseView]))
 def list_cases(status: int | None = Query(None, ge=1, le=10),
                unit: str | None = Query(None, max_length=32), overdue: bool = False,
                received_from: Moment | None = None, received_to: Moment | None = None,
@@ -181,7 +181,7 @@ def staff_views(rows: list[dict], who: Principal, site: Site, store, now: dateti
                 purpose: str, *, logged: bool = False) -> list[dict]:
     """Full personal data only where the caller's unit handles or handled the case, masked
     elsewhere (Decree 13/2023); every full view is logged (writes log their own answer)."""
-    names = staff_names(store, [r["received_by"] for r in rows])
+    names = accounts.full_names(store, [r["received_by"] for r in rows])
     full = {r["id"] for r in cases.shown_in_full(store, deps.actor_of(who), rows)}
     views = [_guard(_listed_view(row, site, store, now, names), row["id"] in full)
              for row in rows]
@@ -220,14 +220,14 @@ def _listed_view(row: dict, site: Site, store, now: datetime, names: dict[str, s
                 "en": "This case's data cannot be read; please tell the system administrator"}
 
 
-@router.get("/{code}")
+@router.get("/{code}", **answers(CaseView))
 def get_case(code: str, who: Principal = Depends(staff), store=Depends(deps.store),
              site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     return staff_view(cases.get(store, str(codes.parse_code(code))), who, site, store, now,
                       "view")
 
 
-@router.get("/{code}/events")
+@router.get("/{code}/events", **answers(Items[CaseEvent]))
 def case_events(code: str, who: Principal = Depends(staff), store=Depends(deps.store)) -> dict:
     row = cases.get(store, str(codes.parse_code(code)))
     return {"items": cases.events(store, row["id"])}
@@ -249,4 +249,4 @@ def _action_endpoint(name: str):
 
 for _name, _action in ACTIONS.items():
     router.add_api_route(f"/{{code}}/{_name}", _action_endpoint(_name), methods=["POST"],
-                         summary=f"{_action.vi} / {_action.en}")
+                         **answers(CaseView), summary=f"{_action.vi} / {_action.en}")

@@ -15,6 +15,7 @@ from backend.store import accounts
 from backend.store.accounts import Principal
 from backend.store.db import Store
 from backend.store.site import Site, load_site
+from backend.store.site import version as site_version
 
 STAFF = ("clerk", "officer", "leader")
 
@@ -30,8 +31,7 @@ def store(request: Request) -> Store:
 def site(request: Request) -> Site:
     # The calendar overrides can change at any time, so the site is re-read when they do.
     state = request.app.state
-    version = state.store.one("select value from settings where key = 'site_version'")
-    version = version["value"] if version else "0"
+    version = site_version(state.store)
     if state.site is None or state.site_version != version:
         state.site, state.site_version = load_site(state.store), version
     return state.site

@@ -9,6 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import Field
 
 from backend.api import deps
+from backend.api.answers import (
+    Device,
+    DeviceToken,
+    EnrolCode,
+    Heartbeat,
+    Items,
+    Selftest,
+    SelftestDue,
+    answers,
+)
 from backend.api.inputs import Body
 from backend.store import accounts, enrolment
 from backend.store.accounts import Principal
@@ -40,7 +50,7 @@ class SettingsBody(Body):
     read_aloud: bool = False
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, **answers(DeviceToken))
 def register(body: RegisterBody, who: Principal = Depends(deps.require("admin")),
              store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     token, device = accounts.register_device(store, body.name, body.kind, body.station,
@@ -48,7 +58,7 @@ def register(body: RegisterBody, who: Principal = Depends(deps.require("admin"))
     return {"token": token, "device": device}
 
 
-@router.post("/heartbeat")
+@router.post("/heartbeat", **answers(Heartbeat))
 def heartbeat(body: HeartbeatBody, who: Principal = Depends(deps.require("device")),
               store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     device = accounts.heartbeat(store, who.device_id, body.version, body.hardware, now)
@@ -63,37 +73,37 @@ class SelftestBody(Body):
     at: str = Field("", max_length=40)  # when the device ran it (its own clock)
 
 
-@router.post("/selftest", status_code=201)
+@router.post("/selftest", status_code=201, **answers(Selftest))
 def selftest(body: SelftestBody, who: Principal = Depends(deps.require("device")),
              store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return accounts.record_selftest(store, who.device_id, body.ok, body.model_dump(), now)
 
 
-@router.get("")
+@router.get("", **answers(Items[Device]))
 def fleet(who: Principal = Depends(deps.require("admin", "leader")), store=Depends(deps.store),
           now=Depends(deps.now)) -> dict:
     return {"items": accounts.list_devices(store, now, STALE_AFTER)}
 
 
-@router.get("/me")
+@router.get("/me", **answers(Device))
 def me(who: Principal = Depends(deps.require("device")), store=Depends(deps.store)) -> dict:
     return accounts.get_device(store, who.device_id)
 
 
-@router.put("/{name}/settings")
+@router.put("/{name}/settings", **answers(Device))
 def set_settings(name: str, body: SettingsBody, who: Principal = Depends(deps.require("admin")),
                  store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return accounts.set_device_settings(store, name, body.model_dump(), who.username, now)
 
 
-@router.post("/{name}/revoke")
+@router.post("/{name}/revoke", **answers(Device))
 def revoke(name: str, who: Principal = Depends(deps.require("admin")),
            store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     """The device's token stops working at once (a stolen or retired kiosk)."""
     return accounts.revoke_device(store, name, who.username, now)
 
 
-@router.post("/{name}/rotate")
+@router.post("/{name}/rotate", **answers(DeviceToken))
 def rotate(name: str, who: Principal = Depends(deps.require("admin")),
            store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     """A new token, shown once; the old one stops working."""
@@ -115,14 +125,14 @@ class EnrolBody(Body):
     name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
 
 
-@router.post("/enrol-codes", status_code=201)
+@router.post("/enrol-codes", status_code=201, **answers(EnrolCode))
 def create_enrol_code(body: EnrolCodeBody, who: Principal = Depends(deps.require("admin")),
                       store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     return enrolment.create_code(store, body.station, body.kind,
                                  timedelta(hours=body.ttl_hours), who.username, now)
 
 
-@router.post("/enrol", status_code=201)
+@router.post("/enrol", status_code=201, **answers(DeviceToken))
 def enrol(body: EnrolBody, request: Request, store=Depends(deps.store),
           now=Depends(deps.now)) -> dict:
     """First boot of a unit: its one-time code for its own device token (no login)."""
@@ -132,7 +142,7 @@ def enrol(body: EnrolBody, request: Request, store=Depends(deps.store),
     return {"token": token, "device": accounts.get_device(store, device_id)}
 
 
-@router.get("/selftest-due")
+@router.get("/selftest-due", **answers(SelftestDue))
 def selftest_due(day: date | None = None, who: Principal = Depends(deps.require("device")),
                  site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """Whether the weekly equipment check is due on `day` (today): the first working day of

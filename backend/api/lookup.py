@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from backend.api import deps
+from backend.api.answers import Lookup
 from backend.store.lookup import public_lookup
 
 router = APIRouter(prefix="/api/v1", tags=["lookup"])
@@ -23,7 +24,7 @@ def answer(request: Request, code: str, token: str | None) -> dict:
     return getattr(request.app.state, "lookup", site_lookup)(request, code, token)
 
 
-@router.get("/lookup/{code:path}")
+@router.get("/lookup/{code:path}", response_model=Lookup)
 async def lookup(code: str, request: Request,
                  t: str | None = Query(None, max_length=16)) -> JSONResponse:
     # async and a ready JSONResponse: a lookup is one indexed read (~0.2 ms), cheaper than the

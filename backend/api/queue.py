@@ -8,6 +8,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 
 from backend.api import deps
+from backend.api.answers import (
+    CallAnswer,
+    Items,
+    PendingRating,
+    QueueService,
+    QueueStatus,
+    Rated,
+    RatingRequest,
+    Ticket,
+    answers,
+)
 from backend.api.inputs import Body, CounterNo, TicketId
 from backend.domain import codes
 from backend.domain.errors import Forbidden
@@ -45,19 +56,19 @@ def config(request: Request):
     return request.app.state.queue_config
 
 
-@router.get("/queue/status")
+@router.get("/queue/status", **answers(QueueStatus))
 def status(request: Request, store=Depends(deps.store), site=Depends(deps.site),
            now=Depends(deps.now)) -> dict:
     return queue.status(store, config(request), now) | {
         "ticketing": queue.ticketing(site.calendar, now)}
 
 
-@router.get("/queue/services")
+@router.get("/queue/services", **answers(Items[QueueService]))
 def services(request: Request) -> dict:
     return {"items": [s.model_dump() for s in config(request).services]}
 
 
-@router.post("/queue/tickets", status_code=201)
+@router.post("/queue/tickets", status_code=201, **answers(Ticket))
 def reserve(body: TicketBody, request: Request, who: Principal = Depends(issuer),
             store=Depends(deps.store), site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """Reserve a number; it is called only after /printed confirms the paper came out."""
@@ -82,19 +93,19 @@ def _limit_tickets(request: Request, who: Principal, priority: bool) -> None:
                       "regular ticket or ask a member of staff")
 
 
-@router.post("/queue/tickets/{ticket_id}/printed")
+@router.post("/queue/tickets/{ticket_id}/printed", **answers(Ticket))
 def printed(ticket_id: TicketId, who: Principal = Depends(issuer), store=Depends(deps.store),
             now=Depends(deps.now)) -> dict:
     return queue.confirm_printed(store, ticket_id, now, issuer=_issuer(who))
 
 
-@router.post("/queue/tickets/{ticket_id}/cancel")
+@router.post("/queue/tickets/{ticket_id}/cancel", **answers(Ticket))
 def cancel(ticket_id: TicketId, who: Principal = Depends(issuer), store=Depends(deps.store),
            now=Depends(deps.now)) -> dict:
     return queue.cancel(store, ticket_id, now, issuer=_issuer(who))
 
 
-@router.post("/queue/counters/{counter}/next")
+@router.post("/queue/counters/{counter}/next", **answers(CallAnswer))
 def call_next(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
               store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     ticket = queue.call_next(store, config(request), counter, now)
@@ -107,7 +118,7 @@ def _announce(ticket: dict | None, counter: int) -> str | None:
     return announcement(ticket["label"], counter) if ticket else None
 
 
-@router.post("/queue/counters/{counter}/recall")
+@router.post("/queue/counters/{counter}/recall", **answers(CallAnswer))
 def recall(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
            store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
@@ -115,21 +126,21 @@ def recall(counter: CounterNo, request: Request, who: Principal = Depends(clerk)
     return {"ticket": ticket, "announcement": _announce(ticket, counter)}
 
 
-@router.post("/queue/counters/{counter}/done")
+@router.post("/queue/counters/{counter}/done", **answers(CallAnswer))
 def done(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
          store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
     return {"ticket": queue.finish(store, counter, "done", now)}
 
 
-@router.post("/queue/counters/{counter}/skip")
+@router.post("/queue/counters/{counter}/skip", **answers(CallAnswer))
 def skip(counter: CounterNo, request: Request, who: Principal = Depends(clerk),
          store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(counter)
     return {"ticket": queue.finish(store, counter, "no_show", now)}
 
 
-@router.post("/queue/counters/{counter}/transfer")
+@router.post("/queue/counters/{counter}/transfer", **answers(CallAnswer))
 def transfer(counter: CounterNo, body: TransferBody, request: Request,
              who: Principal = Depends(clerk), store=Depends(deps.store),
              now=Depends(deps.now)) -> dict:
@@ -143,7 +154,7 @@ class RatingRequestBody(Body):
     counter: int = Field(ge=1, le=99)
 
 
-@router.post("/ratings/requests", status_code=201)
+@router.post("/ratings/requests", status_code=201, **answers(RatingRequest))
 def request_rating(body: RatingRequestBody, request: Request, who: Principal = Depends(clerk),
                    store=Depends(deps.store), now=Depends(deps.now)) -> dict:
     config(request).counter(body.counter)
@@ -151,7 +162,7 @@ def request_rating(body: RatingRequestBody, request: Request, who: Principal = D
     return ratings.request_rating(store, code, body.counter, who.username, now)
 
 
-@router.get("/ratings/requests/pending")
+@router.get("/ratings/requests/pending", **answers(PendingRating))
 def pending_rating(counter: int | None = Query(None, ge=1, le=99),
                    who: Principal = Depends(rating_screen),
                    store=Depends(deps.store), now=Depends(deps.now)) -> dict:
@@ -159,7 +170,7 @@ def pending_rating(counter: int | None = Query(None, ge=1, le=99),
     return {"request": ratings.pending_request(store, now, counter)}
 
 
-@router.post("/ratings", status_code=201)
+@router.post("/ratings", status_code=201, **answers(Rated))
 def rate(body: RatingBody, request: Request, store=Depends(deps.store),
          site=Depends(deps.site), now=Depends(deps.now)) -> dict:
     """A citizen rates with the receipt's token; a clerk rates at the counter; a kiosk or

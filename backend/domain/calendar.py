@@ -46,6 +46,15 @@ def _package_rest_days(year: int) -> frozenset[date]:
     return frozenset(rest)
 
 
+def iso(moment: datetime | None) -> str | None:
+    """A moment as stored and sent: ISO 8601 in Vietnam time, to the second."""
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds") if moment else None
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 def to_vn(moment: datetime) -> datetime:
     """`moment` in Vietnam time; naive datetimes are an error, never guessed."""
     if not isinstance(moment, datetime):

@@ -1,4 +1,5 @@
 """The procedure catalog (thủ tục hành chính): versioned YAML files, validated and searchable.
+The files are read by `backend/catalog/__init__.py`; this module checks what they hold.
 
 `backend/catalog/units.yaml` lists the units of the site; `backend/catalog/procedures/` holds
 one file per procedure version, named `<code>.yaml` (or `<code>@<version>.yaml` to keep an
@@ -19,7 +20,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -31,9 +31,6 @@ from pydantic import (
 )
 
 from backend.domain.text import fold
-from drivers import yamlfile
-
-DEFAULT_CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
 
 UnitKind = Literal["reception", "department", "leadership", "external"]
 Role = Literal["clerk", "officer", "leader"]
@@ -173,89 +170,24 @@ class Problem(NamedTuple):
     en: str
 
 
-# --- loading -------------------------------------------------------------------------------
+# --- checking what a file held (reading the files is backend/catalog's) -----------------------
 
 
-def load_units(path: Path | str) -> Agency:
-    path = Path(path)
+def check_units(data: Any, path: Path) -> Agency:
+    """The units file's content, validated; `path` only names it in messages."""
     label = f"Danh mục đơn vị ({path.name})"
-    agency = _validate(Agency, _read_yaml(path), label)
+    agency = _validate(Agency, data, label)
     _raise_if(label, _agency_problems(agency))
     return agency
 
 
-def load_procedure(path: Path | str, units: Mapping[str, Unit] | None = None) -> Procedure:
-    """Load one procedure file; with `units`, also check every unit code against them."""
-    path = Path(path)
-    return _checked_procedure(_read_yaml(path), path, units)
-
-
-def parse_procedure(text: str, file_name: str, units: Mapping[str, Unit] | None) -> Procedure:
-    """A procedure file that arrived as text (an admin's upload), checked as a file on disk is:
-    the name must say which procedure it holds, so a wrong file is caught before it loads."""
-    path = Path(Path(file_name).name or "?")
-    if path.suffix not in (".yaml", ".yml"):
-        raise CatalogError([f"Tệp {path.name}: cần tệp .yaml / a .yaml file is needed"])
-    return _checked_procedure(_parse_yaml(text.removeprefix("\ufeff"), path), path, units)
-
-
-def _checked_procedure(data: Any, path: Path, units: Mapping[str, Unit] | None) -> Procedure:
+def check_procedure(data: Any, path: Path, units: Mapping[str, Unit] | None) -> Procedure:
+    """A procedure file's content, validated; the file's name must say which procedure it
+    holds. With `units`, every unit code is checked against them too."""
     label = f"Thủ tục {_code_for_label(data, path)} ({path.name})"
     procedure = _validate_procedure(data, label, units)
     _raise_if(label, _file_name_problems(procedure, path))
     return procedure
-
-
-def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
-    """Load units.yaml and procedures/*.yaml; report the problems of every file at once."""
-    directory = Path(directory)
-    agency = load_units(directory / "units.yaml")
-    units = {unit.code: unit for unit in agency.units}
-    loaded: list[tuple[Path, Procedure]] = []
-    messages: list[str] = []
-    for path in _procedure_files(directory / "procedures"):
-        try:
-            loaded.append((path, load_procedure(path, units)))
-        except CatalogError as exc:
-            messages.extend(exc.messages)
-    messages.extend(_duplicate_versions(loaded))
-    if messages:
-        raise CatalogError(messages)
-    return Catalog(agency, {procedure.key: procedure for _, procedure in loaded})
-
-
-def _procedure_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise CatalogError([f"Thư mục {folder} không tồn tại / folder not found"])
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-    if not files:
-        raise CatalogError([f"Thư mục {folder} không có thủ tục nào / no procedure files"])
-    return files
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CatalogError([f"Tệp {path}: không tìm thấy / file not found"]) from None
-    except UnicodeDecodeError:
-        raise CatalogError([f"Tệp {path.name}: không phải UTF-8 / not UTF-8"]) from None
-    return _parse_yaml(text, path)
-
-
-def _parse_yaml(text: str, path: Path) -> Any:
-    try:
-        return yamlfile.load(text)
-    except yaml.YAMLError as exc:
-        raise CatalogError([_yaml_message(path, exc)]) from None
-
-
-def _yaml_message(path: Path, exc: yaml.YAMLError) -> str:
-    where = f"Tệp {path.name}"
-    if (at := yamlfile.position(exc)) is not None:
-        where += f" dòng {at[0]}, cột {at[1]}"
-    vi, en = yamlfile.explain(exc)
-    return f"{where}: {vi} / {en}"
 
 
 def _code_for_label(data: Any, path: Path) -> str:
@@ -452,7 +384,7 @@ def _file_name_problems(p: Procedure, path: Path) -> list[Problem]:
                     f"{p.code}@{p.version}.yaml)")]
 
 
-def _duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[str]:
+def duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[str]:
     first_file: dict[tuple[str, date], Path] = {}
     messages = []
     for path, p in loaded:

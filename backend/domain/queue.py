@@ -7,10 +7,8 @@ disabled, pregnant), then in the order they were issued. Screens and calls never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from backend.domain.errors import InvalidInput
@@ -53,12 +51,13 @@ class QueueConfig(BaseModel):
                            field="counter")
 
 
-def load_config(path: Path) -> QueueConfig:
+def queue_config(data: object, file_name: str) -> QueueConfig:
+    """queue.yaml's content, validated (backend/catalog reads the file)."""
     try:
-        config = QueueConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise InvalidInput(f"Tệp cấu hình hàng đợi {path.name} sai: {exc}",
-                           f"Queue configuration {path.name} is invalid: {exc}") from None
+        config = QueueConfig.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(f"Tệp cấu hình hàng đợi {file_name} sai: {exc}",
+                           f"Queue configuration {file_name} is invalid: {exc}") from None
     letters = {s.letter for s in config.services}
     for counter in config.counters:
         unknown = set(counter.services) - letters

@@ -2,7 +2,7 @@
 
 The answer is built by the site's own builder (`backend.store.lookup.build_answer`) from the
 case view the site sent; a receipt token is checked against the site's per-case digest
-(`backend.hub.tokens`), never against a site secret.
+(`backend.domain.hub_tokens`), never against a site secret.
 """
 
 from __future__ import annotations

@@ -3,10 +3,17 @@ lock, so two hub processes starting together migrate once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from backend.hub.db import HubStore
+
+class HubStore(Protocol):
+    """What migrating needs of backend.hub.db.HubStore; named here so db may import this module
+    and not the other way round."""
+
+    def tx(self) -> AbstractContextManager: ...
+
+    def one(self, sql: str, params=()) -> dict | None: ...
 
 GENESIS = "0" * 64
 LOCK_ID = 0x6D6F7463  # "motc": any constant the hub alone uses

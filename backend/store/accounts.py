@@ -80,6 +80,26 @@ def add_user(store: Store, username: str, password: str, role: str, *, full_name
     return public_user(store.one("select * from users where username = ?", [username]))
 
 
+def list_users(store: Store, *, active_first: bool = False) -> list[dict]:
+    order = "active desc, username" if active_first else "username"
+    return [public_user(r) for r in store.all(f"select * from users order by {order}")]
+
+
+def full_names(store: Store, usernames) -> dict[str, str]:
+    """Full names of a set of users, in one query rather than one per user."""
+    wanted = sorted(set(usernames))
+    marks = ", ".join("?" for _ in wanted)
+    rows = store.all(f"select username, full_name from users where username in ({marks})",
+                     wanted) if wanted else []
+    return {r["username"]: r["full_name"] or "" for r in rows}
+
+
+def active_counts(store: Store) -> dict[str, int]:
+    """How many staff accounts and devices are active (the admin overview)."""
+    return {table: store.one(f"select count(*) as n from {table} where active")["n"]
+            for table in ("users", "devices")}
+
+
 def public_user(row: dict) -> dict:
     return {k: row[k] for k in ("id", "username", "full_name", "role", "unit", "active")} | {
         "must_change_password": bool(row["must_change"])}
@@ -180,25 +200,25 @@ def set_active(store: Store, username: str, active: bool, actor: str, now: datet
     if not active and username == actor:
         raise Conflict("Không thể tự khoá tài khoản của mình",
                        "You cannot disable your own account", key="self_disable")
-    row = _user(store, username)
+    row = user_row(store, username)
     with store.tx() as db:
         db["users"].update(row["id"], {"active": int(active)})
         if not active:
             db.execute("delete from sessions where user_id = ?", [row["id"]])
         _audit(db, now, actor, "user.enable" if active else "user.disable", username, {})
-    return public_user(_user(store, username))
+    return public_user(user_row(store, username))
 
 
 def end_sessions(store: Store, username: str, actor: str, now: datetime) -> int:
     """Log a staff member out everywhere (a lost phone, a shared password)."""
-    row = _user(store, username)
+    row = user_row(store, username)
     with store.tx() as db:
         ended = db.execute("delete from sessions where user_id = ?", [row["id"]]).rowcount
         _audit(db, now, actor, "user.sessions_ended", username, {"sessions": ended})
     return ended
 
 
-def _user(store: Store, username: str) -> dict:
+def user_row(store: Store, username: str) -> dict:
     row = store.one("select * from users where username = ?", [username])
     if row is None:
         raise NotFound(f"Không có tài khoản '{username}'", f"No user '{username}'")
@@ -266,7 +286,7 @@ def new_token() -> str:
 
 def revoke_device(store: Store, name: str, actor: str, now: datetime) -> dict:
     """The device's token stops working at once; `rotate` gives it a new one later."""
-    device = _device_named(store, name)
+    device = device_named(store, name)
     with store.tx() as db:
         db["devices"].update(device["id"], {"active": 0, "revoked_at": iso(now)})
         db.execute("delete from sessions where device_id = ?", [device["id"]])
@@ -277,7 +297,7 @@ def revoke_device(store: Store, name: str, actor: str, now: datetime) -> dict:
 def rotate_device(store: Store, name: str, actor: str, now: datetime) -> tuple[str, dict]:
     """A new token (shown once) replaces the old one, which stops working; a revoked device
     is enrolled again this way."""
-    device, token = _device_named(store, name), new_token()
+    device, token = device_named(store, name), new_token()
     with store.tx() as db:
         db.execute("delete from sessions where device_id = ?", [device["id"]])
         db["sessions"].insert({"token_hash": _digest(token), "device_id": device["id"],
@@ -287,11 +307,15 @@ def rotate_device(store: Store, name: str, actor: str, now: datetime) -> tuple[s
     return token, get_device(store, device["id"])
 
 
-def _device_named(store: Store, name: str) -> dict:
+def device_named(store: Store, name: str) -> dict:
     row = store.one("select id from devices where name = ?", [name])
     if row is None:
         raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
     return row
+
+
+# The old private names, kept while branches that call them merge.
+_user, _device_named = user_row, device_named
 
 
 def get_device(store: Store, device_id: int) -> dict:
@@ -340,7 +364,7 @@ def last_selftest(store: Store, device_id: int) -> dict | None:
 
 def set_device_settings(store: Store, name: str, settings: dict, actor: str,
                         now: datetime) -> dict:
-    row = _device_named(store, name)
+    row = device_named(store, name)
     with store.tx() as db:
         db["devices"].update(row["id"], {"settings": json.dumps(settings, ensure_ascii=False)})
         _audit(db, now, actor, "device.settings", name, settings)
@@ -357,13 +381,13 @@ def reset_password(store: Store, username: str, password: str, actor: str,
     """A temporary password the owner must change at the next sign-in; the lock is lifted
     and every open session of the account ends, so the old password opens nothing."""
     check_password_rules(password, username)
-    user_id = _user(store, username)["id"]
+    user_id = user_row(store, username)["id"]
     with store.tx() as db:
         db["users"].update(user_id, {"password_hash": _hasher.hash(password), "must_change": 1})
         db.execute("delete from login_failures where username = ?", [username])
         db.execute("delete from sessions where user_id = ?", [user_id])
         _audit(db, now, actor, "user.reset_password", username, {})
-    return public_user(_user(store, username))
+    return public_user(user_row(store, username))
 
 
 def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
@@ -376,11 +400,11 @@ def assign(store: Store, username: str, role: str, unit: str | None, actor: str,
         raise Conflict("Không thể tự bỏ vai trò quản trị của chính mình",
                        "You cannot remove your own admin role", key="own_role", field="role")
     changes = {"role": role, "unit": unit} | ({"full_name": full_name} if full_name else {})
-    user_id = _user(store, username)["id"]
+    user_id = user_row(store, username)["id"]
     with store.tx() as db:
         db["users"].update(user_id, changes)
         _audit(db, now, actor, "user.assign", username, {"role": role, "unit": unit})
-    return public_user(_user(store, username))
+    return public_user(user_row(store, username))
 
 
 def check_assignment(store: Store, role: str, unit: str | None) -> str | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from backend.domain import workflow
-from backend.domain.calendar import VN_TZ
+from backend.domain.calendar import VN_TZ, iso, parse_time
+from backend.domain.chain import GENESIS, event_hash
 from backend.domain.codes import MAX_SEQ, CaseCode
 from backend.domain.errors import Conflict, InvalidInput, NotFound
 from backend.domain.privacy import may_see_personal_data
@@ -41,14 +41,6 @@ class Intake:
     offline_code: CaseCode | None = None  # numbered offline from a leased block
     station: str | None = None  # the counter station that holds the block
     notify_sms: bool = False  # the citizen agreed to be told of results and new dates by SMS
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(VN_TZ).isoformat(timespec="seconds") if moment else None
-
-
-def parse_time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 def steps_of(procedure: Procedure) -> list[Step]:
@@ -184,18 +176,6 @@ def _append_event(db, case_id: int, event: Event) -> None:
     }
     db["events"].insert({**row, "prev_hash": prev, "hash": event_hash(row, prev)})
     outbox.enqueue(db, case_id, row["id"], event)  # same transaction: no event loses its SMS
-
-
-GENESIS = "0" * 64
-HASHED = ("id", "case_id", "action", "actor", "role", "unit", "at", "from_status", "to_status",
-          "note", "data")
-
-
-def event_hash(row: dict, prev: str) -> str:
-    """SHA-256 of the previous hash and a canonical JSON of the row's own columns."""
-    content = json.dumps({k: row[k] for k in HASHED}, sort_keys=True, separators=(",", ":"),
-                         ensure_ascii=False)
-    return hashlib.sha256(f"{prev}\n{content}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

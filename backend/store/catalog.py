@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from backend.catalog import parse_procedure
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import Conflict, InvalidInput, NotFound
-from backend.domain.procedures import Catalog, CatalogError, Procedure, Unit, parse_procedure
+from backend.domain.procedures import Catalog, CatalogError, Procedure, Unit
 from backend.domain.text import fold, vn_sort_key
 from backend.store.db import Store
 from backend.store.site import bump_version

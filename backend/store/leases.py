@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from backend.domain.calendar import iso
 from backend.domain.codes import MAX_SEQ, CaseCode, make_token
 from backend.domain.errors import Conflict, InvalidInput
-from backend.store.cases import iso
 from backend.store.db import Store
 from backend.store.site import Site
 

@@ -118,6 +118,16 @@ def agency_by_index(store: Store, idx: int) -> str | None:
     return row["code"] if row else None
 
 
+def version(store: Store) -> str:
+    """The settings version bump_version last set ("0" before the first change)."""
+    row = store.one("select value from settings where key = 'site_version'")
+    return row["value"] if row else "0"
+
+
+def list_overrides(store: Store) -> list[dict]:
+    return store.all("select * from calendar_overrides order by day")
+
+
 def bump_version(db) -> None:
     """Tell every server process that settings, calendar or units changed: reload the site."""
     db.execute("insert into settings (key, value) values ('site_version', '1') on conflict "

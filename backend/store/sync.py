@@ -18,8 +18,8 @@ from datetime import datetime
 from backend.client import ApiError, BackendUnreachable, Client
 from backend.domain.codes import make_token
 from backend.domain.errors import InvalidInput, NotFound
+from backend.domain.hub_tokens import hub_key, token_digest
 from backend.domain.privacy import mask_name
-from backend.hub.tokens import hub_key, token_digest
 from backend.store.db import Store
 from backend.store.lookup import responsible_official
 from backend.store.site import Site, load_site

@@ -50,8 +50,8 @@ class Clock:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
+    from backend.catalog import load_catalog
     from backend.cli import CATALOG_DIR
-    from backend.domain.procedures import load_catalog
     from backend.store.catalog import load_catalog_into
 
     path = tmp_path_factory.mktemp("template") / "motcua.sqlite"

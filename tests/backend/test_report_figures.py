@@ -11,11 +11,12 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from backend.catalog import load_catalog
 from backend.cli import CATALOG_DIR
 from backend.domain import reports as definitions
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
-from backend.domain.procedures import Procedure, load_catalog
+from backend.domain.procedures import Procedure
 from backend.domain.workflow import Actor, responsible_leader_unit
 from backend.store import cases, ratings, reports, site
 

@@ -101,3 +101,11 @@ def test_check_profiles_fails_with_file_line_messages(tmp_path, capsys):
             f"không hợp lệ / line {line}: unknown field 'recipt_printer'") in err
     assert err.rstrip().endswith("1 lỗi trong hồ sơ phần cứng / 1 mistake(s) in the hardware "
                                  "profiles")
+
+
+def test_selftest_run_without_the_backend_keeps_the_report(tmp_path, capsys):
+    code = hwcli.main(["selftest", "--station", "demo-fake", "--report-dir", str(tmp_path),
+                       "--backend", "http://127.0.0.1:9"])
+    assert code in (0, 1)
+    assert "needs the motcua command" in capsys.readouterr().err
+    assert len(list(tmp_path.glob("selftest-demo-fake-*.json"))) == 1

@@ -8,7 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from backend.domain.procedures import DEFAULT_CATALOG_DIR, CatalogError, load_procedure
+from backend.catalog import DEFAULT_CATALOG_DIR, load_procedure
+from backend.domain.procedures import CatalogError
 from drivers import yamlfile
 from drivers.profiles import DEFAULT_ROOT, ProfileError, load_profiles
 

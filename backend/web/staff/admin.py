@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from backend.api import deps
 from backend.domain.errors import InvalidInput, MotcuaError
-from backend.store import catalog
+from backend.store import accounts, catalog
 from backend.store import site as settings
 from backend.store.accounts import Principal
 from backend.web.staff.layout import StaffRoute, render
@@ -35,8 +35,7 @@ def overview(request: Request, who: Principal = Depends(admin)):
     year = settings.calendar_year(store, _calendar(request), today.year, today)
     procs = catalog.versions(store, today)
     counts = {
-        "users": store.one("select count(*) as n from users where active")["n"],
-        "devices": store.one("select count(*) as n from devices where active")["n"],
+        **accounts.active_counts(store),
         "procedures": sum(1 for p in procs if p["in_force_version"]),
         "upcoming": sum(1 for p in procs for v in p["versions"] if v["upcoming"]),
         "overrides": len(year["overrides"]),

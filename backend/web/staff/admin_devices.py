@@ -9,7 +9,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from backend.domain.errors import InvalidInput, MotcuaError, NotFound
+from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts
 from backend.store.accounts import DEVICE_KINDS, Principal
 from backend.web.staff.layout import StaffRoute, render
@@ -74,10 +74,8 @@ def device_page(name: str, request: Request, who: Principal = Depends(admin)):
 def _device_page(request: Request, who: Principal, name: str,
                  error: MotcuaError | None = None, form: dict | None = None,
                  token: str | None = None):
-    row = request.app.state.store.one("select id from devices where name = ?", [name])
-    if row is None:
-        raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
-    device = accounts.get_device(request.app.state.store, row["id"])
+    store = request.app.state.store
+    device = accounts.get_device(store, accounts.device_named(store, name)["id"])
     settings = DEFAULTS | device["settings"] | (form or {})
     return render(request, "staff/admin/device.html",
                   {"device": device, "settings": settings, "error": error, "token": token,

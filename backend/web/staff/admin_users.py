@@ -8,7 +8,7 @@ import re
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from backend.domain.errors import InvalidInput, MotcuaError, NotFound
+from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts, catalog
 from backend.store.accounts import ROLES, Principal
 from backend.web.staff.layout import StaffRoute, render
@@ -34,9 +34,9 @@ def users_page(request: Request, who: Principal = Depends(admin)):
 
 def _users_page(request: Request, who: Principal, error: MotcuaError | None = None,
                 form: dict | None = None):
-    rows = request.app.state.store.all("select * from users order by active desc, username")
+    users = accounts.list_users(request.app.state.store, active_first=True)
     return render(request, "staff/admin/users.html",
-                  {"users": [accounts.public_user(r) for r in rows], "error": error,
+                  {"users": users, "error": error,
                    "form": form or {}, "role_names": ROLE_NAMES, **_choices(request)},
                   who=who, status_code=error.status if error else 200)
 
@@ -73,9 +73,7 @@ def user_page(username: str, request: Request, who: Principal = Depends(admin)):
 
 def _user_page(request: Request, who: Principal, username: str,
                error: MotcuaError | None = None):
-    row = request.app.state.store.one("select * from users where username = ?", [username])
-    if row is None:
-        raise NotFound(f"Không có tài khoản '{username}'", f"No account '{username}'")
+    row = accounts.user_row(request.app.state.store, username)
     return render(request, "staff/admin/user.html",
                   {"user": accounts.public_user(row), "locked_until": row["locked_until"],
                    "error": error, "done": request.query_params.get("done"),

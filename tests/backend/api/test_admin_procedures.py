@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 import yaml
 
+from backend.catalog import DEFAULT_CATALOG_DIR
 from backend.client import ApiError
-from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from tests.backend.api.helpers import intake, pick_procedure
 from tests.backend.conftest import PASSWORD
 

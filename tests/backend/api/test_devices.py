@@ -62,3 +62,21 @@ def test_selftest_reports_show_in_the_fleet(server):
     with pytest.raises(ApiError) as err:
         admin.send_selftest({"ok": True})
     assert err.value.status == 403
+
+
+def test_hw_selftest_sends_its_report_through_the_client(server, tmp_path, capsys):
+    from backend.cli import main
+
+    admin = server.client("admin")
+    token = admin.register_device("quay-9", "counter", "demo-fake")["token"]
+    argv = ["hw", "selftest", "--station", "demo-fake", "--report-dir", str(tmp_path),
+            "--backend", server.url]
+    code = main([*argv, "--token", token])
+    assert "report sent to the backend" in capsys.readouterr().out
+    last = {d["name"]: d for d in admin.devices()}["quay-9"]["last_selftest"]
+    assert last["report"]["station"] == "demo-fake" and code == (0 if last["ok"] else 1)
+    main([*argv, "--token", "made-up"])
+    err = capsys.readouterr().err
+    # The server's own words say why it was refused.
+    assert "report kept locally, not sent: Phiên đăng nhập không hợp lệ" in err
+    assert len(list(tmp_path.glob("selftest-demo-fake-*.json"))) == 2

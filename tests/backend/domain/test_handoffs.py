@@ -2,9 +2,9 @@
 
 from datetime import datetime, timedelta
 
+from backend.catalog import load_catalog
 from backend.cli import CATALOG_DIR
 from backend.domain.calendar import VN_TZ, WorkingCalendar
-from backend.domain.procedures import load_catalog
 from backend.domain.reports import handoffs
 
 CALENDAR = WorkingCalendar()

@@ -9,15 +9,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from backend.domain.procedures import (
-    DEFAULT_CATALOG_DIR,
-    CatalogError,
-    Procedure,
-    ProcedureNotFound,
-    load_catalog,
-    load_procedure,
-    load_units,
-)
+from backend.catalog import DEFAULT_CATALOG_DIR, load_catalog, load_procedure, load_units
+from backend.domain.procedures import CatalogError, Procedure, ProcedureNotFound
 
 SHIPPED = DEFAULT_CATALOG_DIR
 SHIPPED_FILES = sorted((SHIPPED / "procedures").glob("*.yaml"))

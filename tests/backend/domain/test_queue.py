@@ -1,8 +1,8 @@
 import pytest
 
+from backend.catalog import DEFAULT_CATALOG_DIR, load_queue_config
 from backend.domain import queue
 from backend.domain.errors import InvalidInput
-from backend.domain.procedures import DEFAULT_CATALOG_DIR
 from backend.domain.queue import Counter, Waiting
 
 COUNTER_1 = Counter(number=1, services=("A", "D"))
@@ -38,13 +38,13 @@ def test_people_ahead_counts_same_service_before_me():
 
 
 def test_shipped_config_loads_and_mistakes_are_named(tmp_path):
-    config = queue.load_config(DEFAULT_CATALOG_DIR / "queue.yaml")
+    config = load_queue_config(DEFAULT_CATALOG_DIR / "queue.yaml")
     assert config.service("A").daily_limit > 0 and config.counter(1).services
     bad = tmp_path / "queue.yaml"
     bad.write_text("services: [{letter: A, name: X, daily_limit: 5}]\n"
                    "counters: [{number: 1, services: [Z]}]\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="unknown services"):
-        queue.load_config(bad)
+        load_queue_config(bad)
     bad.write_text("services: [{letter: a, name: X, daily_limit: 5}]\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"queue\.yaml"):
-        queue.load_config(bad)
+        load_queue_config(bad)

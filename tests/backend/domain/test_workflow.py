@@ -222,8 +222,8 @@ def test_papers_and_withdrawals_only_at_the_receiving_desk():
 
 
 def _catalogue():
+    from backend.catalog import load_catalog
     from backend.cli import CATALOG_DIR
-    from backend.domain.procedures import load_catalog
 
     return load_catalog(CATALOG_DIR)
 

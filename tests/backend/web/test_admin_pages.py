@@ -11,7 +11,7 @@ import pytest
 import requests
 import yaml
 
-from backend.domain.procedures import DEFAULT_CATALOG_DIR
+from backend.catalog import DEFAULT_CATALOG_DIR
 from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
 from tests.backend.web.test_staff_auth import sign_in
 
