@@ -11,20 +11,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from backend.domain.errors import MotcuaError
-from backend.domain.text import fold, unaccent
+from backend.domain.text import fold
+from backend.notices import when
 from backend.store.db import Store
 from backend.store.lookup import public_lookup
 from backend.store.site import Site, load_site
 
 DEFAULT_KEYWORD = "TTHC"
 log = logging.getLogger(__name__)
-
-
-def _when(iso_time: str | None) -> str:
-    if not iso_time:
-        return ""
-    moment = datetime.fromisoformat(iso_time)
-    return f"{moment:%H:%M %d/%m/%Y}"
 
 
 def parse_request(text: str, keyword: str = DEFAULT_KEYWORD) -> str | None:
@@ -56,40 +50,14 @@ def reply_with(lookup: Callable[[str], dict], text: str,
 
 def _format(answer: dict) -> str:
     parts = [f"Hồ sơ {answer['code']}: {answer['status_label']}",
-             f"Nhận {_when(answer['received_at'])}", f"Hẹn trả {_when(answer['due_at'])}"]
+             f"Nhận {when(answer['received_at'])}", f"Hẹn trả {when(answer['due_at'])}"]
     if answer["new_due_at"]:
-        parts.append(f"Hẹn lại {_when(answer['new_due_at'])}")
+        parts.append(f"Hẹn lại {when(answer['new_due_at'])}")
     if answer["late"]:
         parts.append("Quá hạn")
     if answer["status"] == "resolved":
         parts.append(answer["return_label"])
     return ". ".join(parts)
-
-
-# --- notices to citizens who agreed at intake (queued by backend/store/outbox.py) -------------
-
-def notice_text(kind: str, code: str, at: datetime, new_due_at: str | None) -> str:
-    """Code, status and date only: an SMS can be read by whoever holds the phone."""
-    day = f"{at:%d/%m/%Y}"
-    if kind == "result":
-        return f"Hồ sơ {code}: Đã xử lý xong ngày {day}"  # fits one part with diacritics
-    if kind == "supplement":
-        return (f"Hồ sơ {code}: Yêu cầu bổ sung ngày {day}. Xin liên hệ bộ phận một cửa "
-                "để biết giấy tờ cần bổ sung.")
-    if kind == "new_date":
-        return (f"Hồ sơ {code}: Xin lỗi vì trễ hẹn. Hẹn trả kết quả mới: "
-                f"{_when(new_due_at)}.")
-    raise ValueError(f"unknown notice kind {kind!r}")
-
-
-def fit(text: str) -> tuple[str, str, int]:
-    """(text, alphabet, parts): with diacritics (UCS-2) unless dropping them (GSM 7-bit) needs
-    fewer message parts — each part is paid for."""
-    from drivers.modems.pdu import split_text
-
-    accented, plain = split_text(text), split_text(unaccent(text))
-    best = (unaccent(text), plain) if len(plain[1]) < len(accented[1]) else (text, accented)
-    return best[0], best[1][0], len(best[1][1])
 
 
 class Notifier:

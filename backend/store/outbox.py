@@ -11,6 +11,8 @@ import logging
 import sqlite3
 from datetime import datetime
 
+from backend.domain.calendar import iso
+from backend.notices import fit, notice_text
 from backend.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -33,15 +35,12 @@ def enqueue(db, case_id: int, event_id: int, event) -> None:
 
 
 def _enqueue(db, case_id: int, event_id: int, kind: str, at: datetime) -> None:
-    from backend import sms
-    from backend.store.cases import iso
-
     case = db.execute("select code, applicant_phone, notify_sms, new_due_at from cases "
                       "where id = ?", [case_id]).fetchone()
     if case is None or not case[2] or not case[1]:
         return
     code, phone, _, new_due_at = case
-    text, alphabet, parts = sms.fit(sms.notice_text(kind, code, at, new_due_at))
+    text, alphabet, parts = fit(notice_text(kind, code, at, new_due_at))
     db["sms_outbox"].insert({
         "case_id": case_id, "event_id": event_id, "phone": international(phone), "kind": kind,
         "text": text, "parts": parts, "alphabet": alphabet, "status": PENDING,

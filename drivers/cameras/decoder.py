@@ -38,22 +38,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-QR = "QRCode"
-CODE128 = "Code128"
-FORMATS = (QR, CODE128)
-
-Point = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """One symbol read from a frame; corners are in the frame's pixel coordinates."""
-
-    format: str  # QR or CODE128
-    text: str
-    corners: tuple[Point, ...] = ()
-    stage: str = ""  # the strategy pass that read it (for benchmarks and logs)
-
+from drivers.cameras.symbols import CODE128, FORMATS, QR, Decoded, Point
 
 # A backend reads a grayscale image and returns symbols with corners in that image's coordinates.
 Backend = Callable[[np.ndarray, Sequence[str]], list[Decoded]]

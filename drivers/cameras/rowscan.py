@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 from barcode.charsets.code128 import CODES
 
-from drivers.cameras.decoder import CODE128, Decoded
+from drivers.cameras.symbols import CODE128, Decoded
 
 START_C = 105
 QUIET = 6  # modules of quiet zone matched beyond the end symbols

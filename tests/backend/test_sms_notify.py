@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from backend import sms
+from backend import notices, sms
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import InvalidInput
 from backend.domain.workflow import Actor, responsible_leader_unit
@@ -201,7 +201,7 @@ def test_an_unknown_number_is_given_up_at_once(store, fake, modem):
 ])
 def test_parts_are_counted_for_gsm7_and_ucs2(text, expected):
     alphabet, parts, keeps_accents = expected
-    fitted, got_alphabet, got_parts = sms.fit(text)
+    fitted, got_alphabet, got_parts = notices.fit(text)
     assert (got_alphabet, got_parts) == (alphabet, parts)
     assert (fitted == text) == (keeps_accents or text.isascii())
 
