@@ -442,14 +442,29 @@ def _hub(args):
 def cmd_hub_serve(args) -> int:
     import uvicorn
 
+    _check_trusted_proxies(args)
     _hub(args)  # migrate once, and fail here with a clear message if PostgreSQL is away
     os.environ["MOTCUA_HUB_DATABASE"] = args.database
     os.environ["MOTCUA_HUB_LOOKUP_RATE"] = str(args.lookup_rate)
+    os.environ["MOTCUA_HUB_LIMITS"] = _hub_limits(args.limits)
     print(f"motcua hub: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    _notify_systemd(args.host, args.port)
+    # proxy_headers off: the app alone decides whose X-Forwarded-For to believe.
     uvicorn.run("backend.hub.app:hub_app_from_env", factory=True, host=args.host,
                 port=args.port, workers=args.workers, log_level=args.log_level,
-                access_log=False)
+                access_log=False, proxy_headers=False)
     return 0
+
+
+def _hub_limits(path: str | None) -> str:
+    """The lookup counters' file every worker shares: the one named, else one in a private
+    folder made for this server (never a guessable name in a shared /tmp)."""
+    import tempfile
+
+    if path:
+        return str(Path(path).resolve())
+    state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+    return os.path.join(state or tempfile.mkdtemp(prefix="motcua-hub-"), "limits")
 
 
 def cmd_hub_site_add(args) -> int:
@@ -767,6 +782,12 @@ def _add_hub(sub) -> None:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--lookup-rate", type=int, default=30,
                        help="public lookups a minute per client address")
+    serve.add_argument("--limits", metavar="FILE",
+                       help="the lookup counters shared by every worker (default: "
+                       "$STATE_DIRECTORY/limits under systemd, else a private temporary folder)")
+    serve.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                       help="a reverse proxy (address or network) whose X-Forwarded-For is "
+                       "believed for rate limits; repeatable; default: none")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=cmd_hub_serve)
     site = hub.add_parser("site", help="centres that push to the hub").add_subparsers(

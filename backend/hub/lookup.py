@@ -11,6 +11,7 @@ from datetime import datetime
 
 from fastapi import Request
 
+from backend.api import deps
 from backend.domain import codes
 from backend.domain.errors import InvalidInput
 from backend.hub import tokens
@@ -61,6 +62,5 @@ def _events(store: HubStore, code: str) -> list[dict]:
 def lookup_route(request: Request, code: str, token: str | None) -> dict:
     """What the shared lookup route (`backend.api.lookup`) calls on the hub."""
     state = request.app.state
-    client = request.client.host if request.client else "unknown"
-    state.limiter.check(client, state.lookup_rate_per_minute)
+    state.limiter.check(deps.client(request), state.lookup_rate_per_minute)
     return hub_lookup(state.hub, code, token, state.clock())
