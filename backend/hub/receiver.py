@@ -82,10 +82,11 @@ def receive(store: HubStore, agency: str, batch: dict) -> dict:
                                          "hash": site["last_hash"]}
         header = batch["site"]
         conn.execute("update sites set name = %s, units = %s, lookup_key = %s, "
-                     "last_event_id = %s, last_hash = %s, last_push_at = now() "
-                     "where agency = %s",
+                     "agency_index = coalesce(%s, agency_index), last_event_id = %s, "
+                     "last_hash = %s, last_push_at = now() where agency = %s",
                      [header["name"], Jsonb(header["units"]),
-                      bytes.fromhex(header["lookup_key"]), last["id"], last["hash"], agency])
+                      bytes.fromhex(header["lookup_key"]), header.get("agency_index"),
+                      last["id"], last["hash"], agency])
     return {"last_event_id": last["id"], "accepted": len(fresh), "duplicates": len(seen)}
 
 

@@ -95,7 +95,7 @@ def _cases(store: Store, case_ids: list[int]) -> list[dict]:
 def site_header(site: Site) -> dict:
     return {"agency": site.agency_code, "name": site.agency_name,
             "units": {code: {"name": unit["name"]} for code, unit in site.units.items()},
-            "lookup_key": hub_key(site.secret).hex()}
+            "lookup_key": hub_key(site.secret).hex(), "agency_index": site.agency_index}
 
 
 class CaseViews:
