@@ -496,13 +496,17 @@ def cmd_hub_sms(args) -> int:
 
 
 def cmd_hub_report(args) -> int:
-    from backend.hub.report import by_group
+    """The national template for the province, as `motcua report` gives it for one site."""
+    from backend.hub.report import period_output
 
-    report = by_group(_hub(args), args.by)
-    for group in report["groups"]:
-        counts = ", ".join(f"{k} {n}" for k, n in group["statuses"].items())
-        print(f"{group['label']}: {group['total']} ({counts})")
-    print(f"Tổng / total: {report['total']}")
+    out = period_output(_hub(args), args.first, args.last, args.by, args.format, _now())
+    if args.output:
+        Path(args.output).write_bytes(out.body)
+        print(f"Đã ghi / written: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(out.body)
+        sys.stdout.flush()
+    return 0
 
 
 def _confirm_wipe(args):
@@ -754,7 +758,7 @@ def _add_sync(sub) -> None:
     connect.set_defaults(func=cmd_sync_connect)
     run = sync.add_parser("run", help="push the event log to the hub, in order, until stopped")
     run.add_argument("--once", action="store_true", help="stop once the hub has caught up")
-    run.add_argument("--batch", type=int, default=1000, help="events per request")
+    run.add_argument("--batch", type=int, default=2000, help="events per request")
     run.add_argument("--max-backoff", type=float, default=60.0, metavar="S",
                      help="longest wait between retries while the hub is away")
     run.set_defaults(func=cmd_sync_run)
@@ -804,8 +808,14 @@ def _add_hub(sub) -> None:
     sms = hub.add_parser("sms", help="answer 'TTHC <mã hồ sơ>' SMS for every centre's cases")
     _sms_options(sms)
     sms.set_defaults(func=cmd_hub_sms)
-    report = hub.add_parser("report", help="cases per status, by site, unit, field or procedure")
+    about = ("the national reporting template for the province (the columns of `motcua "
+             "report`), by site, unit, field or procedure, from the synced events")
+    report = hub.add_parser("report", help=about, description=about)
+    report.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     report.add_argument("--by", choices=["site", "unit", "field", "procedure"], default="site")
+    report.add_argument("--format", choices=["csv", "xlsx", "pdf", "html"], default="csv")
+    report.add_argument("-o", "--output", help="file to write (default: standard output)")
     report.set_defaults(func=cmd_hub_report)
     for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):
         command.add_argument("--database", default=os.environ.get("MOTCUA_HUB_DATABASE"),
