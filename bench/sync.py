@@ -6,7 +6,8 @@
 PostgreSQL is Debian's, started in a temporary folder (fsync on, as in production).
 
 1. Catch-up: a site with --events cases (one intake event each) pushes its whole log to a
-   fresh hub through `motcua hub serve` (HTTP, batches of 1000, every hash re-checked).
+   fresh hub through `motcua hub serve` (HTTP, the agent's batches of 2000, every hash
+   re-checked).
    Baseline: bulk COPY of the very rows the hub ended with into empty tables, same server.
    Target: catch-up under 60 s.
 2. Lookups: the hub holds --sites × --cases-per-site cases (one site synced for real, the
@@ -76,7 +77,7 @@ def catch_up(pg: Postgres, store, workers: int) -> float:
     try:
         sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
         started = time.perf_counter()
-        pushed = sync.Agent(store, batch_size=1000, log=lambda _: None).run(once=True)
+        pushed = sync.Agent(store, log=lambda _: None).run(once=True)
         elapsed = time.perf_counter() - started
     finally:
         server.terminate()
@@ -113,7 +114,8 @@ def _dump(store: HubStore, table: str) -> tuple[str, bytes]:
         "select column_name from information_schema.columns where table_name = %s "
         "order by ordinal_position", [table]))
     data = bytearray()
-    with store.conn.cursor().copy(f"copy {table} ({columns}) to stdout") as copy:
+    with store.connection() as conn, conn.cursor().copy(
+            f"copy {table} ({columns}) to stdout") as copy:
         for block in copy:
             data += block
     return columns, bytes(data)
@@ -129,7 +131,7 @@ def fill_hub(pg: Postgres, store, pairs, n_sites: int, workers: int) -> tuple[st
     server = serve_hub(dsn, port, workers)
     try:
         sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
-        sync.Agent(store, batch_size=1000, log=lambda _: None).run(once=True)
+        sync.Agent(store, log=lambda _: None).run(once=True)
     finally:
         server.terminate()
         server.wait()
@@ -219,6 +221,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-catch-up", action="store_true")
+    parser.add_argument("--skip-lookups", action="store_true")
     args = parser.parse_args()
     pg = Postgres(fsync=True).init().start()
     try:
@@ -227,6 +230,8 @@ def main() -> None:
                 big, _ = site_db(tmp, "big", args.events)
                 catch_up(pg, big, args.workers)
                 big.close()
+            if args.skip_lookups:
+                return
             one, pairs = site_db(tmp, "one", args.cases_per_site)
             dsn, sample = fill_hub(pg, one, pairs, args.sites, args.workers)
             one.close()

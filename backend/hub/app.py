@@ -30,6 +30,7 @@ def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
     hub = HubStore(dsn)
     hub.migrate()
     app.state.hub, app.state.clock, app.state.lookup = hub, clock, lookup_route
+    app.state.lookup_waits = True  # on a thread: see backend.api.lookup
     app.state.limiter = RateLimiter(limits)
     app.state.lookup_rate_per_minute = lookup_rate_per_minute
     app.state.trusted_proxies = parse_proxies(trusted_proxies)

@@ -8,10 +8,10 @@ else is refused with the hub's own position, so the agent resumes from what the 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 
 from psycopg.types.json import Jsonb
+from pydantic_core import to_json
 
 from backend.domain.codes import validate_agency
 from backend.domain.errors import Conflict, Forbidden, InvalidInput, Unauthorized
@@ -173,7 +173,8 @@ def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
     if not views:
         return
     columns = ", ".join(CASE_COLUMNS)
-    conn.execute("create temp table incoming (like cases) on commit drop")
+    # Made once per connection and emptied at each commit: no catalogue churn per batch.
+    conn.execute("create temp table if not exists incoming (like cases) on commit delete rows")
     with conn.cursor().copy(f"copy incoming ({columns}) from stdin") as copy:
         for view in views:
             copy.write_row(_case_row(agency, view))
@@ -186,7 +187,7 @@ def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
 def _case_row(agency: str, view: dict) -> list:
     return [view["code"], agency, view["day"], view["procedure_code"],
             view["procedure_digest"], view["status"], view["current_unit"],
-            view["received_at"], json.dumps(view, ensure_ascii=False), view["last_event_id"]]
+            view["received_at"], to_json(view).decode(), view["last_event_id"]]
 
 
 def _procedure_names(text: str) -> list:
