@@ -37,7 +37,7 @@ from backend.hub.receiver import EVENT_COLUMNS, add_site
 from backend.hub.tokens import hub_key, token_digest
 from backend.store import sync
 from bench import loadgen
-from bench.lookup import measure, report, serve
+from bench.lookup import measure, report
 from bench.seed import seeded_store
 from tests.hub.postgres import Postgres
 
@@ -46,18 +46,30 @@ CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "st
 
 
 def serve_hub(dsn: str, port: int, workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "hub", "serve", "--database",
-                             dsn, "--port", str(port), "--workers", str(workers),
-                             "--lookup-rate", "1000000000"], stdout=subprocess.DEVNULL)
+    return _started(["hub", "serve", "--database", dsn, "--port", str(port), "--workers",
+                     str(workers), "--lookup-rate", "1000000000"], port)
+
+
+def serve_site(db: str, port: int, workers: int) -> subprocess.Popen:
+    return _started(["--db", db, "serve", "--port", str(port), "--workers", str(workers)], port)
+
+
+def _started(argv: list[str], port: int) -> subprocess.Popen:
+    """A server up and answering; on a loaded machine that can take a minute."""
     import requests
 
-    for _ in range(300):
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", *argv],
+                            stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("hub did not start")
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.terminate()
+    proc.wait()
+    raise RuntimeError(f"{argv[0]} did not start")
 
 
 def site_db(tmp: str, name: str, n_cases: int):
@@ -192,8 +204,13 @@ def lookup_paths(sample: list, site_only: bool) -> list[str]:
 
 def lookups(dsn: str, site_path: str, sample: list, args) -> None:
     site_port, hub_port = loadgen.free_port(), loadgen.free_port()
-    site_server = serve(site_path, site_port, args.workers)
-    hub_server = serve_hub(dsn, hub_port, args.workers)
+    site_server = serve_site(site_path, site_port, args.workers)
+    try:
+        hub_server = serve_hub(dsn, hub_port, args.workers)
+    except RuntimeError:
+        site_server.terminate()
+        site_server.wait()
+        raise
     try:
         measure(site_port, ["/healthz"], 4, 1)
         measure(hub_port, ["/healthz"], 4, 1)
