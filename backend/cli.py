@@ -369,11 +369,16 @@ def cmd_report(args) -> int:
     store = _store(args)
     out = forms.period_report(store, load_site(store), args.first, args.last, args.by,
                               args.format, _now())
-    if args.output:
-        Path(args.output).write_bytes(out.body)
-        print(f"Đã ghi / written: {args.output}", file=sys.stderr)
+    _write(out.body, args.output)
+
+
+def _write(body: bytes, path: str | None) -> None:
+    """A report to its file, or to standard output when none is named."""
+    if path:
+        Path(path).write_bytes(body)
+        print(f"Đã ghi / written: {path}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(out.body)
+        sys.stdout.buffer.write(body)
         sys.stdout.flush()
 
 
@@ -499,13 +504,8 @@ def cmd_hub_report(args) -> int:
     """The national template for the province, as `motcua report` gives it for one site."""
     from backend.hub.report import period_output
 
-    out = period_output(_hub(args), args.first, args.last, args.by, args.format, _now())
-    if args.output:
-        Path(args.output).write_bytes(out.body)
-        print(f"Đã ghi / written: {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(out.body)
-        sys.stdout.flush()
+    _write(period_output(_hub(args), args.first, args.last, args.by, args.format, _now()).body,
+           args.output)
     return 0
 
 

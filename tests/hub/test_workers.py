@@ -5,30 +5,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
-import requests
 
 from tests.backend.conftest import free_port
-from tests.backend.test_workers import _statuses
+from tests.backend.test_workers import _statuses, started
 
 pytestmark = pytest.mark.slow
 
 
 def serve_hub(dsn: str, port: int, *extra: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "hub", "serve", "--database",
-                             dsn, "--port", str(port), "--workers", "2", "--lookup-rate", "10",
-                             *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the hub did not start")
+    return started(["hub", "serve", "--database", dsn, "--port", str(port), "--workers", "2",
+                    "--lookup-rate", "10", *extra], port)
 
 
 def _run(dsn: str, *extra: str, batches) -> list[list[int]]:
