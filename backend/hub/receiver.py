@@ -168,20 +168,33 @@ CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "st
 
 
 def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
-    """COPY into a scratch table, then one upsert: a catch-up moves thousands of cases a
-    second. A view never replaces one sent after it (last_event_id)."""
+    """Cases the hub does not hold yet go straight in by COPY (a first catch-up is all new
+    cases); the others through a scratch table and one upsert, where a view never replaces
+    one sent after it (last_event_id). The site's row lock keeps its batches in turn."""
     if not views:
         return
-    columns = ", ".join(CASE_COLUMNS)
+    held = {r["code"] for r in conn.execute("select code from cases where code = any(%s)",
+                                            [[v["code"] for v in views]])}
+    fresh = [v for v in views if v["code"] not in held]
+    _copy_cases(conn, "cases", agency, fresh)
+    if len(fresh) == len(views):
+        return
     # Made once per connection and emptied at each commit: no catalogue churn per batch.
     conn.execute("create temp table if not exists incoming (like cases) on commit delete rows")
-    with conn.cursor().copy(f"copy incoming ({columns}) from stdin") as copy:
-        for view in views:
-            copy.write_row(_case_row(agency, view))
+    _copy_cases(conn, "incoming", agency, [v for v in views if v["code"] in held])
+    columns = ", ".join(CASE_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS if c != "code")
     conn.execute(f"insert into cases ({columns}) select {columns} from incoming "
                  f"on conflict (code) do update set {updates} "
                  "where cases.last_event_id <= excluded.last_event_id")
+
+
+def _copy_cases(conn, table: str, agency: str, views: list[dict]) -> None:
+    if not views:
+        return
+    with conn.cursor().copy(f"copy {table} ({', '.join(CASE_COLUMNS)}) from stdin") as copy:
+        for view in views:
+            copy.write_row(_case_row(agency, view))
 
 
 def _case_row(agency: str, view: dict) -> list:
