@@ -383,11 +383,16 @@ def cmd_report(args) -> int:
     store = _store(args)
     out = forms.period_report(store, load_site(store), args.first, args.last, args.by,
                               args.format, _now())
-    if args.output:
-        Path(args.output).write_bytes(out.body)
-        print(f"Đã ghi / written: {args.output}", file=sys.stderr)
+    _write(out.body, args.output)
+
+
+def _write(body: bytes, path: str | None) -> None:
+    """A report to its file, or to standard output when none is named."""
+    if path:
+        Path(path).write_bytes(body)
+        print(f"Đã ghi / written: {path}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(out.body)
+        sys.stdout.buffer.write(body)
         sys.stdout.flush()
 
 
@@ -456,14 +461,29 @@ def _hub(args):
 def cmd_hub_serve(args) -> int:
     import uvicorn
 
+    _check_trusted_proxies(args)
     _hub(args)  # migrate once, and fail here with a clear message if PostgreSQL is away
     os.environ["MOTCUA_HUB_DATABASE"] = args.database
     os.environ["MOTCUA_HUB_LOOKUP_RATE"] = str(args.lookup_rate)
+    os.environ["MOTCUA_HUB_LIMITS"] = _hub_limits(args.limits)
     print(f"motcua hub: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
+    _notify_systemd(args.host, args.port)
+    # proxy_headers off: the app alone decides whose X-Forwarded-For to believe.
     uvicorn.run("backend.hub.app:hub_app_from_env", factory=True, host=args.host,
                 port=args.port, workers=args.workers, log_level=args.log_level,
-                access_log=False)
+                access_log=False, proxy_headers=False)
     return 0
+
+
+def _hub_limits(path: str | None) -> str:
+    """The lookup counters' file every worker shares: the one named, else one in a private
+    folder made for this server (never a guessable name in a shared /tmp)."""
+    import tempfile
+
+    if path:
+        return str(Path(path).resolve())
+    state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+    return os.path.join(state or tempfile.mkdtemp(prefix="motcua-hub-"), "limits")
 
 
 def cmd_hub_site_add(args) -> int:
@@ -495,13 +515,12 @@ def cmd_hub_sms(args) -> int:
 
 
 def cmd_hub_report(args) -> int:
-    from backend.hub.report import by_group
+    """The national template for the province, as `motcua report` gives it for one site."""
+    from backend.hub.report import period_output
 
-    report = by_group(_hub(args), args.by)
-    for group in report["groups"]:
-        counts = ", ".join(f"{k} {n}" for k, n in group["statuses"].items())
-        print(f"{group['label']}: {group['total']} ({counts})")
-    print(f"Tổng / total: {report['total']}")
+    _write(period_output(_hub(args), args.first, args.last, args.by, args.format, _now()).body,
+           args.output)
+    return 0
 
 
 def _confirm_wipe(args):
@@ -768,7 +787,7 @@ def _add_sync(sub) -> None:
     connect.set_defaults(func=cmd_sync_connect)
     run = sync.add_parser("run", help="push the event log to the hub, in order, until stopped")
     run.add_argument("--once", action="store_true", help="stop once the hub has caught up")
-    run.add_argument("--batch", type=int, default=1000, help="events per request")
+    run.add_argument("--batch", type=int, default=2000, help="events per request")
     run.add_argument("--max-backoff", type=float, default=60.0, metavar="S",
                      help="longest wait between retries while the hub is away")
     run.set_defaults(func=cmd_sync_run)
@@ -796,6 +815,12 @@ def _add_hub(sub) -> None:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--lookup-rate", type=int, default=30,
                        help="public lookups a minute per client address")
+    serve.add_argument("--limits", metavar="FILE",
+                       help="the lookup counters shared by every worker (default: "
+                       "$STATE_DIRECTORY/limits under systemd, else a private temporary folder)")
+    serve.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDRESS",
+                       help="a reverse proxy (address or network) whose X-Forwarded-For is "
+                       "believed for rate limits; repeatable; default: none")
     serve.add_argument("--log-level", default="warning")
     serve.set_defaults(func=cmd_hub_serve)
     site = hub.add_parser("site", help="centres that push to the hub").add_subparsers(
@@ -812,8 +837,14 @@ def _add_hub(sub) -> None:
     sms = hub.add_parser("sms", help="answer 'TTHC <mã hồ sơ>' SMS for every centre's cases")
     _sms_options(sms)
     sms.set_defaults(func=cmd_hub_sms)
-    report = hub.add_parser("report", help="cases per status, by site, unit, field or procedure")
+    about = ("the national reporting template for the province (the columns of `motcua "
+             "report`), by site, unit, field or procedure, from the synced events")
+    report = hub.add_parser("report", help=about, description=about)
+    report.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     report.add_argument("--by", choices=["site", "unit", "field", "procedure"], default="site")
+    report.add_argument("--format", choices=["csv", "xlsx", "pdf", "html"], default="csv")
+    report.add_argument("-o", "--output", help="file to write (default: standard output)")
     report.set_defaults(func=cmd_hub_report)
     for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):
         command.add_argument("--database", default=os.environ.get("MOTCUA_HUB_DATABASE"),

@@ -40,12 +40,12 @@ class Client:
         self.session = requests.Session()
 
     def _request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
-                 headers: dict | None = None) -> dict:
+                 headers: dict | None = None, data: bytes | None = None) -> dict:
         url = f"{self.base_url}{path}"
         all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         all_headers.update(headers or {})
         try:
-            response = self.session.request(method, url, json=json, params=params,
+            response = self.session.request(method, url, json=json, params=params, data=data,
                                             headers=all_headers, timeout=self.timeout)
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise BackendUnreachable(url, exc) from exc

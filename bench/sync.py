@@ -6,7 +6,8 @@
 PostgreSQL is Debian's, started in a temporary folder (fsync on, as in production).
 
 1. Catch-up: a site with --events cases (one intake event each) pushes its whole log to a
-   fresh hub through `motcua hub serve` (HTTP, batches of 1000, every hash re-checked).
+   fresh hub through `motcua hub serve` (HTTP, the agent's batches of 2000, every hash
+   re-checked).
    Baseline: bulk COPY of the very rows the hub ended with into empty tables, same server.
    Target: catch-up under 60 s.
 2. Lookups: the hub holds --sites × --cases-per-site cases (one site synced for real, the
@@ -36,7 +37,7 @@ from backend.hub.db import HubStore
 from backend.hub.receiver import EVENT_COLUMNS, add_site
 from backend.store import sync
 from bench import loadgen
-from bench.lookup import measure, report, serve
+from bench.lookup import measure, report
 from bench.seed import seeded_store
 from tests.hub.postgres import Postgres
 
@@ -45,18 +46,30 @@ CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "st
 
 
 def serve_hub(dsn: str, port: int, workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "hub", "serve", "--database",
-                             dsn, "--port", str(port), "--workers", str(workers),
-                             "--lookup-rate", "1000000000"], stdout=subprocess.DEVNULL)
+    return _started(["hub", "serve", "--database", dsn, "--port", str(port), "--workers",
+                     str(workers), "--lookup-rate", "1000000000"], port)
+
+
+def serve_site(db: str, port: int, workers: int) -> subprocess.Popen:
+    return _started(["--db", db, "serve", "--port", str(port), "--workers", str(workers)], port)
+
+
+def _started(argv: list[str], port: int) -> subprocess.Popen:
+    """A server up and answering; on a loaded machine that can take a minute."""
     import requests
 
-    for _ in range(300):
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", *argv],
+                            stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("hub did not start")
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.terminate()
+    proc.wait()
+    raise RuntimeError(f"{argv[0]} did not start")
 
 
 def site_db(tmp: str, name: str, n_cases: int):
@@ -76,7 +89,7 @@ def catch_up(pg: Postgres, store, workers: int) -> float:
     try:
         sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
         started = time.perf_counter()
-        pushed = sync.Agent(store, batch_size=1000, log=lambda _: None).run(once=True)
+        pushed = sync.Agent(store, log=lambda _: None).run(once=True)
         elapsed = time.perf_counter() - started
     finally:
         server.terminate()
@@ -113,7 +126,8 @@ def _dump(store: HubStore, table: str) -> tuple[str, bytes]:
         "select column_name from information_schema.columns where table_name = %s "
         "order by ordinal_position", [table]))
     data = bytearray()
-    with store.conn.cursor().copy(f"copy {table} ({columns}) to stdout") as copy:
+    with store.connection() as conn, conn.cursor().copy(
+            f"copy {table} ({columns}) to stdout") as copy:
         for block in copy:
             data += block
     return columns, bytes(data)
@@ -129,7 +143,7 @@ def fill_hub(pg: Postgres, store, pairs, n_sites: int, workers: int) -> tuple[st
     server = serve_hub(dsn, port, workers)
     try:
         sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
-        sync.Agent(store, batch_size=1000, log=lambda _: None).run(once=True)
+        sync.Agent(store, log=lambda _: None).run(once=True)
     finally:
         server.terminate()
         server.wait()
@@ -190,8 +204,13 @@ def lookup_paths(sample: list, site_only: bool) -> list[str]:
 
 def lookups(dsn: str, site_path: str, sample: list, args) -> None:
     site_port, hub_port = loadgen.free_port(), loadgen.free_port()
-    site_server = serve(site_path, site_port, args.workers)
-    hub_server = serve_hub(dsn, hub_port, args.workers)
+    site_server = serve_site(site_path, site_port, args.workers)
+    try:
+        hub_server = serve_hub(dsn, hub_port, args.workers)
+    except RuntimeError:
+        site_server.terminate()
+        site_server.wait()
+        raise
     try:
         measure(site_port, ["/healthz"], 4, 1)
         measure(hub_port, ["/healthz"], 4, 1)
@@ -219,6 +238,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-catch-up", action="store_true")
+    parser.add_argument("--skip-lookups", action="store_true")
     args = parser.parse_args()
     pg = Postgres(fsync=True).init().start()
     try:
@@ -227,6 +247,8 @@ def main() -> None:
                 big, _ = site_db(tmp, "big", args.events)
                 catch_up(pg, big, args.workers)
                 big.close()
+            if args.skip_lookups:
+                return
             one, pairs = site_db(tmp, "one", args.cases_per_site)
             dsn, sample = fill_hub(pg, one, pairs, args.sites, args.workers)
             one.close()

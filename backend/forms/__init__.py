@@ -40,15 +40,21 @@ def period_report(store: Store, site: Site, first: str, last: str, by: str, fmt:
     reports.check_by(by)
     check_format(fmt, period.FORMATS)
     rows = store_reports.period_report(store, the_period, by)
-    names = store_reports.unit_names(store)
+    return period_output(rows, the_period, by, fmt, site.agency_name,
+                         store_reports.unit_names(store), _context(store, site).dated(now))
+
+
+def period_output(rows, the_period: reports.Period, by: str, fmt: str, agency: str,
+                  names: dict[str, str], place_date: str) -> Output:
+    """The period report's rows in a format: the site's and the province's alike."""
+    check_format(fmt, period.FORMATS)
     name = f"bao-cao-{the_period.first:%Y%m%d}-{the_period.last:%Y%m%d}-{by}.{fmt}"
     if fmt == "csv":
         body = period.to_csv(rows).encode()
     elif fmt == "xlsx":
-        body = period.to_xlsx(rows, the_period, by, site.agency_name, names)
+        body = period.to_xlsx(rows, the_period, by, agency, names)
     else:
-        doc = period.document(rows, the_period, by, site.agency_name, names,
-                              _context(store, site).dated(now))
+        doc = period.document(rows, the_period, by, agency, names, place_date)
         body = _printable(doc, fmt)
     return Output(body, period.MEDIA[fmt], name)
 

@@ -19,6 +19,8 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+# The group column's heading; the province's report also groups by centre.
+HEADINGS = {**{by: names[0] for by, names in BY.items()}, "site": "Trung tâm"}
 # The form's header bands: (label, first column, number of columns), columns counted in COLUMNS.
 BANDS = (("Số hồ sơ nhận giải quyết", 0, 2), ("Số hồ sơ đã giải quyết", 2, 3),
          ("Số hồ sơ đang giải quyết", 5, 2), ("Trả kết quả, rút, dừng, từ chối", 7, 4),
@@ -64,7 +66,7 @@ def to_xlsx(rows: Rows, period: Period, by: str, agency: str, names: dict[str, s
 
 def _xlsx_headers(sheet, by: str) -> None:
     """Two header rows (row 5 bands, row 6 columns) as on the paper form."""
-    for column, text in ((1, "STT"), (2, BY[by][0])):
+    for column, text in ((1, "STT"), (2, HEADINGS[by])):
         sheet.merge_cells(start_row=5, start_column=column, end_row=6, end_column=column)
         sheet.cell(5, column, text)
     for label, first, span in BANDS:
@@ -96,7 +98,7 @@ def _xlsx_style(sheet, last_row: int) -> None:
 
 def document(rows: Rows, period: Period, by: str, agency: str, names: dict[str, str],
              place_date: str) -> Document:
-    headers = ["STT", BY[by][0], *(HEADERS_VI[c] for c in COLUMNS)]
+    headers = ["STT", HEADINGS[by], *(HEADERS_VI[c] for c in COLUMNS)]
     body = [["" if g == TOTAL else str(i), _label(g, names), *(str(v[c]) for c in COLUMNS)]
             for i, (g, v) in enumerate(rows, 1)]
     return Document(

@@ -22,6 +22,7 @@ class SiteHeader(BaseModel):
     name: str = Field(max_length=300)
     units: dict[str, dict[str, str]]
     lookup_key: str = Field(pattern=HASH)
+    agency_index: int | None = Field(None, ge=0, le=99)  # an agent from before it was sent
 
 
 class EventIn(BaseModel):

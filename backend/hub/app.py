@@ -16,18 +16,24 @@ from backend.api import deps, errors, lookup
 from backend.hub import api, migrations
 from backend.hub.db import HubStore
 from backend.hub.lookup import lookup_route
-from backend.ratelimit import RateLimiter
+from backend.ratelimit import RateLimiter, parse_proxies
 from backend.web import pages
 
 
 def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
-                   clock: Callable[[], datetime] = deps.system_clock) -> FastAPI:
+                   clock: Callable[[], datetime] = deps.system_clock,
+                   limits: str | None = None, trusted_proxies: str | None = None) -> FastAPI:
+    """`limits`: the file of lookup counters every worker shares (None: this process only);
+    `trusted_proxies`: addresses or networks whose X-Forwarded-For is believed, as at a site."""
     app = FastAPI(title="motcua hub", version=__version__,
                   description="Máy chủ tỉnh: tra cứu và báo cáo hồ sơ của mọi trung tâm")
     hub = HubStore(dsn)
     hub.migrate()
     app.state.hub, app.state.clock, app.state.lookup = hub, clock, lookup_route
-    app.state.limiter, app.state.lookup_rate_per_minute = RateLimiter(), lookup_rate_per_minute
+    app.state.lookup_waits = True  # on a thread: see backend.api.lookup
+    app.state.limiter = RateLimiter(limits)
+    app.state.lookup_rate_per_minute = lookup_rate_per_minute
+    app.state.trusted_proxies = parse_proxies(trusted_proxies)
     errors.install(app)
     app.add_exception_handler(psycopg.OperationalError, _database_away)
     app.include_router(lookup.router)
@@ -59,4 +65,6 @@ def _health(request: Request) -> dict:
 def hub_app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` with several workers: settings come from the env."""
     return create_hub_app(os.environ["MOTCUA_HUB_DATABASE"], lookup_rate_per_minute=int(
-        os.environ.get("MOTCUA_HUB_LOOKUP_RATE", "30")))
+        os.environ.get("MOTCUA_HUB_LOOKUP_RATE", "30")),
+        limits=os.environ.get("MOTCUA_HUB_LIMITS") or None,
+        trusted_proxies=os.environ.get("MOTCUA_TRUSTED_PROXIES"))

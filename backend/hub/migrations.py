@@ -52,7 +52,13 @@ def _m1_sites_events_cases(conn) -> None:
                  "unique, created_at timestamptz not null default now())")
 
 
-MIGRATIONS = [_m1_sites_events_cases]
+def _m2_agency_index(conn) -> None:
+    """The site's number for its own agency: the first two digits of its numeric barcode."""
+    conn.execute("alter table sites add column agency_index int")
+    conn.execute("create index sites_agency_index on sites (agency_index)")
+
+
+MIGRATIONS = [_m1_sites_events_cases, _m2_agency_index]
 
 
 def apply(store: HubStore) -> int:

@@ -8,10 +8,10 @@ else is refused with the hub's own position, so the agent resumes from what the 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 
 from psycopg.types.json import Jsonb
+from pydantic_core import to_json
 
 from backend.domain.codes import validate_agency
 from backend.domain.errors import Conflict, Forbidden, InvalidInput, Unauthorized
@@ -82,10 +82,11 @@ def receive(store: HubStore, agency: str, batch: dict) -> dict:
                                          "hash": site["last_hash"]}
         header = batch["site"]
         conn.execute("update sites set name = %s, units = %s, lookup_key = %s, "
-                     "last_event_id = %s, last_hash = %s, last_push_at = now() "
-                     "where agency = %s",
+                     "agency_index = coalesce(%s, agency_index), last_event_id = %s, "
+                     "last_hash = %s, last_push_at = now() where agency = %s",
                      [header["name"], Jsonb(header["units"]),
-                      bytes.fromhex(header["lookup_key"]), last["id"], last["hash"], agency])
+                      bytes.fromhex(header["lookup_key"]), header.get("agency_index"),
+                      last["id"], last["hash"], agency])
     return {"last_event_id": last["id"], "accepted": len(fresh), "duplicates": len(seen)}
 
 
@@ -167,25 +168,39 @@ CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "st
 
 
 def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
-    """COPY into a scratch table, then one upsert: a catch-up moves thousands of cases a
-    second. A view never replaces one sent after it (last_event_id)."""
+    """Cases the hub does not hold yet go straight in by COPY (a first catch-up is all new
+    cases); the others through a scratch table and one upsert, where a view never replaces
+    one sent after it (last_event_id). The site's row lock keeps its batches in turn."""
     if not views:
         return
+    held = {r["code"] for r in conn.execute("select code from cases where code = any(%s)",
+                                            [[v["code"] for v in views]])}
+    fresh = [v for v in views if v["code"] not in held]
+    _copy_cases(conn, "cases", agency, fresh)
+    if len(fresh) == len(views):
+        return
+    # Made once per connection and emptied at each commit: no catalogue churn per batch.
+    conn.execute("create temp table if not exists incoming (like cases) on commit delete rows")
+    _copy_cases(conn, "incoming", agency, [v for v in views if v["code"] in held])
     columns = ", ".join(CASE_COLUMNS)
-    conn.execute("create temp table incoming (like cases) on commit drop")
-    with conn.cursor().copy(f"copy incoming ({columns}) from stdin") as copy:
-        for view in views:
-            copy.write_row(_case_row(agency, view))
     updates = ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS if c != "code")
     conn.execute(f"insert into cases ({columns}) select {columns} from incoming "
                  f"on conflict (code) do update set {updates} "
                  "where cases.last_event_id <= excluded.last_event_id")
 
 
+def _copy_cases(conn, table: str, agency: str, views: list[dict]) -> None:
+    if not views:
+        return
+    with conn.cursor().copy(f"copy {table} ({', '.join(CASE_COLUMNS)}) from stdin") as copy:
+        for view in views:
+            copy.write_row(_case_row(agency, view))
+
+
 def _case_row(agency: str, view: dict) -> list:
     return [view["code"], agency, view["day"], view["procedure_code"],
             view["procedure_digest"], view["status"], view["current_unit"],
-            view["received_at"], json.dumps(view, ensure_ascii=False), view["last_event_id"]]
+            view["received_at"], to_json(view).decode(), view["last_event_id"]]
 
 
 def _procedure_names(text: str) -> list:

@@ -123,12 +123,23 @@ def responsible_official(store: Store, row: dict) -> str | None:
     """The official answering for the current step (Tây Ninh art. 5.3): the latest one of the
     current unit to act since the case reached that step. A clerk who only sent it on is not
     responsible for it, so until someone there takes it up only the unit is named."""
-    found = store.one(
-        "select u.full_name from events e join users u on u.username = e.actor "
-        "where e.case_id = ? and e.unit = ? and e.id >= coalesce((select max(id) from events "
-        "where case_id = ? and action in ('transfer', 'resolve')), 0) "
-        "order by e.id desc limit 1", [row["id"], row["current_unit"], row["id"]])
-    return found["full_name"] if found and found["full_name"] else None
+    return responsible_officials(store, [row["id"]]).get(row["id"])
+
+
+def responsible_officials(store: Store, case_ids: list[int]) -> dict[int, str | None]:
+    """`responsible_official` for many cases in one query (the sync reads a thousand at once)."""
+    if not case_ids:
+        return {}
+    marks = ", ".join("?" for _ in case_ids)
+    found: dict[int, str | None] = {}
+    for case_id, name in store.conn.execute(
+            "select e.case_id, u.full_name from events e join cases c on c.id = e.case_id "
+            "join users u on u.username = e.actor "
+            f"where e.case_id in ({marks}) and e.unit = c.current_unit "
+            "and e.id >= coalesce((select max(m.id) from events m where m.case_id = e.case_id "
+            "and m.action in ('transfer', 'resolve')), 0) order by e.id desc", case_ids):
+        found.setdefault(case_id, name or None)
+    return found
 
 
 def _unit_name(units: dict, code: str | None) -> str | None:

@@ -116,11 +116,19 @@ def _count_touched(store: Store, row: dict[str, int], case_id: int, end: datetim
 def state_at(store: Store, case_id: int, moment: datetime) -> tuple[datetime, datetime | None]:
     """(deadline, paused since) of a case as they stood at `moment`, from its event log: the
     intake sets the deadline, each supplement or payment received moves it."""
+    return state_from(store.all(
+        "select action, at, data from events where case_id = ? and at < ? and action in "
+        f"{DEADLINE_ACTIONS} order by id", [case_id, iso(moment)]))
+
+
+DEADLINE_ACTIONS = "('intake', 'request_supplement', 'request_payment', 'supplied', 'paid')"
+
+
+def state_from(events: list[dict]) -> tuple[datetime, datetime | None]:
+    """(deadline, paused since) after these events (in order): the site's and the hub's
+    reports read the same log the same way."""
     due, paused = None, None
-    for event in store.all(
-            "select action, at, data from events where case_id = ? and at < ? and action in "
-            "('intake', 'request_supplement', 'request_payment', 'supplied', 'paid') "
-            "order by id", [case_id, iso(moment)]):
+    for event in events:
         data = json.loads(event["data"] or "{}")
         if event["action"] in reports.PAUSES:
             paused = parse_time(event["at"])

@@ -15,18 +15,24 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
+from pydantic_core import to_json
+
 from backend.client import ApiError, BackendUnreachable, Client
 from backend.domain.codes import make_token
 from backend.domain.errors import InvalidInput, NotFound
 from backend.domain.hub_tokens import hub_key, token_digest
 from backend.domain.privacy import mask_name
 from backend.store.db import Store
-from backend.store.lookup import responsible_official
+from backend.store.lookup import responsible_officials
 from backend.store.site import Site, load_site
 
-PUBLIC_COLUMNS = ("code", "day", "procedure_code", "status", "step",
+PUBLIC_COLUMNS = ("code", "day", "procedure_code", "procedure_version", "status", "step",
                   "current_unit", "time_unit", "received_at", "due_at", "paused_at",
-                  "new_due_at", "resolved_at", "result_class", "returned_at", "return_channel")
+                  "new_due_at", "resolved_at", "result_class", "returned_at", "return_channel",
+                  "updated_at")
+# What a view is built from: the public columns and the (masked) name, not the procedure
+# snapshot, which a thousand cases share and is read once per version.
+READ_COLUMNS = ", ".join(("id", *PUBLIC_COLUMNS, "applicant_name"))
 EVENT_COLUMNS = ("id", "case_id", "action", "actor", "role", "unit", "at", "from_status",
                  "to_status", "note", "data", "prev_hash", "hash")
 
@@ -89,13 +95,14 @@ def _batch(store: Store, site: Site, rows: list[dict]) -> dict:
 
 def _cases(store: Store, case_ids: list[int]) -> list[dict]:
     marks = ", ".join("?" for _ in case_ids)
-    return store.all(f"select * from cases where id in ({marks})", case_ids) if case_ids else []
+    return store.all(f"select {READ_COLUMNS} from cases where id in ({marks})",
+                     case_ids) if case_ids else []
 
 
 def site_header(site: Site) -> dict:
     return {"agency": site.agency_code, "name": site.agency_name,
             "units": {code: {"name": unit["name"]} for code, unit in site.units.items()},
-            "lookup_key": hub_key(site.secret).hex()}
+            "lookup_key": hub_key(site.secret).hex(), "agency_index": site.agency_index}
 
 
 class CaseViews:
@@ -109,22 +116,38 @@ class CaseViews:
         self.last = dict(store.conn.execute(
             f"select case_id, max(id) from events where case_id in ({marks}) group by case_id",
             ids).fetchall())
-        self.rated = {r[0] for r in store.conn.execute(
-            f"select case_id from ratings where case_id in ({marks})", ids)}
+        # The rating itself (not who gave it) for the province report.
+        self.ratings = {r[0]: (r[1], r[2]) for r in store.conn.execute(
+            f"select case_id, rating, at from ratings where case_id in ({marks})", ids)}
         # The same function as the site's lookup, so the two can never name different people.
-        self.handlers = {r["id"]: responsible_official(store, r) for r in rows}
+        self.handlers = responsible_officials(store, ids)
+        self.snapshots = _snapshots(store, {(r["procedure_code"], r["procedure_version"])
+                                            for r in rows})
         self.procedures: dict[str, str] = {}
 
     def view(self, row: dict) -> dict:
-        digest = _digest(row["procedure"])
-        self.procedures[digest] = row["procedure"]
+        digest, snapshot = self.snapshots[row["procedure_code"], row["procedure_version"]]
+        self.procedures[digest] = snapshot
         token = make_token(row["code"], self.site.secret)
+        rating, rated_at = self.ratings.get(row["id"], (None, None))
         return {**{k: row[k] for k in PUBLIC_COLUMNS},
                 "procedure_digest": digest,
                 "applicant": mask_name(row["applicant_name"] or ""),
-                "handler": self.handlers.get(row["id"]), "rated": row["id"] in self.rated,
+                "handler": self.handlers.get(row["id"]), "rated": rating is not None,
+                "rating": rating, "rated_at": rated_at,
                 "token_digest": token_digest(self.key, row["code"], token),
                 "last_event_id": self.last[row["id"]]}
+
+
+def _snapshots(store: Store, versions: set[tuple[str, str]]) -> dict[tuple, tuple[str, str]]:
+    """(digest, snapshot) of each procedure version, read from one case received under it:
+    a version's snapshot never changes (`motcua procedures load` adds only new versions)."""
+    found = {}
+    for code, version in versions:
+        text = store.one("select procedure from cases where procedure_code = ? and "
+                         "procedure_version = ? limit 1", [code, version])["procedure"]
+        found[code, version] = (_digest(text), text)
+    return found
 
 
 @functools.lru_cache(maxsize=256)
@@ -151,7 +174,10 @@ class HubClient(Client):
     """The hub's sync API, with this site's token."""
 
     def push(self, batch: dict) -> dict:
-        return self._request("POST", "/api/v1/sync/events", json=batch)
+        # Encoded in Rust: a catch-up sends megabytes a second, and the standard encoder was
+        # a large part of the site's time.
+        return self._request("POST", "/api/v1/sync/events", data=to_json(batch),
+                             headers={"Content-Type": "application/json"})
 
     def state(self) -> dict:
         return self._request("GET", "/api/v1/sync/state")
@@ -224,7 +250,7 @@ def push_ratings(store: Store, hub: HubClient, now: datetime) -> int:
 class Agent:
     """`motcua sync run`: push in batches until caught up, wait, repeat; back off on failure."""
 
-    def __init__(self, store: Store, *, batch_size: int = 1000, idle_s: float = 2.0,
+    def __init__(self, store: Store, *, batch_size: int = 2000, idle_s: float = 2.0,
                  max_backoff_s: float = 60.0, clock=None, log=print):
         self.store, self.batch_size, self.idle_s = store, batch_size, idle_s
         self.max_backoff_s, self.log = max_backoff_s, log

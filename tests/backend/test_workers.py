@@ -19,15 +19,20 @@ CODE = "000.00.06.H56-261123-0999"  # unknown: a 404 still spends the budget
 
 
 def serve(db_path, port: int, *extra: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "--db", str(db_path), "serve",
-                             "--port", str(port), "--workers", "2", *extra],
+    return started(["--db", str(db_path), "serve", "--port", str(port), "--workers", "2",
+                    *extra], port)
+
+
+def started(argv: list[str], port: int) -> subprocess.Popen:
+    """`motcua ARGV` serving on `port` (the hub's tests start theirs the same way)."""
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", *argv],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or slow to answer on a busy machine
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("the server did not start")

@@ -52,3 +52,28 @@ def connected(server, hub):  # noqa: F811
     token = add_site(hub.app.state.hub, site.agency_code, site.agency_name)
     sync.connect(server.app.state.store, hub.url, token)
     return token
+
+
+@pytest.fixture
+def second_site(template_db, tmp_path, clock, hub):  # noqa: F811
+    """Another centre pushing to the same hub; its own agency has index 0 too, so its
+    numeric barcodes share their first digits with the first site's."""
+    import shutil
+
+    from backend.app import create_app
+    from backend.store import site as site_settings
+    from backend.store.db import Store
+
+    path = tmp_path / "second.sqlite"
+    shutil.copy(template_db, path)
+    other = Store(path)
+    with other.tx() as db:  # a centre of its own: its agency is its number 0
+        db.execute("delete from agencies")
+    site_settings.init_settings(other, agency_code="000.00.08.H56",
+                                agency_name="Trung tâm phường Bình Minh")
+    live = LiveServer(create_app(other.path, clock=clock), free_port()).start()
+    token = add_site(hub.app.state.hub, "000.00.08.H56", "Trung tâm phường Bình Minh")
+    sync.connect(other, hub.url, token)
+    yield live
+    live.stop()
+    other.close()

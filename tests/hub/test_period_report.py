@@ -1,0 +1,105 @@
+"""The province's national-template report: for two sites synced to a real hub, each row is
+the sum of the sites' own `motcua report` rows for the same period, whatever the grouping.
+The sites play a generated year of cases (supplements across the period's end, apologies,
+withdrawals, refusals, ratings) on seeds this test was not tuned on."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+
+import pytest
+
+from backend.domain import reports
+from backend.hub.report import period_report
+from backend.store import reports as site_reports
+from backend.store import site as site_settings
+from backend.store import sync
+from backend.store.db import Store
+from tests.backend.test_report_figures import play_year
+from tests.hub.conftest import add_site
+
+AGENCIES = ("000.00.06.H56", "000.00.08.H56")
+PERIODS = (("2026-01-01", "2026-12-31"), ("2026-07-01", "2026-09-30"),
+           ("2026-12-01", "2026-12-31"), ("2025-11-01", "2027-06-30"))
+
+
+@pytest.fixture
+def two_sites(template_db, tmp_path, hub):
+    stores = []
+    for number, agency in enumerate(AGENCIES):
+        path = tmp_path / f"site{number}.sqlite"
+        shutil.copy(template_db, path)
+        store = Store(path)
+        with store.tx() as db:
+            db.execute("delete from agencies")
+        site_settings.init_settings(store, agency_code=agency, agency_name=f"Trung tâm {number}")
+        play_year(store, seed=7 + number * 31, n=70)
+        sync.connect(store, hub.url, add_site(hub.app.state.hub, agency, f"Trung tâm {number}"))
+        sync.Agent(store, log=lambda _: None).run(once=True)
+        stores.append(store)
+    yield stores
+    for store in stores:
+        store.close()
+
+
+def summed(per_site: dict[str, list]) -> dict[str, dict[str, dict[str, int]]]:
+    """The sites' own rows, added up as the province groups them."""
+    by: dict[str, dict[str, dict[str, int]]] = {}
+    for grouping in ("site", "unit", "field", "procedure"):
+        table: dict[str, dict[str, int]] = defaultdict(reports.empty_row)
+        for agency, rows in per_site[grouping].items():
+            for group, values in rows:
+                if grouping == "site" and group != reports.TOTAL:
+                    continue
+                key = {"site": agency, "unit": f"{agency} {group}"}.get(grouping, group)
+                if group == reports.TOTAL:
+                    key = agency if grouping == "site" else reports.TOTAL
+                for column in reports.COLUMNS:
+                    table[key][column] += values[column]
+        by[grouping] = dict(table)
+    return by
+
+
+def test_the_province_report_is_the_sum_of_the_sites_reports(two_sites, hub):
+    central = hub.app.state.hub
+    for first, last in PERIODS:
+        period = reports.period(first, last)
+        own = {g: {a: site_reports.period_report(s, period, "unit" if g == "site" else g)
+                   for a, s in zip(AGENCIES, two_sites, strict=True)}
+               for g in ("site", "unit", "field", "procedure")}
+        wanted = summed(own)
+        for grouping in ("site", "unit", "field", "procedure"):
+            rows, names = period_report(central, period, grouping)
+            got, want = dict(rows), dict(wanted[grouping])
+            total = got.pop(reports.TOTAL)
+            assert got == {k: v for k, v in want.items() if k != reports.TOTAL}, (
+                first, last, grouping)
+            if grouping != "site":
+                assert total == want[reports.TOTAL]
+            assert set(names) >= (set(got) if grouping in ("site", "unit") else set())
+        assert total == {c: sum(r[c] for r in wanted["site"].values()) for c in reports.COLUMNS}
+    assert any(total.values()) and total["received"] > 0 and total["resolved_late"] > 0
+
+
+def test_motcua_hub_report_writes_the_template(two_sites, hub, tmp_path):
+    dsn = hub.app.state.hub.dsn
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "hub", "report", "--database",
+                           dsn, "--from", "2026-01-01", "--to", "2026-12-31", "--by", "site"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "group," + ",".join(reports.COLUMNS)
+    assert [line.split(",")[0] for line in lines[1:]] == [*AGENCIES, reports.TOTAL]
+    out = tmp_path / "tinh.xlsx"
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "hub", "report", "--database",
+                           dsn, "--from", "2026-01-01", "--to", "2026-12-31", "--by", "unit",
+                           "--format", "xlsx", "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and out.read_bytes()[:2] == b"PK", done.stderr
+    bad = subprocess.run([sys.executable, "-m", "backend.cli", "hub", "report", "--database",
+                          dsn, "--from", "2026-12-31", "--to", "2026-01-01"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "Ngày kết thúc" in bad.stderr and "end date" in bad.stderr
