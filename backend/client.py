@@ -96,11 +96,14 @@ class Client:
     # --- cases ----------------------------------------------------------------------------
     def intake(self, procedure_code: str, applicant: dict, documents: dict[str, int], *,
                sets: int = 1, return_channel: str = "counter", received: bool = True,
-               idempotency_key: str | None = None, offline: dict | None = None) -> dict:
-        """offline: {"code", "received_at" (ISO), "station"} for a case numbered offline."""
+               idempotency_key: str | None = None, offline: dict | None = None,
+               channel: str | None = None) -> dict:
+        """offline: {"code", "received_at" (ISO), "station"} for a case numbered offline;
+        channel: in_person, post or online (unsaid: in person, online when not received)."""
         body = {"procedure_code": procedure_code, "applicant": applicant,
                 "documents": documents, "sets": sets, "return_channel": return_channel,
-                "received": received, "idempotency_key": idempotency_key, "offline": offline}
+                "received": received, "idempotency_key": idempotency_key, "offline": offline,
+                "channel": channel}
         return self._request("POST", "/api/v1/cases", json=body)
 
     def lease(self, station: str, days: int = 2, count: int = 30) -> list[dict]:

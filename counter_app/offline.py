@@ -215,7 +215,7 @@ class Syncer:
         return self.link.call(
             self.link.client.intake, body["procedure_code"], body["applicant"],
             body["documents"], sets=body["sets"], return_channel=body["return_channel"],
-            idempotency_key=entry.key,
+            channel=body.get("channel", "in_person"), idempotency_key=entry.key,
             offline={"code": entry.code, "received_at": body["received_at"],
                      "station": self.station.station})
 
