@@ -37,9 +37,9 @@ CHANNELS = ("in_person", "post", "online")
 HEADERS_VI = {
     "carried_over": "Kỳ trước chuyển qua",
     "received": "Mới tiếp nhận",
-    "received_in_person": "Trực tiếp",
-    "received_by_post": "Qua bưu chính",
-    "received_online": "Trực tuyến",
+    "received_in_person": "Tiếp nhận trực tiếp",
+    "received_by_post": "Tiếp nhận qua bưu chính",
+    "received_online": "Tiếp nhận trực tuyến",
     "resolved_early": "Đã giải quyết trước hạn",
     "resolved_on_time": "Đã giải quyết đúng hạn",
     "resolved_late": "Đã giải quyết quá hạn",
