@@ -35,6 +35,8 @@ caseworker = require_staff("officer", "leader", "clerk")
 # offered only once its event exists (a form without it is an error page); the control sheet
 # (Mẫu 05) always is.
 FORMS = {"request_supplement": "mau02", "refuse": "mau03", "apologize": "mau04"}
+ARRIVALS = {"in_person": ("Trực tiếp tại Bộ phận Một cửa", "In person at the desk"),
+            "post": ("Qua dịch vụ bưu chính", "By post"), "online": ("Trực tuyến", "Online")}
 LIST_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
 
 
@@ -231,7 +233,7 @@ def _case_page(request: Request, who: Principal, row: dict, *, done: str = "",
     return render(request, "staff/case.html", {
         "case": view, "row": row, "offered": offered, "actions": ACTIONS,
         "targets": _targets(row, offered), "history": history,
-        "printable": printable(history),
+        "printable": printable(history), "arrivals": ARRIVALS,
         "unit_names": names, "urgency": urgency(site.calendar, row, left) if is_open else None,
         "status": Status(row["status"]), "forms": FORMS,
         "done": done if done in ACTIONS else "", "parse_time": parse_time, "error": error,

@@ -107,6 +107,7 @@ def test_each_form_is_offered_only_once_its_event_happened(server, page, clock):
     code = receive(server)
     sign_in(page, server, "officer.kt", next_path=f"/staff/cases/{code}")
     assert _printable(page) == ["mau05"]
+    assert "Trực tiếp tại Bộ phận Một cửa" in page.inner_text("dd.channel")
     act(page, "request_supplement", note="Bổ sung bản vẽ")
     assert _printable(page) == ["mau02", "mau05"]
     server.client("clerk").action(code, "supplied")
@@ -128,6 +129,7 @@ def test_each_form_is_offered_only_once_its_event_happened(server, page, clock):
     clerk.action(refused, "refuse", note="Không thuộc thẩm quyền")
     sign_in(page, server, "clerk", next_path=f"/staff/cases/{refused}")
     assert _printable(page) == ["mau03", "mau05"]
+    assert "Trực tuyến" in page.inner_text("dd.channel")  # registered online, then refused
 
 
 def test_an_action_posted_by_hand_is_still_checked_by_the_workflow(server, page):
