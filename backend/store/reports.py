@@ -185,9 +185,13 @@ def _grouped(store: Store, counts, by: str) -> dict[str, dict[str, int]]:
 
 
 def _procedure(store: Store, code: str, version: str) -> Procedure:
-    """The version a case was received under, from one such case's own copy."""
-    row = store.one("select procedure from cases where procedure_code = ? and "
-                    "procedure_version = ? limit 1", [code, version])
+    """The version cases were received under: from the catalogue, which keeps every version
+    loaded (a key lookup), else from one such case's own copy (a scan, for versions that
+    never passed through this catalogue)."""
+    row = store.one("select data as procedure from procedures where code = ? and version = ?",
+                    [code, version]) or store.one(
+        "select procedure from cases where procedure_code = ? and procedure_version = ? "
+        "limit 1", [code, version])
     return procedure_of(row)
 
 
