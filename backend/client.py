@@ -97,12 +97,14 @@ class Client:
     def intake(self, procedure_code: str, applicant: dict, documents: dict[str, int], *,
                sets: int = 1, return_channel: str = "counter", received: bool = True,
                idempotency_key: str | None = None, offline: dict | None = None,
-               notify_sms: bool = False) -> dict:
+                notify_sms: bool = False, channel: str | None = None) -> dict:
         """offline: {"code", "received_at" (ISO), "station"} for a case numbered offline;
-        notify_sms: the applicant agreed to SMS notices (needs the phone number)."""
+        notify_sms: the applicant agreed to SMS notices (needs the phone number);
+        channel: in_person, post or online (unsaid: in person, online when not received)."""
         body = {"procedure_code": procedure_code, "applicant": applicant,
                 "documents": documents, "sets": sets, "return_channel": return_channel,
-                "received": received, "idempotency_key": idempotency_key, "offline": offline}
+                "received": received, "idempotency_key": idempotency_key, "offline": offline,
+                "channel": channel}
         if notify_sms:  # only when ticked, so an older server is not sent a field it refuses
             body["notify_sms"] = True
         return self._request("POST", "/api/v1/cases", json=body)

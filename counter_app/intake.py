@@ -36,6 +36,7 @@ from counter_app.texts import CounterError, Msg, OfflineError
 APPLICANT_FIELDS = ("name", "id_number", "phone", "address")
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})?$")  # the same rules as the backend, checked offline
 PHONE = re.compile(r"^((\+84|0)\d{9,10})?$")
+INTAKE_CHANNELS = ("in_person", "post")  # at the counter; online files come through the API
 
 
 @dataclass
@@ -46,6 +47,7 @@ class IntakeForm:
     sets: int = 1
     return_channel: str = "counter"
     notify_sms: bool = False  # the citizen said yes to SMS notices; never ticked by default
+    channel: str = "in_person"  # how the file came: in_person at the desk, or post
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,10 @@ class IntakeDesk:
         if not 1 <= form.sets <= 20:
             found.append(CounterError("Số bộ hồ sơ phải từ 1 đến 20", "Sets must be 1 to 20",
                                       "invalid_sets", "sets"))
+        if form.channel not in INTAKE_CHANNELS:
+            found.append(CounterError("Cách nộp hồ sơ không hợp lệ (trực tiếp hoặc bưu chính)",
+                                      "How the file came is not valid (in person or post)",
+                                      "invalid_intake_channel", "channel"))
         if form.procedure and form.return_channel not in form.procedure["result_channels"]:
             found.append(CounterError("Thủ tục này không trả kết quả theo cách đã chọn",
                                       "This procedure does not return results that way",
@@ -179,7 +185,8 @@ class IntakeDesk:
         try:
             case = self.link.call(self.link.client.intake, *self._request(form),
                                   sets=form.sets, return_channel=form.return_channel,
-                                  idempotency_key=key, notify_sms=form.notify_sms)
+                                  channel=form.channel, idempotency_key=key,
+                                  notify_sms=form.notify_sms)
         except OfflineError:
             return self._offline(form, key if was_online else None,
                                  started if was_online else None)
@@ -214,7 +221,8 @@ class IntakeDesk:
         try:
             case = self.link.call(self.link.client.intake, *self._request(form),
                                   sets=form.sets, return_channel=form.return_channel,
-                                  received=False, idempotency_key=self._key())
+                                  channel=form.channel, received=False,
+                                  idempotency_key=self._key())
             self.link.call(self.link.client.action, case["code"], "refuse", note=reason)
         except OfflineError:
             return None
@@ -239,7 +247,8 @@ class IntakeDesk:
         proc_code, applicant, documents = self._request(form)
         return {"procedure_code": proc_code, "applicant": applicant, "documents": documents,
                 "sets": form.sets, "return_channel": form.return_channel,
-                "received_at": now.isoformat(), "notify_sms": form.notify_sms,
+                "channel": form.channel, "received_at": now.isoformat(),
+                "notify_sms": form.notify_sms,
                 "attempted_online_at": attempted.isoformat() if attempted else None}
 
     def _offline_payload(self, form: IntakeForm, code: str, now: datetime,

@@ -215,7 +215,8 @@ class Syncer:
         return self.link.call(
             self.link.client.intake, body["procedure_code"], body["applicant"],
             body["documents"], sets=body["sets"], return_channel=body["return_channel"],
-            idempotency_key=entry.key, notify_sms=body.get("notify_sms", False),
+            channel=body.get("channel", "in_person"), idempotency_key=entry.key,
+            notify_sms=body.get("notify_sms", False),
             offline={"code": entry.code, "received_at": body["received_at"],
                      "station": self.station.station})
 

@@ -96,6 +96,8 @@ def test_no_demo_case_is_received_or_moved_after_now(tmp_path, now):
     odd = [at for at in received + moved
            if not (calendar.is_working_day(at.date()) and 7 <= at.hour < 17)]
     assert not odd, odd  # nobody works at night or on a rest day
+    channels = {r["channel"] for r in store.all("select channel from cases")}
+    assert channels == {"in_person", "post", "online"}  # the report's split has something
 
 
 def test_a_demo_case_waits_resolved_to_be_returned_at_the_counter(tmp_path, capsys):

@@ -31,6 +31,7 @@ from backend.store.site import Site
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 staff = deps.require(*deps.STAFF)
 Channel = Literal["counter", "post", "online"]
+IntakeChannel = Literal["in_person", "post", "online"]
 
 
 class ApplicantBody(Body):
@@ -65,6 +66,8 @@ class IntakeBody(Body):
     sets: int = Field(1, ge=1, le=20)
     return_channel: Channel = "counter"
     received: bool = True
+    # How the file came in; unsaid: in person, or online for a registration not yet received.
+    channel: IntakeChannel | None = None
     idempotency_key: str | None = Field(None, min_length=8, max_length=128)
     offline: OfflineBody | None = None
     notify_sms: bool = Field(False, description="the applicant agreed to an SMS when the result "
@@ -90,7 +93,8 @@ def case_view(row: dict, site: Site, store, now: datetime,
     return {
         **{k: row[k] for k in ("code", "received_at", "due_at", "new_due_at", "paused_at",
                                "resolved_at", "result_class", "returned_at", "return_channel",
-                               "step", "current_unit", "sets", "fee", "procedure_version")},
+                               "channel", "step", "current_unit", "sets", "fee",
+                               "procedure_version")},
         "status": Status(row["status"]).key, "status_code": row["status"],
         "notify_sms": bool(row.get("notify_sms")),
         "status_label": Status(row["status"]).label,
@@ -131,6 +135,7 @@ def intake(body: IntakeBody, who: Principal = Depends(deps.require("clerk")),
         applicant=cases.Applicant(**body.applicant.model_dump()),
         documents=body.documents, sets=body.sets, return_channel=body.return_channel,
         received=body.received,
+        channel=body.channel or ("in_person" if body.received else "online"),
         offline_code=codes.parse_code(body.offline.code) if body.offline else None,
         station=body.offline.station if body.offline else None, notify_sms=body.notify_sms)
     row, created = cases.intake(store, site, data, deps.actor_of(who), received_at,

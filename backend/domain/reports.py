@@ -6,6 +6,7 @@ or the procedure itself). For each group:
 
 - carried_over: received before the period and not finished when it began;
 - received: received in the period (online registrations only once accepted at the desk);
+  then split by how the file came in: in person at the desk, by post, or online;
 - resolved_early / on_time / late: resolved in the period, by the class fixed at resolution;
 - in_progress_in_time / in_progress_overdue: received before the period ended and not finished
   at its end, judged as `workflow.is_late` would have judged it at that moment: the deadline as
@@ -28,10 +29,17 @@ from backend.domain.errors import InvalidInput
 
 COLUMNS = ("carried_over", "received", "resolved_early", "resolved_on_time", "resolved_late",
            "in_progress_in_time", "in_progress_overdue", "returned", "withdrawn", "stopped",
-           "refused", "rated_very_satisfied", "rated_satisfied", "rated_unsatisfied")
+           "refused", "rated_very_satisfied", "rated_satisfied", "rated_unsatisfied",
+           "received_in_person", "received_by_post", "received_online")
+# How the printed form lays them out: how cases came in right beside the number received.
+LAYOUT = (*COLUMNS[:2], *COLUMNS[-3:], *COLUMNS[2:-3])
+CHANNELS = ("in_person", "post", "online")
 HEADERS_VI = {
     "carried_over": "Kỳ trước chuyển qua",
     "received": "Mới tiếp nhận",
+    "received_in_person": "Tiếp nhận trực tiếp",
+    "received_by_post": "Tiếp nhận qua bưu chính",
+    "received_online": "Tiếp nhận trực tuyến",
     "resolved_early": "Đã giải quyết trước hạn",
     "resolved_on_time": "Đã giải quyết đúng hạn",
     "resolved_late": "Đã giải quyết quá hạn",

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from backend.domain.reports import BY, COLUMNS, HEADERS_VI, TOTAL, Period
+from backend.domain.reports import BY, COLUMNS, HEADERS_VI, LAYOUT, TOTAL, Period
 from backend.forms.document import Document, Table
 
 Rows = list[tuple[str, dict[str, int]]]
@@ -21,10 +21,10 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
 TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 # The group column's heading; the province's report also groups by centre.
 HEADINGS = {**{by: names[0] for by, names in BY.items()}, "site": "Trung tâm"}
-# The form's header bands: (label, first column, number of columns), columns counted in COLUMNS.
-BANDS = (("Số hồ sơ nhận giải quyết", 0, 2), ("Số hồ sơ đã giải quyết", 2, 3),
-         ("Số hồ sơ đang giải quyết", 5, 2), ("Trả kết quả, rút, dừng, từ chối", 7, 4),
-         ("Mức độ hài lòng", 11, 3))
+# The form's header bands: (label, first column, number of columns), counted in LAYOUT.
+BANDS = (("Số hồ sơ nhận giải quyết", 0, 5), ("Số hồ sơ đã giải quyết", 5, 3),
+         ("Số hồ sơ đang giải quyết", 8, 2), ("Trả kết quả, rút, dừng, từ chối", 10, 4),
+         ("Mức độ hài lòng", 14, 3))
 
 
 def to_csv(rows: Rows) -> str:
@@ -44,7 +44,7 @@ def to_xlsx(rows: Rows, period: Period, by: str, agency: str, names: dict[str, s
     book = Workbook()
     sheet = book.active
     sheet.title = "Báo cáo"
-    last = get_column_letter(len(COLUMNS) + 2)
+    last = get_column_letter(len(LAYOUT) + 2)
     for line, text in ((1, agency.upper()), (2, TITLE), (3, f"Kỳ báo cáo {period.label()}")):
         sheet.merge_cells(f"A{line}:{last}{line}")
         sheet[f"A{line}"] = text
@@ -54,7 +54,7 @@ def to_xlsx(rows: Rows, period: Period, by: str, agency: str, names: dict[str, s
     for index, (group, values) in enumerate(rows, 1):
         line = 6 + index
         number = "" if group == TOTAL else index
-        sheet.append([number, _label(group, names), *(values[c] for c in COLUMNS)])
+        sheet.append([number, _label(group, names), *(values[c] for c in LAYOUT)])
         if group == TOTAL:
             for cell in sheet[line]:
                 cell.font = Font(bold=True)
@@ -73,7 +73,7 @@ def _xlsx_headers(sheet, by: str) -> None:
         sheet.merge_cells(start_row=5, start_column=first + 3, end_row=5,
                           end_column=first + 2 + span)
         sheet.cell(5, first + 3, label)
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(LAYOUT):
         sheet.cell(6, index + 3, HEADERS_VI[column])
 
 
@@ -87,7 +87,7 @@ def _xlsx_style(sheet, last_row: int) -> None:
                 cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 36
-    for index in range(len(COLUMNS)):
+    for index in range(len(LAYOUT)):
         sheet.column_dimensions[get_column_letter(index + 3)].width = 12
     sheet.row_dimensions[6].height = 45
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -98,11 +98,11 @@ def _xlsx_style(sheet, last_row: int) -> None:
 
 def document(rows: Rows, period: Period, by: str, agency: str, names: dict[str, str],
              place_date: str) -> Document:
-    headers = ["STT", HEADINGS[by], *(HEADERS_VI[c] for c in COLUMNS)]
-    body = [["" if g == TOTAL else str(i), _label(g, names), *(str(v[c]) for c in COLUMNS)]
+    headers = ["STT", HEADINGS[by], *(HEADERS_VI[c] for c in LAYOUT)]
+    body = [["" if g == TOTAL else str(i), _label(g, names), *(str(v[c]) for c in LAYOUT)]
             for i, (g, v) in enumerate(rows, 1)]
     return Document(
         form="Biểu số liệu TTHC", title=TITLE, agency=agency, place_date=place_date,
         subtitle=f"Kỳ báo cáo {period.label()}",
-        table=Table(headers, body, [3, 16, *([4.5] * len(COLUMNS))], bold_last=True),
+        table=Table(headers, body, [3, 16, *([4.5] * len(LAYOUT))], bold_last=True),
         signatures=[("NGƯỜI LẬP BIỂU", ""), ("THỦ TRƯỞNG ĐƠN VỊ", "")], landscape=True)

@@ -41,6 +41,7 @@ class Intake:
     offline_code: CaseCode | None = None  # numbered offline from a leased block
     station: str | None = None  # the counter station that holds the block
     notify_sms: bool = False  # the citizen agreed to be told of results and new dates by SMS
+    channel: str = "in_person"  # how the file came in: in_person, post or online
 
 
 def steps_of(procedure: Procedure) -> list[Step]:
@@ -148,7 +149,8 @@ def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key,
         "applicant_name": data.applicant.name, "applicant_id_number": data.applicant.id_number,
         "applicant_phone": data.applicant.phone, "applicant_address": data.applicant.address,
         "documents": json.dumps(data.documents), "sets": data.sets,
-        "return_channel": data.return_channel, "fee": proc.fee.amount, "status": int(status),
+        "return_channel": data.return_channel, "channel": data.channel,
+        "fee": proc.fee.amount, "status": int(status),
         "step": 0, "current_unit": proc.workflow[0].unit, "time_unit": unit,
         "received_at": iso(now), "due_at": iso(due), "received_by": actor.username,
         "idempotency_key": key, "request_hash": request_hash, "updated_at": iso(now),
@@ -157,7 +159,7 @@ def _insert_case(db, site: Site, data: Intake, actor: Actor, now: datetime, key,
     case_id = db["cases"].insert(row).last_pk
     extra = {"offline": True, "station": data.station} if data.offline_code else {}
     event = Event("intake", actor.username, actor.role, actor.unit, now, None, status,
-                  None, {"due_at": iso(due), **extra})
+                  None, {"due_at": iso(due), "channel": data.channel, **extra})
     _append_event(db, case_id, event)
     return case_id
 

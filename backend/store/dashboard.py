@@ -27,6 +27,15 @@ def intake_on(store: Store, day: date) -> list[dict]:
                      [start, end])
 
 
+def channels_on(store: Store, day: date) -> dict[str, int]:
+    """Cases received on `day` by how they came in, from the report's daily tallies."""
+    rows = store.conn.execute(
+        "select fact, sum(n) from report_days where day = ? and fact in "
+        "('received_in_person', 'received_by_post', 'received_online') group by fact",
+        [day.isoformat()])
+    return {fact.removeprefix("received_"): n for fact, n in rows}
+
+
 def open_by_unit(store: Store, now: datetime, soon: datetime) -> list[dict]:
     """Per unit: open cases within time, due before `soon` (one working day), overdue."""
     return store.all(

@@ -257,9 +257,19 @@ def _m15_notify(db) -> None:
     db["sms_outbox"].create_index(["phone", "sent_at"])
 
 
+def _m15_channel(db) -> None:
+    """How each case came in (in person, by post, online) and the report's daily tallies,
+    which count received cases by channel among the rest."""
+    from backend.store.reports import install
+
+    db.execute("ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'in_person'")
+    install(db)
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
               _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m10_staffweb,
-              _m11_reports, _m12_admin, _m13_sync, _m14_enrol, _m15_notify]
+              _m11_reports, _m12_admin, _m13_sync, _m14_enrol, _m15_notify,
+              _m15_channel]
 
 
 def apply(store: Store) -> int:

@@ -1,19 +1,19 @@
 """The SQL behind the period report and the registers; what is counted is `domain.reports`.
 
-One pass over the cases table counts everything but the state at the period's end, grouped by
-procedure version; only the cases still open at the end are looked at one by one, and only
-those touched since then need their event log.
+Each case's report facts (received on day D through channel C, finished on D, resolved early
+on D, returned, withdrawn, stopped, refused, rated) are tallied per day and procedure version
+in `report_days` by triggers on `cases` and `ratings`, in the same transaction as the write
+(and so as the event `cases._append_event` adds with it). A report sums a few thousand tally
+rows instead of reading a million cases; only the split of cases still open at the period's
+end into in time / overdue needs the cases themselves, read from a narrow index of the cases
+not finished by then, and the event log of those written since.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sqlite3
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from backend.domain import reports
 from backend.domain.procedures import Procedure
@@ -22,106 +22,155 @@ from backend.store.cases import iso, parse_time, procedure_of
 from backend.store.db import Store
 
 # Withdrawn, stopped and refused are final: nothing acts on such a case again, so the time it
-# was last written is the time it ended.
-_CLOSED_AT = ("coalesce(resolved_at, case when status in (3, 7, 8) then updated_at end)")
-_OPENED = "status not in (1, 3)"
+# was last written is the time it ended. Open cases sort last ('9999'), so one index range
+# holds every case not finished by a moment.
+_CLOSED_AT = ("coalesce({r}resolved_at, case when {r}status in (3, 7, 8) "
+              "then {r}updated_at end, '9999')")
+_OPENED = "{r}status not in (1, 3)"
+# Vietnam keeps +07:00 all year; a stored time in any offset still lands on its local day.
+_DAY = "coalesce(date({r}{column}, '+7 hours'), '')"
+_CHANNEL = ("case {r}channel when 'post' then 'received_by_post' when 'online' "
+            "then 'received_online' else 'received_in_person' end")
+# (day, fact, when) of each fact a case row states; a report period counts a fact by its day.
+_CASE_FACTS = (
+    ("received_at", "'received'", _OPENED),
+    ("received_at", _CHANNEL, _OPENED),
+    (None, "'finished'", f"{_OPENED} and {_CLOSED_AT} < '9999'"),
+    ("resolved_at", "'resolved_' || {r}result_class",
+     "{r}result_class in ('early', 'on_time', 'late')"),
+    ("returned_at", "'returned'", "{r}returned_at is not null"),
+    ("updated_at", "case {r}status when 3 then 'refused' when 7 then 'withdrawn' "
+     "else 'stopped' end", "{r}status in (3, 7, 8)"),
+)
+# A finished case counts as finished no earlier than the day it was received, so "received
+# before D minus finished before D" is exactly the cases open at D.
+_FINISHED_DAY = (f"max({_DAY.format(r='{r}', column='received_at')}, "
+                 f"coalesce(date({_CLOSED_AT}, '+7 hours'), ''))")
+_UPSERT = """insert into report_days (day, fact, procedure_code, procedure_version, n)
+select day, fact, code, version, sum(n) from ({facts}) group by 1, 2, 3, 4 having sum(n) <> 0
+on conflict do update set n = n + excluded.n"""
 
 
-def _in(column: str) -> str:
-    """In the period; ISO texts with one offset sort like the times they name."""
-    return f"({column} >= :s and {column} < :e)"
+def _case_facts(r: str, sign: int, source: str = "") -> str:
+    """The facts of case row `r` ("NEW." or "OLD." in a trigger; "r." with a `source`)."""
+    selects = []
+    for column, fact, when in _CASE_FACTS:
+        day = _DAY.format(r=r, column=column) if column else _FINISHED_DAY.format(r=r)
+        selects.append(f"select {day} as day, {fact.format(r=r)} as fact, "
+                       f"coalesce({r}procedure_code, '') as code, "
+                       f"coalesce({r}procedure_version, '') as version, {sign} as n"
+                       f"{source} where {when.format(r=r)}")
+    return " union all ".join(selects)
 
 
-_OPEN_AT_END = f"{_OPENED} and ({_CLOSED_AT} is null or {_CLOSED_AT} >= :e)"
-# One pass over one procedure version's slice of the report index: no sort, no wide rows.
-_PASS = f"""
-select
-  sum({_OPENED} and received_at < :s and ({_CLOSED_AT} is null or {_CLOSED_AT} >= :s)),
-  sum({_OPENED} and received_at >= :s),
-  sum(result_class = 'early' and {_in('resolved_at')}),
-  sum(result_class = 'on_time' and {_in('resolved_at')}),
-  sum(result_class = 'late' and {_in('resolved_at')}),
-  sum({_in('returned_at')}),
-  sum(status = 7 and {_in('updated_at')}),
-  sum(status = 8 and {_in('updated_at')}),
-  sum(status = 3 and {_in('updated_at')}),
-  sum({_OPEN_AT_END} and updated_at < :e and coalesce(paused_at, :e) <= due_at),
-  sum({_OPEN_AT_END} and updated_at < :e and coalesce(paused_at, :e) > due_at),
-  group_concat(case when {_OPEN_AT_END} and updated_at >= :e then id end)
-from cases indexed by cases_report
-where procedure_code = :code and procedure_version = :version and received_at < :e
+def _rating_facts(r: str, sign: int, source: str = "") -> str:
+    """The fact of rating row `r`, counted in the group of its case `c`."""
+    return (f"select {_DAY.format(r=r, column='at')} as day, 'rated_' || {r}rating as fact, "
+            "coalesce(c.procedure_code, '') as code, coalesce(c.procedure_version, '') "
+            f"as version, {sign} as n{source or f' from cases c where c.id = {r}case_id'}")
+
+
+_RECOUNT = (f"{_case_facts('r.', 1, ' from cases r')} union all "
+            f"{_rating_facts('r.', 1, ' from ratings r join cases c on c.id = r.case_id')}")
+
+
+def recounted(store: Store) -> set[tuple]:
+    """The tallies counted afresh from every case and rating, as the migration fills them in;
+    the triggers must always keep `report_days` equal to this."""
+    return set(store.conn.execute(
+        f"select day, fact, code, version, sum(n) from ({_RECOUNT}) group by 1, 2, 3, 4"))
+
+
+def install(db) -> None:
+    """The tally table, its triggers, the index of cases by when they finished, and the
+    tallies of the cases already there (migration `_m15_channel`)."""
+    db.execute("create table report_days (day text not null, fact text not null, "
+               "procedure_code text not null, procedure_version text not null, "
+               "n integer not null, primary key (day, fact, procedure_code, procedure_version)"
+               ") without rowid")
+    for table, facts in (("cases", _case_facts), ("ratings", _rating_facts)):
+        for verb, body in (("insert", facts("NEW.", 1)), ("delete", facts("OLD.", -1)),
+                           ("update", f"{facts('NEW.', 1)} union all {facts('OLD.', -1)}")):
+            db.execute(f"create trigger {table}_tally_{verb} after {verb} on {table} begin "
+                       f"{_UPSERT.format(facts=body)}; end")
+    db.execute(_UPSERT.format(facts=_RECOUNT))
+    db.execute(f"create index cases_open_until on cases ({_CLOSED_AT.format(r='')}, "
+               "status, received_at, updated_at, due_at, paused_at, procedure_code, "
+               "procedure_version)")
+    # The index the one-pass report read is no longer read; keeping it would only slow intake.
+    db.execute("drop index if exists cases_report")
+    db.execute("drop index if exists cases_rated")
+
+
+_TALLIES = """
+select procedure_code, procedure_version, fact, sum(n) from report_days
+where day >= :first and day < :after group by 1, 2, 3
 """
-_COUNTED = ("carried_over", "received", "resolved_early", "resolved_on_time", "resolved_late",
-            "returned", "withdrawn", "stopped", "refused", "in_progress_in_time",
-            "in_progress_overdue")
-# Ratings are fewer than cases: walk them and look each one's case up in the narrow index
-# (CROSS JOIN keeps that order).
-_RATINGS = """
-select c.procedure_code, c.procedure_version, r.rating, count(*) from ratings r
-cross join cases c indexed by cases_rated on c.id = r.case_id where r.at >= :s and r.at < :e
-group by 1, 2, 3
-"""
-_NEXT_VERSION = """
-select procedure_code, procedure_version from cases indexed by cases_report
-where (procedure_code, procedure_version) > (?, ?)
-order by procedure_code, procedure_version limit 1
+_OPEN_AT_END = f"""
+select procedure_code, procedure_version,
+  sum(updated_at < :e and coalesce(paused_at, :e) <= due_at),
+  sum(updated_at < :e and coalesce(paused_at, :e) > due_at),
+  group_concat(case when updated_at >= :e then id end)
+from cases indexed by cases_open_until
+where {_CLOSED_AT.format(r='')} >= :e and {_OPENED.format(r='')} and received_at < :e
+group by 1, 2
 """
 
 
 def period_report(store: Store, period: Period, by: str) -> list[tuple[str, dict[str, int]]]:
     """The national template's rows for the period, one per group, then TOTAL."""
-    bounds = {"s": iso(period.start), "e": iso(period.end)}
     counts: dict[tuple[str, str], dict[str, int]] = defaultdict(reports.empty_row)
-    # One pass per procedure version, spread over the cores: sqlite3 lets go of the GIL
-    # while a query runs.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        passes = pool.map(lambda key: (key, *_one_pass(store.path, bounds, key)),
-                          _versions(store))
-        for key, row, touched in passes:
-            counts[key].update(row)
-            for case_id in touched:
-                _count_touched(store, counts[key], case_id, period.end)
-    for code, version, rating, n in store.conn.execute(_RATINGS, bounds):
-        if f"rated_{rating}" in reports.COLUMNS:
-            counts[code, version][f"rated_{rating}"] += n
+    _add_tallies(store, counts, period)
+    _add_open_at_end(store, counts, period.end)
     return reports.with_total(_grouped(store, counts, by))
 
 
-def _one_pass(path: str, bounds: dict, key: tuple[str, str]) -> tuple[dict, list[int]]:
-    """The counts of one procedure version, and the cases open at the end but written since."""
-    code, version = key
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        *values, touched = conn.execute(
-            _PASS, {**bounds, "code": code, "version": version}).fetchone()
-    row = dict(zip(_COUNTED, (v or 0 for v in values), strict=True))
-    return row, [int(i) for i in touched.split(",")] if touched else []
+def _tallies(store: Store, first: str, after: str):
+    return store.conn.execute(_TALLIES, {"first": first, "after": after})
 
 
-def _versions(store: Store) -> list[tuple[str, str]]:
-    """Every procedure version cases were received under: one index seek each."""
-    found, last = [], ("", "")
-    while (row := store.conn.execute(_NEXT_VERSION, last).fetchone()) is not None:
-        found.append(last := tuple(row))
-    return found
+def _add_tallies(store: Store, counts, period: Period) -> None:
+    first, after = period.first.isoformat(), (period.last + timedelta(days=1)).isoformat()
+    for code, version, fact, n in _tallies(store, first, after):
+        if fact in reports.COLUMNS:
+            counts[code, version][fact] += n
+    for code, version, fact, n in _tallies(store, "", first):
+        if fact in ("received", "finished"):
+            counts[code, version]["carried_over"] += n if fact == "received" else -n
 
 
-def _count_touched(store: Store, row: dict[str, int], case_id: int, end: datetime) -> None:
-    """A case open at the end but written since: its row no longer shows the state it was in
-    then, so its event log says."""
-    due, paused = state_at(store, case_id, end)
-    row["in_progress_overdue" if reports.overdue_at(end, due, paused)
-        else "in_progress_in_time"] += 1
-
-
-def state_at(store: Store, case_id: int, moment: datetime) -> tuple[datetime, datetime | None]:
-    """(deadline, paused since) of a case as they stood at `moment`, from its event log: the
-    intake sets the deadline, each supplement or payment received moves it."""
-    return state_from(store.all(
-        "select action, at, data from events where case_id = ? and at < ? and action in "
-        f"{DEADLINE_ACTIONS} order by id", [case_id, iso(moment)]))
+def _add_open_at_end(store: Store, counts, end: datetime) -> None:
+    """Cases open at the end, in time or overdue then: by their row when nothing has been
+    written since, else by their event log."""
+    touched: dict[tuple[str, str], list[int]] = {}
+    for code, version, in_time, overdue, ids in store.conn.execute(
+            _OPEN_AT_END, {"e": iso(end)}):
+        counts[code, version]["in_progress_in_time"] += in_time
+        counts[code, version]["in_progress_overdue"] += overdue
+        if ids:
+            touched[code, version] = [int(i) for i in ids.split(",")]
+    states = states_at(store, [i for ids in touched.values() for i in ids], end)
+    for key, ids in touched.items():
+        for case_id in ids:
+            late = reports.overdue_at(end, *states[case_id])
+            counts[key]["in_progress_overdue" if late else "in_progress_in_time"] += 1
 
 
 DEADLINE_ACTIONS = "('intake', 'request_supplement', 'request_payment', 'supplied', 'paid')"
+
+
+def states_at(store: Store, case_ids: list[int], moment: datetime
+              ) -> dict[int, tuple[datetime, datetime | None]]:
+    """(deadline, paused since) of each case as they stood at `moment`, from the event log
+    (one query for all of them): the intake sets the deadline, each supplement or payment
+    received moves it."""
+    events: dict[int, list[dict]] = defaultdict(list)
+    for event in store.all(
+            "select case_id, action, at, data from events where case_id in "
+            f"(select value from json_each(?)) and at < ? and action in {DEADLINE_ACTIONS} "
+            "order by id", [json.dumps(case_ids), iso(moment)]):
+        events[event["case_id"]].append(event)
+    return {case_id: state_from(case_events) for case_id, case_events in events.items()}
 
 
 def state_from(events: list[dict]) -> tuple[datetime, datetime | None]:
@@ -148,9 +197,13 @@ def _grouped(store: Store, counts, by: str) -> dict[str, dict[str, int]]:
 
 
 def _procedure(store: Store, code: str, version: str) -> Procedure:
-    """The version a case was received under, from one such case's own copy."""
-    row = store.one("select procedure from cases where procedure_code = ? and "
-                    "procedure_version = ? limit 1", [code, version])
+    """The version cases were received under: from the catalogue, which keeps every version
+    loaded (a key lookup), else from one such case's own copy (a scan, for versions that
+    never passed through this catalogue)."""
+    row = store.one("select data as procedure from procedures where code = ? and version = ?",
+                    [code, version]) or store.one(
+        "select procedure from cases where procedure_code = ? and procedure_version = ? "
+        "limit 1", [code, version])
     return procedure_of(row)
 
 

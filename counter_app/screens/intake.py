@@ -27,6 +27,7 @@ from counter_app.screens.widgets import (
 from counter_app.strings import msg, tr
 from counter_app.texts import as_msg
 
+ARRIVALS = {"in_person": "Trực tiếp tại quầy", "post": "Qua bưu chính"}
 LABELS = {"name": "Họ tên người nộp *", "id_number": "Số định danh / CCCD",
           "phone": "Số điện thoại", "address": "Địa chỉ"}
 
@@ -97,6 +98,7 @@ class IntakeScreen(CounterScreen):
         body.add_widget(Text(tr("papers_title"), bold=True))
         self.documents = column(4)
         body.add_widget(self.documents)
+        body.add_widget(self._arrival_row())
         body.add_widget(self._channel_row())
         panel.add_widget(scrolled(body))
         panel.add_widget(rule())
@@ -119,6 +121,20 @@ class IntakeScreen(CounterScreen):
     def _toggle_consent(self) -> None:
         self.form.notify_sms = not self.form.notify_sms
         self.consent.show(self.form.notify_sms, False)
+
+    def _arrival_row(self) -> BoxLayout:
+        """How the file came: handed in at the desk (the default) or by post."""
+        row = BoxLayout(size_hint_y=None, height=36, spacing=6)
+        row.add_widget(Text("Hồ sơ nộp:", grow=False, size_hint_x=None, width=130))
+        self.arrivals = {}
+        for name, label in ARRIVALS.items():
+            button = ToggleButton(text=label, group="arrival", font_name=FONT, font_size=SMALL,
+                                  state="down" if name == self.form.channel else "normal",
+                                  allow_no_selection=False)
+            button.bind(on_release=lambda _, n=name: setattr(self.form, "channel", n))
+            self.arrivals[name] = button
+            row.add_widget(button)
+        return row
 
     def _channel_row(self) -> BoxLayout:
         self.channels = BoxLayout(size_hint_y=None, height=36, spacing=6)
@@ -151,6 +167,8 @@ class IntakeScreen(CounterScreen):
                            f"Phí: {formats.fee_text(proc['fee'])} · {proc['field']['name']}")
         self._show_documents(proc)
         self._show_channels(proc)
+        for name, button in self.arrivals.items():
+            button.state = "down" if name == self.form.channel else "normal"
         due = self.station.intake.due_preview(self.form)
         self.due.text = f"Hẹn trả kết quả: {formats.hm_date(due)}"
 

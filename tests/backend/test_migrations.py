@@ -32,3 +32,18 @@ def test_the_access_migration_composes_stored_names_and_adds_its_tables(tmp_path
     assert "revoked_at" in device
     assert store.all("select * from login_failures") == []
     assert store.migrate() == 0
+
+
+def test_the_channel_migration_counts_old_cases_as_received_in_person(tmp_path):
+    before = migrations.MIGRATIONS.index(migrations._m15_channel)
+    store = _at_version(tmp_path / "old.sqlite", before)
+    with store.tx() as db:
+        db.execute("insert into cases (code, seq, status, procedure_code, procedure_version, "
+                   "received_at, due_at, updated_at) values ('X-260105-0001', 1, 4, 'P', '1', "
+                   "'2026-01-05T09:00:00+07:00', '2026-01-09T17:00:00+07:00', "
+                   "'2026-01-05T09:00:00+07:00')")
+    assert store.migrate() == len(migrations.MIGRATIONS) - before
+    assert store.one("select channel from cases")["channel"] == "in_person"
+    assert store.all("select day, fact, n from report_days order by fact") == [
+        {"day": "2026-01-05", "fact": "received", "n": 1},
+        {"day": "2026-01-05", "fact": "received_in_person", "n": 1}]

@@ -44,6 +44,14 @@ def test_csv_on_stdout_is_the_report(db):
                                     "field")
     store.close()
     assert rows[0] == ["group", *definitions.COLUMNS]
+    # Other software reads these columns by position: the channel split only ever follows them.
+    assert rows[0][:15] == ["group", "carried_over", "received", "resolved_early",
+                            "resolved_on_time", "resolved_late", "in_progress_in_time",
+                            "in_progress_overdue", "returned", "withdrawn", "stopped", "refused",
+                            "rated_very_satisfied", "rated_satisfied", "rated_unsatisfied"]
+    assert rows[0][15:] == ["received_in_person", "received_by_post", "received_online"]
+    total = dict(zip(rows[0], rows[-1], strict=True))
+    assert int(total["received"]) == sum(int(total[c]) for c in rows[0][15:])
     assert rows[1:] == [[g, *(str(v[c]) for c in definitions.COLUMNS)] for g, v in figures]
     assert int(rows[-1][definitions.COLUMNS.index("received") + 1]) > 0
 
@@ -56,6 +64,11 @@ def test_xlsx_to_a_file(db, tmp_path):
     sheet = load_workbook(out).active
     assert sheet["A2"].value == "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
     assert sheet.cell(sheet.max_row, 2).value == "Tổng cộng"
+    # As on the paper form: how the files came in sits right beside the number received.
+    assert [sheet.cell(6, c).value for c in range(3, 8)] == [
+        "Kỳ trước chuyển qua", "Mới tiếp nhận", "Tiếp nhận trực tiếp",
+        "Tiếp nhận qua bưu chính", "Tiếp nhận trực tuyến"]
+    assert sheet["C5"].value == "Số hồ sơ nhận giải quyết" and "C5:G5" in sheet.merged_cells
 
 
 def test_bad_dates_say_so_and_write_nothing(db, tmp_path):

@@ -59,6 +59,21 @@ def test_confirm_creates_the_case_and_prints_every_field_of_form_01(station, ser
     assert symbols["code128"] == case["compact"] and symbols["qr"] == case["qr"]
 
 
+def test_a_file_handed_in_or_posted_is_recorded_as_such(station, server):
+    """In person unless the clerk says it came by post; a refusal keeps how it came too."""
+    clerk = server.client("clerk")
+    assert clerk.case(station.intake.confirm(fill(station)).code)["channel"] == "in_person"
+    form = fill(station)
+    form.channel = "post"
+    assert clerk.case(station.intake.confirm(form).code)["channel"] == "post"
+    form = fill(station)
+    form.channel = "post"
+    refused = station.intake.refuse(form, "Không thuộc thẩm quyền")
+    assert clerk.case(refused.code)["channel"] == "post"
+    form.channel = "fax"
+    assert [p.key for p in station.intake.problems(form)] == ["invalid_intake_channel"]
+
+
 def test_second_copy_for_the_file(config, devices, clock):
     from counter_app.core import CounterStation
 

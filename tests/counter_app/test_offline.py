@@ -32,7 +32,9 @@ def test_cases_taken_offline_land_once_with_their_own_times(station, server, sto
     server.stop()
     first = station.intake.confirm(fill(station))
     clock.advance(minutes=20)
-    second = station.intake.confirm(fill(station, "1.013225"))
+    posted = fill(station, "1.013225")
+    posted.channel = "post"
+    second = station.intake.confirm(posted)
     assert first.offline and second.offline and not station.link.online
     assert [first.code, second.code] == ["000.00.06.H56-261123-0001",
                                          "000.00.06.H56-261123-0002"]
@@ -51,6 +53,7 @@ def test_cases_taken_offline_land_once_with_their_own_times(station, server, sto
             assert case["due_at"] == outcome.payload["due_at"]  # the receipt told the truth
             (event,) = clerk.events(outcome.code)
             assert event["data"]["offline"] and event["at"] == outcome.payload["received_at"]
+        assert [clerk.case(o.code)["channel"] for o in (first, second)] == ["in_person", "post"]
         assert len(clerk.cases()) == 3
         assert not station.outbox.needs_attention()
 

@@ -67,6 +67,7 @@ def dashboard_page(request: Request, who: Principal = Depends(overseer)):
     return render(request, "staff/dashboard.html", {
         "error": error, "start": start, "end": end, "today": today,
         "intake": dashboard.intake_on(store, today),
+        "channels": dashboard.channels_on(store, today),
         "open_units": dashboard.open_by_unit(store, now, soon),
         "by_unit": rates(dashboard.on_time(store, start, end, "unit")),
         "by_procedure": rates(dashboard.on_time(store, start, end, "procedure")),

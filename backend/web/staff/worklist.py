@@ -31,9 +31,12 @@ from backend.web.staff.session import form_data, require_staff
 
 router = APIRouter(prefix="/staff/cases", route_class=StaffRoute, include_in_schema=False)
 caseworker = require_staff("officer", "leader", "clerk")
-# Printouts made by the reports module: the action that calls for each form.
-FORMS = {"request_supplement": "mau02", "stop": "mau03", "refuse": "mau03",
-         "apologize": "mau04"}
+# Printouts made by the reports module: the action whose event each form prints. Each is
+# offered only once its event exists (a form without it is an error page); the control sheet
+# (Mẫu 05) always is.
+FORMS = {"request_supplement": "mau02", "refuse": "mau03", "apologize": "mau04"}
+ARRIVALS = {"in_person": ("Trực tiếp tại Bộ phận Một cửa", "In person at the desk"),
+            "post": ("Qua dịch vụ bưu chính", "By post"), "online": ("Trực tuyến", "Online")}
 LIST_STATUSES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
 
 
@@ -204,6 +207,12 @@ def _targets(row: dict, offered: list[str]) -> dict:
             "back": [(i, steps[i]) for i in range(row["step"])]}
 
 
+def printable(history: list[dict]) -> list[str]:
+    """The forms this case can print now: those whose event happened, and the control sheet."""
+    done = {e["action"] for e in history}
+    return [form for action, form in FORMS.items() if action in done] + ["mau05"]
+
+
 @router.get("/{code}")
 def case_page(code: str, request: Request, who: Principal = Depends(caseworker)):
     row = cases.get(request.app.state.store, str(codes.parse_code(code)))
@@ -214,6 +223,7 @@ def _case_page(request: Request, who: Principal, row: dict, *, done: str = "",
                error: MotcuaError | None = None, form: dict | None = None):
     site, store, now = deps.site(request), request.app.state.store, request.app.state.clock()
     view = staff_view(row, who, site, store, now, "view")
+    history = cases.events(store, row["id"])
     offered = offered_actions(row, who)
     names = {s.unit: site.units.get(s.unit, {}).get("name", s.unit)
              for s in cases.procedure_of(row).workflow}
@@ -222,7 +232,8 @@ def _case_page(request: Request, who: Principal, row: dict, *, done: str = "",
     left = working_offsets(site.calendar, [due], now)[due]
     return render(request, "staff/case.html", {
         "case": view, "row": row, "offered": offered, "actions": ACTIONS,
-        "targets": _targets(row, offered), "history": cases.events(store, row["id"]),
+        "targets": _targets(row, offered), "history": history,
+        "printable": printable(history), "arrivals": ARRIVALS,
         "unit_names": names, "urgency": urgency(site.calendar, row, left) if is_open else None,
         "status": Status(row["status"]), "forms": FORMS,
         "done": done if done in ACTIONS else "", "parse_time": parse_time, "error": error,

@@ -77,6 +77,16 @@ def test_incomplete_file_opens_no_case_and_lists_missing_papers(clerk, store):
     assert store.one("select count(*) as n from sequences")["n"] == 0
 
 
+def test_intake_channel_in_person_unless_posted_or_registered_online(clerk):
+    proc = pick_procedure(clerk)
+    assert intake(clerk, proc)["channel"] == "in_person"
+    assert intake(clerk, proc, channel="post")["channel"] == "post"
+    assert intake(clerk, proc, received=False)["channel"] == "online"
+    online = intake(clerk, proc, received=True, channel="online")
+    assert online["channel"] == "online"
+    assert clerk.events(online["code"])[0]["data"]["channel"] == "online"
+
+
 @pytest.mark.parametrize("body, field", [
     ({"applicant": {"name": "An"}, "documents": {}}, "procedure_code"),
     ({"procedure_code": "X", "applicant": {"name": ""}}, "applicant.name"),
@@ -87,6 +97,7 @@ def test_incomplete_file_opens_no_case_and_lists_missing_papers(clerk, store):
     ({"procedure_code": "X", "applicant": {"name": "Lê An"}, "colour": "red"}, "colour"),
     ({"procedure_code": "X", "applicant": {"name": "Lê An"}, "return_channel": "fax"},
      "return_channel"),
+    ({"procedure_code": "X", "applicant": {"name": "Lê An"}, "channel": "fax"}, "channel"),
 ])
 def test_bad_bodies_get_422_in_both_languages(clerk, store, body, field):
     with pytest.raises(ApiError) as err:

@@ -36,6 +36,8 @@ def test_dashboard_shows_the_centre_at_a_glance(server, browser, page, clock, sh
     assert "Phòng Kinh tế, Hạ tầng và Đô thị\t1\t0\t0" in open_rows  # the second, in time
     assert page.locator("#open svg rect").count() >= 2
     assert "1.013225\t2" in page.inner_text("#today")
+    # in person, by post, online: both came to the desk
+    assert page.locator("#today p.channels b").all_inner_texts() == ["2", "0", "0"]
     assert "A\t2\t1\t12" in page.inner_text("#today table:last-of-type")
     devices = page.inner_text("#devices")
     assert "Chưa kiểm tra tuần này" in devices.split("kiosk-1")[1]

@@ -116,7 +116,8 @@ def test_a_case_walks_its_whole_workflow_by_hand(server, browser, shots):
     page.goto(f"{server.url}/staff/cases/{code}")
     history = page.inner_text("table.history")
     for seen in ("chuyển xử lý", "hoàn thành xử lý", "trả kết quả",
-                 "Đồng ý, chuyển văn phòng ban hành", "leader · LD"):
+                 "Đồng ý, chuyển văn phòng ban hành", "leader · LD",
+                 "→ Lãnh đạo UBND phường"):  # where it went, by the unit's name
         assert seen in history
     context.close()
 

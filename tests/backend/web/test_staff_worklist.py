@@ -4,8 +4,9 @@ date and lateness kept."""
 
 from datetime import datetime, timedelta
 
+from tests.backend.api.helpers import APPLICANT, all_documents
 from tests.backend.web.test_staff_auth import sign_in
-from tests.backend.web.test_staff_workflow import act, offered, receive
+from tests.backend.web.test_staff_workflow import PROCEDURE, act, offered, receive
 
 
 def row_class(page, code):
@@ -94,6 +95,41 @@ def test_leader_apologises_for_a_late_case_with_mau04(server, page, clock):
     assert "apologize" not in offered(page)
     page.goto(f"{server.url}/staff/cases")
     assert page.locator("section.apology").count() == 0
+
+
+def _printable(page) -> list[str]:
+    return page.eval_on_selector_all("p.prints a", "as => as.map(a => a.dataset.form)")
+
+
+def test_each_form_is_offered_only_once_its_event_happened(server, page, clock):
+    """Mẫu 02 after a supplement request, Mẫu 04 after the apology, Mẫu 03 only for a refused
+    file; the control sheet always. Every link offered opens its form."""
+    code = receive(server)
+    sign_in(page, server, "officer.kt", next_path=f"/staff/cases/{code}")
+    assert _printable(page) == ["mau05"]
+    assert "Trực tiếp tại Bộ phận Một cửa" in page.inner_text("dd.channel")
+    act(page, "request_supplement", note="Bổ sung bản vẽ")
+    assert _printable(page) == ["mau02", "mau05"]
+    server.client("clerk").action(code, "supplied")
+    due = datetime.fromisoformat(server.client("clerk").case(code)["due_at"])
+    clock.now = due + timedelta(days=2)
+    sign_in(page, server, "leader.kt", next_path=f"/staff/cases/{code}")
+    assert _printable(page) == ["mau02", "mau05"]
+    page.fill("form[data-action=apologize] input[name=new_due_at]",
+              (clock.now + timedelta(days=7)).date().isoformat())
+    act(page, "apologize", note="Xin lỗi vì chậm thẩm định")
+    assert _printable(page) == ["mau02", "mau04", "mau05"]
+    for href in page.eval_on_selector_all("p.prints a", "as => as.map(a => a.href)"):
+        opened = page.context.new_page()
+        assert opened.goto(href).status == 200, href
+        opened.close()
+    clerk = server.client("clerk")
+    proc = next(p for p in clerk.procedures() if p["code"] == PROCEDURE)
+    refused = clerk.intake(PROCEDURE, APPLICANT, all_documents(proc), received=False)["code"]
+    clerk.action(refused, "refuse", note="Không thuộc thẩm quyền")
+    sign_in(page, server, "clerk", next_path=f"/staff/cases/{refused}")
+    assert _printable(page) == ["mau03", "mau05"]
+    assert "Trực tuyến" in page.inner_text("dd.channel")  # registered online, then refused
 
 
 def test_an_action_posted_by_hand_is_still_checked_by_the_workflow(server, page):
