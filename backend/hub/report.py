@@ -62,7 +62,7 @@ _CASES = f"""
 with v as (
   select c.site, c.procedure_digest, c.code, c.status, c.received_at collate "C" as received_at,
     {_text('resolved_at')}, {_text('result_class')}, {_text('returned_at')},
-    {_text('paused_at')}, {_text('due_at')},
+    {_text('paused_at')}, {_text('due_at')}, coalesce(c.view ->> 'channel', 'in_person') as channel,
     coalesce(c.view ->> 'updated_at', (select max(e.at) from events e
                                        where e.case_code = c.code)) collate "C" as updated_at
   from cases c where c.received_at < %(e)s),
@@ -74,6 +74,10 @@ select site, procedure_digest,
   count(*) filter (where opened and received_at < %(s)s
                    and (closed_at is null or closed_at >= %(s)s)) as carried_over,
   count(*) filter (where opened and received_at >= %(s)s) as received,
+  count(*) filter (where opened and received_at >= %(s)s and channel = 'in_person')
+    as received_in_person,
+  count(*) filter (where opened and received_at >= %(s)s and channel = 'post') as received_by_post,
+  count(*) filter (where opened and received_at >= %(s)s and channel = 'online') as received_online,
   count(*) filter (where result_class = 'early' and {{resolved}}) as resolved_early,
   count(*) filter (where result_class = 'on_time' and {{resolved}}) as resolved_on_time,
   count(*) filter (where result_class = 'late' and {{resolved}}) as resolved_late,

@@ -29,7 +29,7 @@ from backend.store.site import Site, load_site
 PUBLIC_COLUMNS = ("code", "day", "procedure_code", "procedure_version", "status", "step",
                   "current_unit", "time_unit", "received_at", "due_at", "paused_at",
                   "new_due_at", "resolved_at", "result_class", "returned_at", "return_channel",
-                  "updated_at")
+                  "updated_at", "channel")
 # What a view is built from: the public columns and the (masked) name, not the procedure
 # snapshot, which a thousand cases share and is read once per version.
 READ_COLUMNS = ", ".join(("id", *PUBLIC_COLUMNS, "applicant_name"))
