@@ -260,7 +260,7 @@ def _m15_notify(db) -> None:
 def _m15_channel(db) -> None:
     """How each case came in (in person, by post, online) and the report's daily tallies,
     which count received cases by channel among the rest."""
-    from backend.store.reports import install
+    from backend.store.tallies import install
 
     db.execute("ALTER TABLE cases ADD COLUMN channel TEXT NOT NULL DEFAULT 'in_person'")
     install(db)

@@ -18,7 +18,7 @@ from backend.domain.calendar import VN_TZ
 from backend.domain.errors import MotcuaError
 from backend.domain.procedures import Procedure
 from backend.domain.workflow import Actor, responsible_leader_unit
-from backend.store import cases, ratings, reports, site
+from backend.store import cases, ratings, reports, site, tallies
 
 COLUMNS = definitions.COLUMNS
 YEAR_END = datetime(2027, 1, 1, tzinfo=VN_TZ)
@@ -300,6 +300,6 @@ def test_tallies_kept_by_every_write_equal_a_recount(year):
     the cases would find them (the recount is what upgrading an old database fills in)."""
     kept = set(year.conn.execute("select day, fact, procedure_code, procedure_version, n "
                                  "from report_days where n <> 0"))
-    assert kept == reports.recounted(year)
+    assert kept == tallies.recounted(year)
     assert {fact for _, fact, *_ in kept} >= {"received_by_post", "received_online",
                                               "finished", "rated_unsatisfied"}
