@@ -20,9 +20,10 @@ from typing import Any, Protocol
 
 from counter_app.config import StationConfig
 from counter_app.profile import station_roles
-from counter_app.texts import CounterError, Msg, as_msg, bilingual
+from counter_app.texts import CounterError, Msg, as_msg
 from drivers import printers
 from drivers.address import Address, AddressError
+from drivers.printers.base import message as printer_message
 from drivers.profiles import DEFAULT_ROOT, printer_profile
 from drivers.station import printer_link, role_address
 
@@ -71,10 +72,9 @@ class PrinterPort(printers.PrinterPort):
         flags = {"paper_near_end": status.paper_near_end, "paper_out": status.paper_out,
                  "cover_open": status.cover_open}
         if status.reason:
-            return PrinterState("error", bilingual(status.reason, "error"), **flags)
+            return PrinterState("error", status.reason, **flags)
         if status.paper_near_end:
-            return PrinterState("warning", Msg("Giấy in sắp hết", "Paper is nearly out",
-                                               "warning"), **flags)
+            return PrinterState("warning", printer_message("paper_near_end", "warning"), **flags)
         return READY
 
 

@@ -21,7 +21,7 @@ from backend.client import ApiError
 from counter_app.devices import Devices
 from counter_app.link import Link
 from counter_app.strings import PRIORITY_REASONS, msg
-from counter_app.texts import CounterError, Msg, OfflineError, bilingual
+from counter_app.texts import CounterError, Msg, OfflineError
 from drivers.printers import Document, Text
 from kiosk_app.strings import msg as kiosk_msg
 from kiosk_app.tickets import ticket_document
@@ -110,7 +110,7 @@ class QueuePanel:
         if not result.ok:
             with contextlib.suppress(ApiError, OfflineError):
                 self.link.call(self.link.client.cancel_ticket, ticket["id"])
-            why = bilingual(result.reason or "")
+            why = result.reason or Msg("", "")
             text = msg("priority_not_printed", label=ticket["label"], reason=why)
             raise CounterError(text.vi, text.en, "ticket_not_printed")
         ticket = self.link.call(self.link.client.ticket_printed, ticket["id"])

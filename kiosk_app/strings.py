@@ -6,7 +6,7 @@ so a translation fix is one line here and both languages always exist (a test ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from drivers.message import Message
 
 LANGS = ("vi", "en")
 
@@ -238,28 +238,14 @@ HISTORY: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Msg:
-    """One message in both languages; `kind` picks its colour (info, ok, warn, error)."""
-
-    vi: str
-    en: str
-    kind: str = "info"
-
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
-
-    @classmethod
-    def of(cls, error: object, kind: str = "error") -> Msg:
-        """From anything with .vi/.en (ApiError, InvalidInput, PrinterError)."""
-        return cls(getattr(error, "vi", str(error)), getattr(error, "en", str(error)), kind)
+Msg = Message  # the kiosk's short name for the shared message; `level` picks its colour
 
 
-def msg(key: str, kind: str = "info", **values: object) -> Msg:
+def msg(key: str, level: str = "info", **values: object) -> Msg:
     vi, en = TEXTS[key]
     en_values = {k: (v.en if isinstance(v, Msg) else v) for k, v in values.items()}
     vi_values = {k: (v.vi if isinstance(v, Msg) else v) for k, v in values.items()}
-    return Msg(vi.format(**vi_values), en.format(**en_values), kind)
+    return Msg(vi.format(**vi_values), en.format(**en_values), level, key)
 
 
 def tr(key: str, lang: str, **values: object) -> str:

@@ -30,6 +30,7 @@ from pydantic import (
     ValidationError,
 )
 
+from backend.domain.errors import BilingualError, Message
 from backend.domain.text import fold
 from drivers import yamlfile
 
@@ -66,13 +67,20 @@ Count = Annotated[StrictInt, Field(ge=0)]
 Time = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-class CatalogError(ValueError):
+class CatalogError(BilingualError, ValueError):
     """An invalid catalog file or snapshot; str() lists every problem, one per line."""
 
-    def __init__(self, messages: Iterable[str], problems: Iterable[Problem] = ()):
-        self.messages = tuple(messages)
+    key = "invalid_catalog"
+
+    def __init__(self, lines: Iterable[Message], problems: Iterable[Problem] = ()):
+        self.lines = tuple(lines)
         self.problems = tuple(problems)  # the field problems behind the lines, when known
-        super().__init__("\n".join(self.messages))
+        super().__init__("; ".join(m.vi for m in self.lines), "; ".join(m.en for m in self.lines))
+        self.args = ("\n".join(self.messages),)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return tuple(map(str, self.lines))
 
 
 class ProcedureNotFound(LookupError):
@@ -195,7 +203,8 @@ def parse_procedure(text: str, file_name: str, units: Mapping[str, Unit] | None)
     the name must say which procedure it holds, so a wrong file is caught before it loads."""
     path = Path(Path(file_name).name or "?")
     if path.suffix not in (".yaml", ".yml"):
-        raise CatalogError([f"Tệp {path.name}: cần tệp .yaml / a .yaml file is needed"])
+        raise CatalogError([Message(f"Tệp {path.name}: cần tệp .yaml",
+                                     f"File {path.name}: a .yaml file is needed")])
     return _checked_procedure(_parse_yaml(text.removeprefix("\ufeff"), path), path, units)
 
 
@@ -212,24 +221,26 @@ def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
     agency = load_units(directory / "units.yaml")
     units = {unit.code: unit for unit in agency.units}
     loaded: list[tuple[Path, Procedure]] = []
-    messages: list[str] = []
+    lines: list[Message] = []
     for path in _procedure_files(directory / "procedures"):
         try:
             loaded.append((path, load_procedure(path, units)))
         except CatalogError as exc:
-            messages.extend(exc.messages)
-    messages.extend(_duplicate_versions(loaded))
-    if messages:
-        raise CatalogError(messages)
+            lines.extend(exc.lines)
+    lines.extend(_duplicate_versions(loaded))
+    if lines:
+        raise CatalogError(lines)
     return Catalog(agency, {procedure.key: procedure for _, procedure in loaded})
 
 
 def _procedure_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise CatalogError([f"Thư mục {folder} không tồn tại / folder not found"])
+        raise CatalogError([Message(f"Thư mục {folder} không tồn tại",
+                                     f"Folder {folder}: folder not found")])
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     if not files:
-        raise CatalogError([f"Thư mục {folder} không có thủ tục nào / no procedure files"])
+        raise CatalogError([Message(f"Thư mục {folder} không có thủ tục nào",
+                                     f"Folder {folder}: no procedure files")])
     return files
 
 
@@ -237,9 +248,11 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CatalogError([f"Tệp {path}: không tìm thấy / file not found"]) from None
+        raise CatalogError([Message(f"Tệp {path}: không tìm thấy",
+                                     f"File {path}: file not found")]) from None
     except UnicodeDecodeError:
-        raise CatalogError([f"Tệp {path.name}: không phải UTF-8 / not UTF-8"]) from None
+        raise CatalogError([Message(f"Tệp {path.name}: không phải UTF-8",
+                                     f"File {path.name}: not UTF-8")]) from None
     return _parse_yaml(text, path)
 
 
@@ -250,12 +263,13 @@ def _parse_yaml(text: str, path: Path) -> Any:
         raise CatalogError([_yaml_message(path, exc)]) from None
 
 
-def _yaml_message(path: Path, exc: yaml.YAMLError) -> str:
-    where = f"Tệp {path.name}"
+def _yaml_message(path: Path, exc: yaml.YAMLError) -> Message:
+    where_vi, where_en = f"Tệp {path.name}", f"File {path.name}"
     if (at := yamlfile.position(exc)) is not None:
-        where += f" dòng {at[0]}, cột {at[1]}"
+        where_vi += f" dòng {at[0]}, cột {at[1]}"
+        where_en += f" line {at[0]}, column {at[1]}"
     vi, en = yamlfile.explain(exc)
-    return f"{where}: {vi} / {en}"
+    return Message(f"{where_vi}: {vi}", f"{where_en}: {en}")
 
 
 def _code_for_label(data: Any, path: Path) -> str:
@@ -288,9 +302,9 @@ def _raise_if(label: str, problems: list[Problem]) -> None:
         raise CatalogError((_line(label, p) for p in problems), problems)
 
 
-def _line(label: str, problem: Problem) -> str:
+def _line(label: str, problem: Problem) -> Message:
     head = f"{label}: {problem.path} " if problem.path else f"{label}: "
-    return f"{head}{problem.vi} / {problem.en}"
+    return Message(f"{head}{problem.vi}", problem.en)
 
 
 # Pydantic's messages are English only; these are what the catalog keepers read first.
@@ -452,16 +466,16 @@ def _file_name_problems(p: Procedure, path: Path) -> list[Problem]:
                     f"{p.code}@{p.version}.yaml)")]
 
 
-def _duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[str]:
+def _duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[Message]:
     first_file: dict[tuple[str, date], Path] = {}
-    messages = []
+    lines = []
     for path, p in loaded:
         other = first_file.setdefault(p.key, path)
         if other is not path:
-            messages.append(f"Thủ tục {p.code} ({path.name}): version {p.version} trùng với "
-                            f"tệp {other.name} / duplicate version {p.version} "
-                            f"(also in {other.name})")
-    return messages
+            lines.append(Message(f"Thủ tục {p.code} ({path.name}): version {p.version} trùng "
+                                 f"với tệp {other.name}",
+                                 f"duplicate version {p.version} (also in {other.name})"))
+    return lines
 
 
 # --- the catalog ---------------------------------------------------------------------------
