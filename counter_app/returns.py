@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.client import ApiError
+from backend.domain import vocabulary
 from backend.domain.codes import CaseCode, parse_scan
 from backend.domain.errors import InvalidInput
 from counter_app.devices import Devices
@@ -22,11 +23,7 @@ from counter_app.offline import Outbox
 from counter_app.session import Session
 from counter_app.texts import CounterError, Msg, OfflineError
 
-RATINGS = {
-    "very_satisfied": ("Rất hài lòng", "Very satisfied"),
-    "satisfied": ("Hài lòng", "Satisfied"),
-    "unsatisfied": ("Chưa hài lòng", "Not satisfied"),
-}
+RATINGS = vocabulary.RATINGS  # the words the kiosk and the API use for the same choice
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ class ReturnDesk:
 
     @staticmethod
     def _view(case: dict) -> ReturnView:
-        label = case["status_label"]
+        status = vocabulary.sent(case, "status_label", "status", case["status"])
         if case["status"] == "resolved":
             return ReturnView(case["code"], case, True, Msg(
                 "Hồ sơ đã có kết quả, mời trả cho công dân",
@@ -85,8 +82,8 @@ class ReturnDesk:
                 "Kết quả hồ sơ này đã được trả trước đó", "This result was already handed back",
                 "warning"))
         return ReturnView(case["code"], case, False, Msg(
-            f"Hồ sơ chưa có kết quả (trạng thái: {label})",
-            f"No result yet (status: {case['status']})", "warning"))
+            f"Hồ sơ chưa có kết quả (trạng thái: {status.vi})",
+            f"No result yet (status: {status.en})", "warning"))
 
     def hand_over(self, code: str, channel: str = "counter") -> Msg:
         """Record the return; the customer display and the lobby kiosk invite a rating."""

@@ -14,6 +14,7 @@ from backend.api import deps
 from backend.api.inputs import Body, Moment, Offset
 from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
+from backend.domain.vocabulary import fields, label
 from backend.domain.workflow import ACTIONS, Status
 from backend.store import accounts, cases, catalog, leases
 from backend.store.accounts import Principal
@@ -90,7 +91,7 @@ def case_view(row: dict, site: Site, store, now: datetime,
                                "resolved_at", "result_class", "returned_at", "return_channel",
                                "step", "current_unit", "sets", "fee", "procedure_version")},
         "status": Status(row["status"]).key, "status_code": row["status"],
-        "status_label": Status(row["status"]).label,
+        **fields("status_label", label("status", Status(row["status"]).key)),
         "late": workflow.is_late(cases.state_of(row), now),
         "token": token,
         "compact": str(codes.make_compact(code, site.agency_index, token)),

@@ -30,6 +30,7 @@ from pydantic import (
     ValidationError,
 )
 
+from backend.domain import vocabulary
 from backend.domain.errors import BilingualError, Message
 from backend.domain.text import fold
 from drivers import yamlfile
@@ -83,8 +84,10 @@ class CatalogError(BilingualError, ValueError):
         return tuple(map(str, self.lines))
 
 
-class ProcedureNotFound(LookupError):
+class ProcedureNotFound(BilingualError, LookupError):
     """No procedure (or no such version) in the catalog."""
+
+    key = "procedure_not_found"
 
 
 class _Frozen(BaseModel):
@@ -203,8 +206,7 @@ def parse_procedure(text: str, file_name: str, units: Mapping[str, Unit] | None)
     the name must say which procedure it holds, so a wrong file is caught before it loads."""
     path = Path(Path(file_name).name or "?")
     if path.suffix not in (".yaml", ".yml"):
-        raise CatalogError([Message(f"Tệp {path.name}: cần tệp .yaml",
-                                     f"File {path.name}: a .yaml file is needed")])
+        raise CatalogError([Message(f"Tệp {path.name}: cần tệp .yaml", "a .yaml file is needed")])
     return _checked_procedure(_parse_yaml(text.removeprefix("\ufeff"), path), path, units)
 
 
@@ -235,12 +237,11 @@ def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
 
 def _procedure_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise CatalogError([Message(f"Thư mục {folder} không tồn tại",
-                                     f"Folder {folder}: folder not found")])
+        raise CatalogError([Message(f"Thư mục {folder} không tồn tại", "folder not found")])
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     if not files:
         raise CatalogError([Message(f"Thư mục {folder} không có thủ tục nào",
-                                     f"Folder {folder}: no procedure files")])
+                                    "no procedure files")])
     return files
 
 
@@ -248,11 +249,9 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CatalogError([Message(f"Tệp {path}: không tìm thấy",
-                                     f"File {path}: file not found")]) from None
+        raise CatalogError([Message(f"Tệp {path}: không tìm thấy", "file not found")]) from None
     except UnicodeDecodeError:
-        raise CatalogError([Message(f"Tệp {path.name}: không phải UTF-8",
-                                     f"File {path.name}: not UTF-8")]) from None
+        raise CatalogError([Message(f"Tệp {path.name}: không phải UTF-8", "not UTF-8")]) from None
     return _parse_yaml(text, path)
 
 
@@ -264,12 +263,11 @@ def _parse_yaml(text: str, path: Path) -> Any:
 
 
 def _yaml_message(path: Path, exc: yaml.YAMLError) -> Message:
-    where_vi, where_en = f"Tệp {path.name}", f"File {path.name}"
+    where = f"Tệp {path.name}"
     if (at := yamlfile.position(exc)) is not None:
-        where_vi += f" dòng {at[0]}, cột {at[1]}"
-        where_en += f" line {at[0]}, column {at[1]}"
+        where += f" dòng {at[0]}, cột {at[1]}"
     vi, en = yamlfile.explain(exc)
-    return Message(f"{where_vi}: {vi}", f"{where_en}: {en}")
+    return Message(f"{where}: {vi}", en)
 
 
 def _code_for_label(data: Any, path: Path) -> str:
@@ -387,7 +385,8 @@ def _time_problems(p: Procedure) -> list[Problem]:
 def _end_step_problems(p: Procedure) -> list[Problem]:
     """The file is received and the result handed back at the one-stop desk, by a clerk."""
     problems = []
-    ends = ((0, "tiếp nhận", "intake"), (len(p.workflow) - 1, "trả kết quả", "return"))
+    ends = ((0, vocabulary.ACTIONS["intake"][0], "intake"),
+            (len(p.workflow) - 1, vocabulary.ACTIONS["return"][0], "return"))
     for i, vi, en in ends:
         step = p.workflow[i]
         if step.unit != p.receiving_unit:
@@ -494,7 +493,7 @@ class Catalog:
         try:
             return self.units[code]
         except KeyError:
-            raise ProcedureNotFound(f"Không có đơn vị '{code}' / no unit '{code}'") from None
+            raise ProcedureNotFound(f"Không có đơn vị '{code}'", f"no unit '{code}'") from None
 
     def versions(self, code: str) -> list[date]:
         """Versions of one procedure, oldest first."""
@@ -506,7 +505,7 @@ class Catalog:
         try:
             return self.procedures[code, version]
         except KeyError:
-            raise ProcedureNotFound(f"Không có thủ tục {code} phiên bản {version} / "
+            raise ProcedureNotFound(f"Không có thủ tục {code} phiên bản {version}",
                                     f"no procedure {code} version {version}") from None
 
     def current(self, code: str, on: date | None = None) -> Procedure:
@@ -515,7 +514,7 @@ class Catalog:
         if not versions:
             when = f" có hiệu lực ngày {on}" if on else ""
             when_en = f" in effect on {on}" if on else ""
-            raise ProcedureNotFound(f"Không có thủ tục {code}{when} / "
+            raise ProcedureNotFound(f"Không có thủ tục {code}{when}",
                                     f"no procedure {code}{when_en}")
         return self.procedures[code, versions[-1]]
 

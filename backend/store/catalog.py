@@ -168,7 +168,7 @@ def load_file(store: Store, text: str, file_name: str) -> tuple[Procedure, bool]
 def _both_languages(exc: CatalogError, file_name: str) -> tuple[str, str]:
     """Field problems as all the Vietnamese, then all the English, each naming the file."""
     if not exc.problems:
-        return exc.vi, exc.en
+        return exc.vi, f"{file_name}: {exc.en}"
     en = "; ".join(f"{file_name}: {p.path} {p.en}".replace(":  ", ": ") for p in exc.problems)
     return exc.vi, en
 
