@@ -21,7 +21,8 @@ from counter_app import receipts
 from counter_app.config import StationConfig
 from counter_app.devices import PrinterPort
 from counter_app.localstore import LocalStore
-from counter_app.texts import CounterError, Msg
+from counter_app.strings import fail, msg
+from counter_app.texts import Msg
 from drivers.printers import JobResult, VirtualPrinter
 
 OPEN = ("pending", "failed", "unverified")
@@ -101,8 +102,7 @@ class PrintQueue:
     def get(self, job_id: int) -> PrintJob:
         row = self.store.one("select * from print_jobs where id = ?", [job_id])
         if row is None:
-            raise CounterError(f"Không có lệnh in số {job_id}", f"No print job {job_id}",
-                               "no_job")
+            raise fail("no_job", job_id=job_id)
         return _job(row)
 
     def open_jobs(self) -> list[PrintJob]:
@@ -151,8 +151,7 @@ class PrintQueue:
     def retry(self, job_id: int) -> PrintJob:
         """After the clerk fixed the paper or the cover: the missing copies again."""
         if self.get(job_id).status not in ("pending", "failed"):
-            raise CounterError("Lệnh in này đã in xong; dùng In lại để in thêm bản",
-                               "This job is done; use Reprint for another copy", "job_done")
+            raise fail("job_done")
         return self.run(job_id)
 
     def reprint(self, job_id: int, copies: int = 1) -> PrintJob:
@@ -168,7 +167,7 @@ class PrintQueue:
         return self.get(job_id)
 
     def _failed(self, job: PrintJob, result: JobResult) -> None:
-        reason = result.reason or Msg("Máy in không in được", "The printer did not print", "error")
+        reason = result.reason or msg("printer_failed", "error")
         with self.store.tx() as db:
             db["print_jobs"].update(job.id, {"status": "failed", "reason": reason.to_json(),
                                              "attempts": job.attempts + 1})
@@ -177,9 +176,7 @@ class PrintQueue:
     def _copy_done(self, job: PrintJob, copy: int, result: JobResult) -> None:
         finished = copy == job.copies
         status = "printed" if result.verified else "unverified"
-        warning = result.reason if result.verified else Msg(
-            "Máy in không xác nhận được, hãy kiểm tra phiếu đã ra",
-            "The printer cannot confirm; check the paper came out", "warning")
+        warning = result.reason if result.verified else msg("printer_unconfirmed", "warning")
         row = self.get(job.id)
         with self.store.tx() as db:
             db["print_jobs"].update(job.id, {
