@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-LEVELS = ("info", "ok", "warn", "warning", "error")
-
 
 @dataclass(frozen=True)
 class Message:
