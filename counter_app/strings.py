@@ -263,10 +263,7 @@ PRIORITY_REASONS = ("elderly", "disabled", "pregnant")
 
 def msg(key: str, level: str = "info", /, **values: object) -> Msg:
     """Values that are themselves a `Msg` fill each half with their own language."""
-    vi, en = TEXTS[key]
-    vi_values = {k: (v.vi if isinstance(v, Msg) else v) for k, v in values.items()}
-    en_values = {k: (v.en if isinstance(v, Msg) else v) for k, v in values.items()}
-    return Msg(vi.format(**vi_values), en.format(**en_values), level, key)
+    return Msg.filled(TEXTS[key], level, key, **values)
 
 
 def fail(name: str, /, *, key: str | None = None, field: str | None = None, **values: object

@@ -35,6 +35,15 @@ class Message:
         return Message(f"{self.vi}{sep}{other.vi}", f"{self.en}{sep}{other.en}", self.level,
                        self.key)
 
+    @classmethod
+    def filled(cls, pair: tuple[str, str], level: str = "info", key: str = "", /,
+               **values: object) -> Message:
+        """A (vi, en) template filled in; a value that is itself a Message gives each language
+        its own half, so "{reason}" reads Vietnamese in the Vietnamese line."""
+        vi = {k: v.vi if isinstance(v, Message) else v for k, v in values.items()}
+        en = {k: v.en if isinstance(v, Message) else v for k, v in values.items()}
+        return cls(pair[0].format(**vi), pair[1].format(**en), level, key)
+
     def to_dict(self) -> dict:
         return asdict(self)
 

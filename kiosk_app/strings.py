@@ -218,11 +218,8 @@ TEXTS |= RATINGS  # the rating buttons: the backend's vocabulary, as the API and
 Msg = Message  # the kiosk's short name for the shared message; `level` picks its colour
 
 
-def msg(key: str, level: str = "info", **values: object) -> Msg:
-    vi, en = TEXTS[key]
-    en_values = {k: (v.en if isinstance(v, Msg) else v) for k, v in values.items()}
-    vi_values = {k: (v.vi if isinstance(v, Msg) else v) for k, v in values.items()}
-    return Msg(vi.format(**vi_values), en.format(**en_values), level, key)
+def msg(key: str, level: str = "info", /, **values: object) -> Msg:
+    return Msg.filled(TEXTS[key], level, key, **values)
 
 
 def tr(key: str, lang: str, **values: object) -> str:
