@@ -12,24 +12,29 @@ from urllib.parse import quote
 
 import requests
 
+from drivers.message import BilingualError
 
-class BackendUnreachable(Exception):
+
+class BackendUnreachable(BilingualError):
+    key = "unreachable"
+
     def __init__(self, url: str, cause: Exception):
-        self.vi = "Không kết nối được máy chủ, hệ thống sẽ tự thử lại"
-        self.en = "Cannot reach the server; will retry automatically"
-        super().__init__(f"{self.vi} / {self.en} ({url}: {cause})")
+        super().__init__("Không kết nối được máy chủ, hệ thống sẽ tự thử lại",
+                         "Cannot reach the server; will retry automatically")
+        self.args = (f"{self.vi} / {self.en} ({url}: {cause})",)
         self.cause = cause
 
 
-class ApiError(Exception):
+class ApiError(BilingualError):
+    """The server's refusal, with the message its JSON body carried."""
+
     def __init__(self, status: int, body: dict):
+        super().__init__(body.get("vi", "Máy chủ từ chối yêu cầu"),
+                         body.get("en", f"The server refused the request (HTTP {status})"),
+                         key=body.get("error", "error"))
         self.status = status
-        self.key = body.get("error", "error")
-        self.vi = body.get("vi", "Máy chủ từ chối yêu cầu")
-        self.en = body.get("en", f"The server refused the request (HTTP {status})")
         self.field = body.get("field")
         self.body = body
-        super().__init__(f"{self.vi} / {self.en}")
 
 
 class Client:

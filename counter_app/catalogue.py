@@ -14,7 +14,8 @@ from datetime import datetime
 from backend.domain.text import fold
 from counter_app.link import Link
 from counter_app.localstore import LocalStore
-from counter_app.texts import CounterError, OfflineError
+from counter_app.strings import fail
+from counter_app.texts import OfflineError
 
 
 class Catalogue:
@@ -37,9 +38,7 @@ class Catalogue:
         except OfflineError:
             row = self.store.one("select data from procedures where code = ?", [code])
             if row is None:
-                raise CounterError(f"Thủ tục {code} chưa có trên máy này",
-                                   f"Procedure {code} is not kept on this station",
-                                   "unknown_procedure") from None
+                raise fail("unknown_procedure", code=code) from None
             return json.loads(row["data"])
 
     def search_local(self, query: str) -> list[dict]:

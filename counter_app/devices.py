@@ -20,9 +20,11 @@ from typing import Any, Protocol
 
 from counter_app.config import StationConfig
 from counter_app.profile import station_roles
-from counter_app.texts import CounterError, Msg, as_msg, bilingual
+from counter_app.strings import fail, msg
+from counter_app.texts import CounterError, Msg, as_msg
 from drivers import printers
 from drivers.address import Address, AddressError
+from drivers.printers.base import message as printer_message
 from drivers.profiles import DEFAULT_ROOT, printer_profile
 from drivers.station import printer_link, role_address
 
@@ -44,7 +46,7 @@ class PrinterState:
         return self.level != "error"
 
 
-READY = PrinterState("ok", Msg("Máy in sẵn sàng", "Printer ready", "ok"))
+READY = PrinterState("ok", msg("printer_ready", "ok"))
 
 
 class PrinterPort(printers.PrinterPort):
@@ -66,15 +68,13 @@ class PrinterPort(printers.PrinterPort):
         except printers.PrinterError as error:
             return PrinterState("error", as_msg(error))
         if status is None:
-            return PrinterState("warning", Msg("Máy in không báo trạng thái",
-                                               "This printer reports no status", "warning"))
+            return PrinterState("warning", msg("printer_no_status", "warning"))
         flags = {"paper_near_end": status.paper_near_end, "paper_out": status.paper_out,
                  "cover_open": status.cover_open}
         if status.reason:
-            return PrinterState("error", bilingual(status.reason, "error"), **flags)
+            return PrinterState("error", status.reason, **flags)
         if status.paper_near_end:
-            return PrinterState("warning", Msg("Giấy in sắp hết", "Paper is nearly out",
-                                               "warning"), **flags)
+            return PrinterState("warning", printer_message("paper_near_end", "warning"), **flags)
         return READY
 
 
@@ -90,8 +90,7 @@ def make_printer(config: StationConfig, address: str | Address | None = None,
     except AddressError as error:
         raise CounterError(error.vi, error.en, "config", "printer") from None
     if link is None:
-        raise CounterError("Quầy cần một máy in biên nhận (printer)",
-                           "The counter needs a receipt printer (printer)", "profile")
+        raise fail("needs_printer", key="profile")
     return PrinterPort(printers.EscposPrinter(link[0], profile), link[1])
 
 
@@ -234,8 +233,7 @@ def devices_from_profile(name: str, config: StationConfig,
     width, code pages, native symbols) come from the model's device profile."""
     roles = station_roles(name, root)
     if "receipt_printer" not in roles:
-        raise CounterError(f"Hồ sơ trạm '{name}' không có máy in biên nhận",
-                           f"Station profile '{name}' has no receipt printer", "profile")
+        raise fail("profile_no_printer", key="profile", name=name)
     return Devices(_profile_printer(*roles["receipt_printer"], config),
                    _profile_display(roles.get("counter_display"), config.counter),
                    _profile_announcer(roles.get("audio"), config))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from backend.domain import vocabulary
 from backend.domain.calendar import VN_TZ
 
 TIME_UNITS = {
@@ -11,11 +12,7 @@ TIME_UNITS = {
     "calendar_days": ("ngày", "days"),
     "working_hours": ("giờ làm việc", "working hours"),
 }
-CHANNELS = {
-    "counter": ("Tại Bộ phận Một cửa", "At the counter"),
-    "post": ("Qua dịch vụ bưu chính", "By post"),
-    "online": ("Trực tuyến", "Online"),
-}
+CHANNELS = vocabulary.RETURN_CHANNELS  # as the lookup and the kiosk say where to collect
 FEE_WHEN = {
     "at_intake": ("nộp khi nộp hồ sơ", "paid at intake"),
     "at_return": ("nộp khi nhận kết quả", "paid when collecting the result"),

@@ -30,7 +30,7 @@ from counter_app.localstore import LocalStore, remember_agency
 from counter_app.offline import Leases, Outbox
 from counter_app.printing import PrintJob, PrintQueue
 from counter_app.session import Session
-from counter_app.strings import msg
+from counter_app.strings import fail, msg
 from counter_app.texts import CounterError, Msg, OfflineError
 
 APPLICANT_FIELDS = ("name", "id_number", "phone", "address")
@@ -66,21 +66,13 @@ class Outcome:
         """What happened, and first of all whether the paper is in the citizen's hands."""
         if self.job.status == "failed":
             reason = self.job.reason or Msg("", "")
-            done = f"Đã tiếp nhận hồ sơ {self.code}, " if self.code else ""
-            done_en = f"Case {self.code} received, " if self.code else ""
-            return Msg(f"{done}nhưng phiếu chưa in được: {reason.vi}",
-                       f"{done_en}but the paper did not print: {reason.en}", "error")
+            said = "received_not_printed" if self.code else "not_printed"
+            return msg(said, "error", code=self.code, reason=reason)
         if self.kind == "supplement":
-            return Msg("Hồ sơ chưa đủ: đã in phiếu yêu cầu bổ sung (Mẫu 02), chưa tạo hồ sơ",
-                       "Incomplete file: supplement request (form 02) printed, no case opened",
-                       "warning")
+            return msg("supplement_printed", "warning")
         if self.kind == "refusal":
-            return Msg("Đã in phiếu từ chối tiếp nhận (Mẫu 03)", "Refusal (form 03) printed",
-                       "warning")
-        where = (" (lưu trên máy, gửi khi có mạng)", " (kept on this station, sent later)") \
-            if self.offline else ("", "")
-        return Msg(f"Đã tiếp nhận hồ sơ {self.code}{where[0]}",
-                   f"Case {self.code} received{where[1]}", "ok")
+            return msg("refusal_printed", "warning")
+        return msg("received_offline" if self.offline else "received", "ok", code=self.code)
 
 
 def slim_procedure(proc: dict) -> dict:
@@ -137,8 +129,7 @@ class IntakeDesk:
     def tick(self, form: IntakeForm, doc_id: str, count: int = 1) -> None:
         """Papers received of one document; 0 unticks it."""
         if doc_id not in {d["id"] for d in self._procedure(form)["documents"]}:
-            raise CounterError(f"Thủ tục không có giấy tờ '{doc_id}'",
-                               f"The procedure has no document '{doc_id}'", "unknown_document")
+            raise fail("unknown_document", doc_id=doc_id)
         if count > 0:
             form.documents[doc_id] = count
         else:
@@ -155,24 +146,16 @@ class IntakeDesk:
 
     def problems(self, form: IntakeForm) -> list[CounterError]:
         """Everything wrong with the form, so the screen can mark each field at once."""
-        found = [] if form.procedure else [CounterError(
-            "Chưa chọn thủ tục", "No procedure chosen", "no_procedure", "procedure")]
+        found = [] if form.procedure else [fail("no_procedure", field="procedure")]
         found += _applicant_problems(form.applicant)
         if form.notify_sms and not (form.applicant.get("phone") or "").strip():
-            found.append(CounterError("Muốn nhận tin nhắn thì cần số điện thoại",
-                                      "SMS notices need a phone number", "phone_needed",
-                                      "phone"))
+            found.append(fail("sms_needs_phone", key="phone_needed", field="phone"))
         if not 1 <= form.sets <= 20:
-            found.append(CounterError("Số bộ hồ sơ phải từ 1 đến 20", "Sets must be 1 to 20",
-                                      "invalid_sets", "sets"))
+            found.append(fail("invalid_sets", field="sets"))
         if form.channel not in INTAKE_CHANNELS:
-            found.append(CounterError("Cách nộp hồ sơ không hợp lệ (trực tiếp hoặc bưu chính)",
-                                      "How the file came is not valid (in person or post)",
-                                      "invalid_intake_channel", "channel"))
+            found.append(fail("invalid_intake_channel", field="channel"))
         if form.procedure and form.return_channel not in form.procedure["result_channels"]:
-            found.append(CounterError("Thủ tục này không trả kết quả theo cách đã chọn",
-                                      "This procedure does not return results that way",
-                                      "invalid_channel", "return_channel"))
+            found.append(fail("invalid_channel", field="return_channel"))
         return found
 
     # -- the three outcomes ------------------------------------------------------------------
@@ -207,8 +190,7 @@ class IntakeDesk:
     def refuse(self, form: IntakeForm, reason: str) -> Outcome:
         reason = reason.strip()
         if not reason:
-            raise CounterError("Cần ghi rõ lý do từ chối", "A reason for refusing is required",
-                               "reason_required", "reason")
+            raise fail("reason_required", field="reason")
         self._check(form)
         code = self._record_refusal(form, reason)
         payload = {**self._paper(form), "code": code, "reason": reason}
@@ -288,8 +270,7 @@ class IntakeDesk:
 
     def _procedure(self, form: IntakeForm) -> dict:
         if form.procedure is None:
-            raise CounterError("Chưa chọn thủ tục", "No procedure chosen", "no_procedure",
-                               "procedure")
+            raise fail("no_procedure", field="procedure")
         return form.procedure
 
     def _check(self, form: IntakeForm) -> None:
@@ -303,19 +284,11 @@ def _applicant_problems(applicant: dict) -> list[CounterError]:
     name = (applicant.get("name") or "").strip()
     found = []
     if not 2 <= len(name) <= 120:
-        found.append(CounterError("Nhập họ tên người nộp (2-120 ký tự)",
-                                  "Enter the applicant's name (2-120 characters)",
-                                  "invalid_name", "name"))
+        found.append(fail("invalid_name", field="name"))
     if not ID_NUMBER.match((applicant.get("id_number") or "").strip()):
-        found.append(CounterError("Số định danh/CCCD phải gồm 9 hoặc 12 chữ số",
-                                  "The ID number must be 9 or 12 digits", "invalid_id",
-                                  "id_number"))
+        found.append(fail("invalid_id", field="id_number"))
     if not PHONE.match((applicant.get("phone") or "").strip()):
-        found.append(CounterError("Số điện thoại không hợp lệ (ví dụ 0912345678)",
-                                  "The phone number is invalid (e.g. 0912345678)",
-                                  "invalid_phone", "phone"))
+        found.append(fail("invalid_phone", field="phone"))
     if len(applicant.get("address") or "") > 300:
-        found.append(CounterError("Địa chỉ quá dài (tối đa 300 ký tự)",
-                                  "The address is too long (300 characters at most)",
-                                  "invalid_address", "address"))
+        found.append(fail("invalid_address", field="address"))
     return found

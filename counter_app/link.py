@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from backend.client import BackendUnreachable, Client
+from counter_app.strings import msg
 from counter_app.texts import Msg, OfflineError
 
 T = TypeVar("T")
@@ -46,15 +47,9 @@ class Link:
     def banner(self) -> Msg | None:
         """What the offline banner says, or None when online."""
         if self.manual_offline:
-            return Msg("Đang làm việc ngoại tuyến (chuyển bằng tay). Hồ sơ lưu trên máy, "
-                       "gửi khi trực tuyến lại.",
-                       "Working offline (switched by hand). Cases are kept on this station "
-                       "and sent when back online.", "warning")
+            return msg("offline_by_hand", "warning")
         if not self.reachable:
-            return Msg("Mất kết nối máy chủ. Vẫn tiếp nhận được; hồ sơ lưu trên máy và tự gửi "
-                       "khi có kết nối.",
-                       "Server unreachable. Intake goes on; cases are kept on this station "
-                       "and sent automatically on reconnection.", "warning")
+            return msg("offline_lost", "warning")
         return None
 
     def call(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:

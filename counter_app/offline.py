@@ -22,7 +22,8 @@ from backend.domain.codes import CaseCode, make_compact, qr_payload
 from counter_app.config import StationConfig
 from counter_app.link import Link
 from counter_app.localstore import LocalStore
-from counter_app.texts import CounterError, Msg, OfflineError
+from counter_app.strings import fail, msg
+from counter_app.texts import Msg, OfflineError
 
 # -- leased numbers ---------------------------------------------------------------------------
 
@@ -58,10 +59,7 @@ class Leases:
         rows = list(db.query("select * from leases where day = ? and next <= last "
                              "order by first limit 1", [day.isoformat()]))
         if not rows:
-            raise CounterError(
-                "Hết số hồ sơ dự phòng cho hôm nay: ghi sổ tay và nhập lại khi có mạng",
-                "No offline case numbers left for today: record by hand and enter the case "
-                "when the network is back", "no_lease")
+            raise fail("no_lease")
         block = rows[0]
         db["leases"].update(block["id"], {"next": block["next"] + 1})
         return CaseCode(block["agency"], day, block["next"])
@@ -171,10 +169,8 @@ class SyncReport:
 
     @property
     def msg(self) -> Msg:
-        return Msg(f"Đã gửi {self.sent} hồ sơ lưu trên máy, còn {self.left}, bị từ chối "
-                   f"{self.rejected}",
-                   f"Sent {self.sent} kept cases, {self.left} left, {self.rejected} refused",
-                   "warning" if self.rejected else "ok")
+        return msg("outbox_sent", "warning" if self.rejected else "ok", sent=self.sent,
+                   left=self.left, rejected=self.rejected)
 
 
 # Answers that will not change by trying again: the entry needs the clerk, not a retry.

@@ -2,10 +2,10 @@
 
 A job is written to the station's database before a byte goes to the printer and stays open
 until the printer confirms it (the driver's JobResult is ok and verified: the printer answered
-that it worked through the job). A failed job keeps its reason ("Máy in hết giấy / Printer out of
-paper") for the clerk and is retried with `retry()` after the paper is fixed; a copy cut short
-by the roll running out is printed again whole. Printers that cannot confirm (write-only links)
-leave the job "unverified" until the clerk says the paper came out.
+that it worked through the job). A failed job keeps its reason (the driver's message, e.g. "Máy
+in hết giấy", stored as JSON) for the clerk and is retried with `retry()` after the paper is
+fixed; a copy cut short by the roll running out is printed again whole. Printers that cannot
+confirm (write-only links) leave the job "unverified" until the clerk says the paper came out.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from counter_app import receipts
 from counter_app.config import StationConfig
 from counter_app.devices import PrinterPort
 from counter_app.localstore import LocalStore
-from counter_app.texts import CounterError, Msg, bilingual
+from counter_app.strings import fail, msg
+from counter_app.texts import Msg
 from drivers.printers import JobResult, VirtualPrinter
 
 OPEN = ("pending", "failed", "unverified")
@@ -55,7 +56,7 @@ class PrintJob:
 
 
 def _job(row: dict) -> PrintJob:
-    reason = bilingual(row["reason"]) if row["reason"] else None
+    reason = Msg.from_json(row["reason"]) if row["reason"] else None
     return PrintJob(row["id"], row["kind"], row["code"], json.loads(row["payload"]),
                     row["copies"], row["done_copies"], row["status"], reason, row["attempts"],
                     row["bytes"], row["created_at"], row["printed_at"])
@@ -101,8 +102,7 @@ class PrintQueue:
     def get(self, job_id: int) -> PrintJob:
         row = self.store.one("select * from print_jobs where id = ?", [job_id])
         if row is None:
-            raise CounterError(f"Không có lệnh in số {job_id}", f"No print job {job_id}",
-                               "no_job")
+            raise fail("no_job", job_id=job_id)
         return _job(row)
 
     def open_jobs(self) -> list[PrintJob]:
@@ -151,8 +151,7 @@ class PrintQueue:
     def retry(self, job_id: int) -> PrintJob:
         """After the clerk fixed the paper or the cover: the missing copies again."""
         if self.get(job_id).status not in ("pending", "failed"):
-            raise CounterError("Lệnh in này đã in xong; dùng In lại để in thêm bản",
-                               "This job is done; use Reprint for another copy", "job_done")
+            raise fail("job_done")
         return self.run(job_id)
 
     def reprint(self, job_id: int, copies: int = 1) -> PrintJob:
@@ -168,22 +167,21 @@ class PrintQueue:
         return self.get(job_id)
 
     def _failed(self, job: PrintJob, result: JobResult) -> None:
-        reason = result.reason or "Máy in không in được / The printer did not print"
+        reason = result.reason or msg("printer_failed", "error")
         with self.store.tx() as db:
-            db["print_jobs"].update(job.id, {"status": "failed", "reason": reason,
+            db["print_jobs"].update(job.id, {"status": "failed", "reason": reason.to_json(),
                                              "attempts": job.attempts + 1})
         self.printer.refresh()
 
     def _copy_done(self, job: PrintJob, copy: int, result: JobResult) -> None:
         finished = copy == job.copies
         status = "printed" if result.verified else "unverified"
-        warning = result.reason if result.verified else (
-            "Máy in không xác nhận được, hãy kiểm tra phiếu đã ra / "
-            "The printer cannot confirm; check the paper came out")
+        warning = result.reason if result.verified else msg("printer_unconfirmed", "warning")
         row = self.get(job.id)
         with self.store.tx() as db:
             db["print_jobs"].update(job.id, {
                 "done_copies": copy, "attempts": row.attempts + 1,
                 "bytes": (row.bytes or 0) + result.bytes_sent,
-                "status": status if finished else "pending", "reason": warning,
+                "status": status if finished else "pending",
+                "reason": warning.to_json() if warning else None,
                 "printed_at": self.clock().isoformat() if finished else None})

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from counter_app.config import StationConfig
-from counter_app.texts import CounterError
+from counter_app.strings import fail
 from drivers.profiles import DEFAULT_ROOT, ProfileError, load_profiles, printer_profile
 from drivers.station import role_address
 
@@ -22,8 +22,7 @@ def station_roles(name: str, root: Path | str = DEFAULT_ROOT) -> dict:
         profiles = load_profiles(root)
         return profiles.station_devices(name)
     except (ProfileError, KeyError) as error:
-        raise CounterError(f"Không dùng được hồ sơ trạm '{name}': {error}",
-                           f"Cannot use station profile '{name}': {error}", "profile") from None
+        raise fail("profile_unusable", key="profile", name=name, error=error) from None
 
 
 def scanner_spec(name: str, root: Path | str = DEFAULT_ROOT) -> str:

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from backend.client import ApiError
 from counter_app.devices import Devices
 from counter_app.link import Link
-from counter_app.strings import PRIORITY_REASONS, msg
-from counter_app.texts import CounterError, Msg, OfflineError, bilingual
+from counter_app.strings import PRIORITY_REASONS, fail, msg, tr
+from counter_app.texts import Msg, OfflineError
 from drivers.printers import Document, Text
 from kiosk_app.strings import msg as kiosk_msg
 from kiosk_app.tickets import ticket_document
 
-REASONS = {"elderly": Msg("người cao tuổi", "elderly"),
-           "disabled": Msg("người khuyết tật", "disabled"),
-           "pregnant": Msg("phụ nữ mang thai", "pregnant")}
+REASONS = {"elderly": msg("group_elderly"),
+           "disabled": msg("group_disabled"),
+           "pregnant": msg("group_pregnant")}
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,7 @@ class QueuePanel:
         status = self.link.call(self.link.client.queue_status)
         mine = next((c for c in status["counters"] if c["number"] == self.counter), None)
         if mine is None:
-            raise CounterError(f"Quầy số {self.counter} không có trong cấu hình hàng đợi",
-                               f"Counter {self.counter} is not in the queue configuration",
-                               "unknown_counter")
+            raise fail("unknown_counter", counter=self.counter)
         services = [s for s in status["services"] if s["letter"] in mine["services"]]
         if mine["current"] is None:
             self.current = None
@@ -77,29 +75,27 @@ class QueuePanel:
         answer = self.link.call(self.link.client.call, self.counter, "next")
         if answer["ticket"] is None:
             self.current = None
-            return CallResult(None, Msg("Không còn ai chờ ở quầy này",
-                                        "Nobody is waiting for this counter", "info"))
-        return self._called(answer, "Mời số")
+            return CallResult(None, msg("nobody_waiting", "info"))
+        return self._called(answer, "calling")
 
     def recall(self) -> CallResult:
         return self._called(self.link.call(self.link.client.call, self.counter, "recall"),
-                            "Gọi lại số", "Called again")
+                            "called_again")
 
     def done(self) -> CallResult:
-        return self._finished("done", Msg("Đã phục vụ xong", "Served", "ok"))
+        return self._finished("done", msg("served", "ok"))
 
     def skip(self) -> CallResult:
-        return self._finished("skip", Msg("Vắng mặt, đã bỏ qua", "No-show, skipped", "info"))
+        return self._finished("skip", msg("skipped", "info"))
 
     def transfer(self, to_counter: int | None = None, to_service: str | None = None
                  ) -> CallResult:
         answer = self.link.call(self.link.client.call, self.counter, "transfer",
                                 to_counter=to_counter, to_service=to_service)
-        where = f"quầy {to_counter}" if to_counter else f"dịch vụ {to_service}"
-        where_en = f"counter {to_counter}" if to_counter else f"service {to_service}"
-        label = answer["ticket"]["label"]
-        return self._idle(answer["ticket"], Msg(f"Đã chuyển số {label} sang {where}",
-                                                f"Ticket {label} sent to {where_en}", "ok"))
+        where = msg("to_counter", n=to_counter) if to_counter else msg("to_service",
+                                                                       letter=to_service)
+        return self._idle(answer["ticket"], msg("transferred", "ok", where=where,
+                                                label=answer["ticket"]["label"]))
 
     # -- priority citizens at the desk ------------------------------------------------------
     def priority_ticket(self, letter: str, reason: str) -> CallResult:
@@ -110,9 +106,9 @@ class QueuePanel:
         if not result.ok:
             with contextlib.suppress(ApiError, OfflineError):
                 self.link.call(self.link.client.cancel_ticket, ticket["id"])
-            why = bilingual(result.reason or "")
-            text = msg("priority_not_printed", label=ticket["label"], reason=why)
-            raise CounterError(text.vi, text.en, "ticket_not_printed")
+            why = result.reason or Msg("", "")
+            raise fail("priority_not_printed", key="ticket_not_printed", label=ticket["label"],
+                       reason=why)
         ticket = self.link.call(self.link.client.ticket_printed, ticket["id"])
         return CallResult(ticket, msg("priority_printed", "ok", label=ticket["label"],
                                       reason=REASONS[reason]))
@@ -122,7 +118,7 @@ class QueuePanel:
         self._priority_check(letter, reason)
         self.view()  # what the server says is being served here, not what we last saw
         if self.current is not None:
-            raise CounterError(*_pair("priority_busy"), "priority_busy")
+            raise fail("priority_busy")
         ticket = self.link.call(self.link.client.reserve_ticket, letter, reason)
         self.link.call(self.link.client.ticket_printed, ticket["id"])
         called = self.call_next()
@@ -136,42 +132,33 @@ class QueuePanel:
 
     def _priority_check(self, letter: str, reason: str) -> dict:
         if reason not in PRIORITY_REASONS:
-            raise CounterError(*_pair("priority_choose"), "priority_reason")
+            raise fail("priority_choose", key="priority_reason")
         status = self.link.call(self.link.client.queue_status)
         mine = next((c for c in status["counters"] if c["number"] == self.counter), None)
         if mine is None or letter not in mine["services"]:
-            raise CounterError(f"Quầy {self.counter} không phục vụ dịch vụ '{letter}'",
-                               f"Counter {self.counter} does not serve service '{letter}'",
-                               "unknown_service")
+            raise fail("unknown_service", counter=self.counter, letter=letter)
         return status
 
-    def _called(self, answer: dict, vi: str, en: str = "Calling") -> CallResult:
+    def _called(self, answer: dict, said: str) -> CallResult:
         ticket, label = answer["ticket"], answer["ticket"]["label"]
         self.current = ticket
         problems = [self.devices.display.show_call(label)]
         try:
             self.devices.announcer.call(label, self.counter, answer["announcement"])
         except Exception as error:  # the speaker must never stop a call
-            problems.append(Msg(f"Loa gọi số lỗi: {error}", f"Call speaker failed: {error}",
-                                "warning"))
-        return CallResult(ticket, Msg(f"{vi} {label}", f"{en} {label}", "ok"),
+            problems.append(msg("speaker_failed", "warning", error=error))
+        return CallResult(ticket, msg(said, "ok", label=label),
                           tuple(p for p in problems if p))
 
-    def _finished(self, what: str, msg: Msg) -> CallResult:
+    def _finished(self, what: str, said: Msg) -> CallResult:
         answer = self.link.call(self.link.client.call, self.counter, what)
-        label = answer["ticket"]["label"]
-        return self._idle(answer["ticket"], Msg(f"{label}: {msg.vi}", f"{label}: {msg.en}",
-                                                msg.level))
+        return self._idle(answer["ticket"], msg("finished", said.level, what=said,
+                                                label=answer["ticket"]["label"]))
 
-    def _idle(self, ticket: dict, msg: Msg) -> CallResult:
+    def _idle(self, ticket: dict, said: Msg) -> CallResult:
         self.current = None
-        problem = self.devices.display.show_text(f"Quầy {self.counter}")
-        return CallResult(ticket, msg, (problem,) if problem else ())
-
-
-def _pair(key: str) -> tuple[str, str]:
-    text = msg(key)
-    return text.vi, text.en
+        problem = self.devices.display.show_text(tr("display_counter", n=self.counter))
+        return CallResult(ticket, said, (problem,) if problem else ())
 
 
 def _ticket_paper(ticket: dict, status: dict, reason: str) -> Document:

@@ -13,20 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.client import ApiError
+from backend.domain import vocabulary
 from backend.domain.codes import CaseCode, parse_scan
 from backend.domain.errors import InvalidInput
+from backend.domain.vocabulary import label
 from counter_app.devices import Devices
 from counter_app.link import Link
 from counter_app.localstore import LocalStore, remember_agency
 from counter_app.offline import Outbox
 from counter_app.session import Session
+from counter_app.strings import fail, msg, tr
 from counter_app.texts import CounterError, Msg, OfflineError
 
-RATINGS = {
-    "very_satisfied": ("Rất hài lòng", "Very satisfied"),
-    "satisfied": ("Hài lòng", "Satisfied"),
-    "unsatisfied": ("Chưa hài lòng", "Not satisfied"),
-}
+RATINGS = vocabulary.RATINGS  # the words the kiosk and the API use for the same choice
 
 
 @dataclass(frozen=True)
@@ -51,10 +50,7 @@ class ReturnDesk:
         except InvalidInput as error:
             raise CounterError(error.vi, error.en, "invalid_code", "code") from None
         except OfflineError:
-            return ReturnView(code, None, True, Msg(
-                "Mất kết nối: không xem được hồ sơ; việc trả kết quả sẽ được ghi khi có mạng",
-                "Offline: the case cannot be shown; the return is recorded when back online",
-                "warning"))
+            return ReturnView(code, None, True, msg("return_offline", "warning"))
         remember_agency(self.store, case)
         return self._view(case)
 
@@ -68,40 +64,31 @@ class ReturnDesk:
             agency = (self.store.get("agency_index", {}) or {}).get(
                 f"{scan.compact.agency_index:02d}")
             if agency is None:
-                raise CounterError("Mất kết nối: hãy nhập mã hồ sơ thay cho mã vạch số",
-                                   "Offline: type the case code instead of the numeric "
-                                   "barcode", "offline_compact") from None
+                raise fail("offline_compact") from None
             return str(CaseCode(agency, scan.compact.day, scan.compact.seq))
 
     @staticmethod
     def _view(case: dict) -> ReturnView:
-        label = case["status_label"]
+        status = vocabulary.sent(case, "status_label", "status", case["status"])
         if case["status"] == "resolved":
-            return ReturnView(case["code"], case, True, Msg(
-                "Hồ sơ đã có kết quả, mời trả cho công dân",
-                "The result is ready: hand it over", "ok"))
+            return ReturnView(case["code"], case, True, msg("result_ready", "ok"))
         if case["status"] == "returned":
-            return ReturnView(case["code"], case, False, Msg(
-                "Kết quả hồ sơ này đã được trả trước đó", "This result was already handed back",
-                "warning"))
-        return ReturnView(case["code"], case, False, Msg(
-            f"Hồ sơ chưa có kết quả (trạng thái: {label})",
-            f"No result yet (status: {case['status']})", "warning"))
+            return ReturnView(case["code"], case, False, msg("already_returned", "warning"))
+        return ReturnView(case["code"], case, False, msg("no_result_yet", "warning",
+                                                         status=status))
 
     def hand_over(self, code: str, channel: str = "counter") -> Msg:
         """Record the return; the customer display and the lobby kiosk invite a rating."""
         self.session.require()
         try:
             self.link.call(self.link.client.action, code, "return", channel=channel)
-            msg = self._ask_kiosk(code, Msg(f"Đã ghi nhận trả kết quả hồ sơ {code}",
-                                            f"Return of case {code} recorded", "ok"))
+            said = self._ask_kiosk(code, msg("return_recorded", "ok", code=code))
         except OfflineError:
             self._queue("action", f"return-{code}", code, {
                 "action": "return", "params": {"channel": channel}, "target": "returned"})
-            msg = Msg(f"Đã lưu việc trả kết quả {code}, sẽ gửi khi có mạng",
-                      f"Return of {code} kept, sent when back online", "warning")
-        self.devices.display.show_text("Mời đánh giá\nsự hài lòng")
-        return msg
+            said = msg("return_kept", "warning", code=code)
+        self.devices.display.show_text(tr("display_rate"))
+        return said
 
     def _ask_kiosk(self, code: str, done: Msg) -> Msg:
         """Ask the kiosk to offer the rating. Not queued when it fails: the citizen will
@@ -110,20 +97,16 @@ class ReturnDesk:
             self.link.call(self.link.client.request_rating, code, self.counter)
             return done
         except (OfflineError, ApiError):
-            return Msg(f"{done.vi} (chưa mời được ki-ốt đánh giá; đánh giá tại quầy)",
-                       f"{done.en} (the kiosk could not be asked; rate at the counter)",
-                       done.level)
+            return msg("kiosk_not_asked", done.level, done=done)
 
     def rate(self, code: str, rating: str) -> Msg:
         if rating not in RATINGS:
-            raise CounterError(f"Mức đánh giá '{rating}' không có", f"No rating '{rating}'",
-                               "invalid_rating")
-        vi, en = RATINGS[rating]
+            raise fail("invalid_rating", rating=rating)
         try:
             self.link.call(self.link.client.rate, code, rating, channel="counter")
         except OfflineError:
             self._queue("rating", f"rating-{code}", code, {"rating": rating})
-        return Msg(f"Cảm ơn ông/bà đã đánh giá: {vi}", f"Thank you for rating: {en}", "ok")
+        return msg("rated", "ok", rating=label("rating", rating))
 
     def _queue(self, kind: str, key: str, code: str, body: dict) -> None:
         with self.store.tx() as db:

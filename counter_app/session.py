@@ -20,7 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from backend.client import ApiError
 from counter_app.link import Link
 from counter_app.localstore import LocalStore
-from counter_app.texts import CounterError, OfflineError
+from counter_app.strings import fail
+from counter_app.texts import OfflineError
 
 ROLES = ("clerk",)  # the counter's work (intake, queue, return) is the clerk's
 
@@ -45,18 +46,15 @@ class Session:
 
     def require(self) -> dict:
         if self.user is None:
-            raise CounterError("Cần đăng nhập", "Please log in", "login_required")
+            raise fail("login_required")
         if self.must_change:
-            raise CounterError("Cần đổi mật khẩu trước khi làm việc",
-                               "You must change your password before working",
-                               "password_change_required")
+            raise fail("password_change_required")
         return self.user
 
     def login(self, username: str, password: str) -> dict:
         username = username.strip()
         if not username or not password:
-            raise CounterError("Nhập tên đăng nhập và mật khẩu",
-                               "Enter your username and password", "missing_credentials")
+            raise fail("missing_credentials")
         try:
             answer = self.link.call(self.link.client.login, username, password)
         except OfflineError:
@@ -71,15 +69,11 @@ class Session:
     def _check_role(self, user: dict) -> None:
         if user["role"] not in ROLES:
             self.link.client.token = None
-            raise CounterError(f"Tài khoản vai trò '{user['role']}' không làm việc tại quầy",
-                               f"An account with role '{user['role']}' cannot work at the "
-                               "counter", "wrong_role")
+            raise fail("wrong_role", role=user['role'])
 
     def change_password(self, old: str, new: str, again: str | None = None) -> None:
         if again is not None and new != again:
-            raise CounterError("Hai lần nhập mật khẩu mới không khớp",
-                               "The two new passwords differ", "password_mismatch",
-                               field="again")
+            raise fail("password_mismatch", field="again")
         self.link.call(self.link.client.change_password, old, new)
         self.must_change = False
         self._remember(self.user["username"], new)
@@ -110,11 +104,7 @@ class Session:
     def _login_offline(self, username: str, password: str) -> dict:
         row = self.store.one("select * from credentials where username = ?", [username])
         if row is None or not self._verify(row["hash"], password):
-            raise CounterError(
-                "Mất kết nối máy chủ: chỉ đăng nhập được tài khoản đã từng đăng nhập tại quầy "
-                "này, với đúng mật khẩu",
-                "Server unreachable: only an account that has logged in at this station "
-                "before can log in, with its correct password", "offline_login_refused")
+            raise fail("offline_login_refused")
         self.user, self.must_change = json.loads(row["user"]), False
         self.offline_auth, self._password = True, password
         return self.user

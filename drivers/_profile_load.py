@@ -32,6 +32,7 @@ from drivers._profile_schema import (
     path_form,
 )
 from drivers.address import AddressError, parse_address
+from drivers.message import BilingualError
 
 Loc = tuple[str | int, ...]
 Marks = dict[Loc, tuple[str, int]]  # where in the data -> (file as shown, line)
@@ -417,9 +418,8 @@ def _unknown_field(shown: str, line: int, key: str, parent: Loc) -> Problem:
 
 def _describe(error: dict[str, Any], name: str) -> tuple[str, str]:
     ctx = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
-    if error["type"] == "value_error":  # our own validators write "vi / en"
-        vi, _, en = ctx.get("error", "").partition(" / ")
-        return f"sai: {vi}", f"is wrong: {en or vi}"
+    if isinstance(cause := (error.get("ctx") or {}).get("error"), BilingualError):
+        return f"sai: {cause.vi}", f"is wrong: {cause.en}"
     vi, en = _MESSAGES.get(error["type"], ("không hợp lệ", error["msg"]))
     if error["type"] == "string_pattern_mismatch":
         hint = _FORMATS.get(name.rsplit(".", 1)[-1])

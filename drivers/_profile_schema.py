@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from drivers.message import BilingualError, Message
+
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "hardware_profiles"
 DRIVERS_DIR = Path(__file__).resolve().parent
 KINDS = ("printer", "scanner", "camera", "display", "modem", "audio")
@@ -39,12 +41,30 @@ class Problem:
         return f"{self.file} dòng {self.line}: {self.vi} / line {self.line}: {self.en}"
 
 
-class ProfileError(ValueError):
+    @property
+    def message(self) -> Message:
+        if self.line is None:
+            return Message(f"{self.file}: {self.vi}", f"{self.file}: {self.en}", "error")
+        return Message(f"{self.file} dòng {self.line}: {self.vi}",
+                       f"{self.file} line {self.line}: {self.en}", "error")
+
+
+class ProfileError(BilingualError, ValueError):
     """Invalid profiles; `problems` holds every one found, str() lists them one per line."""
+
+    key = "invalid_profile"
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join(map(str, self.problems)))
+        lines = [p.message for p in self.problems]
+        super().__init__("\n".join(m.vi for m in lines), "\n".join(m.en for m in lines))
+        self.args = ("\n".join(map(str, self.problems)),)
+
+
+class BadValue(BilingualError, ValueError):
+    """A rule a profile model checks itself; pydantic keeps the error, so both halves survive."""
+
+    key = "bad_value"
 
 
 # --- schema --------------------------------------------------------------------------------
@@ -81,9 +101,9 @@ class UsbMatch(_Model):
     @model_validator(mode="after")
     def _something_to_match(self) -> UsbMatch:
         if self.vid is None and self.interface_class is None:
-            raise ValueError("cần 'vid' hoặc 'interface_class' / needs 'vid' or 'interface_class'")
+            raise BadValue("cần 'vid' hoặc 'interface_class'", "needs 'vid' or 'interface_class'")
         if self.pid is not None and self.vid is None:
-            raise ValueError("'pid' cần đi cùng 'vid' / 'pid' needs 'vid'")
+            raise BadValue("'pid' cần đi cùng 'vid'", "'pid' needs 'vid'")
         return self
 
     @property
@@ -309,8 +329,8 @@ class Screen(_Model):
     def _orientation_fits(self) -> Screen:
         width, height = self.size
         if (self.orientation == "portrait") != (height > width):
-            raise ValueError(f"độ phân giải {self.resolution} không phải khổ {self.orientation}"
-                             f" / resolution {self.resolution} is not {self.orientation}")
+            raise BadValue(f"độ phân giải {self.resolution} không phải khổ {self.orientation}",
+                           f"resolution {self.resolution} is not {self.orientation}")
         return self
 
     @property

@@ -22,16 +22,16 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from drivers.message import BilingualError
+
 SPELLINGS = ("usb:VID:PID", "tcp:HOST[:PORT]", "serial:DEV[@BAUD]", "file:DEV", "/dev/...",
              "virtual[:DIR]", "fake:NAME", "evdev:…", "none")
 
 
-class AddressError(ValueError):
+class AddressError(BilingualError, ValueError):
     """A device address that cannot be read; says which part is wrong in both languages."""
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
+    key = "bad_address"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from drivers.message import Message
 from drivers.station import Station
 
 ROLE_LABELS = {
@@ -61,8 +62,8 @@ def _timed(role: str, device: Any, now: datetime) -> Check:
     try:
         check = _CHECKS[kind](role, device, now)
     except Exception as exc:  # a device that throws is a failed check, never a crashed test
-        vi, en = getattr(exc, "vi", str(exc)), getattr(exc, "en", str(exc))
-        check = Check(role, False, vi, en)
+        why = Message.of(exc)
+        check = Check(role, False, why.vi, why.en)
     check.seconds = round(time.monotonic() - started, 3)
     return check
 
@@ -85,8 +86,8 @@ def check_printer(role: str, printer, now: datetime) -> Check:
               "before": before.problem if before else None,
               "after": result.after.problem if result.after else None}
     if not result.ok:
-        vi, _, en = (result.reason or "Lỗi máy in / Printer error").partition(" / ")
-        return Check(role, False, vi, en or vi, detail)
+        reason = result.reason or Message("Lỗi máy in", "Printer error", "error")
+        return Check(role, False, reason.vi, reason.en, detail)
     vi, en = ("", "") if result.verified else (" (máy in không xác nhận)", " (unverified)")
     return Check(role, True, f"In phiếu thử thành công{vi}", f"Test receipt printed{en}", detail)
 

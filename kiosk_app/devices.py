@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from drivers.address import parse_address
 from drivers.printers import PrinterError, PrinterPort, PrinterProfile
-from drivers.printers.base import MESSAGES
+from drivers.printers.base import MESSAGES, message
 from drivers.scanners.base import DuplicateFilter, ScanEvent, Scanner
 from drivers.station import open_printer, open_scanner
 from kiosk_app.strings import Msg
@@ -22,13 +22,11 @@ from kiosk_app.strings import Msg
 log = logging.getLogger(__name__)
 
 
-def printer_problem(code: str | None, reason: str | None) -> Msg:
-    """A printer failure as a bilingual message (the driver's texts are "vi / en")."""
+def printer_problem(code: str | None, reason: Msg | None) -> Msg:
+    """A printer failure in a citizen's words: the short text of its code where one exists."""
     if code in MESSAGES:
-        vi, en = MESSAGES[code]
-        return Msg(vi, en, "error")
-    vi, _, en = (reason or "Máy in lỗi / Printer error").partition(" / ")
-    return Msg(vi, en or vi, "error")
+        return message(code)
+    return reason or Msg("Máy in lỗi", "Printer error", "error")
 
 
 def printer_profile_for(model: str, paper_mm: int) -> PrinterProfile:
@@ -79,7 +77,7 @@ class Check:
 
     name: str  # strings key: t_backend, t_printer, t_camera, t_scanner
     ok: bool | None
-    detail: str = ""  # what was seen: a strings key, or the device's own words
+    detail: str | Msg = ""  # what was seen: a strings key, a message, or the device's words
 
 
 class Hardware:
@@ -161,7 +159,7 @@ class Hardware:
         try:
             status = self.printer.status()
         except PrinterError as error:
-            return Check("t_printer", False, str(error))
+            return Check("t_printer", False, error.message)
         if status is None:
             return Check("t_printer", True, "printer_no_status")
         return Check("t_printer", status.ready, status.reason or "printer_ready")

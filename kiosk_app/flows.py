@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from backend.client import ApiError, BackendUnreachable, Client
+from drivers.message import BilingualError
 from kiosk_app import __version__
 from kiosk_app.admin import AdminGate
 from kiosk_app.config import KioskConfig, Settings
@@ -134,13 +135,20 @@ class ProceduresFlow:
         self.k.state.screen, self.k.state.notice = "procedure", None
 
 
-class TicketNotPrinted(Exception):
+def _said(detail: str | Msg, lang: str) -> str:
+    """A self-test line's detail in the kiosk's language."""
+    if isinstance(detail, Msg):
+        return detail.text(lang)
+    return tr(detail, lang) if detail in TEXTS else detail
+
+
+class TicketNotPrinted(BilingualError):
     """The printer did not deliver the ticket; the reservation was cancelled."""
 
-    def __init__(self, code: str | None, reason: str | None) -> None:
+    def __init__(self, code: str | None, reason: Msg | None) -> None:
         problem = printer_problem(code, reason)
-        self.code, self.vi, self.en = code, problem.vi, problem.en
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(problem.vi, problem.en, key=code or "ticket_not_printed")
+        self.code = code
 
 
 class QueueFlow:
@@ -297,14 +305,14 @@ class AdminFlow:
             self.k.client.health()
             backend = Check("t_backend", True, self.k.config.backend_url)
         except (BackendUnreachable, ApiError) as error:
-            backend = Check("t_backend", False, str(error))
+            backend = Check("t_backend", False, str(error))  # the URL and cause, for a technician
         return [backend, *self.k.hardware.self_test()]
 
     def _tested(self, checks: list[Check]) -> None:
         lang = self.k.state.lang
         tests = tuple((msg(c.name), "test_skip" if c.ok is None else
                        ("test_pass" if c.ok else "test_fail"),
-                       tr(c.detail, lang) if c.detail in TEXTS else c.detail) for c in checks)
+                       _said(c.detail, lang)) for c in checks)
         self._set(tests=tests, info=self.info(), busy=None)
         self.k.update_ticket_availability()
 

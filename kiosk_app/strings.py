@@ -6,7 +6,8 @@ so a translation fix is one line here and both languages always exist (a test ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backend.domain.vocabulary import RATINGS
+from drivers.message import Message
 
 LANGS = ("vi", "en")
 
@@ -87,9 +88,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "collect_late": ("{where}; hồ sơ đã trễ hẹn, xin hỏi Bộ phận Một cửa ngày trả",
                      "{where}; the case is overdue, please ask at the one-stop desk for the date"),
     "collect_none": ("Hồ sơ không có kết quả để nhận", "There is no result to collect"),
-    "where_counter": ("Nhận tại Bộ phận Một cửa", "At the one-stop counter"),
-    "where_post": ("Nhận qua dịch vụ bưu chính", "By post"),
-    "where_online": ("Nhận trực tuyến", "Online"),
     "coarse_hint": ("Quét mã trên biên nhận để xem tên người nộp và quá trình xử lý",
                     "Scan the code on your receipt to see the applicant and the history"),
     "btn_other_case": ("Tra cứu hồ sơ khác", "Look up another case"),
@@ -98,9 +96,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- rating -------------------------------------------------------------------------
     "rate_title": ("Ông/bà có hài lòng với việc giải quyết hồ sơ?",
                    "Are you satisfied with how your case was handled?"),
-    "very_satisfied": ("Rất hài lòng", "Very satisfied"),
-    "satisfied": ("Hài lòng", "Satisfied"),
-    "unsatisfied": ("Chưa hài lòng", "Not satisfied"),
     "rate_counter": ("Quầy số {n} mời ông/bà đánh giá sự hài lòng về việc giải quyết hồ sơ",
                      "Counter {n} asks you to rate how your case was handled"),
     "rate_counter_hint": ("Chạm vào một lựa chọn. Đánh giá không ghi tên người đánh giá.",
@@ -218,48 +213,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "printer_no_status": ("Máy in không báo trạng thái", "The printer reports no status"),
     "test_slip": ("IN THỬ - KI-ỐT {name}", "TEST PRINT - KIOSK {name}"),
 }
+TEXTS |= RATINGS  # the rating buttons: the backend's vocabulary, as the API and counter say them
 
-# Words for data keys that the backend sends in one language only.
-STATUS_EN_FALLBACK = "Status"
-HISTORY: dict[str, tuple[str, str]] = {
-    "intake": ("Tiếp nhận hồ sơ", "Case received"),
-    "receive": ("Tiếp nhận hồ sơ", "Case received"),
-    "refuse": ("Từ chối tiếp nhận", "Not accepted"),
-    "transfer": ("Chuyển xử lý", "Passed on for processing"),
-    "request_supplement": ("Yêu cầu bổ sung hồ sơ", "Supplement requested"),
-    "supplied": ("Đã nhận hồ sơ bổ sung", "Supplement received"),
-    "request_payment": ("Yêu cầu nộp phí, lệ phí", "Payment requested"),
-    "paid": ("Đã nộp phí, lệ phí", "Payment received"),
-    "stop": ("Dừng xử lý", "Processing stopped"),
-    "withdraw": ("Công dân rút hồ sơ", "Withdrawn by the applicant"),
-    "apologize": ("Xin lỗi và hẹn lại ngày trả", "Apology and a new date"),
-    "resolve": ("Đã xử lý xong", "Resolved"),
-    "return": ("Đã trả kết quả", "Result handed back"),
-}
+Msg = Message  # the kiosk's short name for the shared message; `level` picks its colour
 
 
-@dataclass(frozen=True)
-class Msg:
-    """One message in both languages; `kind` picks its colour (info, ok, warn, error)."""
-
-    vi: str
-    en: str
-    kind: str = "info"
-
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
-
-    @classmethod
-    def of(cls, error: object, kind: str = "error") -> Msg:
-        """From anything with .vi/.en (ApiError, InvalidInput, PrinterError)."""
-        return cls(getattr(error, "vi", str(error)), getattr(error, "en", str(error)), kind)
-
-
-def msg(key: str, kind: str = "info", **values: object) -> Msg:
-    vi, en = TEXTS[key]
-    en_values = {k: (v.en if isinstance(v, Msg) else v) for k, v in values.items()}
-    vi_values = {k: (v.vi if isinstance(v, Msg) else v) for k, v in values.items()}
-    return Msg(vi.format(**vi_values), en.format(**en_values), kind)
+def msg(key: str, level: str = "info", /, **values: object) -> Msg:
+    return Msg.filled(TEXTS[key], level, key, **values)
 
 
 def tr(key: str, lang: str, **values: object) -> str:

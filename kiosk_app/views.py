@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from backend.domain.workflow import Status
-from kiosk_app.strings import HISTORY, Msg, msg
+from backend.domain.vocabulary import event_label, label, sent
+from kiosk_app.strings import Msg, msg
 
 # Status colours: blue while the office works, amber when the citizen must act, green when the
 # result is ready, grey when the case ended without one, red for refused.
@@ -41,11 +41,6 @@ def when(iso: str | None) -> str:
 def money(amount: int) -> Msg:
     vi = f"{amount:,}".replace(",", ".")
     return Msg(f"{vi} đồng", f"{amount:,} VND")
-
-
-def status_label(key: str, vi: str | None = None) -> Msg:
-    status = Status[key.upper()]
-    return Msg(vi or status.label, status.label_en)
 
 
 # --- case status ------------------------------------------------------------------------
@@ -86,7 +81,7 @@ def status_view(answer: dict) -> StatusView:
     applicant = answer.get("applicant") if verified else None
     return StatusView(
         code=answer["code"], status=answer["status"],
-        label=status_label(answer["status"], answer.get("status_label")),
+        label=sent(answer, "status_label", "status", answer["status"]),
         colour=STATUS_COLOURS.get(answer["status"], "#455A64"), late=bool(answer.get("late")),
         verified=verified, rows=_status_rows(answer, applicant),
         timeline=tuple(_event(e) for e in answer.get("history", ())) if verified else (),
@@ -110,7 +105,8 @@ def _status_rows(answer: dict, applicant: str | None) -> tuple[tuple[Msg, Msg], 
 
 def collect(answer: dict) -> Msg:
     """Where and when the citizen gets the result, from the status and the return channel."""
-    where = msg(f"where_{answer.get('return_channel') or 'counter'}")
+    channel = answer.get("return_channel") or "counter"
+    where = sent(answer, "return_label", "return_channel", channel)
     status = answer["status"]
     if status == "returned":
         return msg("collect_returned", "ok", at=when(answer.get("returned_at")))
@@ -125,9 +121,9 @@ def collect(answer: dict) -> Msg:
 
 
 def _event(entry: dict) -> Event:
-    vi, en = HISTORY.get(entry.get("action", ""), (None, None))
-    label = Msg(vi, en) if vi else status_label(entry["status"], entry.get("status_label"))
-    return Event(when(entry.get("at")), label, entry.get("unit") or "")
+    what = (sent(entry, "action_label", "event", entry["action"]) if entry.get("action_label")
+            else event_label(entry.get("action", ""), entry["status"]))
+    return Event(when(entry.get("at")), what, entry.get("unit") or "")
 
 
 # --- procedures -------------------------------------------------------------------------
@@ -202,7 +198,7 @@ def where_to_apply(proc: dict, units: dict[str, str], services: list[dict]) -> M
 
 
 def _channels(channels) -> Msg:
-    parts = [msg(f"where_{c}") for c in channels]
+    parts = [label("return_channel", c) for c in channels]
     return Msg("; ".join(p.vi for p in parts), "; ".join(p.en for p in parts))
 
 

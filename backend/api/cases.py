@@ -23,6 +23,7 @@ from backend.api.answers import (
 from backend.api.inputs import Body, Moment, Offset
 from backend.domain import codes, privacy, workflow
 from backend.domain.errors import Conflict, Forbidden, MotcuaError
+from backend.domain.vocabulary import fields, label
 from backend.domain.workflow import ACTIONS, Status
 from backend.store import accounts, cases, catalog, leases
 from backend.store.accounts import Principal
@@ -97,7 +98,7 @@ def case_view(row: dict, site: Site, store, now: datetime,
                                "procedure_version")},
         "status": Status(row["status"]).key, "status_code": row["status"],
         "notify_sms": bool(row.get("notify_sms")),
-        "status_label": Status(row["status"]).label,
+        **fields("status_label", label("status", Status(row["status"]).key)),
         "late": workflow.is_late(cases.state_of(row), now),
         "token": token,
         "compact": str(codes.make_compact(code, site.agency_index, token)),

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from backend.domain.errors import InvalidInput
+from backend.domain.errors import InvalidInput, Message
 from backend.domain.procedures import (
     Agency,
     Catalog,
@@ -45,7 +45,7 @@ def parse_procedure(text: str, file_name: str, units: Mapping[str, Unit] | None)
     the name must say which procedure it holds, so a wrong file is caught before it loads."""
     path = Path(Path(file_name).name or "?")
     if path.suffix not in (".yaml", ".yml"):
-        raise CatalogError([f"Tệp {path.name}: cần tệp .yaml / a .yaml file is needed"])
+        raise CatalogError([Message(f"Tệp {path.name}: cần tệp .yaml", "a .yaml file is needed")])
     return check_procedure(_parse_yaml(text.removeprefix("\ufeff"), path), path, units)
 
 
@@ -55,15 +55,15 @@ def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
     agency = load_units(directory / "units.yaml")
     units = {unit.code: unit for unit in agency.units}
     loaded: list[tuple[Path, Procedure]] = []
-    messages: list[str] = []
+    lines: list[Message] = []
     for path in _procedure_files(directory / "procedures"):
         try:
             loaded.append((path, load_procedure(path, units)))
         except CatalogError as exc:
-            messages.extend(exc.messages)
-    messages.extend(duplicate_versions(loaded))
-    if messages:
-        raise CatalogError(messages)
+            lines.extend(exc.lines)
+    lines.extend(duplicate_versions(loaded))
+    if lines:
+        raise CatalogError(lines)
     return Catalog(agency, {procedure.key: procedure for _, procedure in loaded})
 
 
@@ -79,10 +79,11 @@ def load_queue_config(path: Path | str = DEFAULT_CATALOG_DIR / "queue.yaml") -> 
 
 def _procedure_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
-        raise CatalogError([f"Thư mục {folder} không tồn tại / folder not found"])
+        raise CatalogError([Message(f"Thư mục {folder} không tồn tại", "folder not found")])
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     if not files:
-        raise CatalogError([f"Thư mục {folder} không có thủ tục nào / no procedure files"])
+        raise CatalogError([Message(f"Thư mục {folder} không có thủ tục nào",
+                                    "no procedure files")])
     return files
 
 
@@ -90,9 +91,9 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CatalogError([f"Tệp {path}: không tìm thấy / file not found"]) from None
+        raise CatalogError([Message(f"Tệp {path}: không tìm thấy", "file not found")]) from None
     except UnicodeDecodeError:
-        raise CatalogError([f"Tệp {path.name}: không phải UTF-8 / not UTF-8"]) from None
+        raise CatalogError([Message(f"Tệp {path.name}: không phải UTF-8", "not UTF-8")]) from None
     return _parse_yaml(text, path)
 
 
@@ -103,9 +104,9 @@ def _parse_yaml(text: str, path: Path) -> Any:
         raise CatalogError([_yaml_message(path, exc)]) from None
 
 
-def _yaml_message(path: Path, exc: yaml.YAMLError) -> str:
+def _yaml_message(path: Path, exc: yaml.YAMLError) -> Message:
     where = f"Tệp {path.name}"
     if (at := yamlfile.position(exc)) is not None:
         where += f" dòng {at[0]}, cột {at[1]}"
     vi, en = yamlfile.explain(exc)
-    return f"{where}: {vi} / {en}"
+    return Message(f"{where}: {vi}", en)

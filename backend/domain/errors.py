@@ -6,23 +6,22 @@ Every layer raises these; the API turns them into a 4xx body and the apps show `
 
 from __future__ import annotations
 
+from drivers.message import BilingualError, Message  # noqa: F401 - one import for the backend
 
-class MotcuaError(Exception):
-    """Base of every expected, explainable failure. `key` is a stable machine name."""
+
+class MotcuaError(BilingualError):
+    """Base of every expected, explainable failure of the backend. `key` is a stable name."""
 
     status = 400
     key = "bad_request"
 
     def __init__(self, vi: str, en: str, *, key: str | None = None, field: str | None = None):
-        super().__init__(f"{vi} / {en}")
-        self.vi = vi
-        self.en = en
+        super().__init__(vi, en, key=key)
         self.field = field
-        if key:
-            self.key = key
 
     def to_dict(self) -> dict:
-        body = {"error": self.key, "message": str(self), "vi": self.vi, "en": self.en}
+        body = {"error": self.key, "message": str(self), "vi": self.vi, "en": self.en,
+                "level": self.level}
         if self.field:
             body["field"] = self.field
         return body

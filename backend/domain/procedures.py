@@ -30,6 +30,8 @@ from pydantic import (
     ValidationError,
 )
 
+from backend.domain import vocabulary
+from backend.domain.errors import BilingualError, Message
 from backend.domain.text import fold
 
 UnitKind = Literal["reception", "department", "leadership", "external"]
@@ -63,17 +65,26 @@ Count = Annotated[StrictInt, Field(ge=0)]
 Time = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-class CatalogError(ValueError):
+class CatalogError(BilingualError, ValueError):
     """An invalid catalog file or snapshot; str() lists every problem, one per line."""
 
-    def __init__(self, messages: Iterable[str], problems: Iterable[Problem] = ()):
-        self.messages = tuple(messages)
+    key = "invalid_catalog"
+
+    def __init__(self, lines: Iterable[Message], problems: Iterable[Problem] = ()):
+        self.lines = tuple(lines)
         self.problems = tuple(problems)  # the field problems behind the lines, when known
-        super().__init__("\n".join(self.messages))
+        super().__init__("; ".join(m.vi for m in self.lines), "; ".join(m.en for m in self.lines))
+        self.args = ("\n".join(self.messages),)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return tuple(map(str, self.lines))
 
 
-class ProcedureNotFound(LookupError):
+class ProcedureNotFound(BilingualError, LookupError):
     """No procedure (or no such version) in the catalog."""
+
+    key = "procedure_not_found"
 
 
 class _Frozen(BaseModel):
@@ -220,9 +231,9 @@ def _raise_if(label: str, problems: list[Problem]) -> None:
         raise CatalogError((_line(label, p) for p in problems), problems)
 
 
-def _line(label: str, problem: Problem) -> str:
+def _line(label: str, problem: Problem) -> Message:
     head = f"{label}: {problem.path} " if problem.path else f"{label}: "
-    return f"{head}{problem.vi} / {problem.en}"
+    return Message(f"{head}{problem.vi}", problem.en)
 
 
 # Pydantic's messages are English only; these are what the catalog keepers read first.
@@ -305,7 +316,8 @@ def _time_problems(p: Procedure) -> list[Problem]:
 def _end_step_problems(p: Procedure) -> list[Problem]:
     """The file is received and the result handed back at the one-stop desk, by a clerk."""
     problems = []
-    ends = ((0, "tiếp nhận", "intake"), (len(p.workflow) - 1, "trả kết quả", "return"))
+    ends = ((0, vocabulary.ACTIONS["intake"][0], "intake"),
+            (len(p.workflow) - 1, vocabulary.ACTIONS["return"][0], "return"))
     for i, vi, en in ends:
         step = p.workflow[i]
         if step.unit != p.receiving_unit:
@@ -384,16 +396,16 @@ def _file_name_problems(p: Procedure, path: Path) -> list[Problem]:
                     f"{p.code}@{p.version}.yaml)")]
 
 
-def duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[str]:
+def duplicate_versions(loaded: list[tuple[Path, Procedure]]) -> list[Message]:
     first_file: dict[tuple[str, date], Path] = {}
-    messages = []
+    lines = []
     for path, p in loaded:
         other = first_file.setdefault(p.key, path)
         if other is not path:
-            messages.append(f"Thủ tục {p.code} ({path.name}): version {p.version} trùng với "
-                            f"tệp {other.name} / duplicate version {p.version} "
-                            f"(also in {other.name})")
-    return messages
+            lines.append(Message(f"Thủ tục {p.code} ({path.name}): version {p.version} trùng "
+                                 f"với tệp {other.name}",
+                                 f"duplicate version {p.version} (also in {other.name})"))
+    return lines
 
 
 # --- the catalog ---------------------------------------------------------------------------
@@ -412,7 +424,7 @@ class Catalog:
         try:
             return self.units[code]
         except KeyError:
-            raise ProcedureNotFound(f"Không có đơn vị '{code}' / no unit '{code}'") from None
+            raise ProcedureNotFound(f"Không có đơn vị '{code}'", f"no unit '{code}'") from None
 
     def versions(self, code: str) -> list[date]:
         """Versions of one procedure, oldest first."""
@@ -424,7 +436,7 @@ class Catalog:
         try:
             return self.procedures[code, version]
         except KeyError:
-            raise ProcedureNotFound(f"Không có thủ tục {code} phiên bản {version} / "
+            raise ProcedureNotFound(f"Không có thủ tục {code} phiên bản {version}",
                                     f"no procedure {code} version {version}") from None
 
     def current(self, code: str, on: date | None = None) -> Procedure:
@@ -433,7 +445,7 @@ class Catalog:
         if not versions:
             when = f" có hiệu lực ngày {on}" if on else ""
             when_en = f" in effect on {on}" if on else ""
-            raise ProcedureNotFound(f"Không có thủ tục {code}{when} / "
+            raise ProcedureNotFound(f"Không có thủ tục {code}{when}",
                                     f"no procedure {code}{when_en}")
         return self.procedures[code, versions[-1]]
 

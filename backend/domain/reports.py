@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from backend.domain import vocabulary
 from backend.domain.calendar import VN_TZ
 from backend.domain.errors import InvalidInput
 
@@ -45,13 +46,8 @@ HEADERS_VI = {
     "resolved_late": "Đã giải quyết quá hạn",
     "in_progress_in_time": "Đang giải quyết trong hạn",
     "in_progress_overdue": "Đang giải quyết quá hạn",
-    "returned": "Đã trả kết quả",
-    "withdrawn": "Công dân rút hồ sơ",
-    "stopped": "Dừng xử lý",
-    "refused": "Không được tiếp nhận",
-    "rated_very_satisfied": "Rất hài lòng",
-    "rated_satisfied": "Hài lòng",
-    "rated_unsatisfied": "Chưa hài lòng",
+    **{key: vocabulary.STATUSES[key][0] for key in ("returned", "withdrawn", "stopped", "refused")},
+    **{f"rated_{key}": vi for key, (vi, _) in vocabulary.RATINGS.items()},
 }
 BY = {"unit": ("Đơn vị", "Unit"), "field": ("Lĩnh vực", "Field"),
       "procedure": ("Thủ tục", "Procedure")}

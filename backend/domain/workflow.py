@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Protocol
 
+from backend.domain import vocabulary
 from backend.domain.errors import Conflict, Forbidden, InvalidInput
 
 
@@ -32,41 +33,17 @@ class Status(IntEnum):
 
     @property
     def label(self) -> str:
-        return LABELS_VI[self]
+        return vocabulary.STATUSES[self.key][0]
 
     @property
     def label_en(self) -> str:
-        return LABELS_EN[self]
+        return vocabulary.STATUSES[self.key][1]
 
 
-LABELS_VI = {
-    Status.REGISTERED: "Mới đăng ký",
-    Status.RECEIVED: "Được tiếp nhận",
-    Status.REFUSED: "Không được tiếp nhận",
-    Status.PROCESSING: "Đang xử lý",
-    Status.SUPPLEMENT: "Yêu cầu bổ sung",
-    Status.PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    Status.WITHDRAWN: "Công dân rút hồ sơ",
-    Status.STOPPED: "Dừng xử lý",
-    Status.RESOLVED: "Đã xử lý xong",
-    Status.RETURNED: "Đã trả kết quả",
-}
-LABELS_EN = {
-    Status.REGISTERED: "Registered",
-    Status.RECEIVED: "Received",
-    Status.REFUSED: "Not accepted",
-    Status.PROCESSING: "Being processed",
-    Status.SUPPLEMENT: "Supplement requested",
-    Status.PAYMENT: "Payment of fees requested",
-    Status.WITHDRAWN: "Withdrawn by the applicant",
-    Status.STOPPED: "Processing stopped",
-    Status.RESOLVED: "Resolved",
-    Status.RETURNED: "Result returned",
-}
 FINAL = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 OPEN = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT})
 PAUSED = frozenset({Status.SUPPLEMENT, Status.PAYMENT})
-RETURN_CHANNELS = ("counter", "post", "online")
+RETURN_CHANNELS = tuple(vocabulary.RETURN_CHANNELS)
 
 
 class Calendar(Protocol):
@@ -127,35 +104,27 @@ class Action:
     en: str
 
 
-def _action(name, sources, target, roles, vi, en, *, owner="step", needs_note=False):
+def _action(name, sources, target, roles, *, owner="step", needs_note=False):
+    vi, en = vocabulary.ACTIONS[name]
     return Action(name, frozenset(sources), target, frozenset(roles), owner, needs_note, vi, en)
 
 
 S = Status
 ACTIONS = {a.name: a for a in (
-    _action("receive", {S.REGISTERED}, S.RECEIVED, {"clerk"}, "tiếp nhận", "receive"),
-    _action("refuse", {S.REGISTERED}, S.REFUSED, {"clerk"}, "từ chối tiếp nhận", "refuse",
-            needs_note=True),
-    _action("transfer", {S.RECEIVED, S.PROCESSING}, S.PROCESSING,
-            {"clerk", "officer", "leader"}, "chuyển xử lý", "transfer"),
+    _action("receive", {S.REGISTERED}, S.RECEIVED, {"clerk"}),
+    _action("refuse", {S.REGISTERED}, S.REFUSED, {"clerk"}, needs_note=True),
+    _action("transfer", {S.RECEIVED, S.PROCESSING}, S.PROCESSING, {"clerk", "officer", "leader"}),
     _action("request_supplement", {S.RECEIVED, S.PROCESSING}, S.SUPPLEMENT,
-            {"clerk", "officer", "leader"}, "yêu cầu bổ sung", "request a supplement",
+            {"clerk", "officer", "leader"}, needs_note=True),
+    _action("supplied", {S.SUPPLEMENT}, S.PROCESSING, {"clerk"}, owner="desk"),
+    _action("request_payment", {S.PROCESSING}, S.PAYMENT, {"officer", "leader"}),
+    _action("paid", {S.PAYMENT}, S.PROCESSING, {"clerk"}, owner="desk"),
+    _action("stop", OPEN, S.STOPPED, {"officer", "leader"}, needs_note=True),
+    _action("withdraw", OPEN | {S.REGISTERED}, S.WITHDRAWN, {"clerk"}, owner="desk",
             needs_note=True),
-    _action("supplied", {S.SUPPLEMENT}, S.PROCESSING, {"clerk"}, "nhận hồ sơ bổ sung",
-            "record the supplement", owner="desk"),
-    _action("request_payment", {S.PROCESSING}, S.PAYMENT, {"officer", "leader"},
-            "yêu cầu thực hiện nghĩa vụ tài chính", "request payment"),
-    _action("paid", {S.PAYMENT}, S.PROCESSING, {"clerk"}, "xác nhận đã nộp", "record payment",
-            owner="desk"),
-    _action("stop", OPEN, S.STOPPED, {"officer", "leader"}, "dừng xử lý", "stop processing",
-            needs_note=True),
-    _action("withdraw", OPEN | {S.REGISTERED}, S.WITHDRAWN, {"clerk"}, "rút hồ sơ",
-            "withdraw", owner="desk", needs_note=True),
-    _action("apologize", OPEN, None, {"leader"}, "xin lỗi và hẹn lại", "apologize and reschedule",
-            owner="leader", needs_note=True),
-    _action("resolve", {S.RECEIVED, S.PROCESSING}, S.RESOLVED, {"clerk", "officer", "leader"},
-            "hoàn thành xử lý", "resolve"),
-    _action("return", {S.RESOLVED}, S.RETURNED, {"clerk"}, "trả kết quả", "return the result"),
+    _action("apologize", OPEN, None, {"leader"}, owner="leader", needs_note=True),
+    _action("resolve", {S.RECEIVED, S.PROCESSING}, S.RESOLVED, {"clerk", "officer", "leader"}),
+    _action("return", {S.RESOLVED}, S.RETURNED, {"clerk"}),
 )}
 
 

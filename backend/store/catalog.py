@@ -167,13 +167,11 @@ def load_file(store: Store, text: str, file_name: str) -> tuple[Procedure, bool]
 
 
 def _both_languages(exc: CatalogError, file_name: str) -> tuple[str, str]:
-    """Field problems as all the Vietnamese, then all the English; a file that could not be
-    read at all has one line that already holds both."""
+    """Field problems as all the Vietnamese, then all the English, each naming the file."""
     if not exc.problems:
-        return "; ".join(exc.messages), "; ".join(exc.messages)
-    vi = "; ".join(m.rsplit(" / ", 1)[0] for m in exc.messages)
+        return exc.vi, f"{file_name}: {exc.en}"
     en = "; ".join(f"{file_name}: {p.path} {p.en}".replace(":  ", ": ") for p in exc.problems)
-    return vi, en
+    return exc.vi, en
 
 
 def _check_same(proc: Procedure, stored: str) -> None:

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backend.domain import codes, workflow
+from backend.domain import codes, vocabulary, workflow
 from backend.domain.errors import Conflict, InvalidInput, NotFound
 from backend.domain.privacy import mask_name
+from backend.domain.vocabulary import event_label, fields, label
 from backend.domain.workflow import Status
 from backend.store import cases
 from backend.store.db import Store
 from backend.store.site import Site, agency_by_index
-
-RETURN_LABELS = {
-    "counter": "Nhận tại Bộ phận Một cửa",
-    "post": "Nhận qua dịch vụ bưu chính",
-    "online": "Nhận trực tuyến",
-}
 
 
 def resolve_scan(store: Store, text: str, token: str | None) -> tuple[str, str | None]:
@@ -99,8 +94,7 @@ def _coarse(units: dict, row: dict, now: datetime) -> dict:
         "code": row["code"],
         "status": status.key,
         "status_code": int(status),
-        "status_label": status.label,
-        "status_label_en": status.label_en,
+        **fields("status_label", label("status", status.key)),
         # Sensitive procedures (criminal records) reveal only their field to a code alone.
         "procedure": proc.field.name if proc.sensitive else proc.name,
         "procedure_code": None if proc.sensitive else proc.code,
@@ -113,10 +107,16 @@ def _coarse(units: dict, row: dict, now: datetime) -> dict:
         "receiving_unit": _unit_name(units, proc.workflow[0].unit),
         "current_unit": _unit_name(units, row["current_unit"]),
         "return_channel": row["return_channel"],
-        "return_label": RETURN_LABELS.get(row["return_channel"], ""),
+        **_return_labels(row["return_channel"]),
         "returned_at": row["returned_at"],
         "verified": False,
     }
+
+
+def _return_labels(channel: str | None) -> dict[str, str]:
+    if channel not in vocabulary.RETURN_CHANNELS:
+        return {"return_label": "", "return_label_en": ""}
+    return fields("return_label", label("return_channel", channel))
 
 
 def responsible_official(store: Store, row: dict) -> str | None:
@@ -152,7 +152,8 @@ def public_history(units: dict, events: list[dict]) -> list[dict]:
     known = {int(s) for s in Status}
     return [
         {"at": e["at"], "action": e["action"], "status": Status(e["to_status"]).key,
-         "status_label": Status(e["to_status"]).label,
+         **fields("status_label", label("status", Status(e["to_status"]).key)),
+         **fields("action_label", event_label(e["action"], Status(e["to_status"]).key)),
          "unit": _unit_name(units, e["data"].get("to_unit") or e["unit"])}
         for e in events if e["to_status"] in known
     ]

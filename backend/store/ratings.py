@@ -5,16 +5,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
+from backend.domain import vocabulary
 from backend.domain.errors import Conflict, InvalidInput
+from backend.domain.vocabulary import label
 from backend.store import cases
 from backend.store.cases import iso
 from backend.store.db import Store
 
-CHOICES = {
-    "very_satisfied": "Rất hài lòng",
-    "satisfied": "Hài lòng",
-    "unsatisfied": "Chưa hài lòng",
-}
+CHOICES = {key: vi for key, (vi, _) in vocabulary.RATINGS.items()}
 CHANNELS = ("kiosk", "counter", "web")
 
 
@@ -33,7 +31,8 @@ def rate(store: Store, code: str, rating: str, channel: str, by: str, now: datet
         raise Conflict("Hồ sơ này đã được đánh giá, xin cảm ơn",
                        "This case has already been rated, thank you",
                        key="already_rated") from None
-    return {"code": code, "rating": rating, "label": CHOICES[rating], "channel": channel}
+    return {"code": code, "rating": rating, **vocabulary.fields("label", label("rating", rating)),
+            "channel": channel}
 
 
 def rating_of(store: Store, code: str) -> dict | None:

@@ -33,8 +33,8 @@ from counter_app.strings import tr
 from counter_app.texts import Msg, as_msg
 from drivers.sdnotify import LoopWatch
 
-TABS = [("queue", "Hàng đợi"), ("intake", "Tiếp nhận"), ("receipt", "Biên nhận"),
-        ("returns", "Trả kết quả")]
+TABS = [("queue", tr("tab_queue")), ("intake", tr("tab_intake")), ("receipt", tr("tab_receipt")),
+        ("returns", tr("tab_returns"))]
 
 
 class StatusBar(BoxLayout):
@@ -54,23 +54,23 @@ class StatusBar(BoxLayout):
         self.printer = Text("", colour="#FFFFFF", grow=False, size_hint_x=0.4, size=SMALL)
         self.switch = FlatButton("", self.toggle_offline, colour="#7B1419", size=SMALL,
                                  size_hint_x=None, width=150, height=34)
-        self.logout = FlatButton("Đăng xuất", app.logout, colour="#7B1419", size=SMALL,
+        self.logout = FlatButton(tr("logout"), app.logout, colour="#7B1419", size=SMALL,
                                  size_hint_x=None, width=110, height=34)
         for widget in (self.place, self.user, self.link, self.printer, self.switch,
                        self.logout):
             self.add_widget(widget)
 
     def update(self, status: StationStatus) -> None:
-        self.user.text = (status.user or {}).get("full_name", "") or "Chưa đăng nhập"
+        self.user.text = (status.user or {}).get("full_name", "") or tr("not_logged_in")
         waiting = f" · {tr('outbox_waiting', n=status.outbox_pending)}" \
             if status.outbox_pending else ""
         if status.attention:  # refused by the server or landed twice: the clerk must look
             waiting += f" · {tr('attention', n=status.attention)}"
         self.link.text = tr("online" if status.online else "offline") + waiting
-        self.printer.text = f"Máy in: {status.printer.msg.vi}" + (
-            f" · {status.open_jobs} phiếu chưa in" if status.open_jobs else "")
+        self.printer.text = tr("printer_line", state=status.printer.msg.vi) + (
+            tr("open_jobs", n=status.open_jobs) if status.open_jobs else "")
         self.printer.color = rgba("#FFFFFF" if status.printer.level == "ok" else "#FFD54F")
-        self.switch.text = "Trực tuyến lại" if status.manual_offline else "Làm ngoại tuyến"
+        self.switch.text = tr("go_online") if status.manual_offline else tr("go_offline")
         self.logout.opacity = self.switch.opacity = 1 if status.user else 0
         self.logout.disabled = self.switch.disabled = not status.user
 
@@ -126,7 +126,7 @@ class Tabs(BoxLayout):
 
 
 class CounterApp(App):
-    title = "motcua — quầy tiếp nhận"
+    title = tr("window_title")
 
     def __init__(self, station: CounterStation, *, status_every: float = 1.0,
                  **kw: Any) -> None:

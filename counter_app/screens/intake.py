@@ -24,12 +24,12 @@ from counter_app.screens.widgets import (
     rule,
     scroller,
 )
-from counter_app.strings import msg, tr
+from counter_app.strings import msg, pair, tr
 from counter_app.texts import as_msg
 
-ARRIVALS = {"in_person": "Trực tiếp tại quầy", "post": "Qua bưu chính"}
-LABELS = {"name": "Họ tên người nộp *", "id_number": "Số định danh / CCCD",
-          "phone": "Số điện thoại", "address": "Địa chỉ"}
+ARRIVALS = {"in_person": tr("arrival_in_person"), "post": tr("arrival_post")}
+LABELS = {"name": tr("field_name"), "id_number": tr("field_id_number"),
+          "phone": tr("field_phone"), "address": tr("field_address")}
 
 
 def column(spacing: int = 6) -> BoxLayout:
@@ -56,11 +56,11 @@ class IntakeScreen(CounterScreen):
     # -- left: the procedure -----------------------------------------------------------------
     def _search_panel(self) -> Panel:
         panel = Panel(size_hint_x=0.36)
-        panel.add_widget(Text("1. Thủ tục", size=HEADING, bold=True))
-        self.query = Field("Tìm theo tên hoặc mã (gõ không dấu được)")
+        panel.add_widget(Text(tr("procedure_title"), size=HEADING, bold=True))
+        self.query = Field(tr("procedure_search_hint"))
         self.query.input.bind(on_text_validate=lambda *_: self.search())
         panel.add_widget(self.query)
-        panel.add_widget(FlatButton("Tìm / Search", self.search))
+        panel.add_widget(FlatButton(pair("search"), self.search))
         self.results = column(4)
         panel.add_widget(scrolled(self.results))
         return panel
@@ -83,11 +83,11 @@ class IntakeScreen(CounterScreen):
     def _form_panel(self) -> Panel:
         panel = Panel(size_hint_x=0.64)
         body = column(8)
-        self.title = Text("Chưa chọn thủ tục", size=HEADING, bold=True)
+        self.title = Text(tr("no_procedure"), size=HEADING, bold=True)
         self.facts = Text("", colour=MUTED, size=SMALL)
         body.add_widget(self.title)
         body.add_widget(self.facts)
-        body.add_widget(Text("2. Người nộp", bold=True))
+        body.add_widget(Text(tr("applicant_title"), bold=True))
         grid = GridLayout(cols=2, spacing=8, size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         self.fields = {name: Field(LABELS[name]) for name in APPLICANT_FIELDS}
@@ -110,8 +110,7 @@ class IntakeScreen(CounterScreen):
         row = BoxLayout(size_hint_y=None, height=BOX + 4, spacing=10)
         self.consent = PaperBox(pos_hint={"center_y": 0.5})
         self.consent.bind(on_release=lambda *_: self._toggle_consent())
-        label = name_button("Đồng ý nhận tin nhắn SMS khi có kết quả, cần bổ sung hoặc hẹn "
-                             "lại (cần số điện thoại) / SMS when ready")
+        label = name_button(tr("sms_consent"))
         label.bind(on_release=lambda *_: self._toggle_consent())
         row.add_widget(self.consent)
         row.add_widget(label)
@@ -125,7 +124,7 @@ class IntakeScreen(CounterScreen):
     def _arrival_row(self) -> BoxLayout:
         """How the file came: handed in at the desk (the default) or by post."""
         row = BoxLayout(size_hint_y=None, height=36, spacing=6)
-        row.add_widget(Text("Hồ sơ nộp:", grow=False, size_hint_x=None, width=130))
+        row.add_widget(Text(tr("arrival"), grow=False, size_hint_x=None, width=130))
         self.arrivals = {}
         for name, label in ARRIVALS.items():
             button = ToggleButton(text=label, group="arrival", font_name=FONT, font_size=SMALL,
@@ -147,14 +146,14 @@ class IntakeScreen(CounterScreen):
                         size_hint_y=None, height=32)
         box.add_widget(self.due)
         row = BoxLayout(size_hint_y=None, height=48, spacing=8)
-        row.add_widget(FlatButton("Tiếp nhận và in biên nhận", self.confirm, height=48,
+        row.add_widget(FlatButton(tr("receive_and_print"), self.confirm, height=48,
                                   colour=LEVELS["ok"], size_hint_x=0.55))
-        row.add_widget(FlatButton("In phiếu bổ sung (Mẫu 02)", self.supplement, height=48,
+        row.add_widget(FlatButton(tr("print_supplement"), self.supplement, height=48,
                                   colour=LEVELS["warning"], size_hint_x=0.45))
         refuse = BoxLayout(size_hint_y=None, height=64, spacing=8)
-        self.reason = Field("Lý do từ chối (Mẫu 03)")
+        self.reason = Field(tr("refusal_reason"))
         refuse.add_widget(self.reason)
-        refuse.add_widget(FlatButton("Từ chối", self.refuse, colour=LEVELS["error"],
+        refuse.add_widget(FlatButton(tr("refuse"), self.refuse, colour=LEVELS["error"],
                                      size_hint_x=0.3, height=40))
         box.add_widget(row)
         box.add_widget(refuse)
@@ -163,14 +162,14 @@ class IntakeScreen(CounterScreen):
     def _show_procedure(self) -> None:
         proc = self.form.procedure
         self.title.text = f"{proc['code']} · {proc['name']}"
-        self.facts.text = (f"Thời hạn: {formats.duration(proc['processing_time'])} · "
-                           f"Phí: {formats.fee_text(proc['fee'])} · {proc['field']['name']}")
+        self.facts.text = tr("procedure_facts", time=formats.duration(proc["processing_time"]),
+                             fee=formats.fee_text(proc["fee"]), field=proc["field"]["name"])
         self._show_documents(proc)
         self._show_channels(proc)
         for name, button in self.arrivals.items():
             button.state = "down" if name == self.form.channel else "normal"
         due = self.station.intake.due_preview(self.form)
-        self.due.text = f"Hẹn trả kết quả: {formats.hm_date(due)}"
+        self.due.text = tr("due_line", due=formats.hm_date(due))
 
     def _show_documents(self, proc: dict) -> None:
         self.documents.clear_widgets()
@@ -184,7 +183,7 @@ class IntakeScreen(CounterScreen):
 
     def _show_channels(self, proc: dict) -> None:
         self.channels.clear_widgets()
-        self.channels.add_widget(Text("Nhận kết quả:", grow=False, size_hint_x=None,
+        self.channels.add_widget(Text(tr("result_by"), grow=False, size_hint_x=None,
                                       width=130))
         for name in proc["result_channels"]:
             button = ToggleButton(text=formats.channel(name), group="channel", font_name=FONT,
@@ -256,7 +255,7 @@ class IntakeScreen(CounterScreen):
         self.documents.clear_widgets()
         self.channels.clear_widgets()
         self.consent.show(False, False)
-        self.title.text, self.facts.text, self.due.text = "Chưa chọn thủ tục", "", ""
+        self.title.text, self.facts.text, self.due.text = tr("no_procedure"), "", ""
 
 
 def _number(text: str) -> int:

@@ -6,6 +6,7 @@ from kivy.uix.anchorlayout import AnchorLayout
 
 from counter_app.screens.theme import HEADING, MUTED, SMALL, TITLE
 from counter_app.screens.widgets import CounterScreen, Field, FlatButton, Panel, Text
+from counter_app.strings import msg, pair, tr
 from counter_app.texts import Msg
 
 
@@ -23,15 +24,15 @@ class LoginScreen(CounterScreen):
     def __init__(self, app) -> None:
         super().__init__(app, "login")
         config = self.station.config
-        self.username = Field("Tên đăng nhập / Username")
-        self.password = Field("Mật khẩu / Password", password=True)
+        self.username = Field(pair("field_username"))
+        self.password = Field(pair("field_password"), password=True)
         self.add_widget(card(
-            Text("Đăng nhập quầy tiếp nhận", size=TITLE, bold=True),
-            Text(f"Quầy số {config.counter} · trạm {config.station}", size=SMALL,
+            Text(tr("login_title"), size=TITLE, bold=True),
+            Text(tr("station_line", n=config.counter, station=config.station), size=SMALL,
                  colour=MUTED),
             self.username, self.password,
-            FlatButton("Đăng nhập / Log in", self.submit, height=46),
-            Text("Mỗi cán bộ dùng tài khoản riêng và giữ bí mật mật khẩu.", size=SMALL,
+            FlatButton(pair("login"), self.submit, height=46),
+            Text(tr("login_note"), size=SMALL,
                  colour=MUTED)))
         self.password.input.bind(on_text_validate=lambda *_: self.submit())
 
@@ -41,8 +42,7 @@ class LoginScreen(CounterScreen):
         if user is None:
             return
         if self.station.session.must_change:
-            self.app.say(Msg("Lần đầu đăng nhập: hãy đổi mật khẩu", "First login: change the "
-                             "password", "warning"))
+            self.app.say(msg("first_login", "warning"))
             self.app.go("password")
             return
         self.app.say(_welcome(self.station))
@@ -51,30 +51,28 @@ class LoginScreen(CounterScreen):
 
 def _welcome(station) -> Msg:
     if station.session.offline_auth:
-        return Msg("Đăng nhập ngoại tuyến: hồ sơ sẽ được gửi khi có kết nối",
-                   "Logged in offline: cases are sent when the connection is back", "warning")
-    return Msg(f"Xin chào {station.session.full_name}", f"Welcome {station.session.full_name}",
-               "ok")
+        return msg("offline_login", "warning")
+    return msg("welcome", "ok", full_name=station.session.full_name)
 
 
 class PasswordScreen(CounterScreen):
     def __init__(self, app) -> None:
         super().__init__(app, "password")
-        self.old = Field("Mật khẩu hiện tại / Current password", password=True)
-        self.new = Field("Mật khẩu mới / New password", password=True)
-        self.again = Field("Nhập lại mật khẩu mới / New password again", password=True)
+        self.old = Field(pair("field_old_password"), password=True)
+        self.new = Field(pair("field_new_password"), password=True)
+        self.again = Field(pair("field_again"), password=True)
         self.add_widget(card(
-            Text("Đổi mật khẩu trước khi làm việc", size=HEADING, bold=True),
-            Text("Mật khẩu do quản trị cấp chỉ dùng một lần.", size=SMALL, colour=MUTED),
+            Text(tr("change_title"), size=HEADING, bold=True),
+            Text(tr("change_note"), size=SMALL, colour=MUTED),
             self.old, self.new, self.again,
-            FlatButton("Đổi mật khẩu / Change password", self.submit, height=46)))
+            FlatButton(pair("change_password"), self.submit, height=46)))
 
     def submit(self) -> None:
         done = self.app.act(self._change)
         for field in (self.old, self.new, self.again):
             field.value = ""
         if done:
-            self.app.say(Msg("Đã đổi mật khẩu", "Password changed", "ok"))
+            self.app.say(msg("password_changed", "ok"))
             self.app.go("queue")
 
     def _change(self) -> bool:

@@ -21,8 +21,7 @@ from counter_app.screens.theme import (
     rgba,
 )
 from counter_app.screens.widgets import CounterScreen, FlatButton, Panel, Text, rule
-from counter_app.strings import PRIORITY_REASONS, both, tr
-from counter_app.texts import Msg
+from counter_app.strings import PRIORITY_REASONS, TEXTS, both, msg, tr
 
 
 class QueueScreen(CounterScreen):
@@ -39,16 +38,16 @@ class QueueScreen(CounterScreen):
 
     def _serving(self) -> Panel:
         panel = Panel(size_hint_x=0.55)
-        panel.add_widget(Text("Đang phục vụ tại quầy", size=HEADING, bold=True))
+        panel.add_widget(Text(tr("serving_title"), size=HEADING, bold=True))
         self.ticket = Text("—", size=110, bold=True, colour=PRIMARY, align="center",
                            grow=False)
         self.detail = Text("", colour=MUTED, align="center")
         panel.add_widget(self.ticket)
         panel.add_widget(self.detail)
         buttons = BoxLayout(size_hint_y=None, height=64, spacing=8)
-        for title, action, colour in (("Gọi tiếp", self.queue_call("call_next"), PRIMARY),
-                                      ("Gọi lại", self.queue_call("recall"), "#455A64"),
-                                      ("Vắng mặt", self.queue_call("skip"), "#8D6E63"),
+        for title, action, colour in ((tr("call_next"), self.queue_call("call_next"), PRIMARY),
+                                      (tr("recall"), self.queue_call("recall"), "#455A64"),
+                                      (tr("no_show"), self.queue_call("skip"), "#8D6E63"),
                                       ("Xong", self.queue_call("done"), LEVELS["ok"])):
             buttons.add_widget(FlatButton(title, action, colour=colour, height=64,
                                           size=HEADING))
@@ -58,22 +57,23 @@ class QueueScreen(CounterScreen):
 
     def _transfer_row(self) -> BoxLayout:
         row = BoxLayout(size_hint_y=None, height=ROW, spacing=8)
-        row.add_widget(Text("Chuyển sang:", grow=False, size_hint_x=0.3))
-        self.target = Spinner(text="Chọn quầy / dịch vụ", values=[], font_name=FONT,
+        row.add_widget(Text(tr("transfer_to"), grow=False, size_hint_x=0.3))
+        self.target = Spinner(text=tr("transfer_choose"), values=[], font_name=FONT,
                               font_size=BODY, size_hint_x=0.45, background_normal="",
                               background_color=[0.9, 0.92, 0.94, 1], color=[0.1, 0.1, 0.1, 1])
         row.add_widget(self.target)
-        row.add_widget(FlatButton("Chuyển", self.transfer, colour="#6A1B9A", size_hint_x=0.25))
+        row.add_widget(FlatButton(tr("transfer"), self.transfer, colour="#6A1B9A",
+                                  size_hint_x=0.25))
         return row
 
     def _waiting(self) -> Panel:
         panel = Panel()
-        panel.add_widget(Text("Đang chờ", size=HEADING, bold=True))
+        panel.add_widget(Text(tr("waiting_title"), size=HEADING, bold=True))
         self.services = BoxLayout(orientation="vertical", size_hint_y=None, spacing=4)
         self.services.bind(minimum_height=self.services.setter("height"))
         panel.add_widget(self.services)
         panel.add_widget(rule())
-        panel.add_widget(Text("Vừa gọi (màn hình sảnh)", bold=True))
+        panel.add_widget(Text(tr("latest_title"), bold=True))
         self.calls = Text("", colour=MUTED)
         panel.add_widget(self.calls)
         panel.add_widget(BoxLayout())  # pushes the lists up
@@ -142,13 +142,10 @@ class QueueScreen(CounterScreen):
         return run
 
     def transfer(self) -> None:
-        choice = self.target.text
-        kind, _, value = choice.partition(" ")
-        if kind not in ("Quầy", "Dịch"):
-            self.app.say(Msg("Chọn quầy hoặc dịch vụ để chuyển",
-                             "Choose a counter or a service to transfer to", "warning"))
+        target = self._targets().get(self.target.text)
+        if target is None:
+            self.app.say(msg("transfer_choose_first", "warning"))
             return
-        target = {"to_counter": int(value)} if kind == "Quầy" else {"to_service": value[-1]}
         result = self.app.act(self.station.queue.transfer, **target)
         if result is not None:
             self.app.say(result.msg)
@@ -163,9 +160,9 @@ class QueueScreen(CounterScreen):
         self.ticket.text = (view.current or {}).get("label", "—")
         self.detail.text = _detail(view)
         self._show_services(view)
-        self.calls.text = "\n".join(f"{c['label']}  →  quầy {c['counter']}"
-                                    for c in view.latest) or "Chưa có lượt gọi hôm nay"
-        self.target.values = self._targets()
+        self.calls.text = "\n".join(tr("call_line", label=c["label"], n=c["counter"])
+                                    for c in view.latest) or tr("no_calls")
+        self.target.values = list(self._targets())
         self.service.values = [f"{s['letter']} · {s['name']}" for s in view.services]
         if self.service.text not in self.service.values:
             self.service.text = self.service.values[0] if self.service.values else ""
@@ -177,14 +174,17 @@ class QueueScreen(CounterScreen):
             row.add_widget(Text(service["letter"], size=HEADING, bold=True, colour=PRIMARY,
                                 grow=False, size_hint_x=0.1))
             row.add_widget(Text(service["name"], grow=False, size_hint_x=0.65, size=SMALL))
-            row.add_widget(Text(f"{service['waiting']} người", bold=True, grow=False,
+            row.add_widget(Text(tr("people", n=service["waiting"]), bold=True, grow=False,
                                 size_hint_x=0.25, align="right"))
             self.services.add_widget(row)
 
-    def _targets(self) -> list[str]:
+    def _targets(self) -> dict[str, dict]:
+        """What the transfer list shows, and where each choice sends the ticket."""
         here = self.station.config.counter
-        return [*(f"Quầy {n}" for n in self.view.counters if n != here),
-                *(f"Dịch vụ {letter}" for letter in self.view.letters)]
+        return {**{tr("display_counter", n=n): {"to_counter": n}
+                   for n in self.view.counters if n != here},
+                **{tr("target_service", letter=letter): {"to_service": letter}
+                   for letter in self.view.letters}}
 
 
 PRIORITY_COLOUR = "#6A1B9A"  # the priority group chosen: unlike any calling button
@@ -194,13 +194,10 @@ def _wrap(button, size) -> None:
     button.text_size = (size[0] - 4, None)
 
 
-PRIORITY = {"elderly": "người cao tuổi", "disabled": "người khuyết tật",
-            "pregnant": "phụ nữ mang thai", "child": "trẻ em", "other": "ưu tiên"}
-
-
 def _detail(view: QueueView) -> str:
     if not view.current:
-        return f"Quầy số {view.counter} · chưa gọi ai · {view.waiting} người đang chờ"
+        return tr("idle_detail", n=view.counter, waiting=view.waiting)
     reason = view.current.get("priority_reason")
-    priority = f"Ưu tiên: {PRIORITY.get(reason, reason)} · " if reason else ""
-    return f"{priority}Quầy số {view.counter} · {view.waiting} người đang chờ"
+    group = tr(f"group_{reason}") if f"group_{reason}" in TEXTS else reason
+    priority = tr("priority_prefix", group=group) if reason else ""
+    return tr("serving_detail", priority=priority, n=view.counter, waiting=view.waiting)

@@ -21,14 +21,14 @@ from counter_app.screens.widgets import (
     rule,
     scroller,
 )
+from counter_app.strings import msg, tr
 from counter_app.texts import Msg
 
 STATUS = {
-    "printed": Msg("Đã in xong, máy in xác nhận", "Printed, confirmed by the printer", "ok"),
-    "unverified": Msg("Đã gửi, máy in không xác nhận: kiểm tra phiếu",
-                      "Sent; the printer cannot confirm: check the paper", "warning"),
-    "failed": Msg("Chưa in được", "Not printed", "error"),
-    "pending": Msg("Đang chờ in", "Waiting to print", "info"),
+    "printed": msg("job_printed", "ok"),
+    "unverified": msg("job_unverified", "warning"),
+    "failed": msg("job_failed", "error"),
+    "pending": msg("job_pending", "info"),
 }
 
 
@@ -59,30 +59,30 @@ class ReceiptScreen(CounterScreen):
 
     def _side(self) -> Panel:
         panel = Panel(size_hint_x=0.58)
-        self.title = Text("Chưa có phiếu nào", size=HEADING, bold=True)
+        self.title = Text(tr("no_jobs"), size=HEADING, bold=True)
         self.code = Text("", colour=PRIMARY, bold=True)
         self.status = MsgText()
         self.reason = MsgText()
         self.printer = MsgText()
         buttons = BoxLayout(size_hint_y=None, height=48, spacing=8)
-        for title, action, colour in (("In lại", self.reprint, PRIMARY),
-                                      ("In tiếp sau khi sửa máy", self.retry, LEVELS["warning"]),
-                                      ("Phiếu đã ra", self.confirm, "#455A64")):
+        for title, action, colour in ((tr("reprint"), self.reprint, PRIMARY),
+                                      (tr("retry"), self.retry, LEVELS["warning"]),
+                                      (tr("paper_out_confirmed"), self.confirm, "#455A64")):
             buttons.add_widget(FlatButton(title, action, colour=colour, height=48))
         for widget in (self.title, self.code, self.status, self.reason,
-                       Text("Máy in", bold=True), self.printer, buttons, rule()):
+                       Text(tr("printer_title"), bold=True), self.printer, buttons, rule()):
             panel.add_widget(widget)
         panel.add_widget(self._by_code())
-        panel.add_widget(Text("Phiếu gần đây", bold=True))
+        panel.add_widget(Text(tr("recent_jobs"), bold=True))
         self.recent = BoxLayout(orientation="vertical", spacing=4)
         panel.add_widget(self.recent)
         return panel
 
     def _by_code(self) -> BoxLayout:
         row = BoxLayout(size_hint_y=None, height=64, spacing=8)
-        self.code_field = Field("In lại biên nhận theo mã hồ sơ")
+        self.code_field = Field(tr("reprint_by_code"))
         row.add_widget(self.code_field)
-        row.add_widget(FlatButton("In lại", self.reprint_code, size_hint_x=0.25,
+        row.add_widget(FlatButton(tr("reprint"), self.reprint_code, size_hint_x=0.25,
                                   colour=PRIMARY))
         return row
 
@@ -123,7 +123,7 @@ class ReceiptScreen(CounterScreen):
             return
         job = self.station.printing.get(self.job_id)
         self.title.text = f"{job.title.vi} · {job.title.en}"
-        self.code.text = f"Mã hồ sơ: {job.code}" if job.code else ""
+        self.code.text = tr("case_code", code=job.code) if job.code else ""
         self.status.show(STATUS[job.status])
         self.reason.show(_reason(job))
         self._show_paper(job)

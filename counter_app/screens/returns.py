@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 
+from backend.domain.vocabulary import sent
 from counter_app import formats
 from counter_app.returns import RATINGS, ReturnView
 from counter_app.screens.theme import HEADING, LEVELS, MUTED, PRIMARY
@@ -33,7 +34,7 @@ class ReturnScreen(CounterScreen):
         self.scan_field.input.text_validate_unfocus = False
         self.scan_field.input.bind(on_text_validate=lambda *_: self.scan())
         panel.add_widget(self.scan_field)
-        panel.add_widget(FlatButton("Tìm hồ sơ", self.scan, size_hint_x=0.2, height=64))
+        panel.add_widget(FlatButton(tr("find_case"), self.scan, size_hint_x=0.2, height=64))
         return panel
 
     def _case_panel(self) -> Panel:
@@ -41,7 +42,7 @@ class ReturnScreen(CounterScreen):
         self.code = Text("", size=HEADING, bold=True, colour=PRIMARY)
         self.details = Text("", colour=MUTED)
         self.state = MsgText()
-        self.hand_over_button = FlatButton("Trả kết quả cho công dân", self.hand_over,
+        self.hand_over_button = FlatButton(tr("hand_over"), self.hand_over,
                                            colour=LEVELS["ok"], height=56, size=HEADING)
         self.rating = BoxLayout(size_hint_y=None, height=56, spacing=8, opacity=0)
         for key, colour in zip(RATINGS, (LEVELS["ok"], PRIMARY, LEVELS["warning"]),
@@ -50,7 +51,7 @@ class ReturnScreen(CounterScreen):
             self.rating.add_widget(FlatButton(f"{vi}\n{en}", lambda k=key: self.rate(k),
                                               colour=colour, height=56))
         for widget in (self.code, self.details, self.state, self.hand_over_button,
-                       Text("Mời công dân đánh giá sự hài lòng:", bold=True), self.rating,
+                       Text(tr("ask_rating"), bold=True), self.rating,
                        BoxLayout()):
             panel.add_widget(widget)
         self._show(None)
@@ -95,7 +96,7 @@ class ReturnScreen(CounterScreen):
     # -- showing -----------------------------------------------------------------------------
     def _show(self, view: ReturnView | None) -> None:
         self.view = view
-        self.code.text = f"Mã hồ sơ: {view.code}" if view else "Chưa quét biên nhận"
+        self.code.text = tr("case_code", code=view.code) if view else tr("no_scan")
         self.details.text = _details(view.case) if view and view.case else ""
         self.state.show(view.msg if view else None)
         self.hand_over_button.disabled = not (view and view.can_return)
@@ -103,11 +104,9 @@ class ReturnScreen(CounterScreen):
 
 
 def _details(case: dict) -> str:
-    return "\n".join([
-        f"Người nộp: {case['applicant']['name']}",
-        f"Thủ tục: {case['procedure']['name']}",
-        f"Trạng thái: {case['status_label']}",
-        f"Nhận: {formats.hm_date(case['received_at'])} · Hẹn trả: "
-        f"{formats.hm_date(case['new_due_at'] or case['due_at'])}",
-        f"Nơi nhận kết quả: {formats.channel(case['return_channel'])}",
-    ])
+    return tr("return_details", name=case["applicant"]["name"],
+              procedure=case["procedure"]["name"],
+              status=sent(case, "status_label", "status", case["status"]).vi,
+              received=formats.hm_date(case["received_at"]),
+              due=formats.hm_date(case["new_due_at"] or case["due_at"]),
+              channel=formats.channel(case["return_channel"]))

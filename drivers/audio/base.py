@@ -9,15 +9,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from drivers.message import BilingualError
+
 Sound = str | Path | bytes  # a WAV file's path, or a whole WAV file's bytes
 
 
-class AudioError(Exception):
+class AudioError(BilingualError):
     """Sound could not be made or played; `vi` for the clerk, `en` for the log."""
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
+    key = "audio_error"
 
 
 class NoAudioDevice(AudioError):

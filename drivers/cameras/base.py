@@ -28,13 +28,16 @@ from typing import Any
 import cv2
 import numpy as np
 
+from drivers.message import BilingualError
 from drivers.scanners.base import DuplicateFilter, ScanEvent, Scanner
 
 log = logging.getLogger(__name__)
 
 
-class CameraError(OSError):
+class CameraError(BilingualError, OSError):
     """The camera cannot be opened or stopped delivering frames."""
+
+    key = "camera_error"
 
 
 class EndOfStream(Exception):
@@ -252,7 +255,7 @@ class CameraScanner(Scanner):
         try:
             self.camera.open()
         except CameraError as exc:
-            self._set_connected(False, f"cannot open: {exc}")
+            self._set_connected(False, f"cannot open: {exc.en}")  # last_error is for the log
             return False
         self._set_connected(True)
         return True
@@ -262,7 +265,7 @@ class CameraScanner(Scanner):
             try:
                 frame = self.camera.read()  # EndOfStream propagates: nothing left to reopen
             except CameraError as exc:
-                self._set_connected(False, str(exc))
+                self._set_connected(False, exc.en)
                 return
             if frame is None:
                 self._set_connected(False, "no frame from camera")

@@ -43,12 +43,13 @@ class FakeCamera(Camera):
 
     def open(self) -> None:
         if not self.plugged:
-            raise CameraError(f"{self.name}: not plugged in")
+            raise CameraError(f"{self.name}: chưa cắm camera", f"{self.name}: not plugged in")
         self.close()
         if self._video is not None:
             self._cap = cv2.VideoCapture(str(self._video))
             if not self._cap.isOpened():
-                raise CameraError(f"cannot open video {self._video}")
+                raise CameraError(f"Không mở được video {self._video}",
+                                  f"cannot open video {self._video}")
         self._pos, self._due = 0, time.monotonic()
         self.opened.set()
 
@@ -105,7 +106,7 @@ class FakeCamera(Camera):
 
     def _next_video_frame(self) -> np.ndarray:
         if self._cap is None:
-            raise CameraError(f"{self.name}: read before open")
+            raise CameraError(f"{self.name}: đọc trước khi mở", f"{self.name}: read before open")
         ok, frame = self._cap.read()
         if not ok and self.loop and self._pos:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
@@ -138,5 +139,5 @@ def _playlist(source: str | Path | Sequence[Item]) -> tuple[Path | None, list[It
 def _imread(path: Path) -> np.ndarray:
     frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if frame is None:
-        raise CameraError(f"cannot read image {path}")
+        raise CameraError(f"Không đọc được ảnh {path}", f"cannot read image {path}")
     return frame

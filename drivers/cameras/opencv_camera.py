@@ -40,7 +40,8 @@ class OpenCVCamera(Camera):
         cap = cv2.VideoCapture(self.source, self._api())
         if not cap.isOpened():
             cap.release()
-            raise CameraError(f"cannot open camera {self.source!r}")
+            raise CameraError(f"Không mở được camera {self.source!r}",
+                              f"cannot open camera {self.source!r}")
         if not self.is_file:
             self._configure(cap)
         self._cap = cap

@@ -60,8 +60,10 @@ class RpicamError(CameraError):
     """A CameraError in both languages; `detail` holds the tool's stderr tail, if any."""
 
     def __init__(self, vi: str, en: str, detail: str = "") -> None:
-        super().__init__(f"{vi} / {en}" + (f"\n{detail}" if detail else ""))
-        self.vi, self.en, self.detail = vi, en, detail
+        super().__init__(vi, en)
+        self.detail = detail
+        if detail:  # the log shows the tool's own words under the message
+            self.args = (f"{vi} / {en}\n{detail}",)
 
 
 # --- cutting the MJPEG stream into frames ---------------------------------------------------

@@ -23,13 +23,13 @@ from typing import Any
 
 import serial
 
+from drivers.message import BilingualError
 
-class DisplayError(Exception):
+
+class DisplayError(BilingualError):
     """A display failed; `vi` for the clerk, `en` for the log, `str()` gives both."""
 
-    def __init__(self, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
+    key = "display_error"
 
 
 class DisplayNotResponding(DisplayError):

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from drivers.message import BilingualError
+
 
 @dataclass(frozen=True)
 class SmsMessage:
@@ -24,32 +26,44 @@ class SmsMessage:
     received_at: datetime | None = None  # the service centre's timestamp, with its zone
 
 
-class ModemError(Exception):
+class ModemError(BilingualError):
     """`vi` for the operator, `en` for the log; `code` is the CMS/CME number if any."""
 
+    key = "modem_error"
+
     def __init__(self, vi: str, en: str, code: int | None = None) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en, self.code = vi, en, code
+        super().__init__(vi, en)
+        self.code = code
 
 
 class ModemNotResponding(ModemError):
     """No answer to an AT command within its timeout."""
 
+    key = "modem_not_responding"
+
 
 class ModemDisconnected(ModemError):
     """The serial port cannot be opened or went away."""
+
+    key = "modem_disconnected"
 
 
 class NoSim(ModemError):
     """SIM missing, locked (PIN/PUK) or failed."""
 
+    key = "no_sim"
+
 
 class NoNetwork(ModemError):
     """Not registered on the mobile network (no coverage, denied, SIM not activated)."""
 
+    key = "no_network"
+
 
 class SmsError(ModemError):
     """The modem or the network refused a message (+CMS ERROR)."""
+
+    key = "sms_error"
 
 
 # 3GPP TS 27.005 §3.2.5 (+CMS ERROR) — the codes seen in practice, and what they mean here.

@@ -6,10 +6,12 @@
     printer = EscposPrinter(NetworkConnection("192.168.1.50"), PrinterProfile.for_paper(80))
     result = printer.print_document(Document([Text("Xin chào"), Cut()]))
     if not result.ok:
-        show(result.reason)   # "Máy in hết giấy / Printer out of paper"
+        show(result.reason)   # Message("Máy in hết giấy", "Printer out of paper", "error")
 """
 
-from .base import Connection, JobResult, PrinterError, PrinterProfile, PrinterStatus, bilingual
+from drivers.message import Message
+
+from .base import Connection, JobResult, PrinterError, PrinterProfile, PrinterStatus
 from .compiler import DocumentError, compile_document
 from .connections import (
                    DummyConnection,
@@ -27,8 +29,8 @@ from .vietnamese import VIETNAMESE_LETTERS, Tcvn3Encoder, decode_cp1258, encode_
 __all__ = [
     "QR", "VIETNAMESE_LETTERS", "Barcode128", "Block", "Connection", "Cut", "Document",
     "DocumentError", "DummyConnection", "EscposPrinter", "Faults", "Feed", "FileConnection",
-    "Image", "JobResult", "NetworkConnection", "PrinterError", "PrinterPort", "PrinterProfile",
-    "PrinterStatus", "Receipt", "Rule", "SerialConnection", "Tcvn3Encoder", "Text",
-    "UsbConnection", "VirtualConnection", "VirtualPrinter", "VirtualPrinterServer",
-    "bilingual", "compile_document", "decode_cp1258", "encode_cp1258", "parse_status",
+    "Image", "JobResult", "Message", "NetworkConnection", "PrinterError", "PrinterPort",
+    "PrinterProfile", "PrinterStatus", "Receipt", "Rule", "SerialConnection", "Tcvn3Encoder",
+    "Text", "UsbConnection", "VirtualConnection", "VirtualPrinter", "VirtualPrinterServer",
+    "compile_document", "decode_cp1258", "encode_cp1258", "parse_status",
 ]

@@ -1,7 +1,7 @@
 """Shared types of the receipt-printer drivers: profile, status, job result, errors, connection.
 
-Everything a user may read (status reasons, error messages) is Vietnamese first with the English
-beside it: "Máy in hết giấy / Printer out of paper".
+Everything a user may read (status reasons, error messages) is a `Message`: Vietnamese first
+with the English beside it ("Máy in hết giấy" / "Printer out of paper") and the reason's code.
 """
 
 from __future__ import annotations
@@ -10,12 +10,9 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Literal
 
+from drivers.message import BilingualError, Message
+
 TextEncoding = Literal["tcvn3", "cp1258", "raster"]
-
-
-def bilingual(vi: str, en: str) -> str:
-    """The one way user-facing messages are written: Vietnamese, then English."""
-    return f"{vi} / {en}"
 
 
 # Reasons a printer is not ready or a job failed (code -> (Vietnamese, English)).
@@ -40,17 +37,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def message(code: str) -> str:
+def message(code: str, level: str = "error") -> Message:
     vi, en = MESSAGES[code]
-    return bilingual(vi, en)
+    return Message(vi, en, level, code)
 
 
-class PrinterError(Exception):
+class PrinterError(BilingualError):
     """A printer problem with a bilingual message; ``code`` is a stable machine key."""
 
     def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(bilingual(vi, en))
-        self.code, self.vi, self.en = code, vi, en
+        super().__init__(vi, en, key=code)
+        self.code = code
 
     @classmethod
     def of(cls, code: str) -> PrinterError:
@@ -121,8 +118,8 @@ class PrinterStatus:
         return self.problem is None
 
     @property
-    def reason(self) -> str | None:
-        """Bilingual text of :attr:`problem` (None when ready)."""
+    def reason(self) -> Message | None:
+        """The message of :attr:`problem` (None when ready)."""
         return message(self.problem) if self.problem else None
 
 
@@ -133,11 +130,11 @@ class JobResult:
     ``ok`` means the printer took the whole job and was fine afterwards. ``verified`` says
     the printer confirmed it had worked through the job (its GS r reply came back) - False on
     write-only connections. ``reason`` says why a job failed, or warns on a good one
-    ("Giấy in sắp hết / Paper is nearly out"); ``code`` is the failure's machine key.
+    (the ``paper_near_end`` message); ``code`` is the failure's machine key.
     """
 
     ok: bool
-    reason: str | None = None
+    reason: Message | None = None
     code: str | None = None
     bytes_sent: int = 0
     before: PrinterStatus | None = None

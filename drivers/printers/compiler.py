@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PIL import Image as PILImage
 
+from drivers.message import BilingualError
+
 from . import commands as cmd
 from . import raster
 from .base import PrinterProfile
@@ -16,8 +18,10 @@ from .wrap import wrap
 SYMBOL_MARGIN_DOTS = 16  # blank paper above and below barcodes (their quiet zone)
 
 
-class DocumentError(ValueError):
+class DocumentError(BilingualError, ValueError):
     """A document that cannot be printed on this paper (e.g. a barcode wider than the roll)."""
+
+    key = "document_too_wide"
 
 
 class Compiler:
@@ -95,7 +99,7 @@ class Compiler:
         modules = raster.code128_modules(values)
         module = block.module or self._fit(len(modules) + 20, 2, 4)
         if (len(modules) + 20) * module > self.profile.paper_width_dots:
-            raise DocumentError(_too_wide("Mã vạch", "Barcode", block.data))
+            raise _too_wide("Mã vạch", "Barcode", block.data)
         self.out += cmd.feed_dots(SYMBOL_MARGIN_DOTS)
         if self.profile.native_barcode:
             self.out += cmd.align(block.align) + cmd.code128(block.data, module, block.height,
@@ -112,7 +116,7 @@ class Compiler:
         matrix = raster.qr_matrix(block.data, block.ecc)
         module = block.size or self._fit(len(matrix) + 8, 3, 8, share=0.6)
         if len(matrix) * module > self.profile.paper_width_dots:
-            raise DocumentError(_too_wide("Mã QR", "QR code", block.data))
+            raise _too_wide("Mã QR", "QR code", block.data)
         margin = 4 * module
         self.out += cmd.feed_dots(margin)
         if self.profile.native_qr:
@@ -161,8 +165,9 @@ def wrap_columns(text: str, columns: int, measure: Callable[[str], int] = len) -
     return wrap(text, columns, measure)
 
 
-def _too_wide(vi: str, en: str, data: str) -> str:
-    return f"{vi} quá rộng cho khổ giấy: {data} / {en} too wide for the paper: {data}"
+def _too_wide(vi: str, en: str, data: str) -> DocumentError:
+    return DocumentError(f"{vi} quá rộng cho khổ giấy: {data}",
+                         f"{en} too wide for the paper: {data}")
 
 
 def compile_document(doc: Document | list[Block], profile: PrinterProfile) -> bytes:

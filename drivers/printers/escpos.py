@@ -138,7 +138,7 @@ class EscposPrinter:
             sent = len(data)
             return self._outcome(before, sent, self._wait_finished(sent))
         except PrinterError as e:
-            return JobResult(False, str(e), e.code, sent or 0, before)
+            return JobResult(False, e.message, e.code, sent or 0, before)
 
     def _status_if_possible(self) -> PrinterStatus | None:
         return self.status() if self.can_read_status else None
@@ -161,14 +161,15 @@ class EscposPrinter:
     def _outcome(self, before: PrinterStatus | None, sent: int,
                  after: PrinterStatus) -> JobResult:
         """Finished (GS r answered) is success, with any new problem as a warning."""
-        warning = after.reason or (message("paper_near_end") if after.paper_near_end else None)
+        warning = after.reason or (message("paper_near_end", "warn") if after.paper_near_end
+                                   else None)
         if self._finished:
             return JobResult(True, warning, None, sent, before, after, verified=True)
         if after.paper_out:
             return JobResult(False, message("paper_out_mid_job"), "paper_out", sent, before,
                              after, verified=True)
         if not after.ready:
-            reason = f"{message('not_ready_after')}: {after.reason}"
+            reason = message("not_ready_after").detail(after.reason)
             return JobResult(False, reason, after.problem, sent, before, after, verified=True)
         self._gs_r_answered = False  # ready, but this printer does not seem to answer GS r
         return JobResult(True, warning, None, sent, before, after, verified=False)

@@ -52,7 +52,7 @@ class Strip(Filled, BoxLayout):
     def show(self, message: Msg | None, lang: str) -> None:
         self.message = message
         self.text.text = message.text(lang) if message else ""
-        self._fill_colour.rgba = rgba(KIND_COLOURS.get(message.kind if message else "info"))
+        self._fill_colour.rgba = rgba(KIND_COLOURS.get(message.level if message else "info"))
         self._fit()
 
     def _fit(self, *_: object) -> None:

@@ -128,8 +128,8 @@ def message_text(message: Msg | None, lang: str, size: int) -> Text:
     """A notice as text in its kind's colour (empty when there is none)."""
     if message is None:
         return Text("", size=size)
-    return Text(message.text(lang), size=size, colour=KIND_COLOURS.get(message.kind, INK),
-                bold=message.kind in ("error", "warn"))
+    return Text(message.text(lang), size=size, colour=KIND_COLOURS.get(message.level, INK),
+                bold=message.level in ("error", "warn"))
 
 
 Key = tuple[str, str] | tuple[str, str, float]  # (key sent, label[, width in key widths])

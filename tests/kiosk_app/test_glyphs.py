@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from kiosk_app.strings import HISTORY, TEXTS
+from backend.domain import vocabulary
+from kiosk_app.strings import TEXTS
 
 ROOT = Path(__file__).resolve().parents[2]
 FONTS = ROOT / "kiosk_app" / "assets" / "fonts"  # theme.FONT_DIR, without importing Kivy here
@@ -27,7 +28,8 @@ def literals(path: Path) -> set[str]:
 def shown_texts() -> dict[str, str]:
     """Each string the kiosk may show, by where it comes from."""
     found = {f"TEXTS[{key}]": " ".join(pair) for key, pair in TEXTS.items()}
-    found |= {f"HISTORY[{key}]": " ".join(pair) for key, pair in HISTORY.items()}
+    found |= {f"vocabulary.{table}[{key}]": " ".join(pair)
+              for table, rows in vocabulary.TABLES.items() for key, pair in rows.items()}
     for path in SHOWN:
         found |= {f"{path.name}: {text[:30]!r}": text for text in literals(path)}
     return found

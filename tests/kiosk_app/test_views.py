@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from kiosk_app.strings import HISTORY, TEXTS, msg, tr
+from backend.domain import vocabulary
+from kiosk_app.strings import TEXTS, msg, tr
 from kiosk_app.views import collect, fee, processing_time, status_view, when
 
 ANSWER = {
@@ -78,8 +79,28 @@ def test_fees_times_and_dates_in_both_languages():
 
 
 def test_every_string_exists_in_both_languages_with_the_same_placeholders():
-    for key, (vi, en) in {**TEXTS, **HISTORY}.items():
+    for key, (vi, en) in TEXTS.items():
         assert vi.strip() and en.strip(), key
         assert set(re.findall(r"{(\w+)}", vi)) == set(re.findall(r"{(\w+)}", en)), key
     assert tr("queue_waiting", "en", n=3) == "Waiting: 3"
     assert msg("ticket_ahead", n=2).vi == "Trước ông/bà còn 2 người"
+
+
+def test_the_kiosk_shows_the_labels_the_api_sent():
+    """A server's words win over the kiosk's fallback, in both languages (here they differ on
+    purpose; the real API sends backend.domain.vocabulary's labels)."""
+    sent = {**ANSWER, "status_label": "Đang thụ lý", "status_label_en": "In progress (API)",
+            "return_label": "Gửi bưu điện", "return_label_en": "Posted (API)", "verified": True,
+            "history": [{"at": "2026-11-02T09:32:00+07:00", "action": "intake",
+                         "status": "received", "action_label": "Nhận hồ sơ (API)",
+                         "action_label_en": "Taken in (API)", "unit": None}]}
+    view = status_view(sent)
+    assert (view.label.vi, view.label.en) == ("Đang thụ lý", "In progress (API)")
+    assert _rows(view, "en")["Collect the result"].startswith("Posted (API), expected from")
+    assert [(e.what.vi, e.what.en) for e in view.timeline] == [
+        ("Nhận hồ sơ (API)", "Taken in (API)")]
+
+
+def test_an_answer_without_english_labels_reads_from_the_shared_vocabulary():
+    view = status_view({**ANSWER, "status": "returned", "status_label": "Đã trả kết quả"})
+    assert (view.label.vi, view.label.en) == vocabulary.STATUSES["returned"]

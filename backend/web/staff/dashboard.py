@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from backend.api import deps
 from backend.api.devices import STALE_AFTER
 from backend.domain.errors import InvalidInput, MotcuaError
+from backend.domain.vocabulary import label
 from backend.store import accounts, dashboard
 from backend.store.accounts import Principal
 from backend.store.cases import parse_time
-from backend.store.ratings import CHOICES
 from backend.web.staff.layout import StaffRoute, render
 from backend.web.staff.session import require_staff
 
@@ -71,7 +71,7 @@ def dashboard_page(request: Request, who: Principal = Depends(overseer)):
         "open_units": dashboard.open_by_unit(store, now, soon),
         "by_unit": rates(dashboard.on_time(store, start, end, "unit")),
         "by_procedure": rates(dashboard.on_time(store, start, end, "procedure")),
-        "satisfaction": [r | {"label": CHOICES.get(r["rating"], r["rating"]),
+        "satisfaction": [r | {"label": label("rating", r["rating"]),
                               "share": round(100 * r["n"] / rated)} for r in satisfaction],
         "queue": dashboard.queue_waits(store, today), "devices": devices(store, now),
         "units": site.units}, who=who, status_code=error.status if error else 200)

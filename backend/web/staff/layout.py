@@ -12,7 +12,9 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from backend.domain import vocabulary
 from backend.domain.errors import MotcuaError
+from backend.domain.vocabulary import label
 from backend.store.accounts import Principal
 from backend.web.staff.session import StaffRedirect, csrf_for, current, session_token
 
@@ -63,7 +65,8 @@ def render(request: Request, template: str, context: dict | None = None, *,
     """Every staff page goes through here so the layout always has what it needs."""
     lang = lang_of(request)
     token = session_token(request)
-    base = {"who": who, "lang": lang, "t": bilingual(lang), "tt": pick(lang),
+    base = {"who": who, "lang": lang, "t": bilingual(lang), "tt": pick(lang), "words": label,
+            "channels": vocabulary.RETURN_CHANNELS,
             "csrf": csrf_for(token) if token and who else "", "nav": nav_items(who),
             "path": request.url.path, "here": _here(request)}
     return templates.TemplateResponse(request, template, base | (context or {}),

@@ -78,9 +78,9 @@ def test_usb_permission_denied_points_at_udev_rule():
         result = EscposPrinter(UsbConnection(VID, PID), profile(58)).print_document(
             receipt_document(5))
     assert not result.ok and result.code == "permission"
-    assert result.reason.startswith("Không có quyền truy cập máy in USB 0416:5011")
-    assert "Permission denied on USB printer 0416:5011" in result.reason
-    assert result.reason.count("systemd/udev/60-motcua-printers.rules") == 2
+    assert result.reason.vi.startswith("Không có quyền truy cập máy in USB 0416:5011")
+    assert result.reason.en.startswith("Permission denied on USB printer 0416:5011")
+    assert str(result.reason).count("systemd/udev/60-motcua-printers.rules") == 2
 
 
 def test_usb_busy_names_usblp():
@@ -132,7 +132,7 @@ def test_serial_port_missing():
     result = EscposPrinter(SerialConnection("/dev/ttyDOESNOTEXIST"), profile(58)).print_document(
         receipt_document(5))
     assert not result.ok and result.code == "connect"
-    assert result.reason.startswith("Không mở được cổng nối tiếp /dev/ttyDOESNOTEXIST")
+    assert result.reason.vi.startswith("Không mở được cổng nối tiếp /dev/ttyDOESNOTEXIST")
 
 
 def test_device_file_write_only(tmp_path):
@@ -148,13 +148,13 @@ def test_device_file_write_only(tmp_path):
 def test_device_file_errors(tmp_path):
     missing = EscposPrinter(FileConnection(str(tmp_path / "nope" / "lp0")), profile(58))
     result = missing.print_document(receipt_document(5))
-    assert result.code == "not_found" and "Không thấy máy in" in result.reason
+    assert result.code == "not_found" and "Không thấy máy in" in result.reason.vi
     denied = PermissionError(errno.EACCES, "Permission denied")
     with mock.patch("os.open", side_effect=denied):
         result = EscposPrinter(FileConnection("/dev/usb/lp0"), profile(58)).print_document(
             receipt_document(5))
     assert result.code == "permission"
-    assert "60-motcua-printers.rules" in result.reason and "nhóm lp" in result.reason
+    assert "60-motcua-printers.rules" in result.reason.en and "nhóm lp" in result.reason.vi
 
 
 def test_dummy_connection_keeps_output():

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from drivers.message import Message
 from drivers.printers import (
     Document,
     EscposPrinter,
@@ -74,8 +75,10 @@ def test_paper_out_mid_job_fails_with_reason(vprinter):
     printer.faults.paper_out_after_rows = 5
     result = driver.print_document(receipt_document())
     assert not result.ok and result.code == "paper_out"
-    assert result.reason == "Máy in hết giấy giữa chừng, phiếu in chưa xong / " \
-                            "Printer ran out of paper during the job; the receipt is incomplete"
+    assert result.reason == Message(
+        "Máy in hết giấy giữa chừng, phiếu in chưa xong",
+        "Printer ran out of paper during the job; the receipt is incomplete", "error")
+    assert result.reason.key == "paper_out_mid_job"
     assert result.before.ready and result.after.paper_out and not result.after.online
     (receipt,) = printer.receipts
     assert not receipt.complete and len(receipt.lines) == 5
@@ -84,7 +87,7 @@ def test_paper_out_mid_job_fails_with_reason(vprinter):
     sent = printer.bytes_received
     again = driver.print_document(receipt_document())
     assert not again.ok and again.bytes_sent == 0
-    assert again.reason == "Máy in hết giấy / Printer out of paper"
+    assert again.reason == Message("Máy in hết giấy", "Printer out of paper", "error")
     assert printer.bytes_received - sent == 12  # only the four DLE EOT requests
     printer.load_paper()
     assert driver.print_document(receipt_document()).ok
@@ -112,7 +115,7 @@ def test_not_ready_printer_refuses_job(tmp_path, faults, code, text):
     prof = profile(58)
     printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path, faults=faults)
     result = EscposPrinter(printer.connection(), prof).print_document(receipt_document())
-    assert not result.ok and result.code == code and result.reason.startswith(text)
+    assert not result.ok and result.code == code and str(result.reason).startswith(text)
     assert result.bytes_sent == 0 and not printer.receipts
 
 
@@ -128,7 +131,9 @@ def test_cover_opened_during_job(vprinter):
     printer.on_row = open_cover_after_three_rows
     result = driver.print_document(receipt_document())
     assert not result.ok and result.code == "cover_open"
-    assert "Nắp máy in đang mở / Printer cover is open" in result.reason
+    assert result.reason.vi.startswith("Máy in không sẵn sàng sau khi in")
+    assert result.reason.vi.endswith(": Nắp máy in đang mở")
+    assert result.reason.en.endswith(": Printer cover is open")
 
 
 def test_paper_near_end_prints_but_says_so(vprinter):
@@ -136,7 +141,8 @@ def test_paper_near_end_prints_but_says_so(vprinter):
     printer.faults.paper_near_end = True
     result = driver.print_document(receipt_document())
     assert result.ok and result.verified and result.after.paper_near_end
-    assert result.code is None and result.reason == "Giấy in sắp hết / Paper is nearly out"
+    assert result.code is None
+    assert result.reason == Message("Giấy in sắp hết", "Paper is nearly out", "warn")
     assert MESSAGES["paper_near_end"] == ("Giấy in sắp hết", "Paper is nearly out")
 
 
@@ -145,8 +151,8 @@ def test_mute_printer_is_no_response_not_success(vprinter):
     printer.faults.mute = True
     result = driver.print_document(receipt_document())
     assert not result.ok and result.code == "no_response"
-    assert result.reason.startswith("Máy in không phản hồi") and "Printer does not respond" in \
-        result.reason
+    assert result.reason.vi.startswith("Máy in không phản hồi")
+    assert result.reason.en.startswith("Printer does not respond")
     with pytest.raises(PrinterError, match="không phản hồi"):
         driver.status()
 
@@ -161,7 +167,8 @@ def test_network_printer_that_never_answers_fails_fast():
         result = driver.print_document(receipt_document())
         assert time.monotonic() - started < 1.5
         assert not result.ok and result.code == "no_response" and result.bytes_sent == 0
-        assert "(chờ 0.3 giây) / Printer does not respond (waited 0.3 s)" in result.reason
+        assert result.reason.vi.endswith("(chờ 0.3 giây)")
+        assert result.reason.en == "Printer does not respond (waited 0.3 s)"
         driver.close()
     finally:
         silent.close()
@@ -174,8 +181,8 @@ def test_connection_refused_is_explained():
     driver = EscposPrinter(NetworkConnection("127.0.0.1", port, timeout=1), profile(58))
     result = driver.print_document(receipt_document())
     assert not result.ok and result.code == "connect"
-    assert result.reason.startswith(f"Không kết nối được máy in mạng 127.0.0.1:{port}")
-    assert f"/ Cannot connect to the network printer 127.0.0.1:{port}" in result.reason
+    assert result.reason.vi.startswith(f"Không kết nối được máy in mạng 127.0.0.1:{port}")
+    assert result.reason.en.startswith(f"Cannot connect to the network printer 127.0.0.1:{port}")
 
 
 def test_slow_printer_within_and_beyond_patience(tmp_path):
