@@ -29,12 +29,16 @@ from images.errors import FlashRefused
 PROJECT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 SUITE = "bookworm"
+PYTHON = "3.11"  # bookworm's python3
 BASE = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools", "python3",
         "python3-venv", "ca-certificates", "iproute2"]
 ARCH_PACKAGES = {"amd64": ["linux-image-amd64", "systemd-boot-efi"]}
 APP_PACKAGES = ["xserver-xorg-core", "xinit", "libgl1", "libegl1", "libgl1-mesa-dri",
                 "libmtdev1", "libzbar0", "libusb-1.0-0", "fonts-dejavu-core"]
 FIRSTBOOT = "motcua-firstboot.service"
+BOOT_MOUNT = {"amd64": "/boot/efi", "arm64": "/boot/firmware"}
+# consoleblank=0: the kernel's console never blanks the lobby screen (the apps keep it awake)
+KERNEL_OPTIONS = "root=LABEL=motcua-root ro rootwait consoleblank=0"
 ESP_MIB, DATA_MIB = 160, 64
 
 
@@ -100,14 +104,18 @@ def bootstrap(recipe: Recipe, rootfs: Path) -> None:
 
 def configure(recipe: Recipe, rootfs: Path) -> None:
     etc = rootfs / "etc"
-    shutil.copy(HERE / "rootfs" / "fstab", etc / "fstab")
+    boot = BOOT_MOUNT[recipe.arch]
+    (etc / "fstab").write_text((HERE / "rootfs" / "fstab").read_text().replace("/boot/efi", boot))
+    network = etc / "systemd" / "network"
+    network.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HERE / "rootfs" / "20-wired.network", network / "20-wired.network")
     (etc / "hostname").write_text("motcua-unit\n")  # first boot sets the real one
     (etc / "machine-id").write_text("")  # each unit makes its own at first boot
     (etc / "motcua").mkdir(exist_ok=True)
     (etc / "motcua" / "image.toml").write_text(
         f'profile = "{recipe.profile}"\narch = "{recipe.arch}"\nsuite = "{SUITE}"\n'
-        'provisioning = "/boot/efi/motcua.toml"\n')
-    for folder in ("var/lib/motcua", "boot/efi"):
+        f'provisioning = "{boot}/motcua.toml"\n')
+    for folder in ("var/lib/motcua", boot.lstrip("/")):
         (rootfs / folder).mkdir(parents=True, exist_ok=True)
     hook = etc / "initramfs-tools" / "scripts" / "init-bottom" / "motcua-overlay"
     hook.parent.mkdir(parents=True, exist_ok=True)
@@ -118,24 +126,58 @@ def configure(recipe: Recipe, rootfs: Path) -> None:
     run("chroot", str(rootfs), "update-initramfs", "-u", "-k", "all")
 
 
+PLATFORMS = {"amd64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+
+
+def wheels_for(recipe: Recipe, wheel: Path) -> Path:
+    """The app's dependencies as wheels for the target, downloaded once per (arch, extras,
+    pyproject.toml) and kept in the cache: the root then installs them with no index, and an
+    arm64 root needs no emulated pip resolving against the network."""
+    extras = "" if recipe.reduced else "[drivers,apps]"
+    key = hashlib.sha256(((PROJECT / "pyproject.toml").read_bytes() + extras.encode())
+                         ).hexdigest()[:16]
+    folder = recipe.cache / f"wheels-{recipe.arch}-{key}"
+    if not (folder / ".complete").exists():
+        run(sys.executable, "-m", "pip", "download", "-q", "-d", str(folder),
+            "--only-binary=:all:", "--platform", PLATFORMS[recipe.arch],
+            "--python-version", PYTHON, "--implementation", "cp", f"{wheel}{extras}")
+        (folder / ".complete").write_text("")
+    return folder
+
+
 def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
-    """motcua in its own venv; the wheel is built here, installed inside the new root."""
+    """motcua in its own venv: the wheel is built here, it and its dependencies (cached wheels)
+    installed inside the new root without reaching an index."""
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(PROJECT))
     wheel = next(wheels.glob("motcua-*.whl"))
     inside = rootfs / "opt" / "motcua"
-    inside.mkdir(parents=True, exist_ok=True)
-    shutil.copy(wheel, inside / wheel.name)
-    shutil.copy("/etc/resolv.conf", rootfs / "etc" / "resolv.conf")
+    shutil.copytree(wheels_for(recipe, wheel), inside / "wheels")
+    shutil.copy(wheel, inside / "wheels" / wheel.name)
     run("chroot", str(rootfs), "python3", "-m", "venv", "/opt/motcua/venv")
-    extra = ["--no-deps"] if recipe.reduced else []
-    what = f"/opt/motcua/{wheel.name}" + ("" if recipe.reduced else "[drivers,apps]")
-    run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", *extra, what)
-    (inside / wheel.name).unlink()
-    (rootfs / "etc" / "resolv.conf").write_text("")
+    what = f"/opt/motcua/wheels/{wheel.name}" + ("" if recipe.reduced else "[drivers,apps]")
+    run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", "--no-index",
+        "--find-links", "/opt/motcua/wheels", what)
+    shutil.rmtree(inside / "wheels")
+    # drivers/ finds the station and device profiles beside its package (drivers/profiles.py)
+    shutil.copytree(PROJECT / "hardware_profiles",
+                    inside / "venv" / "lib" / f"python{PYTHON}" / "site-packages"
+                    / "hardware_profiles")
 
 
-def install_units(rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]:
-    """Copy udev rules and every unit from `systemd/`; enable those that say where they belong."""
+ENABLED = {"kiosk": ["motcua-firstboot.service", "motcua-kiosk.service", "motcua-selftest.timer"],
+           "counter": ["motcua-firstboot.service", "motcua-counter.service",
+                       "motcua-selftest.timer"]}
+HEADLESS = """# Built with --reduced: no graphical stack in this image, so the kiosk runs without a screen
+# (kiosk_app/headless.py): READY once the backend answers its heartbeat.
+[Service]
+ExecStart=
+ExecStart=/opt/motcua/venv/bin/python -m kiosk_app --headless
+"""
+
+
+def install_units(recipe: Recipe, rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]:
+    """Copy udev rules and every unit from `systemd/`; enable the profile's own (a kiosk does
+    not run the counter app or the site server)."""
     rules = rootfs / "etc" / "udev" / "rules.d"
     rules.mkdir(parents=True, exist_ok=True)
     for rule in sorted((source / "udev").glob("*.rules")):
@@ -144,9 +186,30 @@ def install_units(rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]
     target = rootfs / "etc" / "systemd" / "system"
     for unit in units:
         shutil.copy(unit, target / unit.name)
-        if "[Install]" in unit.read_text():
-            run("systemctl", f"--root={rootfs}", "enable", unit.name)
+    # motcua.toml is on the boot partition, mounted with nofail: not ordered by local-fs.target
+    dropin(rootfs, FIRSTBOOT, "boot.conf",
+           f"[Unit]\nRequiresMountsFor={BOOT_MOUNT[recipe.arch]}\n")
+    if recipe.reduced:
+        dropin(rootfs, "motcua-kiosk.service", "headless.conf", HEADLESS)
+    run("systemctl", f"--root={rootfs}", "enable", *ENABLED[recipe.profile],
+        "systemd-networkd.service")
     return [u.name for u in units]
+
+
+def dropin(rootfs: Path, unit: str, name: str, text: str) -> None:
+    folder = rootfs / "etc" / "systemd" / "system" / f"{unit}.d"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def lock_down(rootfs: Path, source: Path = PROJECT / "systemd" / "lockdown") -> None:
+    """`systemd/lockdown/etc` onto /etc; the motcua user made now (at run time /etc is a tmpfs
+    overlay that forgets); Ctrl-Alt-Del and every text-console getty masked. The serial
+    console (serial-getty@) stays: a technician's cable, and the boot test's window."""
+    shutil.copytree(source / "etc", rootfs / "etc", dirs_exist_ok=True)
+    run("systemd-sysusers", f"--root={rootfs}")
+    run("systemctl", f"--root={rootfs}", "mask", "ctrl-alt-del.target", "getty@.service",
+        "autovt@.service")
 
 
 def esp_files(recipe: Recipe, rootfs: Path, scratch: Path) -> dict[str, Path]:
@@ -156,7 +219,7 @@ def esp_files(recipe: Recipe, rootfs: Path, scratch: Path) -> dict[str, Path]:
     loader.write_text("default motcua.conf\ntimeout 0\n")
     entry = scratch / "motcua.conf"
     entry.write_text("title motcua\nlinux /vmlinuz\ninitrd /initrd.img\n"
-                     "options root=LABEL=motcua-root ro rootwait console=tty0 console=ttyS0\n")
+                     f"options {KERNEL_OPTIONS} console=tty0 console=ttyS0\n")
     efi = rootfs / "usr" / "lib" / "systemd" / "boot" / "efi" / "systemd-bootx64.efi"
     return {"EFI/BOOT/BOOTX64.EFI": efi, "loader/loader.conf": loader,
             "loader/entries/motcua.conf": entry, "vmlinuz": kernel, "initrd.img": initrd}
@@ -213,9 +276,8 @@ def build(recipe: Recipe, out: Path, say=print) -> Path:
         configure(recipe, rootfs)
         step("motcua vào venv / motcua into its venv" + (" (reduced)" if recipe.reduced else ""))
         install_app(recipe, rootfs, work / "wheels")
-        step("units & udev: " + (", ".join(install_units(rootfs)) or "udev rules only")
-             + ("" if (rootfs / f"etc/systemd/system/{FIRSTBOOT}").exists()
-                else f" ({FIRSTBOOT} not in systemd/ yet)"))
+        step("units, udev, lock-down: " + ", ".join(install_units(recipe, rootfs)))
+        lock_down(rootfs)
         (out / f"{recipe.name}.manifest").write_text(manifest(rootfs))
         step("phân vùng / partitions: FAT (mtools), ext4 (mkfs.ext4 -d)")
         parts = partitions(recipe, rootfs, work)
