@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import platform
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from images import bmap, disk
+from images import bmap, disk, foreign
 from images.errors import FlashRefused
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -32,7 +34,19 @@ SUITE = "bookworm"
 PYTHON = "3.11"  # bookworm's python3
 BASE = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools", "python3",
         "python3-venv", "ca-certificates", "iproute2"]
-ARCH_PACKAGES = {"amd64": ["linux-image-amd64", "systemd-boot-efi"]}
+ARCH_PACKAGES = {"amd64": ["linux-image-amd64", "systemd-boot-efi"],
+                 "arm64": ["linux-image-arm64", "raspi-firmware"]}
+# (sfdisk label, boot type, Linux type): UEFI boots GPT; every Raspberry Pi's firmware reads MBR
+TABLES = {"amd64": ("gpt", disk.ESP_GUID, disk.LINUX_GUID), "arm64": ("dos", "c", "83")}
+PI_CONFIG = """# Raspberry Pi firmware (3, 4, 5): Debian's 64-bit kernel and its initramfs from this
+# partition, the UART for a technician's serial cable. cmdline.txt is the kernel's command line.
+arm_64bit=1
+enable_uart=1
+upstream_kernel=1
+disable_overscan=1
+kernel=vmlinuz
+initramfs initrd.img followkernel
+"""
 APP_PACKAGES = ["xserver-xorg-core", "xinit", "libgl1", "libegl1", "libgl1-mesa-dri",
                 "libmtdev1", "libzbar0", "libusb-1.0-0", "fonts-dejavu-core"]
 FIRSTBOOT = "motcua-firstboot.service"
@@ -97,7 +111,9 @@ def bootstrap(recipe: Recipe, rootfs: Path) -> None:
     if not (cached / "etc" / "os-release").exists():
         shutil.rmtree(cached, ignore_errors=True)
         cached.parent.mkdir(parents=True, exist_ok=True)
+        # non-free-firmware: Debian keeps the Raspberry Pi's boot firmware there
         run("debootstrap", "--variant=minbase", f"--arch={recipe.arch}",
+            "--components=main,non-free-firmware",
             f"--include={','.join(recipe.packages())}", SUITE, str(cached), recipe.mirror)
     run("cp", "-a", f"{cached}/.", str(rootfs))
 
@@ -127,20 +143,37 @@ def configure(recipe: Recipe, rootfs: Path) -> None:
 
 
 PLATFORMS = {"amd64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+HOST_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
+# Not in a reduced image: camera decoding (large) and evdev (source only); the headless kiosk
+# opens no camera or scanner, but prints through the rest.
+REDUCED_SKIP = ("opencv-python-headless", "zxing-cpp", "pyzbar", "evdev")
+
+
+def requirements(recipe: Recipe, wheel: Path) -> list[str]:
+    """What pip installs in the root: the motcua wheel with the recipe's extras."""
+    if not recipe.reduced:
+        return [f"{wheel}[drivers,apps]"]
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["project"]
+    drivers = project["optional-dependencies"]["drivers"]
+    return [str(wheel), *(r for r in drivers if not r.startswith(REDUCED_SKIP))]
 
 
 def wheels_for(recipe: Recipe, wheel: Path) -> Path:
-    """The app's dependencies as wheels for the target, downloaded once per (arch, extras,
-    pyproject.toml) and kept in the cache: the root then installs them with no index, and an
-    arm64 root needs no emulated pip resolving against the network."""
-    extras = "" if recipe.reduced else "[drivers,apps]"
-    key = hashlib.sha256(((PROJECT / "pyproject.toml").read_bytes() + extras.encode())
-                         ).hexdigest()[:16]
-    folder = recipe.cache / f"wheels-{recipe.arch}-{key}"
+    """The app's dependencies as wheels for the target, fetched once per (arch, requirements,
+    pyproject.toml) and kept in the cache, so the root installs them with no index. On the
+    build machine's own architecture (and Python) sources are built into wheels here; for
+    another only binary wheels can be had (no emulated compiler)."""
+    wanted = requirements(recipe, wheel)
+    pins = (PROJECT / "pyproject.toml").read_bytes() + " ".join(wanted[1:]).encode()
+    folder = recipe.cache / f"wheels-{recipe.arch}-{hashlib.sha256(pins).hexdigest()[:16]}"
     if not (folder / ".complete").exists():
-        run(sys.executable, "-m", "pip", "download", "-q", "-d", str(folder),
-            "--only-binary=:all:", "--platform", PLATFORMS[recipe.arch],
-            "--python-version", PYTHON, "--implementation", "cp", f"{wheel}{extras}")
+        pip = [sys.executable, "-m", "pip"]
+        if recipe.arch == HOST_ARCH and f"{sys.version_info[0]}.{sys.version_info[1]}" == PYTHON:
+            run(*pip, "wheel", "-q", "-w", str(folder), *wanted)
+        else:
+            run(*pip, "download", "-q", "-d", str(folder), "--only-binary=:all:", "--platform",
+                PLATFORMS[recipe.arch], "--python-version", PYTHON, "--implementation", "cp",
+                *wanted)
         (folder / ".complete").write_text("")
     return folder
 
@@ -154,9 +187,10 @@ def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
     shutil.copytree(wheels_for(recipe, wheel), inside / "wheels")
     shutil.copy(wheel, inside / "wheels" / wheel.name)
     run("chroot", str(rootfs), "python3", "-m", "venv", "/opt/motcua/venv")
-    what = f"/opt/motcua/wheels/{wheel.name}" + ("" if recipe.reduced else "[drivers,apps]")
+    inside_names = [w.replace(str(wheel), f"/opt/motcua/wheels/{wheel.name}")
+                    for w in requirements(recipe, wheel)]
     run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", "--no-index",
-        "--find-links", "/opt/motcua/wheels", what)
+        "--find-links", "/opt/motcua/wheels", *inside_names)
     shutil.rmtree(inside / "wheels")
     # drivers/ finds the station and device profiles beside its package (drivers/profiles.py)
     shutil.copytree(PROJECT / "hardware_profiles",
@@ -167,9 +201,13 @@ def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
 ENABLED = {"kiosk": ["motcua-firstboot.service", "motcua-kiosk.service", "motcua-selftest.timer"],
            "counter": ["motcua-firstboot.service", "motcua-counter.service",
                        "motcua-selftest.timer"]}
-HEADLESS = """# Built with --reduced: no graphical stack in this image, so the kiosk runs without a screen
-# (kiosk_app/headless.py): READY once the backend answers its heartbeat.
+HEADLESS = """# Built with --reduced: no graphical stack in this image, so the kiosk runs with no
+# screen (kiosk_app/headless.py): READY once the backend answers its heartbeat. No devices either: a
+# test machine has none, and the station profile's would be looked for.
 [Service]
+Environment=MOTCUA_KIOSK_PRINTER=none MOTCUA_KIOSK_CAMERA=none MOTCUA_KIOSK_SCANNER=none
+Environment=MOTCUA_KIOSK_AUDIO=none
+StandardOutput=journal+console
 ExecStart=
 ExecStart=/opt/motcua/venv/bin/python -m kiosk_app --headless
 """
@@ -189,8 +227,9 @@ def install_units(recipe: Recipe, rootfs: Path, source: Path = PROJECT / "system
     # motcua.toml is on the boot partition, mounted with nofail: not ordered by local-fs.target
     dropin(rootfs, FIRSTBOOT, "boot.conf",
            f"[Unit]\nRequiresMountsFor={BOOT_MOUNT[recipe.arch]}\n")
-    if recipe.reduced:
+    if recipe.reduced:  # no Kivy: the screens that need it are masked, the kiosk is headless
         dropin(rootfs, "motcua-kiosk.service", "headless.conf", HEADLESS)
+        run("systemctl", f"--root={rootfs}", "mask", "motcua-firstboot-screen.service")
     run("systemctl", f"--root={rootfs}", "enable", *ENABLED[recipe.profile],
         "systemd-networkd.service")
     return [u.name for u in units]
@@ -209,12 +248,18 @@ def lock_down(rootfs: Path, source: Path = PROJECT / "systemd" / "lockdown") -> 
     shutil.copytree(source / "etc", rootfs / "etc", dirs_exist_ok=True)
     run("systemd-sysusers", f"--root={rootfs}")
     run("systemctl", f"--root={rootfs}", "mask", "ctrl-alt-del.target", "getty@.service",
-        "autovt@.service")
+        "autovt@.service", "getty-static.service")
 
 
 def esp_files(recipe: Recipe, rootfs: Path, scratch: Path) -> dict[str, Path]:
+    """The boot partition: the loader (systemd-boot, or the Pi's firmware), kernel, initramfs."""
     kernel = max((rootfs / "boot").glob("vmlinuz-*"))
     initrd = max((rootfs / "boot").glob("initrd.img-*"))
+    loader = pi_files(rootfs, scratch) if recipe.arch == "arm64" else uefi_files(rootfs, scratch)
+    return {**loader, "vmlinuz": kernel, "initrd.img": initrd}
+
+
+def uefi_files(rootfs: Path, scratch: Path) -> dict[str, Path]:
     loader = scratch / "loader.conf"
     loader.write_text("default motcua.conf\ntimeout 0\n")
     entry = scratch / "motcua.conf"
@@ -222,7 +267,24 @@ def esp_files(recipe: Recipe, rootfs: Path, scratch: Path) -> dict[str, Path]:
                      f"options {KERNEL_OPTIONS} console=tty0 console=ttyS0\n")
     efi = rootfs / "usr" / "lib" / "systemd" / "boot" / "efi" / "systemd-bootx64.efi"
     return {"EFI/BOOT/BOOTX64.EFI": efi, "loader/loader.conf": loader,
-            "loader/entries/motcua.conf": entry, "vmlinuz": kernel, "initrd.img": initrd}
+            "loader/entries/motcua.conf": entry}
+
+
+def pi_files(rootfs: Path, scratch: Path) -> dict[str, Path]:
+    """Debian's raspi-firmware (bootcode.bin, start*.elf, fixup*.dat) and the kernel package's
+    Raspberry Pi device trees, config.txt and cmdline.txt."""
+    files = {p.name: p for p in sorted((rootfs / "usr/lib/raspi-firmware").glob("*"))
+             if p.is_file()}
+    files |= {dtb.name: dtb for dtb in sorted(rootfs.glob("usr/lib/linux-image-*/broadcom/"
+                                                          "bcm2*-rpi-*.dtb"))}
+    if not any(name.startswith("start") for name in files) or not any(
+            name.endswith(".dtb") for name in files):
+        raise FlashRefused("Thiếu firmware hoặc device tree của Raspberry Pi trong gốc",
+                           "the root lacks the Raspberry Pi firmware or device trees "
+                           "(raspi-firmware, linux-image-arm64)", key="no_pi_firmware")
+    (scratch / "config.txt").write_text(PI_CONFIG)
+    (scratch / "cmdline.txt").write_text(f"{KERNEL_OPTIONS} console=tty0 console=ttyS1,115200\n")
+    return {**files, "config.txt": scratch / "config.txt", "cmdline.txt": scratch / "cmdline.txt"}
 
 
 def manifest(rootfs: Path) -> str:
@@ -244,8 +306,9 @@ def partitions(recipe: Recipe, rootfs: Path, work: Path) -> list[disk.PartSpec]:
     empty = work / "data"
     empty.mkdir()
     data = disk.make_ext4(work / "data.ext4", DATA_MIB << 20, "motcua-data", empty)
-    return [disk.PartSpec("boot", disk.ESP_GUID, esp), disk.PartSpec("root", disk.LINUX_GUID, root),
-            disk.PartSpec("data", disk.LINUX_GUID, data)]
+    _, boot, linux = TABLES[recipe.arch]
+    return [disk.PartSpec("boot", boot, esp), disk.PartSpec("root", linux, root),
+            disk.PartSpec("data", linux, data)]
 
 
 def sums(out: Path, names: list[str]) -> None:
@@ -260,10 +323,8 @@ def sums(out: Path, names: list[str]) -> None:
 
 
 def build(recipe: Recipe, out: Path, say=print) -> Path:
-    if recipe.arch not in ARCH_PACKAGES:
-        raise FlashRefused(f"Chưa dựng được ảnh cho {recipe.arch} (mới có amd64)",
-                           f"images for {recipe.arch} cannot be built yet (amd64 only so far)",
-                           key="arch_not_ready")
+    if recipe.arch != HOST_ARCH:
+        foreign.ready(recipe.arch)
     out.mkdir(parents=True, exist_ok=True)
     step = Steps(7, say)
     with tempfile.TemporaryDirectory(dir=recipe.cache) as tmp:
@@ -283,7 +344,7 @@ def build(recipe: Recipe, out: Path, say=print) -> Path:
         parts = partitions(recipe, rootfs, work)
         step("ghép đĩa GPT / assemble the GPT disk")
         image = out / f"{recipe.name}.img"
-        disk.assemble(image, parts)
+        disk.assemble(image, parts, TABLES[recipe.arch][0])
         step("bmap, SHA256SUMS")
         bmap.write_for(image)
         sums(out, [image.name, image.name + ".bmap", f"{recipe.name}.manifest"])

@@ -33,9 +33,11 @@ def run(config: KioskConfig, notifier: Notifier | None = None,
         while not stop.is_set() and not core.restart_requested:
             core.pump()
             if not ready and core.last_heartbeat:
-                ready = notifier.ready(f"headless; heartbeat answered {core.last_heartbeat:%H:%M:%S}")
-                print(f"motcua-kiosk: READY (headless), backend {config.backend_url} answered "
-                      "the heartbeat", flush=True)
+                beat = f"{core.last_heartbeat:%H:%M:%S}"
+                ready = notifier.ready(f"headless; heartbeat answered {beat}")
+                if ready:
+                    print(f"motcua-kiosk: READY (headless), backend {config.backend_url} "
+                          "answered the heartbeat", flush=True)
             if time.monotonic() >= next_ping:
                 notifier.watchdog()
                 next_ping = time.monotonic() + every
