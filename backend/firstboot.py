@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -28,6 +29,7 @@ import requests
 
 from backend.domain.errors import InvalidInput, MotcuaError
 
+APP_USER = "motcua"  # systemd/lockdown/etc/sysusers.d/motcua.conf
 STATUS = Path("/run/motcua/firstboot.json")  # what the first-boot screen shows (unit file)
 KEYS = ("backend_url", "station", "hostname", "timezone", "enrol_code", "wifi", "counter")
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -204,7 +206,20 @@ def save_device(data: Path, token: str, device: dict) -> Path:
     _write(data / "device.json", json.dumps(about, ensure_ascii=False) + "\n", 0o644)
     path = data / "device-token"
     _write(path, token + "\n", 0o600)  # last: its presence means "enrolled"
+    for written in (data / "device.json", path):
+        _give_to(written, APP_USER)
     return path
+
+
+def _give_to(path: Path, user: str) -> None:
+    """The apps run as `user` and must read the token the agent (root) wrote; systemd's
+    StateDirectory= fixes ownership only when the folder itself is wrong, not a re-enrolment."""
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return  # a developer's machine: no such user, the file stays the caller's
+    if os.geteuid() == 0:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
 def enrolled_kind(data: Path) -> str | None:
