@@ -90,3 +90,4 @@ def test_enrolled_and_enrolling_are_reported(server, tmp_path):
                          say=lines.append) == 0, lines
     assert json.loads(status.read_text())["state"] == "enrolled"
     assert "Enrolling this unit" in firstboot_message({"state": "enrolling"}, "kiosk-01", 0)
+    looks_drawn(screenshot({"state": "enrolling"}, tmp_path, "enrolling"))
