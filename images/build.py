@@ -229,6 +229,7 @@ def install_units(recipe: Recipe, rootfs: Path, source: Path = PROJECT / "system
            f"[Unit]\nRequiresMountsFor={BOOT_MOUNT[recipe.arch]}\n")
     if recipe.reduced:  # no Kivy: the screens that need it are masked, the kiosk is headless
         dropin(rootfs, "motcua-kiosk.service", "headless.conf", HEADLESS)
+        (target / "motcua-firstboot-screen.service").unlink()
         run("systemctl", f"--root={rootfs}", "mask", "motcua-firstboot-screen.service")
     run("systemctl", f"--root={rootfs}", "enable", *ENABLED[recipe.profile],
         "systemd-networkd.service")
