@@ -178,10 +178,23 @@ def wheels_for(recipe: Recipe, wheel: Path) -> Path:
     return folder
 
 
+def app_source(folder: Path) -> Path:
+    """Only what the wheel is made of: setuptools walks every file under the project while it
+    builds, and var/image-cache holds whole root file systems."""
+    setup = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    for package in (p.rstrip("*") for p in setup["packages"]["find"]["include"]):
+        shutil.copytree(PROJECT / package, folder / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT / name, folder / name)
+    return folder
+
+
 def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
     """motcua in its own venv: the wheel is built here, it and its dependencies (cached wheels)
     installed inside the new root without reaching an index."""
-    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(PROJECT))
+    source = app_source(wheels.parent / "source")
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source))
     wheel = next(wheels.glob("motcua-*.whl"))
     inside = rootfs / "opt" / "motcua"
     shutil.copytree(wheels_for(recipe, wheel), inside / "wheels")
