@@ -66,3 +66,16 @@ def test_no_ready_while_the_backend_refuses_the_token(server, tmp_path):
     finally:
         stop(app)
         listener.sock.close()
+
+
+def test_a_unit_without_camera_or_opencv_builds_its_hardware():
+    """The reduced image has no OpenCV: devices set to none must not import it."""
+    script = ("import sys; sys.modules['cv2'] = None\n"
+              "from kiosk_app.config import KioskConfig\n"
+              "from kiosk_app.devices import Hardware\n"
+              "none = dict.fromkeys(('printer', 'camera', 'scanner', 'audio'), 'none')\n"
+              "h = Hardware.from_config(KioskConfig.from_dict(none))\n"
+              "print(h.printer, h.camera, h.scanners)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (0, "None None []\n"), done.stderr[-2000:]
