@@ -104,17 +104,22 @@ def host_mirror(sources: Path = Path("/etc/apt/sources.list.d/debian.sources")) 
 
 
 def bootstrap(recipe: Recipe, rootfs: Path) -> None:
-    """debootstrap once per package set; later builds copy the cached root."""
+    """debootstrap once per package set; later builds copy the cached root. It is made under
+    another name and renamed when complete: an interrupted run (its files appear early) is
+    never taken for a cached root."""
     key = hashlib.sha256(" ".join([recipe.arch, SUITE, recipe.mirror, *recipe.packages()])
                          .encode()).hexdigest()[:16]
     cached = recipe.cache / f"rootfs-{recipe.arch}-{key}"
     if not (cached / "etc" / "os-release").exists():
-        shutil.rmtree(cached, ignore_errors=True)
+        partial = cached.with_name(cached.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
         cached.parent.mkdir(parents=True, exist_ok=True)
         # non-free-firmware: Debian keeps the Raspberry Pi's boot firmware there
         run("debootstrap", "--variant=minbase", f"--arch={recipe.arch}",
             "--components=main,non-free-firmware",
-            f"--include={','.join(recipe.packages())}", SUITE, str(cached), recipe.mirror)
+            f"--include={','.join(recipe.packages())}", SUITE, str(partial), recipe.mirror)
+        shutil.rmtree(cached, ignore_errors=True)
+        partial.rename(cached)
     run("cp", "-a", f"{cached}/.", str(rootfs))
 
 
