@@ -1,9 +1,9 @@
 """The amd64 image recipe, built for real (reduced: no graphical stack, no camera libraries).
 
-Costs, measured on a shared 2-core machine: debootstrap from the Debian mirror about 9 min the
-first time (the bootstrapped root and the wheels are cached in var/image-cache/ for later runs);
-then about 6 min for the rest of this file (wheel, initramfs, file systems, and the QEMU boot).
-Marked slow.
+Costs, measured on a shared 2-core machine at a load average near 19: debootstrap from the
+Debian mirror about 8.5 min and the wheels about 0.5 min the first time (both cached in
+var/image-cache/ for later runs); then about 8 min for this file (build about 4 min; the
+QEMU boot to the kiosk's READY about 4 min, the guest's clock saying 112 s). Marked slow.
 
 A card flashed from it, provisioned with a `motcua.toml` that points at a backend this test
 starts on the host (QEMU's user network reaches the host's loopback at 10.0.2.2) and a fresh
