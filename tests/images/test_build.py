@@ -204,6 +204,12 @@ def test_a_flashed_card_boots_to_an_enrolled_kiosk(built, backend, tmp_path):
     assert "motcua-overlay: root read-only, writes go to a tmpfs overlay" in log
     assert re.search(r"Kernel command line:.* ro .*consoleblank=0", log), log[:4000]
     assert not re.search(r"Started getty@tty\d", log)  # no text console to switch to
+    assert "Mounted var-lib-motcua.mount - /var/lib/motcua" in log  # the data partition
+    # The root under the overlay was never written: first boot set the hostname to kiosk-01 in
+    # the overlay only, and the file system was never mounted read-write.
+    root = disk.read_table(card)[1]
+    assert debugfs(card, root, "cat /etc/hostname").strip() == "motcua-unit"
+    assert re.search(r"Last mount time:\s+n/a", e2fs(["dumpe2fs", "-h"], card, root))
     device = seen(db)
     assert device and device["last_seen"] and device["station"] == STATION, device
     with sqlite3.connect(db) as conn:
