@@ -302,7 +302,8 @@ def cmd_firstboot(args) -> int:
 
     path = Path(args.provisioning or firstboot.provisioning_path(Path(args.root)))
     return firstboot.run(path, Path(args.root), Path(args.data), tries=args.tries,
-                         backoff=args.backoff, say=lambda text: print(text, flush=True))
+                         backoff=args.backoff, say=lambda text: print(text, flush=True),
+                         status=Path(args.status) if args.status else None)
 
 
 def cmd_selftest_due(args) -> int:
@@ -672,6 +673,8 @@ def _add_unit_commands(sub) -> None:
     boot.add_argument("--data", default="/var/lib/motcua", help="where the device token goes")
     boot.add_argument("--tries", type=int, default=0, help="give up after N tries (0: never)")
     boot.add_argument("--backoff", type=float, default=5.0, help="first wait between tries, s")
+    boot.add_argument("--status", metavar="FILE", help="write how it goes here, for the "
+                      "first-boot screen (the unit: /run/motcua/firstboot.json)")
     boot.set_defaults(func=cmd_firstboot)
     due = sub.add_parser("selftest-due", help="exit 0 if today is the week's first working day "
                          "(the weekly equipment check), else 1")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -28,6 +29,8 @@ import requests
 
 from backend.domain.errors import InvalidInput, MotcuaError
 
+APP_USER = "motcua"  # systemd/lockdown/etc/sysusers.d/motcua.conf
+STATUS = Path("/run/motcua/firstboot.json")  # what the first-boot screen shows (unit file)
 KEYS = ("backend_url", "station", "hostname", "timezone", "enrol_code", "wifi", "counter")
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -203,7 +206,20 @@ def save_device(data: Path, token: str, device: dict) -> Path:
     _write(data / "device.json", json.dumps(about, ensure_ascii=False) + "\n", 0o644)
     path = data / "device-token"
     _write(path, token + "\n", 0o600)  # last: its presence means "enrolled"
+    for written in (data / "device.json", path):
+        _give_to(written, APP_USER)
     return path
+
+
+def _give_to(path: Path, user: str) -> None:
+    """The apps run as `user` and must read the token the agent (root) wrote; systemd's
+    StateDirectory= fixes ownership only when the folder itself is wrong, not a re-enrolment."""
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return  # a developer's machine: no such user, the file stays the caller's
+    if os.geteuid() == 0:
+        os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
 def enrolled_kind(data: Path) -> str | None:
@@ -213,37 +229,54 @@ def enrolled_kind(data: Path) -> str | None:
         return None
 
 
+def report(status: Path | None, state: str, error: MotcuaError | None = None,
+           retry_in: float = 0.0) -> None:
+    """Where first boot stands, for the screen (kiosk_app/maintenance.py --firstboot): the
+    error in both languages and when the next try is."""
+    if status is not None:
+        body = {"state": state, "key": getattr(error, "key", ""),
+                "vi": getattr(error, "vi", ""), "en": getattr(error, "en", ""),
+                "retry_at": time.time() + retry_in if retry_in else None}
+        _write(status, json.dumps(body, ensure_ascii=False) + "\n", 0o644)
+
+
 def run(provisioning: Path, root: Path, data: Path, *, macs: list[str] | None = None,
-        tries: int = 0, backoff: float = 5.0, say: Callable[[str], None] = print) -> int:
+        tries: int = 0, backoff: float = 5.0, say: Callable[[str], None] = print,
+        status: Path | None = None) -> int:
     """Apply the settings, then enrol unless already enrolled, retrying with a backoff
     doubling up to 5 minutes: the network, the server or a fresh code may be fixed meanwhile.
-    `tries` = 0: for ever. Exit code."""
+    `tries` = 0: for ever. `status`: where the screen reads how it goes. Exit code."""
     try:
         p = read_provision(provisioning, local_macs() if macs is None else macs)
         apply_system(p, root)
     except MotcuaError as error:
         say(f"LỖI / ERROR: {error.vi}\n             {error.en}")
+        report(status, "failed", error)
         return 2
     if (data / "device-token").exists():
         apply_app(p, root, enrolled_kind(data) or "kiosk")
+        report(status, "enrolled")
         return 0
     if not p.enrol_code:
         say("motcua.toml không có enrol_code: đăng ký thiết bị bằng tay / no enrol_code in "
             "motcua.toml: register this unit by hand (python -m kiosk_app register)")
         return 0
-    return _enrol(p, root, data, tries, backoff, say)
+    return _enrol(p, root, data, tries, backoff, say, status)
 
 
 def _enrol(p: Provision, root: Path, data: Path, tries: int, backoff: float,
-           say: Callable[[str], None]) -> int:
+           say: Callable[[str], None], status: Path | None) -> int:
     attempt, wait = 0, backoff
     while True:
         attempt += 1
+        report(status, "enrolling")
         try:
             token, device = exchange(p)
         except EnrolFailed as error:
             say(f"LỖI / ERROR: {error.vi}\n             {error.en}")
-            if tries and attempt >= tries:
+            last = bool(tries and attempt >= tries)
+            report(status, "failed" if last else "retrying", error, 0 if last else wait)
+            if last:
                 return 1
             say(f"Thử lại sau {wait:.0f} giây / retrying in {wait:.0f} s")
             time.sleep(wait)
@@ -251,6 +284,7 @@ def _enrol(p: Provision, root: Path, data: Path, tries: int, backoff: float,
             continue
         path = save_device(data, token, device)
         apply_app(p, root, device["kind"])
+        report(status, "enrolled")
         say(f"Đã đăng ký {p.hostname} ({device['kind']}, {p.station}); mã thiết bị lưu ở "
             f"{path} / enrolled {p.hostname}; device token saved in {path}")
         return 0

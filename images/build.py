@@ -15,26 +15,44 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import platform
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from images import bmap, disk
+from images import bmap, disk, foreign
 from images.errors import FlashRefused
 
 PROJECT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 SUITE = "bookworm"
+PYTHON = "3.11"  # bookworm's python3
 BASE = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools", "python3",
         "python3-venv", "ca-certificates", "iproute2"]
-ARCH_PACKAGES = {"amd64": ["linux-image-amd64", "systemd-boot-efi"]}
+ARCH_PACKAGES = {"amd64": ["linux-image-amd64", "systemd-boot-efi"],
+                 "arm64": ["linux-image-arm64", "raspi-firmware"]}
+# (sfdisk label, boot type, Linux type): UEFI boots GPT; every Raspberry Pi's firmware reads MBR
+TABLES = {"amd64": ("gpt", disk.ESP_GUID, disk.LINUX_GUID), "arm64": ("dos", "c", "83")}
+PI_CONFIG = """# Raspberry Pi firmware (3, 4, 5): Debian's 64-bit kernel and its initramfs from this
+# partition, the UART for a technician's serial cable. cmdline.txt is the kernel's command line.
+arm_64bit=1
+enable_uart=1
+upstream_kernel=1
+disable_overscan=1
+kernel=vmlinuz
+initramfs initrd.img followkernel
+"""
 APP_PACKAGES = ["xserver-xorg-core", "xinit", "libgl1", "libegl1", "libgl1-mesa-dri",
                 "libmtdev1", "libzbar0", "libusb-1.0-0", "fonts-dejavu-core"]
 FIRSTBOOT = "motcua-firstboot.service"
+BOOT_MOUNT = {"amd64": "/boot/efi", "arm64": "/boot/firmware"}
+# consoleblank=0: the kernel's console never blanks the lobby screen (the apps keep it awake)
+KERNEL_OPTIONS = "root=LABEL=motcua-root ro rootwait consoleblank=0"
 ESP_MIB, DATA_MIB = 160, 64
 
 
@@ -86,28 +104,39 @@ def host_mirror(sources: Path = Path("/etc/apt/sources.list.d/debian.sources")) 
 
 
 def bootstrap(recipe: Recipe, rootfs: Path) -> None:
-    """debootstrap once per package set; later builds copy the cached root."""
+    """debootstrap once per package set; later builds copy the cached root. It is made under
+    another name and renamed when complete: an interrupted run (its files appear early) is
+    never taken for a cached root."""
     key = hashlib.sha256(" ".join([recipe.arch, SUITE, recipe.mirror, *recipe.packages()])
                          .encode()).hexdigest()[:16]
     cached = recipe.cache / f"rootfs-{recipe.arch}-{key}"
     if not (cached / "etc" / "os-release").exists():
-        shutil.rmtree(cached, ignore_errors=True)
+        partial = cached.with_name(cached.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
         cached.parent.mkdir(parents=True, exist_ok=True)
+        # non-free-firmware: Debian keeps the Raspberry Pi's boot firmware there
         run("debootstrap", "--variant=minbase", f"--arch={recipe.arch}",
-            f"--include={','.join(recipe.packages())}", SUITE, str(cached), recipe.mirror)
+            "--components=main,non-free-firmware",
+            f"--include={','.join(recipe.packages())}", SUITE, str(partial), recipe.mirror)
+        shutil.rmtree(cached, ignore_errors=True)
+        partial.rename(cached)
     run("cp", "-a", f"{cached}/.", str(rootfs))
 
 
 def configure(recipe: Recipe, rootfs: Path) -> None:
     etc = rootfs / "etc"
-    shutil.copy(HERE / "rootfs" / "fstab", etc / "fstab")
+    boot = BOOT_MOUNT[recipe.arch]
+    (etc / "fstab").write_text((HERE / "rootfs" / "fstab").read_text().replace("/boot/efi", boot))
+    network = etc / "systemd" / "network"
+    network.mkdir(parents=True, exist_ok=True)
+    shutil.copy(HERE / "rootfs" / "20-wired.network", network / "20-wired.network")
     (etc / "hostname").write_text("motcua-unit\n")  # first boot sets the real one
     (etc / "machine-id").write_text("")  # each unit makes its own at first boot
     (etc / "motcua").mkdir(exist_ok=True)
     (etc / "motcua" / "image.toml").write_text(
         f'profile = "{recipe.profile}"\narch = "{recipe.arch}"\nsuite = "{SUITE}"\n'
-        'provisioning = "/boot/efi/motcua.toml"\n')
-    for folder in ("var/lib/motcua", "boot/efi"):
+        f'provisioning = "{boot}/motcua.toml"\n')
+    for folder in ("var/lib/motcua", boot.lstrip("/")):
         (rootfs / folder).mkdir(parents=True, exist_ok=True)
     hook = etc / "initramfs-tools" / "scripts" / "init-bottom" / "motcua-overlay"
     hook.parent.mkdir(parents=True, exist_ok=True)
@@ -118,24 +147,93 @@ def configure(recipe: Recipe, rootfs: Path) -> None:
     run("chroot", str(rootfs), "update-initramfs", "-u", "-k", "all")
 
 
+PLATFORMS = {"amd64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+HOST_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
+# Not in a reduced image: camera decoding (large) and evdev (source only); the headless kiosk
+# opens no camera or scanner, but prints through the rest.
+REDUCED_SKIP = ("opencv-python-headless", "zxing-cpp", "pyzbar", "evdev")
+
+
+def requirements(recipe: Recipe, wheel: Path) -> list[str]:
+    """What pip installs in the root: the motcua wheel with the recipe's extras."""
+    if not recipe.reduced:
+        return [f"{wheel}[drivers,apps]"]
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["project"]
+    drivers = project["optional-dependencies"]["drivers"]
+    return [str(wheel), *(r for r in drivers if not r.startswith(REDUCED_SKIP))]
+
+
+def wheels_for(recipe: Recipe, wheel: Path) -> Path:
+    """The app's dependencies as wheels for the target, fetched once per (arch, requirements,
+    pyproject.toml) and kept in the cache, so the root installs them with no index. On the
+    build machine's own architecture (and Python) sources are built into wheels here; for
+    another only binary wheels can be had (no emulated compiler)."""
+    wanted = requirements(recipe, wheel)
+    pins = (PROJECT / "pyproject.toml").read_bytes() + " ".join(wanted[1:]).encode()
+    folder = recipe.cache / f"wheels-{recipe.arch}-{hashlib.sha256(pins).hexdigest()[:16]}"
+    if not (folder / ".complete").exists():
+        pip = [sys.executable, "-m", "pip"]
+        if recipe.arch == HOST_ARCH and f"{sys.version_info[0]}.{sys.version_info[1]}" == PYTHON:
+            run(*pip, "wheel", "-q", "-w", str(folder), *wanted)
+        else:
+            run(*pip, "download", "-q", "-d", str(folder), "--only-binary=:all:", "--platform",
+                PLATFORMS[recipe.arch], "--python-version", PYTHON, "--implementation", "cp",
+                *wanted)
+        (folder / ".complete").write_text("")
+    return folder
+
+
+def app_source(folder: Path) -> Path:
+    """Only what the wheel is made of: setuptools walks every file under the project while it
+    builds, and var/image-cache holds whole root file systems."""
+    setup = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    for package in (p.rstrip("*") for p in setup["packages"]["find"]["include"]):
+        shutil.copytree(PROJECT / package, folder / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT / name, folder / name)
+    return folder
+
+
 def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
-    """motcua in its own venv; the wheel is built here, installed inside the new root."""
-    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(PROJECT))
+    """motcua in its own venv: the wheel is built here, it and its dependencies (cached wheels)
+    installed inside the new root without reaching an index."""
+    source = app_source(wheels.parent / "source")
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source))
     wheel = next(wheels.glob("motcua-*.whl"))
     inside = rootfs / "opt" / "motcua"
-    inside.mkdir(parents=True, exist_ok=True)
-    shutil.copy(wheel, inside / wheel.name)
-    shutil.copy("/etc/resolv.conf", rootfs / "etc" / "resolv.conf")
+    shutil.copytree(wheels_for(recipe, wheel), inside / "wheels")
+    shutil.copy(wheel, inside / "wheels" / wheel.name)
     run("chroot", str(rootfs), "python3", "-m", "venv", "/opt/motcua/venv")
-    extra = ["--no-deps"] if recipe.reduced else []
-    what = f"/opt/motcua/{wheel.name}" + ("" if recipe.reduced else "[drivers,apps]")
-    run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", *extra, what)
-    (inside / wheel.name).unlink()
-    (rootfs / "etc" / "resolv.conf").write_text("")
+    inside_names = [w.replace(str(wheel), f"/opt/motcua/wheels/{wheel.name}")
+                    for w in requirements(recipe, wheel)]
+    run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", "--no-index",
+        "--find-links", "/opt/motcua/wheels", *inside_names)
+    shutil.rmtree(inside / "wheels")
+    # drivers/ finds the station and device profiles beside its package (drivers/profiles.py)
+    shutil.copytree(PROJECT / "hardware_profiles",
+                    inside / "venv" / "lib" / f"python{PYTHON}" / "site-packages"
+                    / "hardware_profiles")
 
 
-def install_units(rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]:
-    """Copy udev rules and every unit from `systemd/`; enable those that say where they belong."""
+ENABLED = {"kiosk": ["motcua-firstboot.service", "motcua-kiosk.service", "motcua-selftest.timer"],
+           "counter": ["motcua-firstboot.service", "motcua-counter.service",
+                       "motcua-selftest.timer"]}
+HEADLESS = """# Built with --reduced: no graphical stack in this image, so the kiosk runs with no
+# screen (kiosk_app/headless.py): READY once the backend answers its heartbeat. No devices either: a
+# test machine has none, and the station profile's would be looked for.
+[Service]
+Environment=MOTCUA_KIOSK_PRINTER=none MOTCUA_KIOSK_CAMERA=none MOTCUA_KIOSK_SCANNER=none
+Environment=MOTCUA_KIOSK_AUDIO=none
+StandardOutput=journal+console
+ExecStart=
+ExecStart=/opt/motcua/venv/bin/python -m kiosk_app --headless
+"""
+
+
+def install_units(recipe: Recipe, rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]:
+    """Copy udev rules and every unit from `systemd/`; enable the profile's own (a kiosk does
+    not run the counter app or the site server)."""
     rules = rootfs / "etc" / "udev" / "rules.d"
     rules.mkdir(parents=True, exist_ok=True)
     for rule in sorted((source / "udev").glob("*.rules")):
@@ -144,22 +242,68 @@ def install_units(rootfs: Path, source: Path = PROJECT / "systemd") -> list[str]
     target = rootfs / "etc" / "systemd" / "system"
     for unit in units:
         shutil.copy(unit, target / unit.name)
-        if "[Install]" in unit.read_text():
-            run("systemctl", f"--root={rootfs}", "enable", unit.name)
+    # motcua.toml is on the boot partition, mounted with nofail: not ordered by local-fs.target
+    dropin(rootfs, FIRSTBOOT, "boot.conf",
+           f"[Unit]\nRequiresMountsFor={BOOT_MOUNT[recipe.arch]}\n")
+    if recipe.reduced:  # no Kivy: the screens that need it are masked, the kiosk is headless
+        dropin(rootfs, "motcua-kiosk.service", "headless.conf", HEADLESS)
+        (target / "motcua-firstboot-screen.service").unlink()
+        run("systemctl", f"--root={rootfs}", "mask", "motcua-firstboot-screen.service")
+    run("systemctl", f"--root={rootfs}", "enable", *ENABLED[recipe.profile],
+        "systemd-networkd.service")
     return [u.name for u in units]
 
 
+def dropin(rootfs: Path, unit: str, name: str, text: str) -> None:
+    folder = rootfs / "etc" / "systemd" / "system" / f"{unit}.d"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def lock_down(rootfs: Path, source: Path = PROJECT / "systemd" / "lockdown") -> None:
+    """`systemd/lockdown/etc` onto /etc; the motcua user made now (at run time /etc is a tmpfs
+    overlay that forgets); Ctrl-Alt-Del and every text-console getty masked. The serial
+    console (serial-getty@) stays: a technician's cable, and the boot test's window."""
+    shutil.copytree(source / "etc", rootfs / "etc", dirs_exist_ok=True)
+    run("systemd-sysusers", f"--root={rootfs}")
+    run("systemctl", f"--root={rootfs}", "mask", "ctrl-alt-del.target", "getty@.service",
+        "autovt@.service", "getty-static.service")
+
+
 def esp_files(recipe: Recipe, rootfs: Path, scratch: Path) -> dict[str, Path]:
+    """The boot partition: the loader (systemd-boot, or the Pi's firmware), kernel, initramfs."""
     kernel = max((rootfs / "boot").glob("vmlinuz-*"))
     initrd = max((rootfs / "boot").glob("initrd.img-*"))
+    loader = pi_files(rootfs, scratch) if recipe.arch == "arm64" else uefi_files(rootfs, scratch)
+    return {**loader, "vmlinuz": kernel, "initrd.img": initrd}
+
+
+def uefi_files(rootfs: Path, scratch: Path) -> dict[str, Path]:
     loader = scratch / "loader.conf"
     loader.write_text("default motcua.conf\ntimeout 0\n")
     entry = scratch / "motcua.conf"
     entry.write_text("title motcua\nlinux /vmlinuz\ninitrd /initrd.img\n"
-                     "options root=LABEL=motcua-root ro rootwait console=tty0 console=ttyS0\n")
+                     f"options {KERNEL_OPTIONS} console=tty0 console=ttyS0\n")
     efi = rootfs / "usr" / "lib" / "systemd" / "boot" / "efi" / "systemd-bootx64.efi"
     return {"EFI/BOOT/BOOTX64.EFI": efi, "loader/loader.conf": loader,
-            "loader/entries/motcua.conf": entry, "vmlinuz": kernel, "initrd.img": initrd}
+            "loader/entries/motcua.conf": entry}
+
+
+def pi_files(rootfs: Path, scratch: Path) -> dict[str, Path]:
+    """Debian's raspi-firmware (bootcode.bin, start*.elf, fixup*.dat) and the kernel package's
+    Raspberry Pi device trees, config.txt and cmdline.txt."""
+    files = {p.name: p for p in sorted((rootfs / "usr/lib/raspi-firmware").glob("*"))
+             if p.is_file()}
+    files |= {dtb.name: dtb for dtb in sorted(rootfs.glob("usr/lib/linux-image-*/broadcom/"
+                                                          "bcm2*-rpi-*.dtb"))}
+    if not any(name.startswith("start") for name in files) or not any(
+            name.endswith(".dtb") for name in files):
+        raise FlashRefused("Thiếu firmware hoặc device tree của Raspberry Pi trong gốc",
+                           "the root lacks the Raspberry Pi firmware or device trees "
+                           "(raspi-firmware, linux-image-arm64)", key="no_pi_firmware")
+    (scratch / "config.txt").write_text(PI_CONFIG)
+    (scratch / "cmdline.txt").write_text(f"{KERNEL_OPTIONS} console=tty0 console=ttyS1,115200\n")
+    return {**files, "config.txt": scratch / "config.txt", "cmdline.txt": scratch / "cmdline.txt"}
 
 
 def manifest(rootfs: Path) -> str:
@@ -181,8 +325,9 @@ def partitions(recipe: Recipe, rootfs: Path, work: Path) -> list[disk.PartSpec]:
     empty = work / "data"
     empty.mkdir()
     data = disk.make_ext4(work / "data.ext4", DATA_MIB << 20, "motcua-data", empty)
-    return [disk.PartSpec("boot", disk.ESP_GUID, esp), disk.PartSpec("root", disk.LINUX_GUID, root),
-            disk.PartSpec("data", disk.LINUX_GUID, data)]
+    _, boot, linux = TABLES[recipe.arch]
+    return [disk.PartSpec("boot", boot, esp), disk.PartSpec("root", linux, root),
+            disk.PartSpec("data", linux, data)]
 
 
 def sums(out: Path, names: list[str]) -> None:
@@ -197,10 +342,8 @@ def sums(out: Path, names: list[str]) -> None:
 
 
 def build(recipe: Recipe, out: Path, say=print) -> Path:
-    if recipe.arch not in ARCH_PACKAGES:
-        raise FlashRefused(f"Chưa dựng được ảnh cho {recipe.arch} (mới có amd64)",
-                           f"images for {recipe.arch} cannot be built yet (amd64 only so far)",
-                           key="arch_not_ready")
+    if recipe.arch != HOST_ARCH:
+        foreign.ready(recipe.arch)
     out.mkdir(parents=True, exist_ok=True)
     step = Steps(7, say)
     with tempfile.TemporaryDirectory(dir=recipe.cache) as tmp:
@@ -213,15 +356,14 @@ def build(recipe: Recipe, out: Path, say=print) -> Path:
         configure(recipe, rootfs)
         step("motcua vào venv / motcua into its venv" + (" (reduced)" if recipe.reduced else ""))
         install_app(recipe, rootfs, work / "wheels")
-        step("units & udev: " + (", ".join(install_units(rootfs)) or "udev rules only")
-             + ("" if (rootfs / f"etc/systemd/system/{FIRSTBOOT}").exists()
-                else f" ({FIRSTBOOT} not in systemd/ yet)"))
+        step("units, udev, lock-down: " + ", ".join(install_units(recipe, rootfs)))
+        lock_down(rootfs)
         (out / f"{recipe.name}.manifest").write_text(manifest(rootfs))
         step("phân vùng / partitions: FAT (mtools), ext4 (mkfs.ext4 -d)")
         parts = partitions(recipe, rootfs, work)
         step("ghép đĩa GPT / assemble the GPT disk")
         image = out / f"{recipe.name}.img"
-        disk.assemble(image, parts)
+        disk.assemble(image, parts, TABLES[recipe.arch][0])
         step("bmap, SHA256SUMS")
         bmap.write_for(image)
         sums(out, [image.name, image.name + ".bmap", f"{recipe.name}.manifest"])

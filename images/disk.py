@@ -139,7 +139,7 @@ def read_file(disk: Path, part: Partition, name: str) -> bytes:
 @dataclass(frozen=True)
 class PartSpec:
     name: str
-    type: str  # sfdisk type: a GPT GUID
+    type: str  # sfdisk type: a GPT GUID, or an MBR type such as "c"
     content: Path  # a file holding the partition's file system
 
 
@@ -179,15 +179,17 @@ def _round_up(n: int, step: int = _MIB) -> int:
     return (n + step - 1) // step * step
 
 
-def assemble(disk: Path, parts: list[PartSpec]) -> list[Partition]:
-    """A GPT disk image holding the given partition files, 1 MiB aligned, holes kept as holes."""
+def assemble(disk: Path, parts: list[PartSpec], label: str = "gpt") -> list[Partition]:
+    """A disk image holding the given partition files, 1 MiB aligned, holes kept as holes;
+    `label` "gpt" (types are GUIDs) or "dos" (MBR, types like "c" for FAT32 LBA)."""
     sizes = [_round_up(p.content.stat().st_size) for p in parts]
     total = _MIB + sum(sizes) + _MIB  # room for both GPT copies
     with open(disk, "wb") as f:
         f.truncate(total)
-    script = ["label: gpt"] + [
-        f"size={size // SECTOR}, type={p.type}, name={p.name}" for p, size in zip(parts, sizes,
-                                                                                 strict=True)]
+    named = label == "gpt"  # MBR partitions have no names
+    script = [f"label: {label}"] + [
+        f"size={size // SECTOR}, type={p.type}" + (f", name={p.name}" if named else "")
+        for p, size in zip(parts, sizes, strict=True)]
     done = subprocess.run(["sfdisk", "-q", "--no-reread", "--no-tell-kernel", str(disk)],
                           input="\n".join(script) + "\n", capture_output=True, text=True,
                           check=False)

@@ -5,6 +5,7 @@
     python -m kiosk_app                      # fullscreen; configuration: see kiosk_app/config.py
     python -m kiosk_app --window --printer virtual:/tmp/tickets --camera photos/
     python -m kiosk_app --size 1280x800      # a window of that size (layout scaled to fit)
+    python -m kiosk_app --headless           # no screen: heartbeat and devices only
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--window", action="store_true",
                         help="a window (the station's screen size) instead of fullscreen")
     parser.add_argument("--size", metavar="WxH", help="a window of this size, e.g. 1280x800")
+    parser.add_argument("--headless", action="store_true",
+                        help="no screen: heartbeat and devices only (kiosk_app/headless.py)")
     for name in ("backend-url", "printer", "camera", "scanner", "orientation", "agency-code"):
         parser.add_argument(f"--{name}")
     sub = parser.add_subparsers(dest="command")
@@ -61,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "register":
         return _register(config, args.admin, sys.stdin.readline().rstrip("\n"))
-    from kiosk_app.app import run
+    if args.headless:
+        from kiosk_app.headless import run
+    else:
+        from kiosk_app.app import run
 
     return RESTART_EXIT_CODE if run(config) == "restart" else 0
 

@@ -49,10 +49,10 @@ def make_printer(spec: str, paper_mm: int = 80, model: str = "") -> PrinterPort 
 def make_camera(spec: str):
     """none | index | /dev/… | rtsp://… | csi:N (Pi camera) | fake (an empty lobby) |
     an image file, folder or video (played by the fake camera)."""
+    if spec in ("", "none"):  # before OpenCV is imported: a unit without a camera needs none
+        return None
     from drivers.cameras import FakeCamera, OpenCVCamera
 
-    if spec in ("", "none"):
-        return None
     if spec.startswith("csi:"):
         from drivers.cameras.picamera2_camera import Picamera2Camera
 

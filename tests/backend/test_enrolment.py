@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from backend import firstboot
@@ -202,3 +203,18 @@ def test_the_command_finds_the_card_where_the_image_says(server, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "enrolled kiosk-cli" in done.stdout
     assert (tmp_path / "data" / "device-token").exists()
+
+
+def test_the_token_is_handed_to_the_app_user(tmp_path, monkeypatch):
+    """The agent runs as root, the apps as `motcua`: the token must be theirs to read."""
+    import os
+    import pwd
+
+    if os.geteuid() != 0:
+        pytest.skip("only root can hand a file to another user")
+    monkeypatch.setattr(firstboot, "APP_USER", "nobody")
+    path = firstboot.save_device(tmp_path, "tok", {"name": "k", "kind": "kiosk", "station": ""})
+    nobody = pwd.getpwnam("nobody")
+    for written in (path, tmp_path / "device.json"):
+        assert (written.stat().st_uid, written.stat().st_gid) == (nobody.pw_uid, nobody.pw_gid)
+    assert path.stat().st_mode & 0o777 == 0o600

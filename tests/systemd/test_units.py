@@ -40,8 +40,8 @@ def as_loadable(name: str) -> str:
 
 def test_the_expected_units_exist():
     for name in (*APPS, "motcua-selftest.service", "motcua-selftest.timer",
-                 "motcua-firstboot.service", "motcua-maintenance@.service",
-                 "motcua-hub.service", "motcua-sync.service"):
+                 "motcua-firstboot.service", "motcua-firstboot-screen.service",
+                 "motcua-maintenance@.service", "motcua-hub.service", "motcua-sync.service"):
         assert name in UNITS
 
 
