@@ -1,10 +1,23 @@
-"""Shared by every suite that opens pages: a real headless Chromium (Debian's) driven by
-Playwright, one per session (a second sync_playwright in the same thread refuses to start)."""
+"""Settings and fixtures for the whole suite, read before any test module imports the backend.
+
+Passwords are hashed with cheap argon2 parameters here: the suite logs in thousands of times and
+production cost would spend minutes on it. Production never reads this setting unless told to
+(tests/backend/test_password_cost.py proves the defaults are the strong ones).
+
+Every suite that opens pages shares one real headless Chromium (Debian's) driven by Playwright,
+one per session (a second sync_playwright in the same thread refuses to start).
+"""
+
+from __future__ import annotations
 
 import os
 import shutil
 
 import pytest
+
+# Before `backend.store.accounts` is imported: its hasher is made at import time. Server
+# processes the tests start inherit the setting, so they verify the template's hashes as cheaply.
+os.environ["MOTCUA_CHEAP_PASSWORD_HASH"] = "1"
 
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium reaches for Google's services, which this network refuses.
