@@ -17,7 +17,7 @@ import pytest
 
 # Before `backend.store.accounts` is imported: its hasher is made at import time. Server
 # processes the tests start inherit the setting, so they verify the template's hashes as cheaply.
-os.environ["MOTCUA_CHEAP_PASSWORD_HASH"] = "1"
+os.environ.setdefault("MOTCUA_CHEAP_PASSWORD_HASH", "1")  # "0" measures at full cost
 
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium reaches for Google's services, which this network refuses.
@@ -59,3 +59,27 @@ def screen(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+# What `make test-fast` leaves out, besides tests marked `slow` in their own module: whole
+# modules that start server or app processes or render Kivy screenshots, and every test that
+# drives Chromium or an X server.
+SLOW_MODULES = {
+    "tests/test_demo.py",
+    "tests/backend/test_cli.py",
+    "tests/backend/test_crash.py",
+    "tests/backend/test_workers.py",
+    "tests/kiosk_app/test_screens.py",
+    "tests/kiosk_app/test_display.py",
+    "tests/counter_app/test_screens.py",
+    "tests/counter_app/test_offline_real_server.py",
+    "tests/counter_app/test_ui_flows.py",
+}
+SLOW_FIXTURES = {"browser", "page", "screen", "x_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        module = item.path.relative_to(root).as_posix()
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
