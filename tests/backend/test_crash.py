@@ -17,6 +17,7 @@ from backend.domain.codes import parse_code
 from backend.store.db import Store
 from tests.backend.api.helpers import APPLICANT, all_documents
 from tests.backend.conftest import PASSWORD, free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +67,8 @@ def test_sigkill_mid_intake_loses_no_acknowledged_case(template_db, tmp_path):
                for _ in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(2.0)
+    # Kill mid-stream as soon as enough intakes are acknowledged, however slow the machine.
+    assert wait_until(lambda: len(acked) > 10, timeout=60)
     os.kill(server.pid, signal.SIGKILL)
     server.wait(timeout=10)
     stop.set()
