@@ -75,11 +75,17 @@ SLOW_MODULES = {
     "tests/counter_app/test_ui_flows.py",
 }
 SLOW_FIXTURES = {"browser", "page", "screen", "x_server"}
+SLOW_TESTS = {  # single tests that start a process, in modules that otherwise do not
+    "test_standalone_virtual_printer_process",
+    "test_standalone_virtual_printer_simulates_a_profiled_model",
+    "test_sms_serve_process_answers_and_stops_on_sigterm",
+}
 
 
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
         module = item.path.relative_to(root).as_posix()
-        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        named = getattr(item, "originalname", item.name) in SLOW_TESTS
+        if module in SLOW_MODULES or named or SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)

@@ -124,12 +124,14 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.pending = False  # started lazily, socket not open yet
+        self.opening = threading.Lock()  # threads may read `url` at once
 
     @property
     def url(self) -> str:
-        if self.pending:
-            self.pending = False
-            self._listen()
+        with self.opening:
+            if self.pending:
+                self.pending = False
+                self._listen()
         return self.address
 
     def start(self, lazily: bool = False) -> LiveServer:
