@@ -8,6 +8,7 @@ answered no: show its message).
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -207,7 +208,7 @@ class InProcess(BaseAdapter):
         self.app = app
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-        status, headers, body = asyncio.run(_call_app(self.app, request))
+        status, headers, body = _run(_call_app(self.app, request))
         response = requests.Response()
         response.status_code = status
         response.headers = CaseInsensitiveDict(headers)
@@ -218,6 +219,17 @@ class InProcess(BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+def _run(coroutine):
+    """asyncio.run, or on a thread of its own when the caller already runs an event loop
+    (a sync Playwright page does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _call_app(app, request) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -1,5 +1,7 @@
 """The client's in-process transport: the real app and SQLite file, without a socket."""
 
+import asyncio
+
 import pytest
 
 from backend.app import create_app
@@ -33,3 +35,11 @@ def test_a_stopped_live_server_refuses_its_in_process_clients(server):
     server.stop()
     with pytest.raises(BackendUnreachable):
         clerk.me()
+
+
+def test_the_in_process_transport_works_under_a_running_event_loop(server):
+    # A sync Playwright page runs an event loop on the test's thread while the test calls us.
+    async def inside_a_loop():
+        return server.client("clerk").me()["username"]
+
+    assert asyncio.run(inside_a_loop()) == "clerk"
