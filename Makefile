@@ -16,12 +16,16 @@ STAMP    := $(VENV)/.installed
 demo: setup
 	$(VENV)/bin/motcua demo
 
+# Tests run on one worker per core (at most four; each holds a Chromium, maybe a PostgreSQL);
+# a module stays on one worker, so its module-scoped fixtures are built once.
+XDIST    := -n auto --maxprocesses 4 --dist loadfile
+
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q $(XDIST) -m "not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check .
