@@ -8,15 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from backend.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from backend.domain.passwords import make_hasher
 from backend.domain.text import clean
 from backend.store.cases import iso, parse_time
 from backend.store.db import Store
@@ -28,19 +27,6 @@ LOCKOUT = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=12)
 KEEP_FAILURES = timedelta(days=1)
 LAST_USE_STEP = timedelta(minutes=1)
-# Set only by the test suite: thousands of logins at production cost would take minutes.
-CHEAP_HASH_ENV = "MOTCUA_CHEAP_PASSWORD_HASH"
-
-
-def make_hasher(environ=os.environ) -> PasswordHasher:
-    """argon2id at the library's RFC 9106 defaults; the cheap parameters only when asked for.
-
-    Hashes carry their own parameters, so either kind of hasher verifies the other's hashes."""
-    if environ.get(CHEAP_HASH_ENV) == "1":
-        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    return PasswordHasher()
-
-
 _hasher = make_hasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 
