@@ -4,7 +4,8 @@
 
 The hang is a callback on the Kivy clock that blocks, as a stuck UI handler would; the app's
 other threads go on. HANG_AFTER counts from the loop's first tick, not from this import: on a
-loaded machine the imports alone can outlast it, and a hang before the first frame is no test. Everything else is the real app started by its real entry point.
+loaded machine the imports alone can outlast it, and a hang before the first frame is no test.
+Everything else is the real app started by its real entry point.
 """
 
 from __future__ import annotations
