@@ -1,6 +1,7 @@
 # Two entry points do all the set-up on a fresh Debian machine (as root):
 #   make demo   - the backend on a fresh SQLite file with demo procedures, users and cases
 #   make test   - the whole test suite
+#   make test-fast - the edit loop: no server processes, screenshots or browser
 VENV     ?= .venv
 PY       := $(VENV)/bin/python
 PIP      := $(VENV)/bin/pip
@@ -10,14 +11,21 @@ APT_PKGS := python3-venv python3-dev libzbar0 libusb-1.0-0 libgl1 libegl1 libgl1
             qemu-system-x86 ovmf
 STAMP    := $(VENV)/.installed
 
-.PHONY: demo test lint setup apt clean
+.PHONY: demo test test-fast lint setup apt clean
 
 demo: setup
 	$(VENV)/bin/motcua demo
 
+# Tests run on one worker per core (at most four; each holds a Chromium, maybe a PostgreSQL);
+# a module stays on one worker, so its module-scoped fixtures are built once.
+XDIST    := -n auto --maxprocesses 4 --dist loadfile
+
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
+
+test-fast: setup
+	$(PY) -m pytest -q $(XDIST) -m "not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -7,10 +7,14 @@ answered no: show its message).
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
 
 from drivers.message import BilingualError
 
@@ -38,11 +42,16 @@ class ApiError(BilingualError):
 
 
 class Client:
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0):
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0,
+                 transport: BaseAdapter | None = None):
+        """transport: what carries requests to `base_url` (default: HTTP over the network);
+        `InProcess(app)` calls the backend's app in this process."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.session = requests.Session()
+        if transport is not None:
+            self.session.mount(self.base_url + "/", transport)
 
     def _request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
                  headers: dict | None = None, data: bytes | None = None) -> dict:
@@ -199,6 +208,74 @@ class Client:
 
     def health(self) -> dict:
         return self._request("GET", "/healthz")
+
+
+class InProcess(BaseAdapter):
+    """A transport that hands each request to an ASGI app in this process: no socket, no
+    server thread. Each request runs on its own event loop, so any thread may send."""
+
+    def __init__(self, app) -> None:
+        super().__init__()
+        self.app = app
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        status, headers, body = _run(_call_app(self.app, request))
+        response = requests.Response()
+        response.status_code = status
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = body
+        response.url, response.request = request.url, request
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def _run(coroutine):
+    """asyncio.run, or on a thread of its own when the caller already runs an event loop
+    (a sync Playwright page does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def _call_app(app, request) -> tuple[int, list[tuple[str, str]], bytes]:
+    url = urlsplit(request.url)
+    body = request.body or b""
+    body = body.encode() if isinstance(body, str) else body
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+               for k, v in {"host": url.netloc, **request.headers}.items()]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": request.method, "scheme": url.scheme, "path": unquote(url.path),
+             "raw_path": url.path.encode(), "query_string": url.query.encode(),
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 50000),
+             "server": (url.hostname, url.port or 80)}
+    answered = asyncio.Event()
+    start: dict = {}
+    chunks: list[bytes] = []
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict:
+        if pending:
+            return pending.pop()
+        await answered.wait()  # as a client that keeps listening until the answer ends
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                answered.set()
+
+    await app(scope, receive, send)
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", [])]
+    return start.get("status", 500), headers, b"".join(chunks)
 
 
 def _decode(response: requests.Response) -> dict:

@@ -41,17 +41,21 @@ PROBES = 4
 class RateLimiter:
     """Counts per key in fixed windows of `period` seconds; `path=None` keeps them in-process."""
 
-    def __init__(self, path: str | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: str | None = None, clock: Callable[[], float] = time.time,
+                 slots: int = SLOTS) -> None:
+        """slots: the table's size; processes sharing one file must agree on it (a test
+        fills a small table instead of 65,536 slots)."""
         self._clock = clock
+        self._slots = slots
         self._lock = threading.Lock()
         self._fd = None
         if path is None or path == ":memory:":
-            self._map = mmap.mmap(-1, SLOTS * _SLOT.size)
+            self._map = mmap.mmap(-1, slots * _SLOT.size)
         else:
             self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            if os.fstat(self._fd).st_size < SLOTS * _SLOT.size:
-                os.ftruncate(self._fd, SLOTS * _SLOT.size)
-            self._map = mmap.mmap(self._fd, SLOTS * _SLOT.size)
+            if os.fstat(self._fd).st_size < slots * _SLOT.size:
+                os.ftruncate(self._fd, slots * _SLOT.size)
+            self._map = mmap.mmap(self._fd, slots * _SLOT.size)
 
     def hit(self, key: str, limit: float, period: float = 60.0) -> float | None:
         """Count one request; at `limit`, count nothing and return the seconds to wait."""
@@ -97,9 +101,9 @@ class RateLimiter:
     def _find(self, key: int, start: int, period: int) -> tuple[int, tuple]:
         """The key's slot rolled forward to the window beginning at `start`; a new key takes a
         free slot or the one used longest ago."""
-        first, chosen = key % SLOTS, None
+        first, chosen = key % self._slots, None
         for probe in range(PROBES):
-            index = (first + probe) % SLOTS
+            index = (first + probe) % self._slots
             slot = _SLOT.unpack_from(self._map, index * _SLOT.size)
             if slot[0] == key:
                 return index, _roll(slot, start, period)

@@ -14,10 +14,10 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend.client import ApiError
+from backend.domain.passwords import make_hasher
 from counter_app.link import Link
 from counter_app.localstore import LocalStore
 from counter_app.strings import fail
@@ -29,7 +29,7 @@ ROLES = ("clerk",)  # the counter's work (intake, queue, return) is the clerk's
 class Session:
     def __init__(self, link: Link, store: LocalStore, clock: Callable[[], datetime]) -> None:
         self.link, self.store, self.clock = link, store, clock
-        self.hasher = PasswordHasher()
+        self.hasher = make_hasher()
         self.user: dict | None = None
         self.must_change = False
         self.offline_auth = False

@@ -1,10 +1,23 @@
-"""Shared by every suite that opens pages: a real headless Chromium (Debian's) driven by
-Playwright, one per session (a second sync_playwright in the same thread refuses to start)."""
+"""Settings and fixtures for the whole suite, read before any test module imports the backend.
+
+Passwords are hashed with cheap argon2 parameters here: the suite logs in thousands of times and
+production cost would spend minutes on it. Production never reads this setting unless told to
+(tests/backend/test_password_cost.py proves the defaults are the strong ones).
+
+Every suite that opens pages shares one real headless Chromium (Debian's) driven by Playwright,
+one per session (a second sync_playwright in the same thread refuses to start).
+"""
+
+from __future__ import annotations
 
 import os
 import shutil
 
 import pytest
+
+# Before `backend.store.accounts` is imported: its hasher is made at import time. Server
+# processes the tests start inherit the setting, so they verify the template's hashes as cheaply.
+os.environ.setdefault("MOTCUA_CHEAP_PASSWORD_HASH", "1")  # "0" measures at full cost
 
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium reaches for Google's services, which this network refuses.
@@ -46,3 +59,62 @@ def screen(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+# What `make test-fast` leaves out, besides tests marked `slow` in their own module: whole
+# modules (and folders) that start server, CLI or app processes, render Kivy screenshots, build
+# disk images or play a camera in real time; every test that drives Chromium or an X server or
+# needs PostgreSQL; and single process-starting tests in modules that otherwise do not.
+SLOW_DIRS = ("tests/images/",)
+SLOW_MODULES = {
+    "tests/test_demo.py",
+    "tests/test_fast_selection.py",
+    "tests/backend/test_cli.py",
+    "tests/backend/test_crash.py",
+    "tests/backend/test_workers.py",
+    "tests/backend/test_serve_notify.py",
+    "tests/backend/test_report_cli.py",
+    "tests/hub/test_check.py",
+    "tests/hub/test_processes.py",
+    "tests/kiosk_app/test_screens.py",
+    "tests/kiosk_app/test_display.py",
+    "tests/kiosk_app/test_scan_hold.py",
+    "tests/counter_app/test_screens.py",
+    "tests/counter_app/test_offline_real_server.py",
+    "tests/counter_app/test_ui_flows.py",
+    "tests/systemd/test_maintenance.py",
+}
+SLOW_FIXTURES = {"browser", "page", "screen", "x_server", "postgres"}
+SLOW_TESTS = {
+    "test_standalone_virtual_printer_process",
+    "test_standalone_virtual_printer_simulates_a_profiled_model",
+    "test_sms_serve_process_answers_and_stops_on_sigterm",
+    "test_ready_watchdog_hang_and_stopping",
+    "test_cli_makes_a_code_the_api_accepts",
+    "test_selftest_due_follows_the_site_calendar",
+    "test_the_command_finds_the_card_where_the_image_says",
+    "test_a_process_started_without_the_setting_hashes_at_full_cost",
+    "test_two_processes_on_one_file_never_share_a_number",
+}
+
+
+def _slow_module(module: str) -> bool:
+    return module in SLOW_MODULES or module.startswith(SLOW_DIRS)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Under `-m "not slow"` a wholly slow module is not even imported: the selection is the
+    same, and the edit loop skips importing Kivy screens, Playwright and image builders."""
+    if config.option.markexpr.replace(" ", "") != "notslow" or not collection_path.is_relative_to(
+            config.rootpath):
+        return None
+    module = collection_path.relative_to(config.rootpath).as_posix()
+    return True if _slow_module(module) or _slow_module(module + "/") else None
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        module = item.path.relative_to(root).as_posix()
+        named = getattr(item, "originalname", item.name) in SLOW_TESTS
+        if _slow_module(module) or named or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)

@@ -12,10 +12,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from backend.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from backend.domain.passwords import make_hasher
 from backend.domain.text import clean
 from backend.store.cases import iso, parse_time
 from backend.store.db import Store
@@ -27,7 +27,7 @@ LOCKOUT = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=12)
 KEEP_FAILURES = timedelta(days=1)
 LAST_USE_STEP = timedelta(minutes=1)
-_hasher = PasswordHasher()
+_hasher = make_hasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 
 

@@ -13,10 +13,11 @@ import time
 from datetime import datetime
 
 import pytest
+import requests
 import uvicorn
 
 from backend.app import create_app
-from backend.client import Client
+from backend.client import Client, InProcess
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts, site
 from backend.store.db import Store
@@ -89,30 +90,76 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVING: dict[str, LiveServer] = {}  # URL -> the live server listening there now
+
+
+class ServedInProcess(InProcess):
+    """Whichever live server now listens on a URL, called without a socket; refused when none
+    does, as the network would refuse it (a server restarted on the same port answers again)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(None)
+        self.url = url
+
+    def send(self, request, **kw):
+        live = SERVING.get(self.url)
+        if live is None:
+            raise requests.ConnectionError(f"nothing serves {self.url}")
+        return InProcess(live.app).send(request, **kw)
+
+
 class LiveServer:
+    """A uvicorn server on loopback for what needs a socket (browsers, raw HTTP, apps given
+    its URL); `client()` reaches the same app in process, which is quicker and steadier.
+
+    `start(lazily=True)` opens the socket only when a test first reads `url`: a test that talks
+    through `client()` alone never pays for a server thread."""
+
     def __init__(self, app, port: int):
         self.app = app
-        self.url = f"http://127.0.0.1:{port}"
+        self.address = f"http://127.0.0.1:{port}"
+        self.transport = ServedInProcess(self.address)
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
                                 access_log=False, proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.pending = False  # started lazily, socket not open yet
+        self.opening = threading.Lock()  # threads may read `url` at once
 
-    def start(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.01)
+    @property
+    def url(self) -> str:
+        with self.opening:
+            if self.pending:
+                self.pending = False
+                self._listen()
+        return self.address
+
+    def start(self, lazily: bool = False) -> LiveServer:
+        if lazily:
+            self.pending = True
+        else:
+            self._listen()
+        SERVING[self.address] = self
         return self
 
+    def _listen(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.pending = False
+        if SERVING.get(self.address) is self:
+            del SERVING[self.address]
+        if self.thread.is_alive():
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
 
     def client(self, username: str | None = None) -> Client:
-        client = Client(self.url)
+        client = Client(self.address, transport=self.transport)
         if username:
             client.login(username, PASSWORD)
         return client
@@ -120,6 +167,6 @@ class LiveServer:
 
 @pytest.fixture
 def server(store, clock):
-    live = LiveServer(create_app(store.path, clock=clock), free_port()).start()
+    live = LiveServer(create_app(store.path, clock=clock), free_port()).start(lazily=True)
     yield live
     live.stop()

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 
 import pytest
@@ -17,22 +16,27 @@ from backend.domain.codes import parse_code
 from backend.store.db import Store
 from tests.backend.api.helpers import APPLICANT, all_documents
 from tests.backend.conftest import PASSWORD, free_port
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
 
 def start_server(db_path, port: int) -> subprocess.Popen:
+    """`motcua serve` as a process, once it answers; generous, as a loaded machine can take
+    most of a minute just to import the backend."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "backend.cli", "--db", str(db_path), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = Client(f"http://127.0.0.1:{port}", timeout=1)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         try:
-            client.health()
-            return proc
+            return bool(client.health())
         except BackendUnreachable:
-            time.sleep(0.05)
+            return proc.poll() is not None  # exited: stop waiting, the check below says so
+
+    if wait_until(answers, timeout=120, interval=0.05) and proc.poll() is None:
+        return proc
     proc.kill()
     proc.wait()
     raise RuntimeError("the server did not start")
@@ -79,7 +83,8 @@ def test_sigkill_mid_intake_loses_no_acknowledged_case(template_db, tmp_path):
     server = start_server(db_path, port)
     clerks = Clerks(f"http://127.0.0.1:{port}", 4)
     acked, proc = clerks.acked, clerks.proc
-    time.sleep(2.0)
+    # Kill mid-stream as soon as enough intakes are acknowledged, however slow the machine.
+    assert wait_until(lambda: len(acked) > 10, timeout=60)
     os.kill(server.pid, signal.SIGKILL)
     server.wait(timeout=10)
     clerks.halt()

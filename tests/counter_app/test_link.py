@@ -8,12 +8,12 @@ started again on the same port. Waits poll with a generous deadline (the machine
 from __future__ import annotations
 
 import contextlib
-import time
 from urllib.parse import urlparse
 
 from backend.app import create_app
 from counter_app.core import CounterStation
 from counter_app.strings import TEXTS
+from tests import waiting
 
 from .conftest import PASSWORD, LiveServer, fill
 
@@ -21,12 +21,7 @@ INTERVAL = 0.5  # the worker's round in these tests (5 s at a desk)
 
 
 def wait_until(condition, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
+    return waiting.wait_until(condition, timeout=seconds, interval=0.05)
 
 
 @contextlib.contextmanager

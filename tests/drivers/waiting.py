@@ -1,16 +1,5 @@
-"""Polling for what a simulator's or driver's own thread will make true."""
+"""Kept so older imports work: the one `wait_until` lives in tests/waiting.py."""
 
-from __future__ import annotations
+from tests.waiting import wait_until
 
-import time
-from collections.abc import Callable
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 3.0) -> bool:
-    """True as soon as `condition()` is; False if it never is within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return bool(condition())
+__all__ = ["wait_until"]

@@ -4,6 +4,7 @@ a window of a chosen size for a technician."""
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -63,19 +64,24 @@ def test_a_bad_window_size_on_the_command_line_is_explained(capsys):
 
 
 @pytest.fixture
-def x_server(tmp_path):
-    """A real X server (Xvfb) on a display number nobody uses."""
-    number = next(n for n in range(91, 140) if not Path(f"/tmp/.X{n}-lock").exists())
-    display = f":{number}"
+def x_server():
+    """A real X server (Xvfb) on a display number it picks itself: `-displayfd` writes the
+    number once the server accepts connections, so parallel test runs never race for one."""
+    read_end, write_end = os.pipe()
     # -noreset: as in a kiosk session, where the app's window keeps the server's settings.
-    server = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp", "-noreset", "-screen", "0",
-                               "1280x800x24"], stdout=subprocess.DEVNULL,
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
+                               "-noreset", "-screen", "0", "1280x800x24"],
+                              pass_fds=(write_end,), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while subprocess.run(["xset", "-display", display, "q"], capture_output=True).returncode:
-        assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.2)
-    yield display
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        ready = select.select([announced], [], [], 30)[0]
+        number = announced.readline().strip() if ready else ""  # empty: Xvfb died or hung
+    if not number:
+        server.kill()
+        server.wait()
+        pytest.fail("Xvfb did not start")
+    yield f":{number}"
     server.terminate()
     server.wait(10)
 

@@ -1,6 +1,6 @@
 """AtChannel line handling, against scripted answers on a pty."""
 
-import time
+import logging
 
 import pytest
 
@@ -8,6 +8,7 @@ from drivers.displays.pty import PtyPeer
 from drivers.modems import ModemError, NoSim, SmsError
 from drivers.modems.at_channel import AtChannel
 from drivers.modems.base import cme_error, cms_error
+from tests.waiting import wait_until
 
 
 class Scripted:
@@ -103,13 +104,16 @@ def test_errors_are_mapped(scripted, channel, answer, error, text):
     assert str(err.value).startswith(text)
 
 
-def test_a_late_answer_is_not_taken_for_the_next_commands(scripted, channel):
+def test_a_late_answer_is_not_taken_for_the_next_commands(scripted, channel, caplog):
     modem = scripted({"AT+SLOW": b"", "AT": b"\r\nOK\r\n"})
     at = channel(modem.peer.port_name)
     with pytest.raises(ModemError):
         at.command("AT+SLOW", timeout=0.05)
+    caplog.set_level(logging.DEBUG, logger="drivers.modems.at_channel")
     modem.peer.write(b"\r\n+SLOW: 1\r\n\r\nOK\r\n")  # the slow answer, after the timeout
-    time.sleep(0.05)
+    # Until the reader has seen it, the next command could not tell it apart anyway.
+    assert wait_until(lambda: "unexpected 'OK'" in caplog.text, timeout=10)
+    assert "unexpected '+SLOW: 1'" in caplog.text
     assert at.command("AT") == []
 
 

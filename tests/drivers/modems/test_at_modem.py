@@ -18,7 +18,7 @@ from drivers.modems import (
 from drivers.modems.at_modem import parse_text_timestamp, text_chunks
 from drivers.modems.fake import MemorySmsModem
 from tests.drivers.modems.conftest import make_modem
-from tests.drivers.waiting import wait_until
+from tests.waiting import wait_until
 
 VN = timezone(timedelta(hours=7))
 CODE = "000.00.06.H56-261123-0007"
@@ -84,12 +84,12 @@ def test_bad_numbers_are_refused_before_the_modem(modem):
 def test_incoming_sms_reaches_the_callback_and_is_deleted(fake, modem, inbox):
     when = datetime(2024, 11, 23, 10, 15, tzinfo=VN)
     fake.deliver("+84901234567", f"TTHC {CODE}", when)
-    assert wait_until(lambda: inbox)
+    # The opening sweep may fetch the message before its notice does; the dispatcher is
+    # still appending commands then, so wait for the state rather than read the list once.
+    assert wait_until(lambda: not fake.store and fake.commands[-2:] == ["AT+CMGR=1", "AT+CMGD=1"])
     [message] = inbox
     assert (message.sender, message.text, message.received_at) == (
         "+84901234567", f"TTHC {CODE}", when)
-    assert wait_until(lambda: not fake.store)
-    assert fake.commands[-2:] == ["AT+CMGR=1", "AT+CMGD=1"]
 
 
 def test_long_incoming_sms_is_joined(fake, modem, inbox):
@@ -247,8 +247,9 @@ def test_the_modem_is_found_again_after_a_replug(fake, inbox):
 def test_a_network_lost_during_a_reboot_is_waited_for(fake, inbox):
     with make_modem(fake, inbox, retry_interval=0.05, register_timeout=0.05):
         fake.inject("no_network")
+        tries = fake.commands.count("AT+CREG?")
         fake.reboot()  # set-up fails: no network yet
-        time.sleep(0.3)
+        assert wait_until(lambda: fake.commands.count("AT+CREG?") >= tries + 3)  # it keeps asking
         assert not fake.cnmi
         fake.inject(None)
         assert wait_until(lambda: fake.cnmi)
