@@ -178,6 +178,10 @@ def write_report(report: dict, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = report["at"][:19].replace(":", "").replace("-", "")
     path = folder / f"selftest-{report['station']}-{stamp}.json"
+    tries = 1
+    while path.exists():  # a second run within the same second keeps the first report
+        tries += 1
+        path = folder / f"selftest-{report['station']}-{stamp}-{tries}.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
 
