@@ -6,14 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from backend.domain.calendar import short_time
 from backend.domain.text import unaccent
-
-
-def when(iso_time: str | None) -> str:
-    if not iso_time:
-        return ""
-    moment = datetime.fromisoformat(iso_time)
-    return f"{moment:%H:%M %d/%m/%Y}"
 
 
 def notice_text(kind: str, code: str, at: datetime, new_due_at: str | None) -> str:
@@ -26,7 +20,7 @@ def notice_text(kind: str, code: str, at: datetime, new_due_at: str | None) -> s
                 "để biết giấy tờ cần bổ sung.")
     if kind == "new_date":
         return (f"Hồ sơ {code}: Xin lỗi vì trễ hẹn. Hẹn trả kết quả mới: "
-                f"{when(new_due_at)}.")
+                f"{short_time(new_due_at)}.")
     raise ValueError(f"unknown notice kind {kind!r}")
 
 

@@ -10,9 +10,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from backend.domain.calendar import short_time
 from backend.domain.errors import MotcuaError
 from backend.domain.text import fold
-from backend.notices import when
 from backend.store.db import Store
 from backend.store.lookup import public_lookup
 from backend.store.site import Site, load_site
@@ -50,9 +50,9 @@ def reply_with(lookup: Callable[[str], dict], text: str,
 
 def _format(answer: dict) -> str:
     parts = [f"Hồ sơ {answer['code']}: {answer['status_label']}",
-             f"Nhận {when(answer['received_at'])}", f"Hẹn trả {when(answer['due_at'])}"]
+             f"Nhận {short_time(answer['received_at'])}", f"Hẹn trả {short_time(answer['due_at'])}"]
     if answer["new_due_at"]:
-        parts.append(f"Hẹn lại {when(answer['new_due_at'])}")
+        parts.append(f"Hẹn lại {short_time(answer['new_due_at'])}")
     if answer["late"]:
         parts.append("Quá hạn")
     if answer["status"] == "resolved":

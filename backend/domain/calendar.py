@@ -55,6 +55,11 @@ def parse_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def short_time(text: str | None) -> str:
+    """A stored time as people read it ('14:30 02/12/2026'); '' when there is none."""
+    return f"{parse_time(text):%H:%M %d/%m/%Y}" if text else ""
+
+
 def to_vn(moment: datetime) -> datetime:
     """`moment` in Vietnam time; naive datetimes are an error, never guessed."""
     if not isinstance(moment, datetime):

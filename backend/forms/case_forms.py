@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.domain import privacy, reports
+from backend.domain.calendar import short_time
 from backend.domain.errors import Conflict
 from backend.domain.reports import Period
 from backend.domain.workflow import Status
@@ -33,10 +34,6 @@ class Context:
 def hm(text: str | datetime | None) -> str:
     moment = parse_time(text) if isinstance(text, str) else text
     return f"{moment:%H giờ %M, ngày %d/%m/%Y}" if moment else ""
-
-
-def short(text: str | None) -> str:
-    return f"{parse_time(text):%H:%M %d/%m/%Y}" if text else ""
 
 
 def day(text: str | None) -> str:
@@ -140,8 +137,9 @@ def mau06(ctx: Context, rows: list[dict], period: Period, unit: str,
     """`full`: the cases whose applicant the reader may see unmasked (Decree 13/2023)."""
     body = [[str(i), r["code"], procedure_of(r).name, str(r["sets"] or 1), *_applicant(r, full),
              ctx.unit(procedure_of(r).workflow[1].unit),
-             short(r["received_at"]), short(r["due_at"]), short(first_moves.get(r["id"])),
-             short(r["resolved_at"]), short(r["returned_at"]), _remark(r)]
+             short_time(r["received_at"]), short_time(r["due_at"]),
+             short_time(first_moves.get(r["id"])), short_time(r["resolved_at"]),
+             short_time(r["returned_at"]), _remark(r)]
             for i, r in enumerate(rows, 1)]
     headers = ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số bộ", "Tên cá nhân, tổ chức",
                "Địa chỉ", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
