@@ -20,7 +20,7 @@ Day = Query(..., alias="from", pattern=r"^\d{4}-\d{2}-\d{2}$")
 Last = Query(..., pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _send(out: forms.Output) -> Response:
+def send(out: forms.Output) -> Response:
     disposition = "inline" if out.media_type.startswith("text/html") else "attachment"
     return Response(out.body, media_type=out.media_type,
                     headers={"Content-Disposition": f'{disposition}; filename="{out.filename}"'})
@@ -30,7 +30,7 @@ def _send(out: forms.Output) -> Response:
 def period_report(first: str = Day, to: str = Last, by: str = "unit", format: str = "csv",
                   who: Principal = Depends(leaders), store=Depends(deps.store),
                   site=Depends(deps.site), now=Depends(deps.now)) -> Response:
-    return _send(forms.period_report(store, site, first, to, by, format, now))
+    return send(forms.period_report(store, site, first, to, by, format, now))
 
 
 @router.get("/forms/mau06", summary="Mẫu 06: sổ theo dõi hồ sơ / case register")
@@ -41,7 +41,7 @@ def register(first: str = Day, to: str = Last, unit: str = Query(..., max_length
     if who.role not in ("leader", "admin") and who.unit != unit:
         raise Forbidden(f"Chỉ cán bộ đơn vị '{unit}' hoặc lãnh đạo được xem sổ của đơn vị này",
                         f"Only staff of unit '{unit}' or leaders may see its register")
-    return _send(forms.register(store, site, first, to, unit, format, deps.actor_of(who), now))
+    return send(forms.register(store, site, first, to, unit, format, deps.actor_of(who), now))
 
 
 @router.get("/forms/{kind}/{code}", summary="Mẫu 02–05 của một hồ sơ / a case's forms")
@@ -59,4 +59,4 @@ def case_form(kind: str, code: str, format: str = "html", who: Principal = Depen
                         "Only staff of a unit that handles or handled the case may print it")
     out = forms.case_form(store, site, kind, row, format)
     cases.log_personal_data_access(store, actor, [row], now, kind)
-    return _send(out)
+    return send(out)

@@ -51,6 +51,8 @@ def period_output(rows, the_period: reports.Period, by: str, fmt: str, agency: s
     name = f"bao-cao-{the_period.first:%Y%m%d}-{the_period.last:%Y%m%d}-{by}.{fmt}"
     if fmt == "csv":
         body = period.to_csv(rows).encode()
+    elif fmt == "json":
+        body = period.to_json(rows, the_period, by, names).encode()
     elif fmt == "xlsx":
         body = period.to_xlsx(rows, the_period, by, agency, names)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -14,8 +15,8 @@ from backend.domain.reports import BY, COLUMNS, HEADERS_VI, LAYOUT, TOTAL, Perio
 from backend.forms.document import Document, Table
 
 Rows = list[tuple[str, dict[str, int]]]
-FORMATS = ("csv", "xlsx", "pdf", "html")
-MEDIA = {"csv": "text/csv; charset=utf-8",
+FORMATS = ("csv", "xlsx", "pdf", "html", "json")
+MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
@@ -34,6 +35,15 @@ def to_csv(rows: Rows) -> str:
     for group, values in rows:
         writer.writerow([group, *(values[c] for c in COLUMNS)])
     return out.getvalue()
+
+
+def to_json(rows: Rows, period: Period, by: str, names: dict[str, str]) -> str:
+    """The CSV's rows and columns, in the same order, each group with its name."""
+    return json.dumps({
+        "from": period.first.isoformat(), "to": period.last.isoformat(), "by": by,
+        "columns": list(COLUMNS),
+        "rows": [{"group": group, "name": _label(group, names), **{c: values[c] for c in COLUMNS}}
+                 for group, values in rows]}, ensure_ascii=False)
 
 
 def _label(group: str, names: dict[str, str]) -> str:

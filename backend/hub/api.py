@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from backend.api.deps import bearer
+from backend.api.reports import send
 from backend.hub import receiver, report
 
 router = APIRouter(prefix="/api/v1", tags=["hub"])
@@ -90,7 +92,17 @@ def reader_of(request: Request, token: str = Depends(bearer)) -> str:
     return receiver.authenticate_reader(request.app.state.hub, token)
 
 
-@router.get("/hub/report")
+@router.get("/hub/report", summary="Báo cáo kết quả giải quyết TTHC của tỉnh / province report")
 def province_report(request: Request, reader: str = Depends(reader_of),
-                    by: Literal["site", "unit", "field", "procedure"] = "site") -> dict:
+                    first: str = Query(..., alias="from", max_length=10),
+                    to: str = Query(..., max_length=10), by: str = Query("site", max_length=20),
+                    format: str = Query("json", max_length=8)) -> Response:
+    """The national template for the province, as `motcua hub report` gives it."""
+    return send(report.period_output(request.app.state.hub, first, to, by, format,
+                                     request.app.state.clock()))
+
+
+@router.get("/hub/statuses", summary="Hồ sơ theo trạng thái hiện tại / cases per status now")
+def province_statuses(request: Request, reader: str = Depends(reader_of),
+                      by: Literal["site", "unit", "field", "procedure"] = "site") -> dict:
     return report.by_group(request.app.state.hub, by)

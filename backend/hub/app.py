@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from backend import __version__
 from backend.api import deps, errors, lookup
-from backend.hub import api, migrations
+from backend.hub import api, migrations, report_pages
 from backend.hub.db import HubStore
 from backend.hub.lookup import lookup_route
 from backend.ratelimit import RateLimiter, parse_proxies
@@ -38,6 +38,7 @@ def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
     app.add_exception_handler(psycopg.OperationalError, _database_away)
     app.include_router(lookup.router)
     app.include_router(api.router)
+    app.include_router(report_pages.router)  # the leaders' report, in a browser
     # The citizens' lookup page, as each centre serves it (the hall display stays local).
     app.add_api_route("/tra-cuu", pages.lookup_page, methods=["GET"], include_in_schema=False)
     app.add_api_route("/L/{code}/{token}", pages.receipt_qr, methods=["GET"],

@@ -13,6 +13,7 @@ from backend.domain.reports import Period
 from backend.domain.workflow import Status
 from backend.forms import Output
 from backend.forms.case_forms import Context
+from backend.forms.period import FORMATS
 from backend.hub.db import HubStore
 from backend.store.cases import iso, procedure_of
 from backend.store.reports import DEADLINE_ACTIONS, state_from
@@ -159,13 +160,21 @@ def _group(site: dict, proc, by: str) -> tuple[str, dict[str, str]]:
 PROVINCE = "HỆ THỐNG GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CẤP TỈNH"
 
 
-def period_output(store: HubStore, first: str, last: str, by: str, fmt: str, now) -> Output:
-    """`motcua hub report`: the province's rows in the site report's formats."""
+def province_rows(store: HubStore, first: str, last: str, by: str) -> tuple[Period, list, dict]:
+    """The period (refused clearly when it makes no sense), its rows and the groups' names:
+    what the route, the page and `motcua hub report` all show."""
     the_period = reports.period(first, last)
     if by not in GROUPINGS:
         raise InvalidInput(f"Cách nhóm '{by}' không hợp lệ (site, unit, field hoặc procedure)",
                            f"Grouping '{by}' is not valid (site, unit, field or procedure)",
                            field="by")
     rows, names = period_report(store, the_period, by)
+    return the_period, rows, names
+
+
+def period_output(store: HubStore, first: str, last: str, by: str, fmt: str, now) -> Output:
+    """The province's rows in the site report's formats."""
+    forms.check_format(fmt, FORMATS)
+    the_period, rows, names = province_rows(store, first, last, by)
     return forms.period_output(rows, the_period, by, fmt, PROVINCE, names,
                                Context(PROVINCE, {}).dated(now))

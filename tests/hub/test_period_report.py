@@ -5,14 +5,18 @@ withdrawals, refusals, ratings) on seeds this test was not tuned on."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
 from collections import defaultdict
 
 import pytest
+import requests
+from openpyxl import load_workbook
 
 from backend.domain import reports
+from backend.hub.receiver import add_reader
 from backend.hub.report import period_report
 from backend.store import reports as site_reports
 from backend.store import site as site_settings
@@ -22,6 +26,7 @@ from tests.backend.test_report_figures import play_year
 from tests.hub.conftest import add_site
 
 AGENCIES = ("000.00.06.H56", "000.00.08.H56")
+GROUPINGS = ("site", "unit", "field", "procedure")
 PERIODS = (("2026-01-01", "2026-12-31"), ("2026-07-01", "2026-09-30"),
            ("2026-12-01", "2026-12-31"), ("2025-11-01", "2027-06-30"))
 
@@ -48,7 +53,7 @@ def two_sites(template_db, tmp_path, hub):
 def summed(per_site: dict[str, list]) -> dict[str, dict[str, dict[str, int]]]:
     """The sites' own rows, added up as the province groups them."""
     by: dict[str, dict[str, dict[str, int]]] = {}
-    for grouping in ("site", "unit", "field", "procedure"):
+    for grouping in GROUPINGS:
         table: dict[str, dict[str, int]] = defaultdict(reports.empty_row)
         for agency, rows in per_site[grouping].items():
             for group, values in rows:
@@ -63,15 +68,18 @@ def summed(per_site: dict[str, list]) -> dict[str, dict[str, dict[str, int]]]:
     return by
 
 
+def sites_summed(stores: list, period: reports.Period) -> dict[str, dict[str, dict[str, int]]]:
+    """Each site's own `motcua report` for the period, added up as the province groups."""
+    return summed({g: {a: site_reports.period_report(s, period, "unit" if g == "site" else g)
+                       for a, s in zip(AGENCIES, stores, strict=True)} for g in GROUPINGS})
+
+
 def test_the_province_report_is_the_sum_of_the_sites_reports(two_sites, hub):
     central = hub.app.state.hub
     for first, last in PERIODS:
         period = reports.period(first, last)
-        own = {g: {a: site_reports.period_report(s, period, "unit" if g == "site" else g)
-                   for a, s in zip(AGENCIES, two_sites, strict=True)}
-               for g in ("site", "unit", "field", "procedure")}
-        wanted = summed(own)
-        for grouping in ("site", "unit", "field", "procedure"):
+        wanted = sites_summed(two_sites, period)
+        for grouping in GROUPINGS:
             rows, names = period_report(central, period, grouping)
             got, want = dict(rows), dict(wanted[grouping])
             total = got.pop(reports.TOTAL)
@@ -99,7 +107,44 @@ def test_motcua_hub_report_writes_the_template(two_sites, hub, tmp_path):
                            "--format", "xlsx", "-o", str(out)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and out.read_bytes()[:2] == b"PK", done.stderr
+    token = add_reader(hub.app.state.hub, "so-noi-vu")
+    assert over_http(hub, token, "2026-01-01", "2026-12-31", "site", "csv").text == \
+        "\n".join(lines) + "\n"
+    xlsx = over_http(hub, token, "2026-01-01", "2026-12-31", "unit", "xlsx")
+    assert xlsx.headers["content-disposition"].endswith('-unit.xlsx"')
+    assert cells(xlsx.content) == cells(out.read_bytes())
     bad = subprocess.run([sys.executable, "-m", "backend.cli", "hub", "report", "--database",
                           dsn, "--from", "2026-12-31", "--to", "2026-01-01"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Ngày kết thúc" in bad.stderr and "end date" in bad.stderr
+
+
+def cells(xlsx: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
+
+
+def over_http(hub, token: str, first: str, last: str, by: str, fmt: str) -> requests.Response:
+    answer = requests.get(f"{hub.url}/api/v1/hub/report", timeout=120, params={
+        "from": first, "to": last, "by": by, "format": fmt},
+        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
+def test_the_hub_route_answers_the_sum_of_the_sites_reports(two_sites, hub):
+    """What a reader gets over HTTP, in JSON: every group's row is the sites' rows added up,
+    and TOTAL adds up every centre."""
+    token = add_reader(hub.app.state.hub, "so-noi-vu")
+    for first, last in PERIODS[1:3]:
+        wanted = sites_summed(two_sites, reports.period(first, last))
+        for grouping in GROUPINGS:
+            body = over_http(hub, token, first, last, grouping, "json").json()
+            assert (body["from"], body["to"], body["by"]) == (first, last, grouping)
+            assert body["columns"] == list(reports.COLUMNS)
+            got = {r["group"]: {c: r[c] for c in reports.COLUMNS} for r in body["rows"]}
+            want = {k: v for k, v in wanted[grouping].items() if k != reports.TOTAL}
+            assert got.pop(reports.TOTAL) == {c: sum(r[c] for r in want.values())
+                                              for c in reports.COLUMNS}, (first, grouping)
+            assert got == want, (first, last, grouping)
+            assert [r["group"] for r in body["rows"]][-1] == reports.TOTAL
+        assert any(r["received"] for r in body["rows"])
