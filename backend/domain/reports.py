@@ -49,19 +49,14 @@ HEADERS_VI = {
     **{key: vocabulary.STATUSES[key][0] for key in ("returned", "withdrawn", "stopped", "refused")},
     **{f"rated_{key}": vi for key, (vi, _) in vocabulary.RATINGS.items()},
 }
+# Short, as they stand under the form's bands ("Resolved": early, on time, late).
 HEADERS_EN = {
-    "carried_over": "Carried over",
-    "received": "Received",
-    "received_in_person": "In person",
-    "received_by_post": "By post",
-    "received_online": "Online",
-    "resolved_early": "Resolved early",
-    "resolved_on_time": "Resolved on time",
-    "resolved_late": "Resolved late",
-    "in_progress_in_time": "In progress, in time",
-    "in_progress_overdue": "In progress, overdue",
-    **{key: vocabulary.STATUSES[key][1] for key in ("returned", "withdrawn", "stopped", "refused")},
-    **{f"rated_{key}": en for key, (_, en) in vocabulary.RATINGS.items()},
+    "carried_over": "Carried over", "received": "Received", "received_in_person": "In person",
+    "received_by_post": "By post", "received_online": "Online", "resolved_early": "Early",
+    "resolved_on_time": "On time", "resolved_late": "Late", "in_progress_in_time": "In time",
+    "in_progress_overdue": "Overdue", "returned": "Returned", "withdrawn": "Withdrawn",
+    "stopped": "Stopped", "refused": "Refused", "rated_very_satisfied": "Very satisfied",
+    "rated_satisfied": "Satisfied", "rated_unsatisfied": "Not satisfied",
 }
 BY = {"unit": ("Đơn vị", "Unit"), "field": ("Lĩnh vực", "Field"),
       "procedure": ("Thủ tục", "Procedure")}
