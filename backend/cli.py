@@ -846,7 +846,7 @@ def _add_hub(sub) -> None:
     report.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     report.add_argument("--by", choices=["site", "unit", "field", "procedure"], default="site")
-    report.add_argument("--format", choices=["csv", "xlsx", "pdf", "html"], default="csv")
+    report.add_argument("--format", choices=["csv", "xlsx", "pdf", "html", "json"], default="csv")
     report.add_argument("-o", "--output", help="file to write (default: standard output)")
     report.set_defaults(func=cmd_hub_report)
     for command in (serve, *site.choices.values(), *reader.choices.values(), sms, report):

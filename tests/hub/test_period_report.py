@@ -6,6 +6,7 @@ withdrawals, refusals, ratings) on seeds this test was not tuned on."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,12 @@ def test_motcua_hub_report_writes_the_template(two_sites, hub, tmp_path):
     xlsx = over_http(hub, token, "2026-01-01", "2026-12-31", "unit", "xlsx")
     assert xlsx.headers["content-disposition"].endswith('-unit.xlsx"')
     assert cells(xlsx.content) == cells(out.read_bytes())
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "hub", "report", "--database",
+                           dsn, "--from", "2026-07-01", "--to", "2026-09-30", "--by", "field",
+                           "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == over_http(hub, token, "2026-07-01", "2026-09-30", "field",
+                                                "json").json()
     bad = subprocess.run([sys.executable, "-m", "backend.cli", "hub", "report", "--database",
                           dsn, "--from", "2026-12-31", "--to", "2026-01-01"],
                          capture_output=True, text=True, timeout=120)
