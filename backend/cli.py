@@ -435,6 +435,8 @@ def cmd_sync_check(args) -> int:
     except (BackendUnreachable, ApiError) as exc:
         print(f"Lỗi / Error: {exc}", file=sys.stderr)
         return 2
+    if result["views"]:
+        print(f"Đã gửi lại / resent {result['views']} hồ sơ (bản công khai) / case views")
     for diff in result["differ"]:
         print(f"{diff['day']}: trung tâm / site {diff['site']}, tỉnh / hub {diff['hub']} "
               "sự kiện / events")

@@ -266,10 +266,17 @@ def _m15_channel(db) -> None:
     install(db)
 
 
+def _m16_hubreport(db) -> None:
+    """Which version of a case's view the hub holds: 0 for a site that synced before the
+    version was kept, whose views may lack the channel and the rating (see
+    backend.store.sync.VIEW_VERSION)."""
+    db["sync_hubs"].add_column("views_version", int, not_null_default=0)
+
+
 MIGRATIONS = [_m1_core, _m2_cases, _m3_accounts, _m4_queue_and_ratings, _m5_leases,
               _m6_selftests, _m7_rating_requests, _m8_integrity, _m9_access, _m10_staffweb,
               _m11_reports, _m12_admin, _m13_sync, _m14_enrol, _m15_notify,
-              _m15_channel]
+              _m15_channel, _m16_hubreport]
 
 
 def apply(store: Store) -> int:

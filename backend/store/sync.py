@@ -33,6 +33,10 @@ PUBLIC_COLUMNS = ("code", "day", "procedure_code", "procedure_version", "status"
 # What a view is built from: the public columns and the (masked) name, not the procedure
 # snapshot, which a thousand cases share and is read once per version.
 READ_COLUMNS = ", ".join(("id", *PUBLIC_COLUMNS, "applicant_name"))
+# What a case's view carries for the province report grew (2: the channel it came in by and
+# the rating it was given); the hub's copies of views an older agent sent lack them, so every
+# view is sent again once (`push_views`).
+VIEW_VERSION = 2
 EVENT_COLUMNS = ("id", "case_id", "action", "actor", "role", "unit", "at", "from_status",
                  "to_status", "note", "data", "prev_hash", "hash")
 
@@ -46,7 +50,8 @@ def connect(store: Store, url: str, token: str) -> None:
                            key="invalid_hub", field="url")
     with store.tx() as db:
         db.execute("delete from sync_hubs")  # one hub per site: a new address replaces it
-        db["sync_hubs"].insert({"url": url, "token": token.strip(), "last_event_id": 0})
+        db["sync_hubs"].insert({"url": url, "token": token.strip(), "last_event_id": 0,
+                                "views_version": VIEW_VERSION})
 
 
 def hub_of(store: Store) -> dict:
@@ -247,6 +252,23 @@ def push_ratings(store: Store, hub: HubClient, now: datetime) -> int:
     return len(rows)
 
 
+def push_views(store: Store, hub: HubClient, batch_size: int) -> int:
+    """Every case's view again, in batches, while the hub may hold views older than
+    VIEW_VERSION; the hub keeps a view unless it holds a newer one. Resumed from the start
+    after a failure (sending a view twice changes nothing)."""
+    if hub_of(store)["views_version"] >= VIEW_VERSION:
+        return 0
+    site, after, sent = load_site(store), 0, 0
+    while rows := store.all(f"select {READ_COLUMNS} from cases where id > ? and exists ("
+                            "select 1 from events e where e.case_id = cases.id) "
+                            "order by id limit ?", [after, batch_size]):
+        hub.push(_batch(store, site, rows))
+        after, sent = rows[-1]["id"], sent + len(rows)
+    with store.tx() as db:
+        db.execute("update sync_hubs set views_version = ?", [VIEW_VERSION])
+    return sent
+
+
 class Agent:
     """`motcua sync run`: push in batches until caught up, wait, repeat; back off on failure."""
 
@@ -282,7 +304,8 @@ class Agent:
     def _step(self, hub: HubClient) -> int:
         """Events newly pushed, or -1 when there is nothing left to push."""
         if self._caught_up():
-            return 0 if push_ratings(self.store, hub, self.clock()) else -1
+            views = push_views(self.store, hub, self.batch_size)
+            return 0 if push_ratings(self.store, hub, self.clock()) or views else -1
         return push_events(self.store, hub, self.batch_size, self.clock(), self.stop,
                            self.log)
 
@@ -301,7 +324,8 @@ def differences(site_days: dict[str, dict], hub_days: dict[str, dict]) -> list[d
 
 def check(store: Store, day: str | None = None, *, log=print) -> dict:
     """`motcua sync check`: compare per day, re-send from what the hub really holds, compare
-    again. Differences left after the re-send (the hub holding events the site does not)
+    again; and send every case's view again if the hub's may be older (`push_views`).
+    Differences left after the re-send (the hub holding events the site does not)
     need a person."""
     row = hub_of(store)
     hub = HubClient(row["url"], token=row["token"], timeout=60)
@@ -312,4 +336,5 @@ def check(store: Store, day: str | None = None, *, log=print) -> dict:
         set_cursor(store, min(held, row["last_event_id"]), datetime.now().astimezone())
         resent = Agent(store, log=log).run(once=True)
     after = differences(day_digests(store, day), hub.days(day)) if before else []
-    return {"differ": before, "resent": resent, "remaining": after}
+    views = push_views(store, hub, 2000)
+    return {"differ": before, "resent": resent, "remaining": after, "views": views}

@@ -47,3 +47,16 @@ def test_the_channel_migration_counts_old_cases_as_received_in_person(tmp_path):
     assert store.all("select day, fact, n from report_days order by fact") == [
         {"day": "2026-01-05", "fact": "received", "n": 1},
         {"day": "2026-01-05", "fact": "received_in_person", "n": 1}]
+
+
+def test_a_site_synced_before_views_were_versioned_sends_them_again(tmp_path):
+    from backend.store import sync
+
+    before = migrations.MIGRATIONS.index(migrations._m16_hubreport)
+    store = _at_version(tmp_path / "old.sqlite", before)
+    with store.tx() as db:
+        db["sync_hubs"].insert({"url": "http://hub", "token": "t", "last_event_id": 9})
+    assert store.migrate() == len(migrations.MIGRATIONS) - before
+    assert sync.hub_of(store)["views_version"] == 0  # its views may lack channel and rating
+    sync.connect(store, "http://new-hub", "t2")  # a new hub gets every view from this agent
+    assert sync.hub_of(store)["views_version"] == sync.VIEW_VERSION

@@ -155,3 +155,33 @@ def test_the_hub_route_answers_the_sum_of_the_sites_reports(two_sites, hub):
             assert got == want, (first, last, grouping)
             assert [r["group"] for r in body["rows"]][-1] == reports.TOTAL
         assert any(r["received"] for r in body["rows"])
+
+
+def forget_channels_and_ratings(central, stores: list) -> None:
+    """As if the sites had synced with an agent whose views lacked the channel and the
+    rating, then been upgraded (the migration leaves their views' version at 0)."""
+    with central.tx() as conn:
+        conn.execute("update cases set view = view - 'channel' - 'rating' - 'rated_at'")
+    for store in stores:
+        with store.tx() as db:
+            db.execute("update sync_hubs set views_version = 0")
+
+
+def test_views_from_an_older_agent_are_sent_again_once(two_sites, hub, tmp_path):
+    central, period = hub.app.state.hub, reports.period(*PERIODS[0])
+    forget_channels_and_ratings(central, two_sites)
+    total = dict(period_report(central, period, "site")[0])[reports.TOTAL]
+    assert total["received_by_post"] == 0 and total["rated_satisfied"] == 0
+    assert total["received_in_person"] == total["received"] - total["received_online"]
+    done = subprocess.run([sys.executable, "-m", "backend.cli", "--db", two_sites[0].path,
+                           "sync", "check"], capture_output=True, text=True, timeout=120)
+    cases = two_sites[0].one("select count(*) as n from cases")["n"]
+    assert done.returncode == 0 and f"resent {cases} hồ sơ" in done.stdout, done.stderr
+    assert "site and hub agree" in done.stdout
+    assert sync.check(two_sites[0], log=lambda _: None)["views"] == 0  # once only
+    assert sync.Agent(two_sites[1], log=lambda _: None).run(once=True) == 0  # no events
+    wanted = sites_summed(two_sites, period)
+    rows = dict(period_report(central, period, "site")[0])
+    assert {k: v for k, v in rows.items() if k != reports.TOTAL} == wanted["site"]
+    assert rows[reports.TOTAL]["received_by_post"] > 0
+    assert rows[reports.TOTAL]["rated_satisfied"] + rows[reports.TOTAL]["rated_unsatisfied"] > 0
