@@ -21,7 +21,8 @@ Last = Query(..., pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
 def send(out: forms.Output) -> Response:
-    disposition = "inline" if out.media_type.startswith("text/html") else "attachment"
+    inline = out.media_type.startswith(("text/html", "application/json"))
+    disposition = "inline" if inline else "attachment"
     return Response(out.body, media_type=out.media_type,
                     headers={"Content-Disposition": f'{disposition}; filename="{out.filename}"'})
 

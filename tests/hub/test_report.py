@@ -93,3 +93,8 @@ def test_the_template_of_an_empty_province_is_a_total_of_zeros(hub):
     assert answer.headers["content-type"] == "application/json"
     assert answer.json()["rows"] == [{"group": "TOTAL", "name": "Tổng cộng",
                                       **dict.fromkeys(reports.COLUMNS, 0)}]
+    assert answer.headers["content-disposition"].startswith("inline")
+    pdf = get(hub, "report", token, **MONTH, format="pdf")
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+    html = get(hub, "report", token, **MONTH, format="html").text
+    assert "CẤP TỈNH" in html and "Tổng cộng" in html and "từ ngày 01/11/2026" in html
