@@ -7,17 +7,12 @@ import pytest
 
 from backend.client import ApiError
 from tests.backend.conftest import PASSWORD
-from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
+from tests.backend.web.admin_helpers import signed_in_admin
 
 
 @pytest.fixture
 def admin_page(server, screen):
     return signed_in_admin(server, screen, "/staff/admin/users")
-
-
-@pytest.fixture
-def shots(tmp_path):
-    return shots_folder(tmp_path)
 
 
 def submit(page, form: str) -> None:

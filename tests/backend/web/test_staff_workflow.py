@@ -3,11 +3,7 @@ counter API, officers forward it, the leader approves, an officer resolves, the 
 it. Screenshots of each page at 1366x768 and at a tablet's 820x1180 go to docs/back-office
 when MOTCUA_UPDATE_SCREENSHOTS=1."""
 
-import os
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts
@@ -15,17 +11,9 @@ from tests.backend.api.helpers import APPLICANT, all_documents
 from tests.backend.conftest import PASSWORD
 from tests.backend.web.test_staff_auth import sign_in
 
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "back-office"
 DESKTOP, TABLET = (1366, 768), (820, 1180)
 # 1.013225: desk → KT officer → KT officer or leader → LD leader → VP officer → desk.
 PROCEDURE = "1.013225"
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def add_staff(server, username, role, unit):
