@@ -15,6 +15,19 @@ def shots_folder(tmp_path: Path, name: str = "back-office") -> Path:
     return folder
 
 
+# Staff as a centre's would be named, for the pictures in docs/back-office (the template
+# database names them after their accounts: "Clerk", "Officer.Kt").
+NAMES = {"admin": "Võ Minh Tuấn", "clerk": "Nguyễn Thị Hoa", "officer.kt": "Trần Văn Bình",
+         "officer.vh": "Lê Thị Mai", "officer.vp": "Bùi Thị Thu", "leader": "Phạm Quốc Dũng",
+         "leader.kt": "Hoàng Văn Nam", "newbie": "Đỗ Thị Ngọc"}
+
+
+def vietnamese_names(store) -> None:
+    with store.tx() as db:
+        for username, name in NAMES.items():
+            db.execute("update users set full_name = ? where username = ?", [name, username])
+
+
 def signed_in_admin(server, screen, path: str):
     """A 1366x768 page signed in as the admin, opened at `path`."""
     from tests.backend.web.test_staff_auth import sign_in

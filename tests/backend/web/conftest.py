@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backend.web.admin_helpers import shots_folder
+from tests.backend.web.admin_helpers import shots_folder, vietnamese_names
 
 
 @pytest.fixture
-def shots(tmp_path):
+def shots(tmp_path, server):
+    """The staff pages' folder; the staff get Vietnamese names first, as the pictures show."""
+    vietnamese_names(server.app.state.store)
     return shots_folder(tmp_path, "back-office")
 
 

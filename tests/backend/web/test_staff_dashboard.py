@@ -36,6 +36,7 @@ def test_dashboard_shows_the_centre_at_a_glance(server, browser, page, clock, sh
     devices = page.inner_text("#devices")
     assert "Chưa kiểm tra tuần này" in devices.split("kiosk-1")[1]
     assert "Chưa kiểm tra tuần này" not in devices.split("kiosk-1")[0]
+    assert "Ki-ốt tra cứu" in devices and "Quầy tiếp nhận" in devices  # kinds by name, not code
     for path, size, name in ((DESKTOP, "", "5-dashboard"), (TABLET, "-tablet", "5-dashboard")):
         context = browser.new_context(viewport={"width": path[0], "height": path[1]},
                                       locale="vi-VN")
