@@ -9,6 +9,8 @@ APT_PKGS := python3-venv python3-dev libzbar0 libusb-1.0-0 libgl1 libegl1 libgl1
             libmtdev1 espeak-ng sox alsa-utils fonts-dejavu-core sqlite3 chromium xvfb xclip \
             x11-xserver-utils systemd postgresql mtools fdisk bmap-tools debootstrap \
             qemu-system-x86 ovmf
+# Chromium's Vietnamese UI strings and date format, for the back-office screenshots.
+APT_PKGS += chromium-l10n
 STAMP    := $(VENV)/.installed
 
 .PHONY: demo test test-fast lint setup apt clean

@@ -25,11 +25,6 @@ def parse(moment: str | datetime) -> datetime:
     return value.astimezone(VN_TZ)
 
 
-def hm_date(moment: str | datetime) -> str:
-    """The form's "hh:mm dd/mm/yyyy", in Vietnam time."""
-    return f"{parse(moment):%H:%M %d/%m/%Y}"
-
-
 def long_date(moment: str | datetime) -> str:
     """ "ngày 23 tháng 11 năm 2026", as after the place name on an official paper."""
     day = parse(moment)

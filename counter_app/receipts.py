@@ -15,6 +15,7 @@ Personal data is masked: a thermal slip is easily lost, and the full data is in 
 
 from __future__ import annotations
 
+from backend.domain.calendar import short_time
 from backend.domain.codes import is_public_url
 from backend.domain.privacy import mask_digits, mask_name
 from counter_app import formats
@@ -97,8 +98,8 @@ def time_lines(case: dict, station: StationConfig) -> list:
     return [
         Text(f"Số bộ hồ sơ: {case.get('sets', 1)}"),
         Text(f"Thời hạn giải quyết: {formats.duration(proc['processing_time'])}"),
-        Text(f"Nhận hồ sơ lúc: {formats.hm_date(case['received_at'])}", bold=True),
-        Text(f"Hẹn trả kết quả: {formats.hm_date(case['due_at'])}", bold=True),
+        Text(f"Nhận hồ sơ lúc: {short_time(case['received_at'])}", bold=True),
+        Text(f"Hẹn trả kết quả: {short_time(case['due_at'])}", bold=True),
         Text(f"Nơi nhận kết quả: {collect}"),
         Text(f"Phí, lệ phí: {formats.fee_text(proc['fee'])}"),
     ]

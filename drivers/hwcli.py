@@ -3,11 +3,11 @@
     motcua hw detect [--json] [--profiles DIR]     connected devices and the profile of each
     motcua hw check-profiles [--profiles DIR]      exit 2 with file:line messages on any mistake
 
-backend/cli.py wires these in with `add_hw_commands(sub)`; until then, and on a unit without the
+backend/cli/unit.py wires these in with `add_hw_commands(sub)`; on a unit without the
 backend, `python -m drivers.hwcli detect` does the same. Handlers return the exit code, as the
 backend's do (`args.func(args)`). Drivers never import the backend, so sending a self-test
-report is handed in by backend/cli.py (through backend/client.py); run alone, `--backend` says
-it needs the `motcua` command.
+report is handed in by backend/cli/unit.py (through backend/client.py); run alone, `--backend`
+says it needs the `motcua` command.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from backend.domain.calendar import short_time
 from backend.domain.vocabulary import event_label, label, sent
 from kiosk_app.strings import Msg, msg
 
@@ -32,10 +33,9 @@ def same(text: str | None) -> Msg:
 
 
 def when(iso: str | None) -> str:
-    """Backend times (ISO, UTC+7) as Vietnamese receipts write them: hh:mm dd/mm/yyyy."""
-    if not iso:
-        return "—"
-    return datetime.fromisoformat(iso).strftime("%H:%M %d/%m/%Y")
+    """Backend times as Vietnamese receipts write them (hh:mm dd/mm/yyyy); a dash for none,
+    as the kiosk shows an empty field."""
+    return short_time(iso) or "—"
 
 
 def money(amount: int) -> Msg:

@@ -56,8 +56,14 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 def short_time(text: str | None) -> str:
-    """A stored time as people read it ('14:30 02/12/2026'); '' when there is none."""
-    return f"{parse_time(text):%H:%M %d/%m/%Y}" if text else ""
+    """A stored time as people read it ('14:30 02/12/2026'), in Vietnam time whatever offset
+    it was written with; '' when there is none."""
+    if not text:
+        return ""
+    moment = parse_time(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VN_TZ)
+    return f"{moment:%H:%M %d/%m/%Y}"
 
 
 def to_vn(moment: datetime) -> datetime:

@@ -6,6 +6,7 @@ persists both in one transaction; nothing here reads a clock or a database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import IntEnum
@@ -13,6 +14,7 @@ from typing import Protocol
 
 from backend.domain import vocabulary
 from backend.domain.errors import Conflict, Forbidden, InvalidInput
+from drivers.message import Message
 
 
 class Status(IntEnum):
@@ -38,6 +40,12 @@ class Status(IntEnum):
     @property
     def label_en(self) -> str:
         return vocabulary.STATUSES[self.key][1]
+
+
+def happened(event: Mapping) -> Message:
+    """What one stored event did, as a case's history reads it (the lookup, the staff page):
+    the action's own words, else the status it led to."""
+    return vocabulary.event_label(event["action"], Status(event["to_status"]).key)
 
 
 FINAL = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})

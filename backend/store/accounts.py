@@ -219,10 +219,8 @@ def end_sessions(store: Store, username: str, actor: str, now: datetime) -> int:
 
 
 def user_row(store: Store, username: str) -> dict:
-    row = store.one("select * from users where username = ?", [username])
-    if row is None:
-        raise NotFound(f"Không có tài khoản '{username}'", f"No user '{username}'")
-    return row
+    return store.found("select * from users where username = ?", [username],
+                       NotFound(f"Không có tài khoản '{username}'", f"No user '{username}'"))
 
 
 def logout(store: Store, token: str) -> None:
@@ -308,10 +306,8 @@ def rotate_device(store: Store, name: str, actor: str, now: datetime) -> tuple[s
 
 
 def device_named(store: Store, name: str) -> dict:
-    row = store.one("select id from devices where name = ?", [name])
-    if row is None:
-        raise NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'")
-    return row
+    return store.found("select id from devices where name = ?", [name],
+                       NotFound(f"Không có thiết bị '{name}'", f"No device '{name}'"))
 
 
 # The old private names, kept while branches that call them merge.
@@ -319,9 +315,8 @@ _user, _device_named = user_row, device_named
 
 
 def get_device(store: Store, device_id: int) -> dict:
-    row = store.one("select * from devices where id = ?", [device_id])
-    if row is None:
-        raise NotFound("Không tìm thấy thiết bị", "No such device")
+    row = store.found("select * from devices where id = ?", [device_id],
+                      NotFound("Không tìm thấy thiết bị", "No such device"))
     row["hardware"] = json.loads(row["hardware"] or "{}")
     row["settings"] = json.loads(row["settings"] or "{}")
     return row

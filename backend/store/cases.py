@@ -221,10 +221,8 @@ def _break_at(row: dict, prev: str, last_id: int) -> Break | None:
 
 
 def get(store: Store, code: str) -> dict:
-    row = store.one("select * from cases where code = ?", [code])
-    if row is None:
-        raise NotFound(f"Không tìm thấy hồ sơ '{code}'", f"No case with code '{code}'")
-    return row
+    return store.found("select * from cases where code = ?", [code],
+                       NotFound(f"Không tìm thấy hồ sơ '{code}'", f"No case with code '{code}'"))
 
 
 def get_by_id(store: Store, case_id: int) -> dict:

@@ -55,6 +55,13 @@ class Store:
         rows = list(self.db.query(sql, params))
         return rows[0] if rows else None
 
+    def found(self, sql: str, params, missing: Exception) -> dict:
+        """The first row; `missing` (a NotFound, say) is raised when there is none."""
+        row = self.one(sql, params)
+        if row is None:
+            raise missing
+        return row
+
     def all(self, sql: str, params=()) -> list[dict]:
         return list(self.db.query(sql, params))
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from backend.domain import codes, vocabulary, workflow
 from backend.domain.errors import Conflict, InvalidInput, NotFound
 from backend.domain.privacy import mask_name
-from backend.domain.vocabulary import event_label, fields, label
+from backend.domain.vocabulary import fields, label
 from backend.domain.workflow import Status
 from backend.store import cases
 from backend.store.db import Store
@@ -153,7 +153,7 @@ def public_history(units: dict, events: list[dict]) -> list[dict]:
     return [
         {"at": e["at"], "action": e["action"], "status": Status(e["to_status"]).key,
          **fields("status_label", label("status", Status(e["to_status"]).key)),
-         **fields("action_label", event_label(e["action"], Status(e["to_status"]).key)),
+         **fields("action_label", workflow.happened(e)),
          "unit": _unit_name(units, e["data"].get("to_unit") or e["unit"])}
         for e in events if e["to_status"] in known
     ]

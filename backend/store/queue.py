@@ -91,10 +91,8 @@ def _next_seq(db, day: str) -> int:
 
 
 def _ticket(store: Store, ticket_id: int) -> dict:
-    row = store.one("select * from tickets where id = ?", [ticket_id])
-    if row is None:
-        raise NotFound(f"Không có vé số {ticket_id}", f"No ticket {ticket_id}")
-    return row
+    return store.found("select * from tickets where id = ?", [ticket_id],
+                       NotFound(f"Không có vé số {ticket_id}", f"No ticket {ticket_id}"))
 
 
 def _waiting(store: Store, day: str) -> list[Waiting]:

@@ -55,12 +55,10 @@ def connect(store: Store, url: str, token: str) -> None:
 
 
 def hub_of(store: Store) -> dict:
-    row = store.one("select * from sync_hubs")
-    if row is None:
-        raise NotFound("Chưa cấu hình máy chủ tỉnh: chạy `motcua sync connect URL`",
-                       "No hub configured: run `motcua sync connect URL` first",
-                       key="no_hub")
-    return row
+    return store.found("select * from sync_hubs", [],
+                       NotFound("Chưa cấu hình máy chủ tỉnh: chạy `motcua sync connect URL`",
+                                "No hub configured: run `motcua sync connect URL` first",
+                                key="no_hub"))
 
 
 def set_cursor(store: Store, last_event_id: int, now: datetime) -> None:

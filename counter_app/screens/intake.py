@@ -11,6 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.togglebutton import ToggleButton
 
+from backend.domain.calendar import short_time
 from counter_app import formats
 from counter_app.intake import APPLICANT_FIELDS, IncompleteFile, IntakeForm, Outcome
 from counter_app.screens.papers import BOX, IncompleteDialog, PaperBox, PaperRow, name_button
@@ -169,7 +170,7 @@ class IntakeScreen(CounterScreen):
         for name, button in self.arrivals.items():
             button.state = "down" if name == self.form.channel else "normal"
         due = self.station.intake.due_preview(self.form)
-        self.due.text = tr("due_line", due=formats.hm_date(due))
+        self.due.text = tr("due_line", due=short_time(due.isoformat()))
 
     def _show_documents(self, proc: dict) -> None:
         self.documents.clear_widgets()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 
+from backend.domain.calendar import short_time
 from backend.domain.vocabulary import sent
 from counter_app import formats
 from counter_app.returns import RATINGS, ReturnView
@@ -107,6 +108,6 @@ def _details(case: dict) -> str:
     return tr("return_details", name=case["applicant"]["name"],
               procedure=case["procedure"]["name"],
               status=sent(case, "status_label", "status", case["status"]).vi,
-              received=formats.hm_date(case["received_at"]),
-              due=formats.hm_date(case["new_due_at"] or case["due_at"]),
+              received=short_time(case["received_at"]),
+              due=short_time(case["new_due_at"] or case["due_at"]),
               channel=formats.channel(case["return_channel"]))

@@ -3,9 +3,8 @@
 See base.py for the player API and announcer.py for how an announcement is put together.
 """
 
-from importlib import import_module
-
 from drivers.audio.base import AudioError, AudioPlayer, NoAudioDevice
+from drivers.lazy import lazy_attributes
 
 _LAZY = {
     "AlsaPlayer": "alsa", "FakePlayer": "fake",
@@ -15,7 +14,4 @@ _LAZY = {
 __all__ = ["AudioError", "AudioPlayer", "NoAudioDevice", *_LAZY]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"drivers.audio.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'drivers.audio' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -3,7 +3,7 @@
 Names load on first use, so importing the package does not pull in OpenCV or zxing-cpp.
 """
 
-from importlib import import_module
+from drivers.lazy import lazy_attributes
 
 _LAZY = {
     "Camera": "base", "CameraError": "base", "CameraScanner": "base", "EndOfStream": "base",
@@ -13,7 +13,4 @@ _LAZY = {
 __all__ = list(_LAZY)
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"drivers.cameras.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'drivers.cameras' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -3,8 +3,6 @@
 Protocol and simulator modules load on first use; the package itself only defines the API.
 """
 
-from importlib import import_module
-
 from drivers.displays.base import (
     DisplayDisconnected,
     DisplayError,
@@ -13,6 +11,7 @@ from drivers.displays.base import (
     DisplayRejected,
     QueueDisplay,
 )
+from drivers.lazy import lazy_attributes
 
 _LAZY = {
     "SerialLink": "base", "SerialDisplay": "base",
@@ -24,7 +23,4 @@ __all__ = ["DisplayDisconnected", "DisplayError", "DisplayGarbled", "DisplayNotR
            "DisplayRejected", "QueueDisplay", *_LAZY]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"drivers.displays.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'drivers.displays' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -30,7 +30,7 @@ from drivers.displays.led_counter import (
     FrameParser,
     Reply,
 )
-from drivers.displays.pty import PtyPeer
+from drivers.displays.pty import PtyDevice
 from drivers.displays.text import fit
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class _Faults:
         return kind
 
 
-class FakeLedBoard:
+class FakeLedBoard(PtyDevice):
     """An MCLED/1 counter board with `rows` × `width` characters at bus `address`."""
 
     def __init__(self, address: int = 1, rows: int = 2, width: int = 16) -> None:
@@ -76,8 +76,7 @@ class FakeLedBoard:
         self._last: bytes | None = None
         self._lock = threading.Lock()
         self._parser = FrameParser()
-        self.peer = PtyPeer(self._on_data, name=f"ttyLED{address}")
-        self.port_name = self.peer.port_name
+        self._attach(f"ttyLED{address}")
 
     @property
     def display(self) -> list[str]:
@@ -93,21 +92,6 @@ class FakeLedBoard:
 
     def heal(self) -> None:
         self.faults.set(None)
-
-    def unplug(self) -> None:
-        self.peer.unplug()
-
-    def replug(self) -> None:
-        self.peer.replug()
-
-    def close(self) -> None:
-        self.peer.close()
-
-    def __enter__(self) -> FakeLedBoard:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- on the pty thread -------------------------------------------------------------------
 
@@ -315,7 +299,7 @@ class PoleParser:
             st.x = 0
 
 
-class FakePoleDisplay:
+class FakePoleDisplay(PtyDevice):
     """A 2×20 VFD customer display on a pty. Faults: 'silent' (powered off), 'garble'."""
 
     def __init__(self, width: int = 20, rows: int = 2) -> None:
@@ -324,8 +308,7 @@ class FakePoleDisplay:
         self.fault: str | None = None
         self.received = bytearray()
         self._lock = threading.Lock()
-        self.peer = PtyPeer(self._on_data, name="ttyPOLE")
-        self.port_name = self.peer.port_name
+        self._attach("ttyPOLE")
 
     @property
     def rows(self) -> list[str]:
@@ -336,21 +319,6 @@ class FakePoleDisplay:
         if fault not in (None, "silent", "garble"):
             raise ValueError(f"unknown fault {fault!r}")
         self.fault = fault
-
-    def unplug(self) -> None:
-        self.peer.unplug()
-
-    def replug(self) -> None:
-        self.peer.replug()
-
-    def close(self) -> None:
-        self.peer.close()
-
-    def __enter__(self) -> FakePoleDisplay:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _on_data(self, data: bytes) -> None:
         if self.fault == "silent":

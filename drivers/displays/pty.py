@@ -19,6 +19,7 @@ import threading
 import time
 import tty
 from collections.abc import Callable
+from typing import Self
 
 log = logging.getLogger(__name__)
 
@@ -143,3 +144,28 @@ class PtyPeer:
                 self._on_data(data)
             except Exception:  # a simulator bug must show in the log, not kill the line
                 log.exception("%s: simulator failed on %r", self.port_name, data)
+
+
+class PtyDevice:
+    """A simulator on a PtyPeer: `port_name` for the driver to open, and what a test does to
+    the cable (unplug, replug) and to the device (close; a `with` block closes it)."""
+
+    def _attach(self, name: str) -> None:
+        """Call at the end of `__init__`: from here on `_on_data` may run on the pty thread."""
+        self.peer = PtyPeer(self._on_data, name=name)
+        self.port_name = self.peer.port_name
+
+    def unplug(self) -> None:
+        self.peer.unplug()
+
+    def replug(self) -> None:
+        self.peer.replug()
+
+    def close(self) -> None:
+        self.peer.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -3,8 +3,7 @@
 See base.py for the API the backend uses (`send`, `receive`, `on_message`) and the errors.
 """
 
-from importlib import import_module
-
+from drivers.lazy import lazy_attributes
 from drivers.modems.base import (
     ModemDisconnected,
     ModemError,
@@ -25,7 +24,4 @@ __all__ = ["ModemDisconnected", "ModemError", "ModemNotResponding", "NoNetwork",
            "SmsError", "SmsMessage", "SmsModem", *_LAZY]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"drivers.modems.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'drivers.modems' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

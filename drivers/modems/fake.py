@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from drivers.displays.pty import PtyPeer
+from drivers.displays.pty import PtyDevice
 from drivers.modems.base import SmsMessage, SmsModem
 from drivers.modems.pdu import DCS, PduError, Reassembler, Sms, decode_pdu, encode_deliver
 
@@ -43,7 +43,7 @@ class _Stored:
     read: bool = False
 
 
-class FakeModem:
+class FakeModem(PtyDevice):
     """A SIM800-style GSM modem on a pty. Answers come from the pty thread, as from hardware."""
 
     def __init__(self, smsc: str = "+84980200030", capacity: int = 30, pin: str = "1234") -> None:
@@ -60,8 +60,7 @@ class FakeModem:
         self._reset_settings()
         self._buffer = b""
         self._prompt: str | None = None  # the AT+CMGS waiting for its data
-        self.peer = PtyPeer(self._on_data, name="ttyMODEM")
-        self.port_name = self.peer.port_name
+        self._attach("ttyMODEM")
 
     def _reset_settings(self) -> None:
         self.echo, self.cmgf, self.cnmi, self.csdh, self.unlocked = True, 0, False, False, False
@@ -94,24 +93,12 @@ class FakeModem:
             self._reset_settings()
             self._send("\r\nRDY\r\n")
 
-    def unplug(self) -> None:
-        self.peer.unplug()
-
     def replug(self) -> None:
         """Plugged back in: same port name, a freshly powered modem (settings lost)."""
         with self._lock:
             self._reset_settings()
             self._buffer, self._prompt = b"", None
-        self.peer.replug()
-
-    def close(self) -> None:
-        self.peer.close()
-
-    def __enter__(self) -> FakeModem:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().replug()
 
     def _free_index(self) -> int:
         free = [i for i in range(1, self.capacity + 1) if i not in self.store]

@@ -4,8 +4,7 @@ Driver classes load on first use, so importing the package does not pull in evde
 or pyserial on a machine that has no such scanner.
 """
 
-from importlib import import_module
-
+from drivers.lazy import lazy_attributes
 from drivers.scanners.base import DuplicateFilter, ScanEvent, Scanner
 
 _LAZY = {
@@ -16,7 +15,4 @@ _LAZY = {
 __all__ = ["DuplicateFilter", "ScanEvent", "Scanner", *_LAZY]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"drivers.scanners.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'drivers.scanners' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)

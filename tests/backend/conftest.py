@@ -170,3 +170,13 @@ def server(store, clock):
     live = LiveServer(create_app(store.path, clock=clock), free_port()).start(lazily=True)
     yield live
     live.stop()
+
+
+@pytest.fixture
+def admin(server):
+    return server.client("admin")
+
+
+@pytest.fixture
+def clerk(server):
+    return server.client("clerk")

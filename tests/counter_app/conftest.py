@@ -7,8 +7,12 @@ so times on receipts and in the outbox are the server's times.
 
 from __future__ import annotations
 
+import contextlib
+from urllib.parse import urlparse
+
 import pytest
 
+from backend.app import create_app
 from backend.client import Client
 from counter_app.config import StationConfig
 from counter_app.core import CounterStation
@@ -94,3 +98,14 @@ def resolve(server, code: str) -> None:
     clerk.action(code, "transfer")
     officer.action(code, "transfer")
     server.client("leader.kt").action(code, "resolve")
+
+
+@contextlib.contextmanager
+def restarted(server, store, clock):
+    """The same database served again on the same port, as after a reboot of the server."""
+    port = urlparse(server.url).port
+    again = LiveServer(create_app(store.path, clock=clock), port).start()
+    try:
+        yield again
+    finally:
+        again.stop()

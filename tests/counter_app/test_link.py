@@ -7,31 +7,17 @@ started again on the same port. Waits poll with a generous deadline (the machine
 
 from __future__ import annotations
 
-import contextlib
-from urllib.parse import urlparse
-
-from backend.app import create_app
 from counter_app.core import CounterStation
 from counter_app.strings import TEXTS
 from tests import waiting
 
-from .conftest import PASSWORD, LiveServer, fill
+from .conftest import PASSWORD, fill, restarted
 
 INTERVAL = 0.5  # the worker's round in these tests (5 s at a desk)
 
 
 def wait_until(condition, seconds: float = 30.0) -> bool:
     return waiting.wait_until(condition, timeout=seconds, interval=0.05)
-
-
-@contextlib.contextmanager
-def restarted(server, store, clock):
-    port = urlparse(server.url).port
-    again = LiveServer(create_app(store.path, clock=clock), port).start()
-    try:
-        yield again
-    finally:
-        again.stop()
 
 
 def test_an_idle_station_notices_the_server_dying_and_coming_back(config, devices, clock,

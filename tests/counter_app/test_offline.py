@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from urllib.parse import urlparse
-
 import pytest
 
-from backend.app import create_app
 from backend.client import BackendUnreachable
 from backend.domain.codes import parse_code
 from counter_app.texts import CounterError
 
-from .conftest import LiveServer, fill, resolve
-
-
-@contextlib.contextmanager
-def restarted(server, store, clock):
-    """The same database served again on the same port, as after a reboot of the server."""
-    port = urlparse(server.url).port
-    again = LiveServer(create_app(store.path, clock=clock), port).start()
-    try:
-        yield again
-    finally:
-        again.stop()
+from .conftest import fill, resolve, restarted
 
 
 def test_cases_taken_offline_land_once_with_their_own_times(station, server, store, clock):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from backend.domain.calendar import short_time
 from counter_app.texts import CounterError
 
 from .conftest import fill
@@ -94,3 +97,12 @@ def test_unverified_printers_wait_for_the_clerk(config, clock):
         assert [j.id for j in station.printing.open_jobs()] == [job.id]
         assert station.printing.confirm_by_hand(job.id).confirmed
         assert not station.printing.open_jobs()
+
+
+def test_the_receipt_writes_its_times_as_the_register_and_the_sms_do(station, server):
+    code = station.intake.confirm(fill(station)).code
+    case = server.client("clerk").case(code)
+    text = station.devices.printer.virtual.receipts[-1].text
+    assert re.search(r"Nhận hồ sơ lúc: \d\d:\d\d \d\d/\d\d/\d{4}", text)
+    assert f"Nhận hồ sơ lúc: {short_time(case['received_at'])}" in text
+    assert f"Hẹn trả kết quả: {short_time(case['due_at'])}" in text

@@ -24,6 +24,7 @@ from tests.backend.conftest import PASSWORD, LiveServer, free_port
 # clock and a real uvicorn server on a free loopback port.
 template_db, store = backend.template_db, backend.store
 clock, server = backend.clock, backend.server
+admin, clerk = backend.admin, backend.clerk
 __all__ = ["PASSWORD", "LiveServer", "free_port"]
 
 MASKED = "Nguyễn V** H***"  # APPLICANT["name"] through backend.domain.privacy.mask_name
@@ -59,16 +60,6 @@ def run_until(kiosk: Kiosk, condition: Callable[[], object], timeout: float = 5.
 def settle(kiosk: Kiosk, timeout: float = 5.0) -> None:
     """Pump until nothing is in flight."""
     run_until(kiosk, lambda: not kiosk.busy, timeout)
-
-
-@pytest.fixture
-def admin(server):
-    return server.client("admin")
-
-
-@pytest.fixture
-def clerk(server):
-    return server.client("clerk")
 
 
 @pytest.fixture

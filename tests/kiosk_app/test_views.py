@@ -76,6 +76,7 @@ def test_fees_times_and_dates_in_both_languages():
     assert processing_time({"amount": 4, "unit": "working_hours"}).vi == "4 giờ làm việc"
     assert processing_time({"amount": 0.5, "unit": "working_days"}).en == "0.5 working days"
     assert when(None) == "—"
+    assert when("2026-12-02T07:30:00+00:00") == "14:30 02/12/2026"  # the shared formatter
 
 
 def test_every_string_exists_in_both_languages_with_the_same_placeholders():

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts
 from backend.store.accounts import DEVICE_KINDS, Principal
-from backend.web.staff.layout import StaffRoute, render
+from backend.web.staff.layout import StaffRoute, acted, render
 from backend.web.staff.session import form_data, require_staff
 
 router = APIRouter(prefix="/staff/admin/devices", route_class=StaffRoute,
@@ -88,12 +88,11 @@ def _device_page(request: Request, who: Principal, name: str,
 async def save_settings(name: str, request: Request, who: Principal = Depends(admin)):
     form = await form_data(request)
     state = request.app.state
-    try:
-        settings = _settings(form, {s.letter for s in state.queue_config.services})
-        accounts.set_device_settings(state.store, name, settings, who.username, state.clock())
-    except MotcuaError as exc:
-        return _device_page(request, who, name, exc, _form_settings(form))
-    return RedirectResponse(f"/staff/admin/devices/{name}?done=settings", status_code=303)
+    letters = {s.letter for s in state.queue_config.services}
+    return acted(lambda: accounts.set_device_settings(state.store, name, _settings(form, letters),
+                                                      who.username, state.clock()),
+                 f"/staff/admin/devices/{name}?done=settings",
+                 lambda exc: _device_page(request, who, name, exc, _form_settings(form)))
 
 
 def _form_settings(form: dict) -> dict:

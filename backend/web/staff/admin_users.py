@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts, catalog
 from backend.store.accounts import ROLES, Principal
-from backend.web.staff.layout import StaffRoute, render
+from backend.web.staff.layout import StaffRoute, acted, render
 from backend.web.staff.session import form_data, require_staff
 
 router = APIRouter(prefix="/staff/admin/users", route_class=StaffRoute,
@@ -85,25 +85,17 @@ def _user_page(request: Request, who: Principal, username: str,
 async def assign(username: str, request: Request, who: Principal = Depends(admin)):
     form = await form_data(request)
     state = request.app.state
-    try:
-        accounts.assign(state.store, username, form.get("role", ""), form.get("unit") or None,
-                        who.username, state.clock(),
-                        full_name=form.get("full_name", "").strip()[:120] or None)
-    except MotcuaError as exc:
-        return _user_page(request, who, username, exc)
-    return RedirectResponse(f"/staff/admin/users/{username}?done=assigned", status_code=303)
+    return _acted(request, who, username, "assigned", lambda: accounts.assign(
+        state.store, username, form.get("role", ""), form.get("unit") or None, who.username,
+        state.clock(), full_name=form.get("full_name", "").strip()[:120] or None))
 
 
 @router.post("/{username}/password")
 async def reset_password(username: str, request: Request, who: Principal = Depends(admin)):
     form = await form_data(request)
     state = request.app.state
-    try:
-        accounts.reset_password(state.store, username, form.get("password", "")[:256],
-                                who.username, state.clock())
-    except MotcuaError as exc:
-        return _user_page(request, who, username, exc)
-    return RedirectResponse(f"/staff/admin/users/{username}?done=password", status_code=303)
+    return _acted(request, who, username, "password", lambda: accounts.reset_password(
+        state.store, username, form.get("password", "")[:256], who.username, state.clock()))
 
 
 @router.post("/{username}/active")
@@ -111,9 +103,12 @@ async def set_active(username: str, request: Request, who: Principal = Depends(a
     """Disable (every session ends at once) or enable the account again."""
     form = await form_data(request)
     state, active = request.app.state, form.get("active") == "1"
-    try:
-        accounts.set_active(state.store, username, active, who.username, state.clock())
-    except MotcuaError as exc:
-        return _user_page(request, who, username, exc)
-    done = "enabled" if active else "disabled"
-    return RedirectResponse(f"/staff/admin/users/{username}?done={done}", status_code=303)
+    return _acted(request, who, username, "enabled" if active else "disabled",
+                  lambda: accounts.set_active(state.store, username, active, who.username,
+                                              state.clock()))
+
+
+def _acted(request: Request, who: Principal, username: str, done: str, act):
+    """`act()`, then the user's page saying `done`; a refusal shows the page with the reason."""
+    return acted(act, f"/staff/admin/users/{username}?done={done}",
+                 lambda exc: _user_page(request, who, username, exc))

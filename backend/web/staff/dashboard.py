@@ -14,6 +14,7 @@ from backend.domain.vocabulary import label
 from backend.store import accounts, dashboard
 from backend.store.accounts import Principal
 from backend.store.cases import parse_time
+from backend.web.staff.admin_devices import KIND_NAMES
 from backend.web.staff.layout import StaffRoute, render
 from backend.web.staff.session import require_staff
 
@@ -74,4 +75,5 @@ def dashboard_page(request: Request, who: Principal = Depends(overseer)):
         "satisfaction": [r | {"label": label("rating", r["rating"]),
                               "share": round(100 * r["n"] / rated)} for r in satisfaction],
         "queue": dashboard.queue_waits(store, today), "devices": devices(store, now),
-        "units": site.units}, who=who, status_code=error.status if error else 200)
+        "units": site.units, "kind_names": KIND_NAMES},
+        who=who, status_code=error.status if error else 200)

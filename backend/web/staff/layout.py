@@ -60,6 +60,17 @@ def nav_items(who: Principal | None) -> list[dict]:
     return items
 
 
+def acted(act: Callable[[], object], then: str,
+          refused: Callable[[MotcuaError], Response]) -> Response:
+    """A form's POST: `act()`, then a 303 to `then` (so a reload does not post again); when the
+    store refuses, the page again with the reason, `refused(error)`."""
+    try:
+        act()
+    except MotcuaError as exc:
+        return refused(exc)
+    return RedirectResponse(then, status_code=303)
+
+
 def render(request: Request, template: str, context: dict | None = None, *,
            who: Principal | None = None, status_code: int = 200) -> HTMLResponse:
     """Every staff page goes through here so the layout always has what it needs."""

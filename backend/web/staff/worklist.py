@@ -21,6 +21,7 @@ from backend.domain.workflow import (
     Actor,
     Status,
     check_allowed,
+    happened,
     responsible_leader_unit,
 )
 from backend.store import cases, worklist
@@ -237,6 +238,7 @@ def _case_page(request: Request, who: Principal, row: dict, *, done: str = "",
         "unit_names": names, "urgency": urgency(site.calendar, row, left) if is_open else None,
         "status": Status(row["status"]), "forms": FORMS,
         "done": done if done in ACTIONS else "", "parse_time": parse_time, "error": error,
+        "happened": happened,
         "form": form or {}}, who=who, status_code=error.status if error else 200)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from backend.client import Client
+from collections.abc import Callable
+
+import pytest
+
+from backend.client import ApiError, Client
 
 APPLICANT = {"name": "Nguyễn Văn Hùng", "id_number": "079203001234", "phone": "0912345678",
              "address": "12 Lê Lợi, phường Tân Ninh"}
@@ -66,3 +70,10 @@ def walk(server, code: str, proc: dict, *, to_step: int | None = None) -> dict:
         owner = step_owner(server, steps[case["step"]])
         case = owner.action(code, "resolve" if case["step"] == last else "transfer")
     return case
+
+
+def api_error(call: Callable[[], object]) -> ApiError:
+    """The ApiError `call()` must raise, to check its status and message."""
+    with pytest.raises(ApiError) as caught:
+        call()
+    return caught.value

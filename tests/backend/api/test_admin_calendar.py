@@ -11,11 +11,6 @@ from backend.client import ApiError
 from tests.backend.conftest import PASSWORD
 
 
-@pytest.fixture
-def admin(server):
-    return server.client("admin")
-
-
 def year(admin, number: int) -> dict:
     return admin._request("GET", f"/api/v1/admin/calendar/{number}")
 

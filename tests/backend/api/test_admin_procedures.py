@@ -14,16 +14,6 @@ from tests.backend.api.helpers import intake, pick_procedure
 from tests.backend.conftest import PASSWORD
 
 
-@pytest.fixture
-def admin(server):
-    return server.client("admin")
-
-
-@pytest.fixture
-def clerk(server):
-    return server.client("clerk")
-
-
 def version_file(code: str, version: str, **changes) -> tuple[str, str]:
     """The catalogue file of `code` as a new version: (file name, YAML text)."""
     data = yaml.safe_load((DEFAULT_CATALOG_DIR / "procedures" / f"{code}.yaml").read_text())

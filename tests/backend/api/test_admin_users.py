@@ -9,11 +9,6 @@ from backend.client import ApiError
 from tests.backend.conftest import PASSWORD
 
 
-@pytest.fixture
-def admin(server):
-    return server.client("admin")
-
-
 def test_reset_password_forces_a_change_and_ends_old_sessions(server, admin):
     officer = server.client("officer.kt")
     answer = admin._request("POST", "/api/v1/admin/users/officer.kt/password",

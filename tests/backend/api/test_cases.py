@@ -18,11 +18,6 @@ from tests.backend.api.helpers import (
 from tests.backend.conftest import PASSWORD
 
 
-@pytest.fixture
-def clerk(server):
-    return server.client("clerk")
-
-
 def test_intake_returns_everything_a_receipt_needs(clerk, server):
     proc = pick_procedure(clerk)
     case = intake(clerk, proc, return_channel="post")

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from backend.domain.calendar import VN_TZ, WorkingCalendar, WorkingHours
+from backend.domain.calendar import VN_TZ, WorkingCalendar, WorkingHours, short_time
 
 CAL = WorkingCalendar()
 
@@ -446,3 +446,10 @@ def test_custom_working_hours():
     assert due == vn(2023, 10, 31, 15, 30)
     # 16:00 is at this cutoff: next morning 08:00.
     assert cal.effective_start(vn(2023, 10, 30, 16, 0)) == vn(2023, 10, 31, 8, 0)
+
+
+def test_a_stored_time_reads_in_vietnam_time_whatever_offset_it_carries():
+    assert short_time("2026-12-02T14:30:00+07:00") == "14:30 02/12/2026"
+    assert short_time("2026-12-02T07:30:00+00:00") == "14:30 02/12/2026"
+    assert short_time("2026-12-01T20:15:00-03:00") == "06:15 02/12/2026"
+    assert short_time(None) == "" and short_time("") == ""

@@ -226,20 +226,16 @@ def test_unknown_unit_in_a_step(tmp_catalog):
                        " / unknown unit 'XYZ'")
 
 
-def test_unknown_receiving_unit(tmp_catalog):
+@pytest.mark.parametrize(("unit", "said"), [
+    ("QUAY9", ["(1.001612.yaml): receiving_unit 'QUAY9' không tồn tại",
+               "workflow[3].unit 'QUAY9' không tồn tại"]),
+    ("KT", ["receiving_unit 'KT' không phải bộ phận tiếp nhận", "is not a reception unit"]),
+])
+def test_the_receiving_unit_must_exist_and_be_a_reception_unit(tmp_catalog, unit, said):
     def change(d):
-        d["receiving_unit"] = d["workflow"][0]["unit"] = d["workflow"][-1]["unit"] = "QUAY9"
+        d["receiving_unit"] = d["workflow"][0]["unit"] = d["workflow"][-1]["unit"] = unit
     message = broken(tmp_catalog, change)
-    assert "(1.001612.yaml): receiving_unit 'QUAY9' không tồn tại" in message
-    assert "workflow[3].unit 'QUAY9' không tồn tại" in message
-
-
-def test_receiving_unit_must_be_a_reception_unit(tmp_catalog):
-    def change(d):
-        d["receiving_unit"] = d["workflow"][0]["unit"] = d["workflow"][-1]["unit"] = "KT"
-    message = broken(tmp_catalog, change)
-    assert "receiving_unit 'KT' không phải bộ phận tiếp nhận" in message
-    assert "is not a reception unit" in message
+    assert all(part in message for part in said), message
 
 
 def test_first_and_last_step_are_at_the_desk_with_a_clerk(tmp_catalog):

@@ -1,18 +1,31 @@
-"""Shared by the admin page tests."""
+"""Shared by the web page tests: where screenshots go, a signed-in admin page."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "back-office"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
-def shots_folder(tmp_path: Path) -> Path:
-    """Screenshots go to docs/back-office only when asked (MOTCUA_UPDATE_SCREENSHOTS=1)."""
-    folder = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
+def shots_folder(tmp_path: Path, name: str = "back-office") -> Path:
+    """Screenshots go to docs/<name> only when asked (MOTCUA_UPDATE_SCREENSHOTS=1)."""
+    folder = DOCS / name if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# Staff as a centre's would be named, for the pictures in docs/back-office (the template
+# database names them after their accounts: "Clerk", "Officer.Kt").
+NAMES = {"admin": "Võ Minh Tuấn", "clerk": "Nguyễn Thị Hoa", "officer.kt": "Trần Văn Bình",
+         "officer.vh": "Lê Thị Mai", "officer.vp": "Bùi Thị Thu", "leader": "Phạm Quốc Dũng",
+         "leader.kt": "Hoàng Văn Nam", "newbie": "Đỗ Thị Ngọc"}
+
+
+def vietnamese_names(store) -> None:
+    with store.tx() as db:
+        for username, name in NAMES.items():
+            db.execute("update users set full_name = ? where username = ?", [name, username])
 
 
 def signed_in_admin(server, screen, path: str):

@@ -8,13 +8,8 @@ import pytest
 import requests
 
 from backend.client import ApiError, Client
-from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
+from tests.backend.web.admin_helpers import signed_in_admin
 from tests.backend.web.test_staff_auth import sign_in
-
-
-@pytest.fixture
-def shots(tmp_path):
-    return shots_folder(tmp_path)
 
 
 @pytest.fixture

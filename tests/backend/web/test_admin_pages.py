@@ -12,13 +12,8 @@ import requests
 import yaml
 
 from backend.catalog import DEFAULT_CATALOG_DIR
-from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
+from tests.backend.web.admin_helpers import signed_in_admin
 from tests.backend.web.test_staff_auth import sign_in
-
-
-@pytest.fixture
-def shots(tmp_path):
-    return shots_folder(tmp_path)
 
 
 @pytest.fixture

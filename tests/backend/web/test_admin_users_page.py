@@ -7,17 +7,12 @@ import pytest
 
 from backend.client import ApiError
 from tests.backend.conftest import PASSWORD
-from tests.backend.web.admin_helpers import shots_folder, signed_in_admin
+from tests.backend.web.admin_helpers import signed_in_admin
 
 
 @pytest.fixture
 def admin_page(server, screen):
     return signed_in_admin(server, screen, "/staff/admin/users")
-
-
-@pytest.fixture
-def shots(tmp_path):
-    return shots_folder(tmp_path)
 
 
 def submit(page, form: str) -> None:
@@ -67,11 +62,16 @@ def test_change_role_unit_and_reset_password(server, admin_page, shots):
     page.fill("#password", "Tam-thoi-2026")
     submit(page, "password-form")
     assert "các phiên đăng nhập cũ đã kết thúc" in page.inner_text(".notice")
-    with pytest.raises(ApiError):
-        officer.me()
-    with pytest.raises(ApiError):
-        server.client().login("officer.kt", PASSWORD)
+    shut_out(server, officer, "officer.kt")
     page.screenshot(path=str(shots / "admin-user.png"))
+
+
+def shut_out(server, client, username: str) -> None:
+    """Its open session has ended and its old password no longer signs in."""
+    with pytest.raises(ApiError):
+        client.me()
+    with pytest.raises(ApiError):
+        server.client().login(username, PASSWORD)
 
 
 def test_weak_reset_password_is_refused(server, admin_page):
@@ -90,10 +90,7 @@ def test_disable_ends_sessions_and_enable_lets_in_again(server, admin_page):
     page.goto(f"{server.url}/staff/admin/users/officer.vh")
     submit(page, "active-form")
     assert "Đã khoá tài khoản" in page.inner_text(".notice")
-    with pytest.raises(ApiError):
-        officer.me()
-    with pytest.raises(ApiError):
-        server.client().login("officer.vh", PASSWORD)
+    shut_out(server, officer, "officer.vh")
     page.goto(f"{server.url}/staff/admin/users")
     assert "Đã khoá" in page.inner_text("tr[data-user='officer.vh']")
     page.goto(f"{server.url}/staff/admin/users/officer.vh")

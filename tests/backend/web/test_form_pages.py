@@ -1,23 +1,12 @@
 """The printable HTML forms in Chromium: they fit A4 when printed from the browser."""
 
-import os
-from pathlib import Path
 
 import pypdfium2
 import pytest
 
 from tests.backend.api.helpers import intake, pick_procedure, walk
 
-REPO_DOCS = Path(__file__).resolve().parents[3] / "docs" / "web"
 A4 = (595, 842)  # points
-
-
-@pytest.fixture
-def shots(tmp_path):
-    """Screenshots go to docs/web only when asked (MOTCUA_UPDATE_SCREENSHOTS=1)."""
-    folder = REPO_DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _signed_in(browser, server, username: str):
@@ -39,7 +28,7 @@ def _printed_pages(page) -> list[tuple[int, int]]:
      "leader", True),
     ("mau05", "/api/v1/forms/mau05/{code}?format=html", "clerk", False),
 ])
-def test_form_prints_on_one_a4_page(server, browser, shots, name, path, user, landscape):
+def test_form_prints_on_one_a4_page(server, browser, web_shots, name, path, user, landscape):
     clerk = server.client("clerk")
     proc = pick_procedure(clerk, unit="KT")
     case = intake(clerk, proc)
@@ -50,7 +39,7 @@ def test_form_prints_on_one_a4_page(server, browser, shots, name, path, user, la
         assert answer.status == 200
         assert page.inner_text("h1") in ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
                                           "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
-        page.screenshot(path=str(shots / f"form-{name}.png"), full_page=True)
+        page.screenshot(path=str(web_shots / f"form-{name}.png"), full_page=True)
         sizes = _printed_pages(page)
         assert sizes == [A4[::-1] if landscape else A4]
     finally:

@@ -1,19 +1,7 @@
-import os
-from pathlib import Path
 
 import pytest
 
 from tests.backend.api.helpers import intake, pick_procedure
-
-REPO_DOCS = Path(__file__).resolve().parents[3] / "docs" / "web"
-
-
-@pytest.fixture
-def shots(tmp_path):
-    """Screenshots go to docs/web only when asked (MOTCUA_UPDATE_SCREENSHOTS=1)."""
-    folder = REPO_DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _case(server):
@@ -32,7 +20,7 @@ def test_typed_code_shows_coarse_status_only(server, page):
     assert "Quét mã trên biên nhận" in page.inner_text(".result")
 
 
-def test_receipt_qr_url_shows_masked_name_and_history_never_private_data(server, page, shots):
+def test_receipt_qr_url_shows_masked_name_and_history_never_private_data(server, page, web_shots):
     case = _case(server)
     page.goto(f"{server.url}/L/{case['code']}/{case['token']}")
     page.wait_for_selector(".history")
@@ -40,8 +28,8 @@ def test_receipt_qr_url_shows_masked_name_and_history_never_private_data(server,
     html = page.content()
     for private in ("0912345678", "079203001234", "Lê Lợi"):
         assert private not in html
-    page.screenshot(path=str(shots / "lookup.png"), full_page=True)
-    assert (shots / "lookup.png").stat().st_size > 10_000
+    page.screenshot(path=str(web_shots / "lookup.png"), full_page=True)
+    assert (web_shots / "lookup.png").stat().st_size > 10_000
 
 
 def test_malformed_code_is_explained_in_both_languages(server, page):
@@ -97,7 +85,7 @@ def test_hall_clock_shows_the_site_time_not_the_browser_zone(server, screen, clo
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
-def test_hall_fits_common_screens(server, screen, shots, tmp_path, width, height):
+def test_hall_fits_common_screens(server, screen, web_shots, tmp_path, width, height):
     _calls(server, tickets=10, calls=8)  # a full board: seven recent calls below the newest
     page = screen(width, height)
     page.goto(f"{server.url}/hall?interval=200")
@@ -109,7 +97,7 @@ def test_hall_fits_common_screens(server, screen, shots, tmp_path, width, height
     bottom = page.evaluate("Math.max(...[...document.querySelectorAll('#recent td, #waiting li')]"
                            ".map(e => e.getBoundingClientRect().bottom))")
     assert bottom <= height  # the whole board is seen without scrolling
-    page.screenshot(path=str((shots if width == 1920 else tmp_path) / "hall.png"))
+    page.screenshot(path=str((web_shots if width == 1920 else tmp_path) / "hall.png"))
 
 
 def _no_sideways_scroll(page, what: str) -> None:
@@ -121,7 +109,7 @@ def _no_sideways_scroll(page, what: str) -> None:
 
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (360, 740)])
-def test_lookup_fits_a_phone(server, screen, shots, width, height):
+def test_lookup_fits_a_phone(server, screen, web_shots, width, height):
     case = _case(server)
     page = screen(width, height, is_mobile=True, has_touch=True, device_scale_factor=2)
     page.goto(f"{server.url}/tra-cuu")
@@ -137,4 +125,4 @@ def test_lookup_fits_a_phone(server, screen, shots, width, height):
     page.wait_for_selector(".history")
     _no_sideways_scroll(page, "receipt QR page")
     if width == 390:
-        page.screenshot(path=str(shots / "lookup-phone.png"), full_page=True)
+        page.screenshot(path=str(web_shots / "lookup-phone.png"), full_page=True)

@@ -3,16 +3,10 @@ devices: figures per unit, on-time rate, satisfaction, queue waits, the weekly c
 
 from backend.client import Client
 from tests.backend.web.test_staff_auth import sign_in
-from tests.backend.web.test_staff_workflow import (  # noqa: F401 (shots: a fixture)
-    DESKTOP,
-    TABLET,
-    add_staff,
-    receive,
-    shots,
-)
+from tests.backend.web.test_staff_workflow import DESKTOP, TABLET, add_staff, receive
 
 
-def test_dashboard_shows_the_centre_at_a_glance(server, browser, page, clock, shots):  # noqa: F811
+def test_dashboard_shows_the_centre_at_a_glance(server, browser, page, clock, shots):
     admin = server.client("admin")
     kiosk = Client(server.url, token=admin.register_device("kiosk-1", "kiosk")["token"])
     counter = Client(server.url, token=admin.register_device("counter-1", "counter")["token"])
@@ -42,6 +36,7 @@ def test_dashboard_shows_the_centre_at_a_glance(server, browser, page, clock, sh
     devices = page.inner_text("#devices")
     assert "Chưa kiểm tra tuần này" in devices.split("kiosk-1")[1]
     assert "Chưa kiểm tra tuần này" not in devices.split("kiosk-1")[0]
+    assert "Ki-ốt tra cứu" in devices and "Quầy tiếp nhận" in devices  # kinds by name, not code
     for path, size, name in ((DESKTOP, "", "5-dashboard"), (TABLET, "-tablet", "5-dashboard")):
         context = browser.new_context(viewport={"width": path[0], "height": path[1]},
                                       locale="vi-VN")

@@ -3,34 +3,23 @@ counter API, officers forward it, the leader approves, an officer resolves, the 
 it. Screenshots of each page at 1366x768 and at a tablet's 820x1180 go to docs/back-office
 when MOTCUA_UPDATE_SCREENSHOTS=1."""
 
-import os
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts
 from tests.backend.api.helpers import APPLICANT, all_documents
 from tests.backend.conftest import PASSWORD
+from tests.backend.web.admin_helpers import NAMES
 from tests.backend.web.test_staff_auth import sign_in
 
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "back-office"
 DESKTOP, TABLET = (1366, 768), (820, 1180)
 # 1.013225: desk → KT officer → KT officer or leader → LD leader → VP officer → desk.
 PROCEDURE = "1.013225"
 
 
-@pytest.fixture
-def shots(tmp_path):
-    folder = DOCS if os.environ.get("MOTCUA_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def add_staff(server, username, role, unit):
     accounts.add_user(server.app.state.store, username, PASSWORD, role, unit=unit,
-                      must_change=False, full_name=username.title(),
+                      must_change=False, full_name=NAMES.get(username, username.title()),
                       now=datetime(2026, 11, 2, tzinfo=VN_TZ))
 
 
@@ -115,10 +104,13 @@ def test_a_case_walks_its_whole_workflow_by_hand(server, browser, shots):
     assert returned["status"] == "returned"
     page.goto(f"{server.url}/staff/cases/{code}")
     history = page.inner_text("table.history")
-    for seen in ("chuyển xử lý", "hoàn thành xử lý", "trả kết quả",
+    for seen in ("Tiếp nhận hồ sơ", "Case received", "Chuyển xử lý", "Passed on for processing",
+                 "Đã xử lý xong", "Resolved", "Đã trả kết quả", "Result returned",
                  "Đồng ý, chuyển văn phòng ban hành", "leader · LD",
                  "→ Lãnh đạo UBND phường"):  # where it went, by the unit's name
         assert seen in history
+    # what happened, as the citizen's lookup says it, not the action's code or its verb
+    assert not {"receive", "transfer", "resolve", "return"} & set(history.split())
     context.close()
 
 
