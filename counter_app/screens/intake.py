@@ -110,8 +110,11 @@ class IntakeScreen(CounterScreen):
         row = BoxLayout(size_hint_y=None, height=BOX + 4, spacing=10)
         self.consent = PaperBox(pos_hint={"center_y": 0.5})
         self.consent.bind(on_release=lambda *_: self._toggle_consent())
-        label = name_button(tr("sms_consent"))
+        self.consent_label = label = name_button(pair("sms_consent"))
         label.bind(on_release=lambda *_: self._toggle_consent())
+        # Both languages take two or three lines on a narrow window: the row grows with them.
+        label.bind(texture_size=lambda _, size: setattr(row, "height", max(BOX + 4,
+                                                                           size[1] + 8)))
         row.add_widget(self.consent)
         row.add_widget(label)
         self.consent.show(False, False)

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from backend.store import site
+from counter_app.strings import pair
 
 from .conftest import issue
 from .test_screens import TICKETS, run_driver
@@ -80,6 +81,7 @@ def test_the_clerk_serves_and_prints_priority_numbers(server, store, kiosk, tmp_
 def test_the_sms_consent_box_is_off_until_ticked_and_reaches_the_case(server, store, tmp_path):
     seen = run("intake_consent", server, store, tmp_path)
     assert seen["before"] is False
+    assert seen["label"] == {"text": pair("sms_consent"), "fits": True}  # both languages, whole
     assert seen["ticked"] == {"form": True, "box": "✓"}
     assert server.client("clerk").case(seen["code"])["notify_sms"] is True
     assert seen["after"] == {"form": False, "box": ""}, "the next citizen starts unticked"

@@ -165,13 +165,16 @@ def scenario_intake_consent(app, station, url) -> dict:
     fill_intake(app)
     screen = app.screens.get_screen("intake")
     before = screen.form.notify_sms
+    frames(2)
+    label = screen.consent_label
+    shown = {"text": label.text, "fits": label.texture_size[1] <= label.parent.height}
     screen.consent.dispatch("on_release")  # the clerk's click on the box
     frames(2)
     ticked = {"form": screen.form.notify_sms, "box": screen.consent.text}
     screen.confirm()
     frames(2)
     case = station.printing.recent(1)[0].payload
-    return {"before": before, "ticked": ticked, "code": case["code"],
+    return {"before": before, "label": shown, "ticked": ticked, "code": case["code"],
             "after": {"form": screen.form.notify_sms, "box": screen.consent.text}}
 
 
