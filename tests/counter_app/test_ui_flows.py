@@ -57,6 +57,17 @@ def test_a_wedge_scan_lands_as_soon_as_the_returns_tab_opens(server, store, tmp_
     assert seen["second"] == seen["code"] and seen["field"] == ""
 
 
+def test_a_handed_over_result_reads_returned_and_only_then_asks_for_a_rating(server, store,
+                                                                            tmp_path):
+    seen = run("returns", server, store, tmp_path)
+    before, after = seen["before"], seen["after"]
+    assert "Trạng thái: Đã xử lý xong" in before["details"] and "hand it over" in before["state"]
+    assert before["can_hand_over"] and not before["rating_asked"]
+    assert "Trạng thái: Đã trả kết quả" in after["details"]  # not still "ready: hand it over"
+    assert "Đã ghi nhận trả kết quả" in after["state"] and "recorded" in after["state"]
+    assert not after["can_hand_over"] and after["rating_asked"]
+
+
 def test_the_clerk_is_told_when_the_cases_taken_offline_have_synced(server, store, tmp_path):
     seen = run("synced", server, store, tmp_path)
     assert seen["waiting"] == "● Ngoại tuyến · chờ gửi 1"

@@ -237,15 +237,28 @@ def scenario_synced(app, station, url) -> dict:
     return {"waiting": waiting, "said": app.message.text, "link": app.status_bar.link.text}
 
 
-def scenario_returns(app, station, url) -> None:
+def scenario_returns(app, station, url) -> dict:
+    """Scan a resolved case's receipt and hand the result over: what the panel says before
+    and after."""
     login(app)
     fill_intake(app)
     app.screens.get_screen("intake").confirm()
     case = station.printing.recent(1)[0].payload
     resolve(url, case["code"])
     app.go("returns")
-    app.screens.get_screen("returns").scan(case["compact"])
-    app.screens.get_screen("returns").hand_over()
+    screen = app.screens.get_screen("returns")
+    screen.scan(case["compact"])
+    frames(2)
+    before = panel_state(screen)
+    screen.hand_over()
+    frames(2)
+    return {"before": before, "after": panel_state(screen)}
+
+
+def panel_state(screen) -> dict:
+    return {"details": screen.details.text, "state": screen.state.text,
+            "can_hand_over": not screen.hand_over_button.disabled,
+            "rating_asked": screen.ask.opacity == 1 and not screen.rating.disabled}
 
 
 def save_frame(window, out: str) -> None:
