@@ -57,7 +57,7 @@ class IntakeScreen(CounterScreen):
     def _search_panel(self) -> Panel:
         panel = Panel(size_hint_x=0.36)
         panel.add_widget(Text(tr("procedure_title"), size=HEADING, bold=True))
-        self.query = Field(tr("procedure_search_hint"))
+        self.query = Field(tr("procedure_search_hint"), wrap=True)
         self.query.input.bind(on_text_validate=lambda *_: self.search())
         panel.add_widget(self.query)
         panel.add_widget(FlatButton(pair("search"), self.search))
