@@ -113,6 +113,8 @@ class AppLauncher:
         path.write_text(json.dumps({
             "printer": f"virtual:{self.folder / 'tickets'}",
             "data_dir": str(self.folder / "kiosk"),
+            # pre-typed on the code keyboard, as on a unit set up for its centre
+            "agency_code": self.built["site"].agency_code,
             "idle_seconds": KIOSK_IDLE_SECONDS}, indent=2), encoding="utf-8")
         return path
 

@@ -77,6 +77,15 @@ class ReturnDesk:
         return ReturnView(case["code"], case, False, msg("no_result_yet", "warning",
                                                          status=status))
 
+    @staticmethod
+    def handed_over(view: ReturnView, said: Msg) -> ReturnView:
+        """The case as it stands once handed over: it reads "returned", not "ready", and the
+        message is what the hand-over said (the labels the API sent are for the old status)."""
+        case = None if view.case is None else {
+            **{k: v for k, v in view.case.items() if not k.startswith("status_label")},
+            "status": "returned"}
+        return ReturnView(view.code, case, False, said)
+
     def hand_over(self, code: str, channel: str = "counter") -> Msg:
         """Record the return; the customer display and the lobby kiosk invite a rating."""
         self.session.require()

@@ -205,8 +205,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "arrival_in_person": ("Trực tiếp tại quầy", "In person at the counter"),
     "arrival_post": ("Qua bưu chính", "By post"),
     "sms_consent": ("Đồng ý nhận tin nhắn SMS khi có kết quả, cần bổ sung hoặc hẹn lại "
-                    "(cần số điện thoại) / SMS when ready",
-                    "SMS when the result is ready, a supplement is asked or a new date set"),
+                    "(cần số điện thoại)",
+                    "SMS when the result is ready, papers are missing or the date moves "
+                    "(needs a phone number)"),
     "field_id_number": ("Số định danh / CCCD", "ID number"),
     "field_phone": ("Số điện thoại", "Phone number"),
     "field_address": ("Địa chỉ", "Address"),

@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -122,7 +123,8 @@ def launcher(tmp_path, monkeypatch):
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     folder = tmp_path / "demo"
-    built = {"devices": {"kiosk-sanh-1": "kiosk-token"}}
+    built = {"devices": {"kiosk-sanh-1": "kiosk-token"},
+             "site": SimpleNamespace(agency_code="000.00.06.H56")}
     yield demo.AppLauncher("http://127.0.0.1:8000", built, folder), folder
     assert list(elsewhere.iterdir()) == []  # nothing written where the demo was started
 
@@ -144,11 +146,13 @@ def _looks_printed(png: Path, width: int) -> None:
 def test_demo_kiosk_prints_tickets_into_the_demo_folder_and_idles_after_45_s(launcher):
     from kiosk_app.config import KioskConfig
     from kiosk_app.devices import make_printer
+    from kiosk_app.entry import CodeEntry
     from kiosk_app.tickets import ticket_document
 
     apps, folder = launcher
     config = KioskConfig.load(apps.commands()["kiosk"][1])
     assert config.settings.idle_seconds == 45 and config.data_dir == folder / "kiosk"
+    assert CodeEntry(config.agency_code).text == "000.00.06.H56-"  # citizens type 10 digits
     printer = make_printer(config.printer, config.paper_mm, config.printer_model)
     ticket = {"label": "A-001", "people_ahead": 0, "issued_at": "2026-11-23T09:30:00+07:00"}
     assert printer.print_document(ticket_document(ticket, "Hộ tịch", "1, 2")).ok

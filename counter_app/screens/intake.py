@@ -58,7 +58,7 @@ class IntakeScreen(CounterScreen):
     def _search_panel(self) -> Panel:
         panel = Panel(size_hint_x=0.36)
         panel.add_widget(Text(tr("procedure_title"), size=HEADING, bold=True))
-        self.query = Field(tr("procedure_search_hint"))
+        self.query = Field(tr("procedure_search_hint"), wrap=True)
         self.query.input.bind(on_text_validate=lambda *_: self.search())
         panel.add_widget(self.query)
         panel.add_widget(FlatButton(pair("search"), self.search))
@@ -111,8 +111,11 @@ class IntakeScreen(CounterScreen):
         row = BoxLayout(size_hint_y=None, height=BOX + 4, spacing=10)
         self.consent = PaperBox(pos_hint={"center_y": 0.5})
         self.consent.bind(on_release=lambda *_: self._toggle_consent())
-        label = name_button(tr("sms_consent"))
+        self.consent_label = label = name_button(pair("sms_consent"))
         label.bind(on_release=lambda *_: self._toggle_consent())
+        # Both languages take two or three lines on a narrow window: the row grows with them.
+        label.bind(texture_size=lambda _, size: setattr(row, "height", max(BOX + 4,
+                                                                           size[1] + 8)))
         row.add_widget(self.consent)
         row.add_widget(label)
         self.consent.show(False, False)

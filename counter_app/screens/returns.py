@@ -13,7 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 from backend.domain.calendar import short_time
 from backend.domain.vocabulary import sent
 from counter_app import formats
-from counter_app.returns import RATINGS, ReturnView
+from counter_app.returns import RATINGS, ReturnDesk, ReturnView
 from counter_app.screens.theme import HEADING, LEVELS, MUTED, PRIMARY
 from counter_app.screens.widgets import CounterScreen, Field, FlatButton, MsgText, Panel, Text
 from counter_app.strings import tr
@@ -51,9 +51,9 @@ class ReturnScreen(CounterScreen):
             vi, en = RATINGS[key]
             self.rating.add_widget(FlatButton(f"{vi}\n{en}", lambda k=key: self.rate(k),
                                               colour=colour, height=56))
-        for widget in (self.code, self.details, self.state, self.hand_over_button,
-                       Text(tr("ask_rating"), bold=True), self.rating,
-                       BoxLayout()):
+        self.ask = Text(tr("ask_rating"), bold=True)
+        for widget in (self.code, self.details, self.state, self.hand_over_button, self.ask,
+                       self.rating, BoxLayout()):
             panel.add_widget(widget)
         self._show(None)
         return panel
@@ -83,15 +83,15 @@ class ReturnScreen(CounterScreen):
         msg = self.app.act(self.station.returns.hand_over, self.view.code)
         if msg is not None:
             self.app.say(msg)
-            self.hand_over_button.disabled = True
-            self.rating.opacity, self.rating.disabled = 1, False
+            self._show(ReturnDesk.handed_over(self.view, msg))
+            self._offer_rating(True)
         self.ready_for_scan()
 
     def rate(self, key: str) -> None:
         msg = self.app.act(self.station.returns.rate, self.view.code, key)
         if msg is not None:
             self.app.say(msg)
-            self.rating.opacity, self.rating.disabled = 0, True
+            self._offer_rating(False)
         self.ready_for_scan()
 
     # -- showing -----------------------------------------------------------------------------
@@ -101,7 +101,12 @@ class ReturnScreen(CounterScreen):
         self.details.text = _details(view.case) if view and view.case else ""
         self.state.show(view.msg if view else None)
         self.hand_over_button.disabled = not (view and view.can_return)
-        self.rating.opacity, self.rating.disabled = 0, True
+        self._offer_rating(False)
+
+    def _offer_rating(self, on: bool) -> None:
+        """The question and its buttons only once the result is in the citizen's hands."""
+        self.ask.opacity = self.rating.opacity = 1 if on else 0
+        self.rating.disabled = not on
 
 
 def _details(case: dict) -> str:

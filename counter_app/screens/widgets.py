@@ -103,12 +103,16 @@ class FlatButton(Button):
 class Field(BoxLayout):
     """A labelled one-line text input."""
 
-    def __init__(self, label: str, text: str = "", password: bool = False, **kw) -> None:
+    def __init__(self, label: str, text: str = "", password: bool = False, wrap: bool = False,
+                 **kw) -> None:
         super().__init__(orientation="vertical", size_hint_y=None, height=ROW + 24, spacing=2,
                          **kw)
-        # One line, cut with "…" if the column is narrow: never over the input below.
-        self.label = Text(label, size=SMALL, colour=MUTED, grow=False, size_hint_y=None,
-                          height=20, shorten=True, shorten_from="right")
+        if wrap:  # a hint worth reading whole: a second line on a narrow column
+            self.label = Text(label, size=SMALL, colour=MUTED)
+            self.label.bind(height=lambda _, h: setattr(self, "height", ROW + 4 + max(h, 20)))
+        else:  # one line, cut with "…" if the column is narrow: never over the input below
+            self.label = Text(label, size=SMALL, colour=MUTED, grow=False, size_hint_y=None,
+                              height=20, shorten=True, shorten_from="right")
         self.input = TextInput(text=text, multiline=False, password=password, font_name=FONT,
                                font_size=BODY, size_hint_y=None, height=ROW, write_tab=False,
                                padding=[8, 9], cursor_blink=False)

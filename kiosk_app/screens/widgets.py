@@ -77,7 +77,9 @@ class BigButton(ButtonBehavior, Filled, Label):
         self.bind(size=self._wrap)
 
     def _wrap(self, *_: object) -> None:
-        self.text_size = (self.width - 40, None)
+        # 20 px each side on a wide button; a small key (a letter in a 1280x800 window) keeps
+        # most of its width, or its letter is drawn with both sides cut off.
+        self.text_size = (self.width - min(40, self.width / 4), None)
 
     def on_press(self) -> None:
         self._fill_colour.a = 0.75  # visible feedback for people unsure they touched it

@@ -9,6 +9,7 @@ import pytest
 from backend.domain import vocabulary
 from counter_app.returns import ReturnDesk
 from counter_app.strings import TEXTS, both, fail, msg, tr
+from kiosk_app.strings import TEXTS as KIOSK_TEXTS
 
 VIETNAMESE = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
@@ -25,6 +26,20 @@ def test_every_string_has_both_languages(key):
     assert not VIETNAMESE & set(en.lower()), f"{key}: English with Vietnamese"
     if vi != en:  # the Vietnamese half is Vietnamese (or at least not the English copied)
         assert VIETNAMESE & set(vi.lower()) or not vi.isascii(), key
+
+
+@pytest.mark.parametrize("table", [TEXTS, KIOSK_TEXTS], ids=["counter", "kiosk"])
+def test_no_vietnamese_half_carries_its_english_after_a_slash(table):
+    """The English belongs in the pair's English half, which `pair()` adds after " / ": a
+    Vietnamese half ending "/ SMS when ready" shows it twice, or alone where only `tr()` is used."""
+    english = {key: part for key, (vi, _en) in table.items() for part in vi.split(" / ")[1:]
+               if part.isascii() and len(part.split()) >= 2}
+    assert not english, english
+
+
+def test_the_sms_consent_label_is_the_pair():
+    assert str(msg("sms_consent")).count(" / ") == 1
+    assert tr("sms_consent").endswith("(cần số điện thoại)")
 
 
 def test_values_are_filled_in_both_halves():

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from backend.store import site
+from counter_app.strings import pair
 
 from .conftest import issue
 from .test_screens import TICKETS, run_driver
@@ -56,6 +57,17 @@ def test_a_wedge_scan_lands_as_soon_as_the_returns_tab_opens(server, store, tmp_
     assert seen["second"] == seen["code"] and seen["field"] == ""
 
 
+def test_a_handed_over_result_reads_returned_and_only_then_asks_for_a_rating(server, store,
+                                                                            tmp_path):
+    seen = run("returns", server, store, tmp_path)
+    before, after = seen["before"], seen["after"]
+    assert "Trạng thái: Đã xử lý xong" in before["details"] and "hand it over" in before["state"]
+    assert before["can_hand_over"] and not before["rating_asked"]
+    assert "Trạng thái: Đã trả kết quả" in after["details"]  # not still "ready: hand it over"
+    assert "Đã ghi nhận trả kết quả" in after["state"] and "recorded" in after["state"]
+    assert not after["can_hand_over"] and after["rating_asked"]
+
+
 def test_the_clerk_is_told_when_the_cases_taken_offline_have_synced(server, store, tmp_path):
     seen = run("synced", server, store, tmp_path)
     assert seen["waiting"] == "● Ngoại tuyến · chờ gửi 1"
@@ -80,6 +92,7 @@ def test_the_clerk_serves_and_prints_priority_numbers(server, store, kiosk, tmp_
 def test_the_sms_consent_box_is_off_until_ticked_and_reaches_the_case(server, store, tmp_path):
     seen = run("intake_consent", server, store, tmp_path)
     assert seen["before"] is False
+    assert seen["label"] == {"text": pair("sms_consent"), "fits": True}  # both languages, whole
     assert seen["ticked"] == {"form": True, "box": "✓"}
     assert server.client("clerk").case(seen["code"])["notify_sms"] is True
     assert seen["after"] == {"form": False, "box": ""}, "the next citizen starts unticked"

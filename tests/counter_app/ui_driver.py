@@ -165,13 +165,16 @@ def scenario_intake_consent(app, station, url) -> dict:
     fill_intake(app)
     screen = app.screens.get_screen("intake")
     before = screen.form.notify_sms
+    frames(2)
+    label = screen.consent_label
+    shown = {"text": label.text, "fits": label.texture_size[1] <= label.parent.height}
     screen.consent.dispatch("on_release")  # the clerk's click on the box
     frames(2)
     ticked = {"form": screen.form.notify_sms, "box": screen.consent.text}
     screen.confirm()
     frames(2)
     case = station.printing.recent(1)[0].payload
-    return {"before": before, "ticked": ticked, "code": case["code"],
+    return {"before": before, "label": shown, "ticked": ticked, "code": case["code"],
             "after": {"form": screen.form.notify_sms, "box": screen.consent.text}}
 
 
@@ -234,15 +237,28 @@ def scenario_synced(app, station, url) -> dict:
     return {"waiting": waiting, "said": app.message.text, "link": app.status_bar.link.text}
 
 
-def scenario_returns(app, station, url) -> None:
+def scenario_returns(app, station, url) -> dict:
+    """Scan a resolved case's receipt and hand the result over: what the panel says before
+    and after."""
     login(app)
     fill_intake(app)
     app.screens.get_screen("intake").confirm()
     case = station.printing.recent(1)[0].payload
     resolve(url, case["code"])
     app.go("returns")
-    app.screens.get_screen("returns").scan(case["compact"])
-    app.screens.get_screen("returns").hand_over()
+    screen = app.screens.get_screen("returns")
+    screen.scan(case["compact"])
+    frames(2)
+    before = panel_state(screen)
+    screen.hand_over()
+    frames(2)
+    return {"before": before, "after": panel_state(screen)}
+
+
+def panel_state(screen) -> dict:
+    return {"details": screen.details.text, "state": screen.state.text,
+            "can_hand_over": not screen.hand_over_button.disabled,
+            "rating_asked": screen.ask.opacity == 1 and not screen.rating.disabled}
 
 
 def save_frame(window, out: str) -> None:

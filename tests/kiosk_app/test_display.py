@@ -100,9 +100,18 @@ def test_blanking_is_set_on_the_x_server(x_server):
     assert apply_screen_blanking(300, "") == []  # no X display (console, Wayland): nothing
 
 
-def test_the_kiosk_sets_the_profiles_blanking_when_it_starts(x_server, tmp_path):
+def kiosk_window(display: str) -> str:
+    """The kiosk window's size on the X server, e.g. "540x960" ("" while it has none)."""
+    tree = subprocess.run(["xwininfo", "-display", display, "-root", "-tree"],
+                          capture_output=True, text=True, check=True).stdout
+    return next((line.split(")")[-1].split("+")[0].strip() for line in tree.splitlines()
+                 if '"motcua kiosk"' in line), "")
+
+
+def test_the_kiosk_applies_the_profiles_blanking_and_rotation_when_it_starts(x_server, tmp_path):
     config = tmp_path / "kiosk.json"
-    config.write_text(json.dumps({"screen_blank_s": 240, "window": "960x540",
+    # A 960x540 panel mounted upright: Kivy turns the picture and the window is the panel's.
+    config.write_text(json.dumps({"screen_blank_s": 240, "window": "960x540", "rotation": 90,
                                   "fullscreen": False}), "utf-8")
     env = {**os.environ, "DISPLAY": x_server, "KIVY_HOME": str(tmp_path),
            "KIVY_NO_CONSOLELOG": "1", "MOTCUA_KIOSK_CONFIG": str(config),
@@ -115,6 +124,10 @@ def test_the_kiosk_sets_the_profiles_blanking_when_it_starts(x_server, tmp_path)
         while saver_timeout(x_server) != 240:
             assert app.poll() is None, app.stdout.read()
             assert time.monotonic() < deadline, "the kiosk did not set the screen saver"
+            time.sleep(0.2)
+        while kiosk_window(x_server) != "540x960":
+            assert app.poll() is None, app.stdout.read()
+            assert time.monotonic() < deadline, f"window {kiosk_window(x_server)!r}"
             time.sleep(0.2)
         app.send_signal(signal.SIGTERM)
         assert app.wait(90) == 0, app.stdout.read()  # generous: a loaded machine is slow

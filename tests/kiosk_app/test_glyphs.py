@@ -25,22 +25,28 @@ def literals(path: Path) -> set[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str)}
 
 
-def shown_texts() -> dict[str, str]:
-    """Each string the kiosk may show, by where it comes from."""
-    found = {f"TEXTS[{key}]": " ".join(pair) for key, pair in TEXTS.items()}
-    found |= {f"vocabulary.{table}[{key}]": " ".join(pair)
-              for table, rows in vocabulary.TABLES.items() for key, pair in rows.items()}
-    for path in SHOWN:
+def shown_texts(table: dict[str, tuple[str, str]] = TEXTS, modules: list[Path] = SHOWN
+                ) -> dict[str, str]:
+    """Each string an app may show (its strings table, the shared vocabulary, the literals of
+    its screen modules), by where it comes from."""
+    found = {f"TEXTS[{key}]": " ".join(pair) for key, pair in table.items()}
+    found |= {f"vocabulary.{name}[{key}]": " ".join(pair)
+              for name, rows in vocabulary.TABLES.items() for key, pair in rows.items()}
+    for path in modules:
         found |= {f"{path.name}: {text[:30]!r}": text for text in literals(path)}
     return found
 
 
+def missing_glyphs(font: Path, texts: dict[str, str]) -> set[str]:
+    cmap = TTFont(font).getBestCmap()
+    return {f"U+{ord(ch):04X} {ch!r} in {where}"
+            for where, text in texts.items() for ch in text
+            if ch.isprintable() and not ch.isspace() and ord(ch) not in cmap}
+
+
 @pytest.mark.parametrize("font", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"])
 def test_every_character_the_kiosk_shows_is_in_its_font(font):
-    cmap = TTFont(FONTS / font).getBestCmap()
-    missing = {f"U+{ord(ch):04X} {ch!r} in {where}"
-               for where, text in shown_texts().items() for ch in text
-               if ch.isprintable() and not ch.isspace() and ord(ch) not in cmap}
+    missing = missing_glyphs(FONTS / font, shown_texts())
     assert not missing, "\n".join(sorted(missing))
 
 

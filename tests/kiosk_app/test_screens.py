@@ -30,6 +30,20 @@ def test_screens(orientation, tmp_path):
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
 
 
+def test_no_word_is_cut_in_a_smaller_landscape_window(tmp_path):
+    """The demo's kiosk window (1280x800) scales everything down: no label may lose letters."""
+    env = {**os.environ, "MOTCUA_UI_ORIENTATION": "landscape", "MOTCUA_UI_WINDOW": "1280x800",
+           "KIVY_HOME": str(tmp_path), "KIVY_NO_CONSOLELOG": "1", "KIVY_NO_ARGS": "1"}
+    env.pop("DISPLAY", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "-o", "python_files=check_*.py", "--basetemp", str(tmp_path / "run"),
+         "-k", "fits_its_button", "tests/kiosk_app/ui"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
+    assert "1 passed" in run.stdout
+
+
 def test_python_m_kiosk_app_runs_and_stops_cleanly_on_sigterm(tmp_path):
     from tests.kiosk_app.conftest import free_port
 

@@ -321,3 +321,18 @@ def test_a_small_window_gets_a_smaller_layout():
     assert sizes_for(1920, 1080).title == 54 and sizes_for(1080, 1920) == Sizes(portrait=True)
     small = sizes_for(1280, 720)
     assert not small.portrait and small.title == 36 and small.button_h == 77
+
+
+def test_every_word_fits_its_button_on_the_journeys_screens(home):
+    """Run at the profile's size and again in a 1280x800 window (../test_screens.py): the
+    letter keys once had 16 px of room for a 27 px letter there."""
+    cut = home.cut_words()
+    home.tap(vi("btn_type"))
+    cut += home.cut_words()
+    home.tap(vi("key_letters"))
+    cut += home.cut_words()
+    home.core.reset()
+    home.settle()
+    home.tap(vi("btn_procedures"))
+    cut += home.cut_words()
+    assert not cut, "\n".join(cut)

@@ -88,6 +88,9 @@ class UI:
             "backend_url": "http://motcua.local:8000", "device_name": "kiosk-sanh-1",
             "station": f"rpi-kiosk-{orientation}", "orientation": orientation,
             "fullscreen": False, "agency_code": "000.00.06.H56",
+            # a technician's or the demo's smaller window (MOTCUA_UI_WINDOW=1280x800)
+            **({"window": os.environ["MOTCUA_UI_WINDOW"]} if "MOTCUA_UI_WINDOW" in os.environ
+               else {}),
             "printer": f"virtual:{out / 'tickets'}", "data_dir": out / "data",
             "pin_hash": hash_pin(PIN, iterations=1000)})
         configure_kivy(config)
@@ -167,6 +170,24 @@ class UI:
         self.frames(1)
         touch.touch_up()
         self.settle()
+
+    def cut_words(self) -> list[str]:
+        """Words of the visible buttons and texts wider than the room their label gives them:
+        Kivy draws such a word clipped at both sides."""
+        from kivy.core.text import Label as CoreLabel
+
+        cut = []
+        for widget in self.widgets():
+            room = (getattr(widget, "text_size", None) or (None,))[0]
+            text = getattr(widget, "text", "")
+            if not room or not text or widget.opacity == 0 or getattr(widget, "markup", False):
+                continue
+            for word in text.split():
+                probe = CoreLabel(text=word, font_name=widget.font_name,
+                                  font_size=widget.font_size, bold=widget.bold)
+                if probe.get_extents(word)[0] > room + 1:
+                    cut.append(f"{word!r} ({room:.0f} px) on {self.core.state.screen}")
+        return cut
 
     def texts(self) -> str:
         """Everything written on the current screen, frame included, as one string."""
