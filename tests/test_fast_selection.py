@@ -24,5 +24,5 @@ def test_fast_selection_drops_browsers_screenshots_and_processes():
     assert fast == [t for t in everything if t.startswith("tests/backend/api/test_transport.py")]
     assert fast  # the in-process tests stay in the edit loop
     make = (ROOT / "Makefile").read_text()
-    assert re.search(r'^test-fast:.*\n\t\$\(PY\) -m pytest -q \$\(XDIST\) -m "not slow"$', make,
+    assert re.search(r'^test-fast:.*\n\t\$\(BYTECODE\) \$\(PY\) -m pytest -q \$\(XDIST\) -m "not slow"$', make,
                      re.M)
