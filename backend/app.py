@@ -34,16 +34,8 @@ def create_app(db_path: str | Path | None = None,
     X-Forwarded-For is believed; from anyone else the header is ignored."""
     app = FastAPI(title="motcua", version=__version__,
                   description="Một cửa: tiếp nhận, xử lý, tra cứu hồ sơ thủ tục hành chính")
-    store = Store(db_path or default_db_path())
-    store.migrate()
-    app.state.store, app.state.clock = store, clock
-    app.state.site, app.state.site_version = None, None
-    app.state.limiter = RateLimiter(limits_path(store.path))
-    app.state.trusted_proxies = parse_proxies(
-        os.environ.get("MOTCUA_TRUSTED_PROXIES") if trusted_proxies is None else trusted_proxies)
+    bind(app, db_path, clock, trusted_proxies)
     app.add_middleware(BodyLimit)
-    app.state.queue_config = load_queue_config(Path(os.environ.get(
-        "MOTCUA_QUEUE_CONFIG", DEFAULT_CATALOG_DIR / "queue.yaml")))
     errors.install(app)
     for module in (auth, procedures, cases, lookup, devices, admin, queue):
         app.include_router(module.router)
@@ -53,6 +45,24 @@ def create_app(db_path: str | Path | None = None,
     app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
     app.add_api_route("/", lambda: RedirectResponse("/tra-cuu"), methods=["GET"],
                       include_in_schema=False)
+    return app
+
+
+def bind(app: FastAPI, db_path: str | Path | None = None,
+         clock: Callable[[], datetime] = deps.system_clock,
+         trusted_proxies: str | None = None) -> FastAPI:
+    """Point an app at its database, clock, proxies and queue settings, with nothing cached:
+    all the state `create_app` starts from. FastAPI analyses every route on an app's first
+    requests; the test suite re-binds one app per worker so it pays that once, not per test."""
+    store = Store(db_path or default_db_path())
+    store.migrate()
+    app.state.store, app.state.clock = store, clock
+    app.state.site, app.state.site_version = None, None
+    app.state.limiter = RateLimiter(limits_path(store.path))
+    app.state.trusted_proxies = parse_proxies(
+        os.environ.get("MOTCUA_TRUSTED_PROXIES") if trusted_proxies is None else trusted_proxies)
+    app.state.queue_config = load_queue_config(Path(os.environ.get(
+        "MOTCUA_QUEUE_CONFIG", DEFAULT_CATALOG_DIR / "queue.yaml")))
     return app
 
 

@@ -11,7 +11,9 @@ one per session (a second sync_playwright in the same thread refuses to start).
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sys
 
 import pytest
 
@@ -65,6 +67,16 @@ def screen(browser):
     for context in contexts:
         context.close()
 
+@pytest.fixture(autouse=True)
+def quick_wrong_passwords(monkeypatch):
+    """A wrong password waits half a second before its answer (auth.FAILURE_DELAY); the suite
+    types hundreds of them, so here each waits 10 ms. tests/backend/api/test_login.py proves
+    the wait with the real delay. Only loaded modules are patched: no app runs without it."""
+    auth = sys.modules.get("backend.api.auth")
+    if auth is not None:
+        monkeypatch.setattr(auth, "FAILURE_DELAY", 0.01)
+
+
 # What `make test-fast` leaves out, besides tests marked `slow` in their own module: whole
 # modules (and folders) that start server, CLI or app processes, render Kivy screenshots, build
 # disk images or play a camera in real time; every test that drives Chromium or an X server or
@@ -87,6 +99,7 @@ SLOW_MODULES = {
     "tests/counter_app/test_offline_real_server.py",
     "tests/counter_app/test_ui_flows.py",
     "tests/systemd/test_maintenance.py",
+    "tests/backend/test_firstboot_screen.py",
 }
 SLOW_FIXTURES = {"browser", "page", "screen", "x_server", "postgres"}
 SLOW_TESTS = {
@@ -99,6 +112,17 @@ SLOW_TESTS = {
     "test_the_command_finds_the_card_where_the_image_says",
     "test_a_process_started_without_the_setting_hashes_at_full_cost",
     "test_two_processes_on_one_file_never_share_a_number",
+    "test_ready_after_the_first_heartbeat_then_watchdog_and_stopping",
+    "test_no_ready_while_the_backend_refuses_the_token",
+    "test_sms_serve_sends_queued_notices",
+    "test_backup_onto_a_full_disk_says_so_and_leaves_nothing",
+    "test_backup_into_a_read_only_folder_says_so",
+    # real-time waits of a second or more: a camera watched for seconds, a modem send left to
+    # time out
+    "test_an_empty_lobby_is_decoded_about_once_a_second_not_every_frame",
+    "test_a_receipt_held_still_is_one_scan_until_it_leaves_the_view",
+    "test_a_camera_that_stopped_delivering_has_not_seen_the_receipt_leave",
+    "test_a_hung_send_never_holds_up_a_workflow_action",
 }
 
 
@@ -123,3 +147,47 @@ def pytest_collection_modifyitems(config, items):
         named = getattr(item, "originalname", item.name) in SLOW_TESTS
         if _slow_module(module) or named or SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+
+
+# What makes a test slow by definition when it starts it: a process of this project's own code,
+# an X server, a browser, a database server or a virtual machine. Small tools (systemd-analyze,
+# aplay) and `python -c` stand-ins for a device's tool are cheap and stay in the edit loop.
+SLOW_PROGRAMS = {"xvfb-run", "Xvfb", "chromium", "postgres", "pg_ctl", "initdb",
+                 "qemu-system-x86_64"}
+OWN_CODE = re.compile(r"(^|\s)-m\s+(backend|kiosk_app|counter_app|drivers|tests)\b")
+_running: list = []  # the test now running when it is not marked slow
+
+
+def slow_program(argv) -> str | None:
+    """The command line, if starting it makes a test slow by definition."""
+    words = [os.fspath(a) for a in ([argv] if isinstance(argv, str | bytes) else argv)]
+    words = [w.decode() if isinstance(w, bytes) else w for w in words]
+    line = " ".join(words)
+    if OWN_CODE.search(line) or any(os.path.basename(w.split()[0]) in SLOW_PROGRAMS
+                                    for w in words if w.strip()):
+        return line
+    return None
+
+
+def _refuse_slow_programs(event: str, args: tuple) -> None:
+    if event != "subprocess.Popen" or not _running:
+        return
+    line = slow_program(args[1] if args[1] is not None else [args[0]])
+    if line:
+        pytest.fail(f"{_running[0]} starts `{line[:120]}` but is not marked slow: mark it "
+                    "`@pytest.mark.slow` (or list it in tests/conftest.py) so `make test-fast` "
+                    "stays an edit loop", pytrace=False)
+
+
+sys.addaudithook(_refuse_slow_programs)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """While a test that is not slow runs, starting a slow program fails it at once."""
+    if not item.get_closest_marker("slow"):
+        _running.append(item.nodeid)
+    try:
+        return (yield)
+    finally:
+        _running.clear()

@@ -16,7 +16,7 @@ import pytest
 import requests
 import uvicorn
 
-from backend.app import create_app
+from backend.app import bind, create_app
 from backend.client import Client, InProcess
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts, site
@@ -165,11 +165,24 @@ class LiveServer:
         return client
 
 
+IDLE_APPS: list = []  # apps whose test has ended: routes analysed, ready to be bound afresh
+
+
+def fresh_app(path, clock):
+    """`create_app(path, clock=clock)`, reusing an app an earlier test is done with: FastAPI
+    analyses every route on an app's first requests (about 0.1 s of CPU), once per worker so."""
+    if IDLE_APPS:
+        return bind(IDLE_APPS.pop(), path, clock)
+    return create_app(path, clock=clock)
+
+
 @pytest.fixture
 def server(store, clock):
-    live = LiveServer(create_app(store.path, clock=clock), free_port()).start(lazily=True)
+    live = LiveServer(fresh_app(store.path, clock), free_port()).start(lazily=True)
     yield live
     live.stop()
+    if not live.thread.is_alive():  # nothing can still be serving from it
+        IDLE_APPS.append(live.app)
 
 
 @pytest.fixture

@@ -5,17 +5,21 @@ refused with a clear message and leave nothing half-written."""
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
+from backend.cli import main
 from backend.client import Client
 from backend.domain.calendar import VN_TZ
 from backend.store import backup
@@ -26,9 +30,26 @@ from tests.backend.test_crash import Clerks, start_server
 NOW = datetime(2026, 12, 2, 17, 0, tzinfo=VN_TZ)
 
 
-def motcua(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+def motcua_process(*args: str, db: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "backend.cli", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=180, input=stdin)
+                          capture_output=True, text=True, timeout=180)
+
+
+def motcua(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess:
+    """`motcua --db DB ARGS` in this process, answered as its own process would be: the exit
+    code (a SystemExit message goes to stderr with code 1) and what it printed, with no
+    terminal on stdin. A second interpreter would cost a second's CPU per call."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), patch.object(sys, "stdin",
+                                                                   io.StringIO(stdin)):
+        try:
+            code = main(["--db", str(db), *args])
+        except SystemExit as exit:
+            code = exit.code
+            if not isinstance(code, int | None):
+                print(code, file=sys.stderr)
+                code = 1
+    return subprocess.CompletedProcess(args, code or 0, out.getvalue(), err.getvalue())
 
 
 def digest(path: Path) -> str:
@@ -59,14 +80,14 @@ def test_backup_under_write_load_then_restore(db, tmp_path):
         clerks = Clerks(f"http://127.0.0.1:{port}", 3)
         time.sleep(1.5)
         before = set(dict(clerks.acked).values())  # acknowledged before the backup began
-        made = motcua("backup", "-o", str(tmp_path / "backups"), db=db)
+        made = motcua_process("backup", "-o", str(tmp_path / "backups"), db=db)
         time.sleep(0.5)
         clerks.halt()
         assert made.returncode == 0, made.stderr
         assert len(before) > 5 and len(clerks.acked) > len(before), \
             "intakes went on during the backup"
         [taken] = backup.backups(tmp_path / "backups")
-        refused = motcua("restore", str(taken), "--yes", db=db)  # the server still runs
+        refused = motcua_process("restore", str(taken), "--yes", db=db)  # the server still runs
         assert refused.returncode == 2 and "đang được một tiến trình mở" in refused.stderr
         assert "is open in a running process" in refused.stderr
     finally:
@@ -74,12 +95,12 @@ def test_backup_under_write_load_then_restore(db, tmp_path):
         server.wait(timeout=20)
     live = codes_in(db)
     assert before <= codes_in(taken) <= live
-    restored = motcua("restore", str(taken), "--yes", db=db)
+    restored = motcua_process("restore", str(taken), "--yes", db=db)
     assert restored.returncode == 0, restored.stderr
     assert before <= codes_in(db) == codes_in(taken)
     [aside] = db.parent.glob("motcua.sqlite.before-restore-*")
     assert codes_in(aside) == live, "the database replaced is kept whole, renamed"
-    verified = motcua("db", "verify", db=db)
+    verified = motcua_process("db", "verify", db=db)
     assert verified.returncode == 0 and "event log intact" in verified.stdout
     _serves_after_restore(db, sorted(before)[0])
 

@@ -15,6 +15,12 @@ from tests.backend.api.helpers import api_error
 from tests.backend.conftest import PASSWORD, LiveServer, free_port
 
 WRONG = "Sai-matkhau-99"
+REAL_DELAY = auth.FAILURE_DELAY  # read before the suite's fixture shortens it for a test
+
+
+@pytest.fixture
+def real_delay(monkeypatch):
+    monkeypatch.setattr(auth, "FAILURE_DELAY", REAL_DELAY)
 
 
 @pytest.fixture
@@ -46,7 +52,14 @@ def test_a_guesser_elsewhere_cannot_lock_the_admin_out(proxied):
     assert login(proxied, "admin", PASSWORD, "192.0.2.10")["user"]["role"] == "admin"
 
 
-def test_locked_and_unknown_names_get_the_same_answer_in_similar_time(proxied):
+def test_a_wrong_password_waits_before_its_answer(proxied, real_delay):
+    started = time.perf_counter()
+    assert refusal(proxied, "clerk", WRONG, "203.0.113.7").key == "wrong_login"
+    assert time.perf_counter() - started >= REAL_DELAY
+
+
+@pytest.mark.slow  # twenty wrong answers at the real delay: ten seconds of waiting
+def test_locked_and_unknown_names_get_the_same_answer_in_similar_time(proxied, real_delay):
     for name, address in (("clerk", "203.0.113.5"), ("ghost", "203.0.113.6")):
         for _ in range(5):
             refusal(proxied, name, WRONG, address)
