@@ -4,6 +4,7 @@ read, each gets its own rows, and a failed read fails its askers only."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -19,6 +20,13 @@ def filled(hub_dsn):
         conn.execute("insert into items values ('a', 1), ('a', 2), ('b', 3), ('c', 4)")
     yield hub_dsn
     store.close()
+
+
+def run(coroutine):
+    """On a thread of its own: a Playwright test earlier in the session keeps an event loop
+    running on this one."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 class Counted(Gathered):
@@ -40,7 +48,7 @@ def test_keys_asked_together_share_one_read_and_each_gets_its_own_rows(filled):
         await items.close()
         return items.reads, found, later
 
-    reads, found, later = asyncio.run(ask())
+    reads, found, later = run(ask())
     assert reads == [["a", "b", "c", "x"], ["b"]]
     assert [[r["n"] for r in rows] for rows in found] == [[1, 2], [3], [1, 2], [], [4]]
     assert later == [{"name": "b", "n": 3}]
@@ -59,6 +67,6 @@ def test_a_failed_read_fails_every_asker_and_the_next_read_reconnects(filled):
         await items.close()
         return failed, again
 
-    failed, again = asyncio.run(ask())
+    failed, again = run(ask())
     assert all(isinstance(f, psycopg.OperationalError) for f in failed)
     assert again == [{"name": "c", "n": 4}]
