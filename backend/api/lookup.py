@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from backend.api import deps
 from backend.api.answers import Lookup
@@ -20,8 +19,8 @@ def site_lookup(request: Request, code: str, token: str | None) -> dict:
 
 
 def answer(request: Request, code: str, token: str | None) -> dict:
-    """The one entry for every web channel; the provincial hub sets app.state.lookup to
-    answer from its own store with the same answer builder."""
+    """The one entry for every web channel; the provincial hub sets app.state.lookup (and
+    lookup_async) to answer from its own store with the same answer builder."""
     return getattr(request.app.state, "lookup", site_lookup)(request, code, token)
 
 
@@ -30,8 +29,9 @@ async def lookup(code: str, request: Request,
                  t: str | None = Query(None, max_length=16)) -> JSONResponse:
     # async and a ready JSONResponse: a lookup is one indexed read (~0.2 ms), cheaper than the
     # thread-pool hop and the generic encoder it would otherwise pay for on every request.
-    # The hub's read is a network round trip to PostgreSQL: it waits on a thread instead, so
-    # the event loop goes on serving others meanwhile.
-    if getattr(request.app.state, "lookup_waits", False):
-        return JSONResponse(await run_in_threadpool(answer, request, code, t))
+    # The hub's read is a round trip to PostgreSQL: it awaits it (app.state.lookup_async),
+    # so the event loop goes on serving others meanwhile.
+    waits = getattr(request.app.state, "lookup_async", None)
+    if waits is not None:
+        return JSONResponse(await waits(request, code, t))
     return JSONResponse(answer(request, code, t))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -15,7 +16,7 @@ from backend import __version__
 from backend.api import deps, errors, lookup
 from backend.hub import api, migrations, report_pages
 from backend.hub.db import HubStore
-from backend.hub.lookup import lookup_route
+from backend.hub.lookup import lookup_route, page_lookup
 from backend.ratelimit import RateLimiter, parse_proxies
 from backend.web import pages
 
@@ -25,12 +26,12 @@ def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
                    limits: str | None = None, trusted_proxies: str | None = None) -> FastAPI:
     """`limits`: the file of lookup counters every worker shares (None: this process only);
     `trusted_proxies`: addresses or networks whose X-Forwarded-For is believed, as at a site."""
-    app = FastAPI(title="motcua hub", version=__version__,
+    app = FastAPI(title="motcua hub", version=__version__, lifespan=_lifespan,
                   description="Máy chủ tỉnh: tra cứu và báo cáo hồ sơ của mọi trung tâm")
     hub = HubStore(dsn)
     hub.migrate()
-    app.state.hub, app.state.clock, app.state.lookup = hub, clock, lookup_route
-    app.state.lookup_waits = True  # on a thread: see backend.api.lookup
+    app.state.hub, app.state.clock, app.state.reads = hub, clock, None
+    app.state.lookup, app.state.lookup_async = page_lookup, lookup_route
     app.state.limiter = RateLimiter(limits)
     app.state.lookup_rate_per_minute = lookup_rate_per_minute
     app.state.trusted_proxies = parse_proxies(trusted_proxies)
@@ -46,6 +47,13 @@ def create_hub_app(dsn: str, *, lookup_rate_per_minute: int = 30,
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     app.add_api_route("/healthz", _health, methods=["GET"], tags=["health"])
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    if app.state.reads is not None:
+        await app.state.reads.close()
 
 
 async def _database_away(request: Request, exc: Exception) -> JSONResponse:

@@ -58,7 +58,14 @@ def _m2_agency_index(conn) -> None:
     conn.execute("create index sites_agency_index on sites (agency_index)")
 
 
-MIGRATIONS = [_m1_sites_events_cases, _m2_agency_index]
+def _m3_header_version(conn) -> None:
+    """Changes whenever a site's units or lookup key do (not with every push), so each hub
+    worker keeps them and reads them again only then."""
+    conn.execute("alter table sites add column header_version text generated always as "
+                 "(md5(units::text || coalesce(encode(lookup_key, 'hex'), ''))) stored")
+
+
+MIGRATIONS = [_m1_sites_events_cases, _m2_agency_index, _m3_header_version]
 
 
 def apply(store: HubStore) -> int:

@@ -60,6 +60,11 @@ class Postgres:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
 
+    def server_pid(self) -> int:
+        """The postmaster's process id: every backend is one of its children."""
+        with open(os.path.join(self.data, "postmaster.pid")) as pid_file:
+            return int(pid_file.readline())
+
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://motcua@127.0.0.1:{self.port}/{database}"
 

@@ -142,3 +142,20 @@ def test_the_hub_holds_no_site_secret_no_token_and_no_private_data(server, hub, 
                   "Lê Lợi", "Nguyễn Văn Hùng"):
         assert never not in dumped
     assert "Nguyễn V** H***" in dumped
+
+
+def test_renamed_units_reach_the_hub_s_answers_though_each_worker_keeps_them(server, hub,
+                                                                             connected):
+    from backend.store.site import bump_version
+
+    made = some_cases(server, 2)
+    store = server.app.state.store
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    lookups_agree(server, hub, made)  # the hub's worker now keeps the site's units
+    with store.tx() as db:
+        db.execute("update units set name = name || ' (mới)'")
+        bump_version(db)
+    made += some_cases(server, 1)  # a push carries the site's units with its events
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    lookups_agree(server, hub, made)
+    assert "(mới)" in hub.client().lookup(made[0]["code"])["receiving_unit"]
