@@ -182,12 +182,17 @@ def _refuse_slow_programs(event: str, args: tuple) -> None:
 sys.addaudithook(_refuse_slow_programs)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """While a test that is not slow runs, starting a slow program fails it at once."""
+def _guarded(item):
+    """While a test that is not slow is set up or runs, starting a slow program fails it at
+    once. Teardown is left out: the last test of a worker also tears down the session's
+    fixtures (a PostgreSQL server a slow test started), which is not its doing."""
     if not item.get_closest_marker("slow"):
         _running.append(item.nodeid)
     try:
         return (yield)
     finally:
         _running.clear()
+
+
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(_guarded)
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(_guarded)
