@@ -174,7 +174,7 @@ def draw_shot(rng: np.random.Generator, angle: float) -> rp.Shot:
 
 def photo(payload: rp.Payload | None, shot: rp.Shot, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    receipt, layout = rp._cached_receipt(payload)
+    receipt, layout = rp.cached_receipt(payload)
     receipt = np.where(receipt < 128, shot.ink, 250).astype(np.uint8)
     alpha = np.full(receipt.shape, 255, np.uint8)
     if shot.qr_lost and payload is not None:
