@@ -21,7 +21,8 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   together cost about what the turned full frames did.
 - Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
   (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
-  edges zxing and zbar look for.
+  edges zxing and zbar look for; then once more with each stretch of the cut-out levelled
+  between its local darkest and lightest, for bars that glare or shade has greyed unevenly.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing

@@ -20,11 +20,15 @@ HARD = {
     "torn off, focus blur 1.7 px, gain 0.28": (rp, 2026, 143, ROWS_PLAIN),
     "torn off, hand moving 7 px across the bars, gain 0.15": (rp, 1001, 84, ROWS_PLAIN),
     "folded away, blur 1.6 px, motion 6 px, glare 249": (rp, 1001, 54, ROWS_PLAIN),
-    # The second round's tuning seeds (2718, 3141): smear of about a module (the 0.95 template
-    # blur), and glare and shade levelled before the row scan.
+    # The second round's tuning seeds (2718, 3141, 9090): blur of about a module (the 0.95
+    # template, tried second after a smear's), a hand's smear of three modules (box templates),
+    # glare and shade levelled before the row scan.
     "torn off at arm's length, focus blur 1.4 px, motion 3 px": (rp, 2718, 174, ROWS_PLAIN),
     "torn off, blur 1.7 px, gain 0.21, glare 168": (rp, 3141, 171, ROWS_LEVEL),
-    "folded away, blur 1.7 px, motion 4 px, glare 218": (rp_cv, 2718, 146, ROWS_LEVEL),
+    "folded away, blur 1.7 px, motion 4 px, glare 218": (rp_cv, 2718, 146, ROWS_PLAIN),
+    "QR on but glared, motion 8 px across the bars, glare 231": (rp_cv, 2718, 154, ROWS_PLAIN),
+    "folded away, blur 0.8 px, glare 241 over the middle": (rp_cv, 3141, 136, ROWS_PLAIN),
+    "folded away, blur 1.2 px, motion 8 px across the bars": (rp_cv, 9090, 34, ROWS_PLAIN),
 }
 WITHOUT_ROWS = tuple(s for s in STRATEGIES["located"] if s.reader != ROWS)
 
@@ -63,6 +67,50 @@ def test_a_clean_strip_reads_either_way_round(module, blur):
         assert [d.text for d in found] == [digits]
         (x0, _), (x1, _) = found[0].corners[:2]
         assert abs(abs(x1 - x0) - 145 * module) < 3 * module  # it spans the code
+
+
+def smeared(image: np.ndarray, modules: float, module: float = 3.0) -> np.ndarray:
+    """A hand moving across the bars during the exposure: a box `modules` long, then the lens."""
+    f = cv2.blur(image.astype(np.float32), (round(modules * module), 1))
+    return cv2.GaussianBlur(f, (0, 0), 0.3 * module).astype(np.uint8)
+
+
+@pytest.fixture
+def gaussian_templates_only(monkeypatch):
+    """The row scan as it was before the smear templates: focus blurs alone."""
+    def clear():
+        for cached in (rowscan._symbol_templates, rowscan._stop_template,
+                       rowscan._start_template, rowscan._end_templates):
+            cached.cache_clear()
+    kept = [i for i, smear in enumerate(rowscan.SMEARS) if not smear]
+    monkeypatch.setattr(rowscan, "BLURS", tuple(rowscan.BLURS[i] for i in kept))
+    monkeypatch.setattr(rowscan, "SMEARS", tuple(rowscan.SMEARS[i] for i in kept))
+    clear()
+    yield
+    monkeypatch.undo()
+    clear()
+
+
+@pytest.mark.parametrize(("module", "modules"), [(2.5, 3.0), (2.5, 3.4), (3.0, 3.4)])
+def test_a_smear_of_three_modules_is_read(module, modules):
+    digits = rp.make_payload(int(module * 10 + modules * 7)).code128
+    image = smeared(strip(digits, module), modules, module)
+    for img in (image, image[:, ::-1]):
+        assert [d.text for d in rowscan.read_rows(img, module=module)] == [digits]
+
+
+def test_focus_blur_templates_alone_do_not_read_that_smear(gaussian_templates_only):
+    digits = rp.make_payload(int(2.5 * 10 + 3.4 * 7)).code128
+    assert rowscan.read_rows(smeared(strip(digits, 2.5), 3.4, 2.5), module=2.5) == []
+
+
+def test_a_smeared_code_with_a_wrong_checksum_is_never_read():
+    digits = rp.make_payload(11).code128
+    bits = rp.code128_modules(digits)
+    other = (int(digits[8:10]) + 1) % 100
+    start = 11 * 5
+    bits[start : start + 11] = [c == "1" for c in CODES[other]]
+    assert rowscan.read_rows(smeared(strip(digits, modules=bits), 3.0), module=3.0) == []
 
 
 def test_the_code_is_read_from_its_stop_when_a_thumb_covers_the_start_quiet_zone():
