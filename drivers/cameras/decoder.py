@@ -21,8 +21,7 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   together cost about what the turned full frames did.
 - Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
   (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
-  edges zxing and zbar look for; then once more with each stretch of the cut-out levelled
-  between its local darkest and lightest, for bars that glare or shade has greyed unevenly.
+  edges zxing and zbar look for.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing
@@ -143,8 +142,7 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
     "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"),
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
-                _located("unsmear", patches=1), _located("", ROWS, patches=2),
-                _located("level", ROWS, patches=1)),
+                _located("unsmear", patches=1), _located("", ROWS, patches=2)),
 }
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"

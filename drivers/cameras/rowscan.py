@@ -9,9 +9,7 @@ and follows the code symbol by symbol, so that modules growing narrower towards 
 (keystone, a bent sheet) are followed. The scan lines are BANDS bands of the cut-out's rows,
 lined up with each other and read side by side, each with a say in proportion to its contrast
 (a band washed flat by glare has none). Reading begins at the start symbol or, when glare or a
-thumb spoils that end, at the stop symbol. The patterns are blurred as the end symbol looks:
-by focus (a Gaussian) or by a hand moving across the bars (a box two or three modules long);
-when the best-matching blur reads nothing, the second best is tried.
+thumb spoils that end, at the stop symbol.
 
 It reads only the receipt's code (DESIGN.md): start C, ten digit pairs (the 20-digit compact
 form), the checksum and stop. A reading counts only when every symbol matches at least
@@ -23,7 +21,7 @@ read the same — a false read would send a citizen to someone else's case.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
@@ -40,10 +38,7 @@ DATA_SYMBOLS = 10  # 20 digits in set C
 CODE_MODULES = QUIET + 11 * (DATA_SYMBOLS + 2) + 13 + QUIET
 S = 4  # samples per module
 BANDS = 4  # bands of rows read side by side
-# The templates' blurs, in modules: focus blur (Gaussian σ), and a hand's smear across the bars
-# (a box SMEARS long, softened by the lens).
-BLURS = (0.0, 0.45, 0.6, 0.75, 0.95, 0.3, 0.3)
-SMEARS = (0.0, 0.0, 0.0, 0.0, 0.0, 2.5, 3.2)
+BLURS = (0.0, 0.45, 0.6, 0.75, 0.95)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
 MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
 START_MIN = 0.8  # correlation of quiet zone + end symbol for a place to be tried
@@ -81,7 +76,7 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
         return []
     bands = _bands(image)
     for anchor in _anchors(bands.mean(axis=0), module):
-        line = _agreed(bands, anchor) or _agreed(bands, replace(anchor, blur=anchor.other))
+        line = _agreed(bands, anchor)
         if line is not None:
             if anchor.flipped:
                 n = bands.shape[1] - 1
@@ -145,8 +140,7 @@ class Anchor:
     from_stop: bool  # then read towards the start, every pattern mirrored
     x: float  # pixels: where the end symbol begins, in reading order
     w: float  # module width, pixels
-    blur: int  # index into BLURS: the templates the end symbol matches best
-    other: int  # and second best (a smear and a focus blur can look alike at one end)
+    blur: int  # index into BLURS
 
 
 def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor]:
@@ -176,7 +170,7 @@ def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor
         if sum(a.from_stop == from_stop for a in chosen) < limit and \
                 _other_end(line, x + QUIET * w, w, from_stop):
             chosen.append(Anchor(flipped, from_stop, x + QUIET * w, w,
-                                 *_sharpness(line, x, w, from_stop)))
+                                 _sharpness(line, x, w, from_stop)))
     return chosen
 
 
@@ -197,13 +191,12 @@ def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float 
     return float(r.max()) >= SYMBOL_MIN
 
 
-def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> tuple[int, int]:
-    """Which two of BLURS the quiet zone and end symbol at `x` match best, best first."""
+def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
+    """Which of BLURS the quiet zone and end symbol at `x` match best."""
     templates = np.stack(_end_templates(from_stop))
     pos = x + (np.arange(templates.shape[1]) + 0.5) / S * w
     samples = np.interp(pos, np.arange(len(p)), p)
-    best, second = np.argsort(templates @ (samples - samples.mean()))[::-1][:2]
-    return int(best), int(second)
+    return int(np.argmax(templates @ (samples - samples.mean())))
 
 
 def _follow(p: np.ndarray, anchor: Anchor) -> Line | None:
@@ -258,19 +251,15 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
             float(0.7 * w + 0.3 * chosen))
 
 
-def _pattern(bits: str, kind: int, left: float = 1.0, right: float = -1.0) -> np.ndarray:
-    """A symbol as a scan line sees it: light +1, dark −1, `S` samples a module, blurred as
-    BLURS and SMEARS[kind] say; a symbol is preceded by a space and followed by a bar."""
+def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0) -> np.ndarray:
+    """A symbol as a scan line sees it: light +1, dark −1, `S` samples a module, blurred by
+    `blur` modules; a symbol is preceded by a space and followed by a bar."""
     line = np.repeat([1.0 if b == "0" else -1.0 for b in bits], S).astype(np.float32)
-    blur, smear = BLURS[kind], SMEARS[kind]
-    if blur or smear:
-        pad = 3 * S + round(smear * S)
+    if blur:
+        pad = 3 * S
         line = np.concatenate([np.full(pad, left, np.float32), line,
-                               np.full(pad, right, np.float32)])[None]
-        if smear:
-            line = cv2.blur(line, (round(smear * S), 1), borderType=cv2.BORDER_REPLICATE)
-        if blur:
-            line = cv2.GaussianBlur(line, (0, 0), blur * S, borderType=cv2.BORDER_REPLICATE)
+                               np.full(pad, right, np.float32)])
+        line = cv2.GaussianBlur(line[None], (0, 0), blur * S, borderType=cv2.BORDER_REPLICATE)
         line = line[0, pad:-pad]
     return _unit(line)
 
@@ -282,17 +271,17 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _symbol_templates() -> tuple[np.ndarray, ...]:
-    return tuple(np.stack([_pattern(c, k) for c in CODES[:103]]) for k in range(len(BLURS)))
+    return tuple(np.stack([_pattern(c, b) for c in CODES[:103]]) for b in BLURS)
 
 
 @lru_cache(maxsize=len(BLURS))
 def _stop_template(blur: int) -> np.ndarray:
-    return _pattern(STOP, blur, right=1.0)
+    return _pattern(STOP, BLURS[blur], right=1.0)
 
 
 @lru_cache(maxsize=len(BLURS))
 def _start_template(blur: int) -> np.ndarray:
-    return _pattern(CODES[START_C], blur)
+    return _pattern(CODES[START_C], BLURS[blur])
 
 
 @lru_cache(maxsize=2)
@@ -300,6 +289,6 @@ def _end_templates(stop: bool) -> tuple[np.ndarray, ...]:
     """The quiet zone and the start symbol, or the quiet zone and the stop symbol as read from
     the code's far end, at each of BLURS."""
     if stop:
-        return tuple(np.ascontiguousarray(_pattern(STOP + "0" * QUIET, k, right=1.0)[::-1])
-                     for k in range(len(BLURS)))
-    return tuple(_pattern("0" * QUIET + CODES[START_C], k) for k in range(len(BLURS)))
+        return tuple(np.ascontiguousarray(_pattern(STOP + "0" * QUIET, b, right=1.0)[::-1])
+                     for b in BLURS)
+    return tuple(_pattern("0" * QUIET + CODES[START_C], b) for b in BLURS)
