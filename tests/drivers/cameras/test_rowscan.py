@@ -132,10 +132,15 @@ def test_code_free_frames_read_nothing_with_the_row_scan_alone():
 # misread: templates smeared by a box of 2.5–3.2 modules (a hand's smear), and a second row
 # scan over the levelled cut-outs. Both read a few more photos of the tuning seeds, and these
 # two wrongly, so neither was kept; the decoder must read nothing here or the right code.
+# The third, from the final fresh-seed run, main's row scan misread as well: a hand moving
+# 8 px (two and a half modules) across the bars made two symbols fit equally well, and the
+# reader took one; now a tie at any symbol reads nothing.
 MISREAD_BEFORE = {
     "torn off, 0.96 px per dot, motion 7 px, noise 9.7 (levelled row scan)": (rp, 910389, 50),
     "torn off, blur 1.6 px, motion 5 px, glare 166, gain 0.49 (smear templates)":
         (rp_cv, 901648, 59),
+    "folded away, motion 8 px across the bars, glare 174 (two symbols tied)":
+        (rp_cv, 944947, 377),
 }
 
 
