@@ -174,7 +174,7 @@ def draw_shot(rng: np.random.Generator, angle: float) -> rp.Shot:
 
 def photo(payload: rp.Payload | None, shot: rp.Shot, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    receipt, layout = rp._cached_receipt(payload)
+    receipt, layout = rp.cached_receipt(payload)
     receipt = np.where(receipt < 128, shot.ink, 250).astype(np.uint8)
     alpha = np.full(receipt.shape, 255, np.uint8)
     if shot.qr_lost and payload is not None:
@@ -192,12 +192,18 @@ def photos(n: int = 200, seed: int = 2026) -> Iterator[rp.Photo]:
     """`n` receipt photos; every third QR holds the lookup URL. The aimed code stays in the
     frame (the citizen watches the preview)."""
     for i in range(n):
-        rng = np.random.default_rng([seed, 77, i])
-        payload = rp.make_payload(i % 16, rp.SITE_URL if i % 3 == 2 else "")
-        angle = float(-30 + 60 * (i + rng.uniform()) / n)
-        shot = rp.aimed(draw_shot(rng, angle), payload)
-        yield rp.Photo(i, "receipt", photo(payload, shot, int(rng.integers(2**31))),
-                       payload, shot)
+        payload, shot, photo_seed = receipt_shot(seed, i, n)
+        yield rp.Photo(i, "receipt", photo(payload, shot, photo_seed), payload, shot)
+
+
+def receipt_shot(seed: int, i: int, n: int) -> tuple[rp.Payload, rp.Shot, int]:
+    """Photo `i` of a set of `n`, without drawing it: what it shows, how it is taken, and the
+    seed that draws it (tests pick single hard photos of a set this way)."""
+    rng = np.random.default_rng([seed, 77, i])
+    payload = rp.make_payload(i % 16, rp.SITE_URL if i % 3 == 2 else "")
+    angle = float(-30 + 60 * (i + rng.uniform()) / n)
+    shot = rp.aimed(draw_shot(rng, angle), payload)
+    return payload, shot, int(rng.integers(2**31))
 
 
 def empty_photos(n: int = 56, seed: int = 2026) -> Iterator[rp.Photo]:

@@ -85,7 +85,7 @@ def photo_of(receipt: np.ndarray, shot, seed: int) -> np.ndarray:
     paper[:, left:left + receipt.shape[1]] = receipt
     rng = np.random.default_rng(seed)
     frame = rp.clutter(rng)
-    rp._paste_receipt(frame, paper, _code_middle(receipt), shot, rng)
+    rp.paste_receipt(frame, paper, _code_middle(receipt), shot, rng)
     return rp.degrade(frame, shot, rng)
 
 

@@ -38,7 +38,7 @@ DATA_SYMBOLS = 10  # 20 digits in set C
 CODE_MODULES = QUIET + 11 * (DATA_SYMBOLS + 2) + 13 + QUIET
 S = 4  # samples per module
 BANDS = 4  # bands of rows read side by side
-BLURS = (0.0, 0.45, 0.6, 0.75)  # focus or motion blur of the templates, in modules
+BLURS = (0.0, 0.45, 0.6, 0.75, 0.95)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
 MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
 START_MIN = 0.8  # correlation of quiet zone + end symbol for a place to be tried
@@ -46,6 +46,10 @@ SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
 # One group of bands alone is enough when its symbols match this well on average and each at
 # least SURE_MIN; a wrong reading that passes the checksum had its worst symbols at 0.66–0.70.
 SURE_MEAN, SURE_MIN = 0.85, 0.75
+# A symbol whose best match is no better than another symbol's by this much is not read: a hand
+# smearing the bars by two modules or more can make two patterns alike, and a receipt read as
+# someone else's (seen once, on seed 944947 of the second photo model) is worse than none.
+TIE = 1e-3
 STEP_SHIFTS = np.linspace(-0.5, 0.5, 9)  # modules: where the next symbol may start
 STEP_WIDTHS = np.array([0.96, 1.0, 1.04])  # and how its module width may differ
 
@@ -246,8 +250,11 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
     window, value = np.unravel_index(int(np.argmax(r)), r.shape)
     shift, width = divmod(int(window), len(widths))
     chosen = widths[width]
+    score = float(r[window, value])
+    if len(templates) > 1 and score - np.partition(r.max(axis=0), -2)[-2] < TIE:
+        score = 0.0  # two symbols fit as well: smear can make them alike; guess neither
     # The next symbol's module width: mostly the running width, a little of this one's.
-    return (float(r[window, value]), int(value), float(starts[shift, 0] + modules * chosen),
+    return (score, int(value), float(starts[shift, 0] + modules * chosen),
             float(0.7 * w + 0.3 * chosen))
 
 

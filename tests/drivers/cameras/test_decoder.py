@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from bench import photo_scene
 from bench import receipt_photos as rp
 from drivers.cameras.decoder import CODE128, QR, ROWS, STRATEGIES, Decoder, Stage, find_bars
 
@@ -213,7 +214,7 @@ def test_exposure_gain_and_black_level_saturate_at_both_ends():
 def test_keystone_shrinks_the_far_side_to_the_given_ratio():
     square = np.array([[-100, -100], [100, -100], [100, 100], [-100, 100]], np.float64)
     shot = rp.Shot(keystone=0.2, keystone_dir=0)  # the right side recedes
-    out = rp._keystone(square, np.zeros(2), shot)
+    out = photo_scene._keystone(square, np.zeros(2), shot)
     near, far = np.linalg.norm(out[3] - out[0]), np.linalg.norm(out[2] - out[1])
     assert far / near == pytest.approx(0.8)
 
