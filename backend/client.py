@@ -52,6 +52,7 @@ class Client:
         self.session = requests.Session()
         if transport is not None:
             self.session.mount(self.base_url + "/", transport)
+            self.session.trust_env = False  # no proxy stands between it and the app
 
     def _request(self, method: str, path: str, *, json: Any = None, params: dict | None = None,
                  headers: dict | None = None, data: bytes | None = None) -> dict:

@@ -70,7 +70,7 @@ def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
 def load_queue_config(path: Path | str = DEFAULT_CATALOG_DIR / "queue.yaml") -> QueueConfig:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yamlfile.SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise InvalidInput(f"Tệp cấu hình hàng đợi {path.name} sai: {exc}",
                            f"Queue configuration {path.name} is invalid: {exc}") from None
