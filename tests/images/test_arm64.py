@@ -99,3 +99,18 @@ def test_a_missing_emulator_is_named(tmp_path, monkeypatch):
         foreign.ready("arm64", tmp_path)
     assert "apt-get install qemu-user-static" in refused.value.en
     assert "Cần qemu-aarch64-static" in refused.value.vi
+
+
+def test_evdev_comes_from_debian_in_a_full_pi_image(tmp_path):
+    """No index has an arm64 wheel of evdev: the full Pi image takes Debian's python3-evdev
+    (its venv sees the system's site-packages) and asks pip for everything else."""
+    pi = build.Recipe("arm64", "kiosk", False, "http://deb.debian.org/debian", tmp_path)
+    wheel = tmp_path / "motcua-0.1.0-py3-none-any.whl"
+    assert "python3-evdev" in pi.packages() and "libgbm1" in pi.packages()
+    wanted = build.requirements(pi, wheel)
+    assert wanted[0] == str(wheel)
+    assert not [r for r in wanted if r.startswith("evdev")]
+    assert "kivy[base]==2.3.1" in wanted and any(r.startswith("opencv") for r in wanted)
+    x86 = build.Recipe("amd64", "kiosk", False, "http://deb.debian.org/debian", tmp_path)
+    assert build.requirements(x86, wheel) == [f"{wheel}[drivers,apps]"]
+    assert "python3-evdev" not in x86.packages()
