@@ -161,7 +161,9 @@ class Vm:
         self.tmp, self.console = tmp_path, tmp_path / "console.log"
         self.monitor = tmp_path / "monitor.sock"
         self.process = subprocess.Popen(
-            ["qemu-system-x86_64", "-machine", "q35", "-m", "1536", "-no-reboot",
+            # -cpu max: numpy's and OpenCV's wheels need more than QEMU's default qemu64 (the
+            # kiosk died with SIGILL there); any x86-64-v2 mini PC has it
+            ["qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-m", "1536", "-no-reboot",
              "-display", "none", "-vga", "std", "-serial", f"file:{self.console}",
              "-monitor", f"unix:{self.monitor},server=on,wait=off",
              "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF / 'OVMF_CODE_4M.fd'}",
