@@ -47,9 +47,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The Raspberry Pi (arm64) kiosk image, built for real: every program in its root runs under
-# qemu-user-static, so it takes about an hour here (docs/technician.md); not part of CI, which
-# checks the recipe's layout (tests/images/test_arm64.py). The bootstrapped root is cached in
-# var/image-cache for the next build.
+# qemu-user-static, about 2 h 45 min on a loaded 2-core machine (docs/technician-units.md), so
+# not in CI, which checks the recipe's layout (tests/images/test_arm64.py). The bootstrapped
+# root is cached in var/image-cache for the next build.
 image-arm64: setup
 	dpkg -s qemu-user-static >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static
 	nice -n 10 $(PY) -m images.build --arch arm64 --profile kiosk --out out/arm64
