@@ -47,7 +47,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The Raspberry Pi (arm64) kiosk image, built for real: every program in its root runs under
-# qemu-user-static, about 2 h 45 min on a loaded 2-core machine (docs/technician-units.md), so
+# qemu-user-static, 1.5-3 h on a shared 2-core machine (docs/technician-units.md), so
 # not in CI, which checks the recipe's layout (tests/images/test_arm64.py). The bootstrapped
 # root is cached in var/image-cache for the next build.
 image-arm64: setup

@@ -137,6 +137,13 @@ def bootstrap(recipe: Recipe, rootfs: Path) -> None:
     run("cp", "-a", f"{cached}/.", str(rootfs))
 
 
+# raspi-firmware's post-update hook copies the kernel to /boot/firmware and, in a chroot it
+# cannot recognise (no /proc here), stops the build: "missing /boot/firmware, did you forget to
+# mount it?". This builder fills the boot partition itself (pi_files), so the hook is told to
+# defer, as it is when the kernel package runs it.
+INITRAMFS_ENV = {"arm64": ["env", "INITRAMFS_TOOLS_KERNEL_HOOK=1"]}
+
+
 def configure(recipe: Recipe, rootfs: Path) -> None:
     etc = rootfs / "etc"
     boot = BOOT_MOUNT[recipe.arch]
@@ -158,7 +165,8 @@ def configure(recipe: Recipe, rootfs: Path) -> None:
     hook.chmod(0o755)
     with open(etc / "initramfs-tools" / "modules", "a") as f:
         f.write("overlay\n")
-    run("chroot", str(rootfs), "update-initramfs", "-u", "-k", "all")
+    run("chroot", str(rootfs), *INITRAMFS_ENV.get(recipe.arch, []), "update-initramfs", "-u",
+        "-k", "all")
 
 
 # bookworm's glibc is 2.36: pip takes every manylinux wheel up to that

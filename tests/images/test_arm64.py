@@ -114,3 +114,20 @@ def test_evdev_comes_from_debian_in_a_full_pi_image(tmp_path):
     x86 = build.Recipe("amd64", "kiosk", False, "http://deb.debian.org/debian", tmp_path)
     assert build.requirements(x86, wheel) == [f"{wheel}[drivers,apps]"]
     assert "python3-evdev" not in x86.packages()
+
+
+def test_the_pi_firmware_hook_defers_when_the_initramfs_is_remade(recipe, tmp_path, monkeypatch):
+    """In the real build, raspi-firmware's post-update hook stopped `update-initramfs` in the
+    root (it looks for a mounted /boot/firmware); the recipe tells it to defer, on arm64 only."""
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(build, "run", lambda *args, **_kw: calls.append(args) or "")
+    for root in ("rootfs", "x86"):
+        (tmp_path / root / "etc").mkdir(parents=True)
+    build.configure(recipe, tmp_path / "rootfs")
+    assert calls == [("chroot", str(tmp_path / "rootfs"), "env", "INITRAMFS_TOOLS_KERNEL_HOOK=1",
+                      "update-initramfs", "-u", "-k", "all")]
+    assert (tmp_path / "rootfs" / "boot" / "firmware").is_dir()
+    x86 = build.Recipe("amd64", "kiosk", True, recipe.mirror, tmp_path)
+    calls.clear()
+    build.configure(x86, tmp_path / "x86")
+    assert calls == [("chroot", str(tmp_path / "x86"), "update-initramfs", "-u", "-k", "all")]
