@@ -169,8 +169,13 @@ def configure(recipe: Recipe, rootfs: Path) -> None:
         "-k", "all")
 
 
-# bookworm's glibc is 2.36: pip takes every manylinux wheel up to that
-PLATFORMS = {"amd64": "manylinux_2_36_x86_64", "arm64": "manylinux_2_36_aarch64"}
+MACHINES = {"amd64": "x86_64", "arm64": "aarch64"}
+
+
+def platforms(arch: str) -> list[str]:
+    """`--platform` for every manylinux wheel bookworm's glibc (2.36) can load: pip takes only
+    the tags it is given (manylinux_2_36 alone found no Pillow; 2014 is manylinux_2_17)."""
+    return [f"manylinux_2_{minor}_{MACHINES[arch]}" for minor in range(17, 37)]
 HOST_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
 # Not in a reduced image: camera decoding (large) and evdev (source only); the headless kiosk
 # opens no camera or scanner, but prints through the rest.
@@ -202,9 +207,9 @@ def wheels_for(recipe: Recipe, wheel: Path) -> Path:
         if recipe.arch == HOST_ARCH and f"{sys.version_info[0]}.{sys.version_info[1]}" == PYTHON:
             run(*pip, "wheel", "-q", "-w", str(folder), *wanted)
         else:
-            run(*pip, "download", "-q", "-d", str(folder), "--only-binary=:all:", "--platform",
-                PLATFORMS[recipe.arch], "--python-version", PYTHON, "--implementation", "cp",
-                *wanted)
+            tags = [flag for tag in platforms(recipe.arch) for flag in ("--platform", tag)]
+            run(*pip, "download", "-q", "-d", str(folder), "--only-binary=:all:", *tags,
+                "--python-version", PYTHON, "--implementation", "cp", *wanted)
         (folder / ".complete").write_text("")
     return folder
 

@@ -131,3 +131,10 @@ def test_the_pi_firmware_hook_defers_when_the_initramfs_is_remade(recipe, tmp_pa
     calls.clear()
     build.configure(x86, tmp_path / "x86")
     assert calls == [("chroot", str(tmp_path / "x86"), "update-initramfs", "-u", "-k", "all")]
+
+
+def test_wheels_for_the_pi_are_asked_for_every_manylinux_tag_bookworm_loads():
+    """The real build found no Pillow with manylinux_2_36 alone: pip does not widen a tag."""
+    tags = build.platforms("arm64")
+    assert tags[0] == "manylinux_2_17_aarch64" and tags[-1] == "manylinux_2_36_aarch64"
+    assert "manylinux_2_28_aarch64" in tags and len(tags) == 20
