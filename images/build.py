@@ -47,8 +47,16 @@ disable_overscan=1
 kernel=vmlinuz
 initramfs initrd.img followkernel
 """
-APP_PACKAGES = ["xserver-xorg-core", "xinit", "libgl1", "libegl1", "libgl1-mesa-dri",
+# The apps draw through the SDL2 in Kivy's wheel on KMS/DRM: it opens libdrm, libgbm, libEGL
+# and libGL/libGLESv2 at run time. Mesa's EGL (libegl-mesa0: debootstrap takes no Recommends)
+# and its DRI drivers: the GPU's own (v3d on a Pi), or kms_swrast/llvmpipe on a display with
+# no 3D (a plain framebuffer, QEMU's std VGA). No X server: nothing here speaks X.
+APP_PACKAGES = ["libgl1", "libegl1", "libegl-mesa0", "libgles2", "libgbm1", "libgl1-mesa-dri",
                 "libmtdev1", "libzbar0", "libusb-1.0-0", "fonts-dejavu-core"]
+# Modules no index has as a wheel for the target, taken from Debian instead (the venv then sees
+# the system's site-packages): evdev ships only as source, and building it here would mean a
+# compiler emulated in the root; Debian's python3-evdev is built for the target already.
+FROM_DEBIAN = {"arm64": {"evdev": "python3-evdev"}}
 FIRSTBOOT = "motcua-firstboot.service"
 BOOT_MOUNT = {"amd64": "/boot/efi", "arm64": "/boot/firmware"}
 # consoleblank=0: the kernel's console never blanks the lobby screen (the apps keep it awake)
@@ -69,7 +77,13 @@ class Recipe:
         return f"motcua-{self.profile}-{self.arch}"
 
     def packages(self) -> list[str]:
-        return BASE + ARCH_PACKAGES[self.arch] + ([] if self.reduced else APP_PACKAGES)
+        if self.reduced:
+            return BASE + ARCH_PACKAGES[self.arch]
+        return BASE + ARCH_PACKAGES[self.arch] + APP_PACKAGES + list(self.from_debian().values())
+
+    def from_debian(self) -> dict[str, str]:
+        """Python module -> the Debian package that brings it, in a full image."""
+        return {} if self.reduced else FROM_DEBIAN.get(self.arch, {})
 
 
 class Steps:
@@ -123,6 +137,13 @@ def bootstrap(recipe: Recipe, rootfs: Path) -> None:
     run("cp", "-a", f"{cached}/.", str(rootfs))
 
 
+# raspi-firmware's post-update hook copies the kernel to /boot/firmware and, in a chroot it
+# cannot recognise (no /proc here), stops the build: "missing /boot/firmware, did you forget to
+# mount it?". This builder fills the boot partition itself (pi_files), so the hook is told to
+# defer, as it is when the kernel package runs it.
+INITRAMFS_ENV = {"arm64": ["env", "INITRAMFS_TOOLS_KERNEL_HOOK=1"]}
+
+
 def configure(recipe: Recipe, rootfs: Path) -> None:
     etc = rootfs / "etc"
     boot = BOOT_MOUNT[recipe.arch]
@@ -144,10 +165,17 @@ def configure(recipe: Recipe, rootfs: Path) -> None:
     hook.chmod(0o755)
     with open(etc / "initramfs-tools" / "modules", "a") as f:
         f.write("overlay\n")
-    run("chroot", str(rootfs), "update-initramfs", "-u", "-k", "all")
+    run("chroot", str(rootfs), *INITRAMFS_ENV.get(recipe.arch, []), "update-initramfs", "-u",
+        "-k", "all")
 
 
-PLATFORMS = {"amd64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+MACHINES = {"amd64": "x86_64", "arm64": "aarch64"}
+
+
+def platforms(arch: str) -> list[str]:
+    """`--platform` for every manylinux wheel bookworm's glibc (2.36) can load: pip takes only
+    the tags it is given (manylinux_2_36 alone found no Pillow; 2014 is manylinux_2_17)."""
+    return [f"manylinux_2_{minor}_{MACHINES[arch]}" for minor in range(17, 37)]
 HOST_ARCH = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine())
 # Not in a reduced image: camera decoding (large) and evdev (source only); the headless kiosk
 # opens no camera or scanner, but prints through the rest.
@@ -155,12 +183,15 @@ REDUCED_SKIP = ("opencv-python-headless", "zxing-cpp", "pyzbar", "evdev")
 
 
 def requirements(recipe: Recipe, wheel: Path) -> list[str]:
-    """What pip installs in the root: the motcua wheel with the recipe's extras."""
-    if not recipe.reduced:
+    """What pip installs in the root: the motcua wheel with the recipe's extras, less what a
+    reduced image leaves out or Debian brings."""
+    if not recipe.reduced and not recipe.from_debian():
         return [f"{wheel}[drivers,apps]"]
-    project = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["project"]
-    drivers = project["optional-dependencies"]["drivers"]
-    return [str(wheel), *(r for r in drivers if not r.startswith(REDUCED_SKIP))]
+    extras = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"]
+    wanted = extras["drivers"] + ([] if recipe.reduced else extras["apps"])
+    skip = REDUCED_SKIP if recipe.reduced else tuple(recipe.from_debian())
+    return [str(wheel), *(r for r in wanted if not r.startswith(skip))]
 
 
 def wheels_for(recipe: Recipe, wheel: Path) -> Path:
@@ -176,9 +207,9 @@ def wheels_for(recipe: Recipe, wheel: Path) -> Path:
         if recipe.arch == HOST_ARCH and f"{sys.version_info[0]}.{sys.version_info[1]}" == PYTHON:
             run(*pip, "wheel", "-q", "-w", str(folder), *wanted)
         else:
-            run(*pip, "download", "-q", "-d", str(folder), "--only-binary=:all:", "--platform",
-                PLATFORMS[recipe.arch], "--python-version", PYTHON, "--implementation", "cp",
-                *wanted)
+            tags = [flag for tag in platforms(recipe.arch) for flag in ("--platform", tag)]
+            run(*pip, "download", "-q", "-d", str(folder), "--only-binary=:all:", *tags,
+                "--python-version", PYTHON, "--implementation", "cp", *wanted)
         (folder / ".complete").write_text("")
     return folder
 
@@ -204,7 +235,8 @@ def install_app(recipe: Recipe, rootfs: Path, wheels: Path) -> None:
     inside = rootfs / "opt" / "motcua"
     shutil.copytree(wheels_for(recipe, wheel), inside / "wheels")
     shutil.copy(wheel, inside / "wheels" / wheel.name)
-    run("chroot", str(rootfs), "python3", "-m", "venv", "/opt/motcua/venv")
+    shared = ["--system-site-packages"] if recipe.from_debian() else []
+    run("chroot", str(rootfs), "python3", "-m", "venv", *shared, "/opt/motcua/venv")
     inside_names = [w.replace(str(wheel), f"/opt/motcua/wheels/{wheel.name}")
                     for w in requirements(recipe, wheel)]
     run("chroot", str(rootfs), "/opt/motcua/venv/bin/pip", "install", "-q", "--no-index",

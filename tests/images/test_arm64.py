@@ -99,3 +99,42 @@ def test_a_missing_emulator_is_named(tmp_path, monkeypatch):
         foreign.ready("arm64", tmp_path)
     assert "apt-get install qemu-user-static" in refused.value.en
     assert "Cần qemu-aarch64-static" in refused.value.vi
+
+
+def test_evdev_comes_from_debian_in_a_full_pi_image(tmp_path):
+    """No index has an arm64 wheel of evdev: the full Pi image takes Debian's python3-evdev
+    (its venv sees the system's site-packages) and asks pip for everything else."""
+    pi = build.Recipe("arm64", "kiosk", False, "http://deb.debian.org/debian", tmp_path)
+    wheel = tmp_path / "motcua-0.1.0-py3-none-any.whl"
+    assert "python3-evdev" in pi.packages() and "libgbm1" in pi.packages()
+    wanted = build.requirements(pi, wheel)
+    assert wanted[0] == str(wheel)
+    assert not [r for r in wanted if r.startswith("evdev")]
+    assert "kivy[base]==2.3.1" in wanted and any(r.startswith("opencv") for r in wanted)
+    x86 = build.Recipe("amd64", "kiosk", False, "http://deb.debian.org/debian", tmp_path)
+    assert build.requirements(x86, wheel) == [f"{wheel}[drivers,apps]"]
+    assert "python3-evdev" not in x86.packages()
+
+
+def test_the_pi_firmware_hook_defers_when_the_initramfs_is_remade(recipe, tmp_path, monkeypatch):
+    """In the real build, raspi-firmware's post-update hook stopped `update-initramfs` in the
+    root (it looks for a mounted /boot/firmware); the recipe tells it to defer, on arm64 only."""
+    calls: list[tuple[str, ...]] = []
+    monkeypatch.setattr(build, "run", lambda *args, **_kw: calls.append(args) or "")
+    for root in ("rootfs", "x86"):
+        (tmp_path / root / "etc").mkdir(parents=True)
+    build.configure(recipe, tmp_path / "rootfs")
+    assert calls == [("chroot", str(tmp_path / "rootfs"), "env", "INITRAMFS_TOOLS_KERNEL_HOOK=1",
+                      "update-initramfs", "-u", "-k", "all")]
+    assert (tmp_path / "rootfs" / "boot" / "firmware").is_dir()
+    x86 = build.Recipe("amd64", "kiosk", True, recipe.mirror, tmp_path)
+    calls.clear()
+    build.configure(x86, tmp_path / "x86")
+    assert calls == [("chroot", str(tmp_path / "x86"), "update-initramfs", "-u", "-k", "all")]
+
+
+def test_wheels_for_the_pi_are_asked_for_every_manylinux_tag_bookworm_loads():
+    """The real build found no Pillow with manylinux_2_36 alone: pip does not widen a tag."""
+    tags = build.platforms("arm64")
+    assert tags[0] == "manylinux_2_17_aarch64" and tags[-1] == "manylinux_2_36_aarch64"
+    assert "manylinux_2_28_aarch64" in tags and len(tags) == 20
