@@ -129,7 +129,7 @@ def copy_baseline(pg: Postgres, source: HubStore) -> float:
 def _dump(store: HubStore, table: str) -> tuple[str, bytes]:
     columns = ", ".join(r["column_name"] for r in store.all(
         "select column_name from information_schema.columns where table_name = %s "
-        "order by ordinal_position", [table]))
+        "and is_generated = 'NEVER' order by ordinal_position", [table]))  # COPY refuses those
     data = bytearray()
     with store.connection() as conn, conn.cursor().copy(
             f"copy {table} ({columns}) to stdout") as copy:
