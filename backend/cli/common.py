@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from backend.domain.calendar import VN_TZ
+from backend.domain.reports import FORMATS
 
 
 def now():
@@ -57,8 +58,7 @@ def add_period_options(parser, groups: list[str], default: str) -> None:
     parser.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--by", choices=groups, default=default)
-    # backend.forms.period.FORMATS, written out: importing it pulls openpyxl into every command
-    parser.add_argument("--format", choices=["csv", "xlsx", "pdf", "html", "json"], default="csv")
+    parser.add_argument("--format", choices=FORMATS, default="csv")
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
 

@@ -61,6 +61,7 @@ HEADERS_EN = {
 BY = {"unit": ("Đơn vị", "Unit"), "field": ("Lĩnh vực", "Field"),
       "procedure": ("Thủ tục", "Procedure")}
 TOTAL = "TOTAL"
+FORMATS = ("csv", "xlsx", "pdf", "html", "json")  # the files a period report comes as
 PAUSES = ("request_supplement", "request_payment")
 RESUMES = ("supplied", "paid")
 

@@ -38,7 +38,7 @@ def period_report(store: Store, site: Site, first: str, last: str, by: str, fmt:
                   now: datetime) -> Output:
     the_period = reports.period(first, last)
     reports.check_by(by)
-    check_format(fmt, period.FORMATS)
+    check_format(fmt, reports.FORMATS)
     rows = store_reports.period_report(store, the_period, by)
     return period_output(rows, the_period, by, fmt, site.agency_name,
                          store_reports.unit_names(store), _context(store, site).dated(now))
@@ -47,7 +47,7 @@ def period_report(store: Store, site: Site, first: str, last: str, by: str, fmt:
 def period_output(rows, the_period: reports.Period, by: str, fmt: str, agency: str,
                   names: dict[str, str], place_date: str) -> Output:
     """The period report's rows in a format: the site's and the province's alike."""
-    check_format(fmt, period.FORMATS)
+    check_format(fmt, reports.FORMATS)
     name = f"bao-cao-{the_period.first:%Y%m%d}-{the_period.last:%Y%m%d}-{by}.{fmt}"
     if fmt == "csv":
         body = period.to_csv(rows).encode()

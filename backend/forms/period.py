@@ -15,7 +15,6 @@ from backend.domain.reports import BY, COLUMNS, HEADERS_VI, LAYOUT, TOTAL, Perio
 from backend.forms.document import Document, Table
 
 Rows = list[tuple[str, dict[str, int]]]
-FORMATS = ("csv", "xlsx", "pdf", "html", "json")
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf", "html": "text/html; charset=utf-8"}

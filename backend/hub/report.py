@@ -13,7 +13,6 @@ from backend.domain.reports import Period
 from backend.domain.workflow import Status
 from backend.forms import Output
 from backend.forms.case_forms import Context
-from backend.forms.period import FORMATS
 from backend.hub.db import HubStore
 from backend.store.cases import iso, procedure_of
 from backend.store.reports import DEADLINE_ACTIONS, state_from
@@ -174,7 +173,7 @@ def province_rows(store: HubStore, first: str, last: str, by: str) -> tuple[Peri
 
 def period_output(store: HubStore, first: str, last: str, by: str, fmt: str, now) -> Output:
     """The province's rows in the site report's formats."""
-    forms.check_format(fmt, FORMATS)
+    forms.check_format(fmt, reports.FORMATS)
     the_period, rows, names = province_rows(store, first, last, by)
     return forms.period_output(rows, the_period, by, fmt, PROVINCE, names,
                                Context(PROVINCE, {}).dated(now))
