@@ -24,7 +24,7 @@ from backend.domain.workflow import (
     happened,
     responsible_leader_unit,
 )
-from backend.store import cases, worklist
+from backend.store import accounts, cases, worklist
 from backend.store.accounts import Principal
 from backend.store.cases import parse_time, state_of, steps_of
 from backend.web.staff.layout import StaffRoute, render
@@ -225,6 +225,7 @@ def _case_page(request: Request, who: Principal, row: dict, *, done: str = "",
     site, store, now = deps.site(request), request.app.state.store, request.app.state.clock()
     view = staff_view(row, who, site, store, now, "view")
     history = cases.events(store, row["id"])
+    actors = accounts.full_names(store, {e["actor"] for e in history if e["actor"]})
     offered = offered_actions(row, who)
     names = {s.unit: site.units.get(s.unit, {}).get("name", s.unit)
              for s in cases.procedure_of(row).workflow}
@@ -233,7 +234,7 @@ def _case_page(request: Request, who: Principal, row: dict, *, done: str = "",
     left = working_offsets(site.calendar, [due], now)[due]
     return render(request, "staff/case.html", {
         "case": view, "row": row, "offered": offered, "actions": ACTIONS,
-        "targets": _targets(row, offered), "history": history,
+        "targets": _targets(row, offered), "history": history, "actors": actors,
         "printable": printable(history), "arrivals": ARRIVALS,
         "unit_names": names, "urgency": urgency(site.calendar, row, left) if is_open else None,
         "status": Status(row["status"]), "forms": FORMS,

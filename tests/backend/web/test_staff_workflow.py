@@ -107,7 +107,8 @@ def test_a_case_walks_its_whole_workflow_by_hand(server, browser, shots):
     for seen in ("Tiếp nhận hồ sơ", "Case received", "Chuyển xử lý", "Passed on for processing",
                  "Đã xử lý xong", "Resolved", "Đã trả kết quả", "Result returned",
                  "Đồng ý, chuyển văn phòng ban hành", "leader · LD",
-                 "→ Lãnh đạo UBND phường"):  # where it went, by the unit's name
+                 "→ Lãnh đạo UBND phường",  # where it went, by the unit's name
+                 NAMES["clerk"], NAMES["officer.kt"]):  # who did it, by name as elsewhere
         assert seen in history
     # what happened, as the citizen's lookup says it, not the action's code or its verb
     assert not {"receive", "transfer", "resolve", "return"} & set(history.split())
