@@ -90,12 +90,20 @@ def rows_backend() -> Backend:
     return read_rows
 
 
-ROWS = "rows"
+def smear_backend() -> Backend:
+    """The row scan after a hand's smear across the bars is measured and undone (deblur.py)."""
+    from drivers.cameras.deblur import read_smeared
+
+    return read_smeared
+
+
+ROWS, SMEAR = "rows", "smear"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
     "pyzbar": pyzbar_backend,
     ROWS: rows_backend,
+    SMEAR: smear_backend,
 }
 
 
@@ -142,7 +150,8 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
     "located": (Stage("qr-half", (QR,), scale=0.5), _located("average"),
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
-                _located("unsmear", patches=1), _located("", ROWS, patches=2)),
+                _located("unsmear", patches=1), _located("", ROWS, patches=2),
+                _located("", SMEAR, patches=2)),
 }
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
@@ -363,7 +372,7 @@ class _Cutouts:
             if key not in self._enhanced:
                 self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module,
                                               cutout.zoom)
-            if stage.reader == ROWS:  # it searches module widths near the expected one
+            if stage.reader in (ROWS, SMEAR):  # they search module widths near the expected one
                 found = backend(self._enhanced[key], stage.formats, cutout.module)
             else:
                 found = backend(self._enhanced[key], stage.formats)

@@ -78,15 +78,20 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     modules about `module` pixels wide if that is known."""
     if CODE128 not in formats:
         return []
-    bands = _bands(image)
-    for anchor in _anchors(bands.mean(axis=0), module):
-        line = _agreed(bands, anchor)
+    return read_lines(bands(image), module, image.shape[0] - 1.0)
+
+
+def read_lines(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
+    """The Code 128 on bands of scan lines (bands × pixels, lined up) of an image `height`
+    pixels tall."""
+    for anchor in _anchors(lines.mean(axis=0), module):
+        line = _agreed(lines, anchor)
         if line is not None:
             if anchor.flipped:
-                n = bands.shape[1] - 1
+                n = lines.shape[1] - 1
                 line = Line(line.values, line.scores, n - line.end, n - line.start)
-            h = image.shape[0] - 1.0
-            corners = ((line.start, 0.0), (line.end, 0.0), (line.end, h), (line.start, h))
+            corners = ((line.start, 0.0), (line.end, 0.0), (line.end, height),
+                       (line.start, height))
             return [Decoded(CODE128, line.text, corners)]
     return []
 
@@ -107,7 +112,7 @@ def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
     return upper if upper and lower and upper.text == lower.text else None
 
 
-def _bands(image: np.ndarray) -> np.ndarray:
+def bands(image: np.ndarray) -> np.ndarray:
     """Scan lines averaged along the bars in BANDS bands of rows, top to bottom (glare, a fold
     or a slight slant spoil some more than others)."""
     f = image.astype(np.float32)
@@ -176,6 +181,21 @@ def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor
             chosen.append(Anchor(flipped, from_stop, x + QUIET * w, w,
                                  _sharpness(line, x, w, from_stop)))
     return chosen
+
+
+def end_fit(p: np.ndarray, module: float) -> float:
+    """How well the best place on the line `p` fits the quiet zone and an end symbol, either
+    way along it, at module widths near `module` (the best correlation)."""
+    best = -1.0
+    for w in module * MODULE_RANGE:
+        q = np.interp(np.arange(0, len(p) - 1, w / S), np.arange(len(p)), p).astype(np.float32)
+        for line in (q, q[::-1]):
+            for from_stop in (False, True):
+                search = _end_templates(from_stop)[1]
+                if len(line) > len(search):
+                    r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)
+                    best = max(best, float(r.max()))
+    return best
 
 
 def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float = 5.0) -> bool:

@@ -82,7 +82,7 @@ def test_the_code_is_read_from_its_stop_when_a_thumb_covers_the_start_quiet_zone
     digits = rp.make_payload(5).code128
     image = strip(digits).copy()
     image[:, : 19 * 3] = 70  # the thumb ends a module before the start symbol
-    bands = rowscan._bands(image)
+    bands = rowscan.bands(image)
     assert {a.from_stop for a in rowscan._anchors(bands.mean(axis=0), 3.0)} == {True}
     assert [d.text for d in rowscan.read_rows(image, module=3.0)] == [digits]
 
