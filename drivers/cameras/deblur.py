@@ -6,12 +6,12 @@ at two modules or more, neighbouring symbols bleed into each other and the row s
 blurred by a Gaussian of at most a module, no longer fit. Matching against templates smeared by
 a bank of box lengths read more but misread on fresh photos: with several lengths to choose
 from, a wrong symbol finds one that fits. This pass instead *measures* one smear length per
-cut-out, from the code's own end symbols: the length whose Wiener deconvolution makes the quiet
-zone and start (or stop) symbol fit their sharp pattern best. It undoes that one box on the
-bands of the cut-out, and the row scan reads the result with all its checks (every symbol
-matched, checksum, far end, bands agreeing). A reading is kept only when the digits are a
-compact case code a kiosk would accept (a real month and day, a sequence above 0000): a wrong
-path must fail those too before it could send a citizen to someone else's case.
+cut-out, from the spectrum of its rows (a box's spectrum is a sinc, with zeros at multiples of
+one over its length), undoes that one box on the bands of the cut-out (Wiener filter), and the
+row scan reads the result with all its checks (end symbols, every symbol matched, checksum,
+bands agreeing). A reading is kept only when the digits are a compact case code the kiosk
+accepts (a real month and day, a sequence above 0000): a wrong path must fail those too before
+it could send a citizen to someone else's case.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from drivers.cameras.symbols import CODE128, Decoded
 # Smear lengths tried when measuring, in modules: below about 1.2 modules the row scan's own
 # blurred templates read the bars, beyond 4.5 too little of the code is left to read.
 SMEAR_MODULES = np.arange(1.25, 4.51, 0.25)
-MIN_FIT = 0.8  # the end symbols' fit after undoing the smear, as the row scan's START_MIN
+MIN_FIT = 0.8  # an end symbol's fit after undoing the smear, as the row scan's START_MIN
 NOISE = 0.02  # Wiener filter: noise-to-signal power
 
 
@@ -36,23 +36,36 @@ def read_smeared(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     smeared across the bars, read once its smear is measured and undone."""
     if CODE128 not in formats or module is None:
         return []
-    bands = rowscan.bands(image)
-    length = smear_length(bands.mean(axis=0), module)
-    if length is None:
+    length = smear_length(image, module)
+    lines = unsmear(rowscan.bands(image), length)
+    place = rowscan.end_place(lines.mean(axis=0), module)
+    # Most cut-outs of code-free frames stop here, before the row scan's costlier search.
+    if place.fit < MIN_FIT or not rowscan.closed(lines.mean(axis=0), place):
         return []
-    found = rowscan.read_lines(unsmear(bands, length), module, image.shape[0] - 1.0)
+    found = rowscan.read_lines(lines, module, image.shape[0] - 1.0)
     return [d for d in found if plausible(d.text)]
 
 
-def smear_length(profile: np.ndarray, module: float) -> float | None:
-    """The box length (pixels) whose undoing makes the code's end symbols fit best, or None
-    when no length makes them fit well (no code, or not smeared enough to need this)."""
-    best, chosen = MIN_FIT, None
-    for length in SMEAR_MODULES * module:
-        fit = rowscan.end_fit(unsmear(profile[None], length)[0], module)
-        if fit > best:
-            best, chosen = fit, float(length)
-    return chosen
+def smear_length(image: np.ndarray, module: float) -> float:
+    """The length (pixels) of the box across the bars that smeared them. A box blur's spectrum
+    is a sinc, zero at every multiple of 1/length; a barcode's is broad over the frequencies of
+    its bars. The length is the one whose sinc's shape (log power) follows the rows' power
+    spectrum closest over those frequencies."""
+    f = image.astype(np.float32)
+    f -= f.mean(axis=1, keepdims=True)
+    power = (np.abs(np.fft.rfft(f * np.hanning(f.shape[1]), axis=1)) ** 2).mean(axis=0)
+    freq = np.fft.rfftfreq(f.shape[1])
+    bars = (freq > 1 / (16 * module)) & (freq < 0.6 / module)
+    observed = _centred(np.log(power[bars] + 1e-6 * power.max()))
+    lengths = SMEAR_MODULES * module
+    fits = [_centred(np.log(np.sinc(freq[bars] * length) ** 2 + 1e-3)) @ observed
+            for length in lengths]
+    return float(lengths[int(np.argmax(fits))])
+
+
+def _centred(v: np.ndarray) -> np.ndarray:
+    v = v - v.mean()
+    return v / (np.linalg.norm(v) + 1e-9)
 
 
 def unsmear(lines: np.ndarray, length: float) -> np.ndarray:

@@ -183,19 +183,50 @@ def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor
     return chosen
 
 
-def end_fit(p: np.ndarray, module: float) -> float:
-    """How well the best place on the line `p` fits the quiet zone and an end symbol, either
-    way along it, at module widths near `module` (the best correlation)."""
-    best = -1.0
+@dataclass(frozen=True)
+class EndPlace:
+    """Where the quiet zone and an end symbol fit a line best, and how well."""
+
+    fit: float
+    flipped: bool
+    from_stop: bool
+    x: float  # pixels, in the line's reading order
+    w: float  # module width, pixels
+
+
+def end_place(p: np.ndarray, module: float) -> EndPlace:
+    """The place on the line `p` that the quiet zone and an end symbol fit best, either way
+    along it, at module widths near `module`."""
+    best = EndPlace(-1.0, False, False, 0.0, module)
     for w in module * MODULE_RANGE:
-        q = np.interp(np.arange(0, len(p) - 1, w / S), np.arange(len(p)), p).astype(np.float32)
-        for line in (q, q[::-1]):
+        q = _resampled(p, 0.0, len(p) - 1.0, w)
+        for flipped in (False, True):
             for from_stop in (False, True):
-                search = _end_templates(from_stop)[1]
-                if len(line) > len(search):
-                    r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)
-                    best = max(best, float(r.max()))
+                fit, x = _fit(q[::-1] if flipped else q, from_stop)
+                if fit > best.fit:
+                    best = EndPlace(fit, flipped, from_stop, x * w / S, w)
     return best
+
+
+def closed(p: np.ndarray, place: EndPlace) -> bool:
+    """Whether the other end symbol closes the code that `place` begins."""
+    line = p[::-1] if place.flipped else p
+    return _other_end(line, place.x + QUIET * place.w, place.w, place.from_stop)
+
+
+def _resampled(p: np.ndarray, lo: float, hi: float, w: float) -> np.ndarray:
+    return np.interp(np.arange(lo, hi, w / S), np.arange(len(p)), p).astype(np.float32)
+
+
+def _fit(q: np.ndarray, from_stop: bool) -> tuple[float, int]:
+    """The best correlation of the line `q` (S samples a module) with the quiet zone and end
+    symbol, and where (in samples)."""
+    search = _end_templates(from_stop)[1]
+    if len(q) < len(search):
+        return -1.0, 0
+    r = cv2.matchTemplate(q[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
+    i = int(np.argmax(r))
+    return float(r[i]), i
 
 
 def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float = 5.0) -> bool:
