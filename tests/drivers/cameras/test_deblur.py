@@ -39,6 +39,12 @@ def test_the_smear_is_measured_from_the_cut_out(modules):
     assert abs(deblur.smear_length(image, 3.0) / 3.0 - modules) <= 0.25
 
 
+def test_a_strip_blurred_only_by_the_lens_has_no_smear_to_undo():
+    for payload in range(4):
+        image = noisy(strip(rp.make_payload(payload).code128, blur=0.6))
+        assert deblur.smear_length(image, 3.0) is None
+
+
 def test_nothing_smeared_enough_to_measure_on_a_blank_or_striped_strip():
     blank = noisy(np.full((60, 600), 200, np.uint8))
     stripes = noisy(np.tile(np.where(np.arange(600) % 14 < 7, 40, 210), (60, 1)).astype(np.uint8))
