@@ -12,7 +12,16 @@ import pytest
 
 from bench import photo_scene
 from bench import receipt_photos as rp
-from drivers.cameras.decoder import CODE128, QR, ROWS, STRATEGIES, Decoder, Stage, find_bars
+from drivers.cameras.decoder import (
+    CODE128,
+    QR,
+    ROWS,
+    SMEAR,
+    STRATEGIES,
+    Decoder,
+    Stage,
+    find_bars,
+)
 
 HARD_SHOTS = {
     "tilted -30°": rp.Shot(angle=-30, px_per_mm=8.0, perspective=0.06),
@@ -99,12 +108,14 @@ def test_bars_smeared_across_by_a_moving_hand_are_unsmeared(angle):
     found = Decoder(formats=[CODE128]).decode(frame)
     assert [(d.text, d.stage) for d in found] == [(payload.code128, "bars-unsmear")]
     # Of the edge-based passes only unsmear reads it; the row scan, matching whole symbols
-    # blurred as the bars are, reads it too.
-    edges = [s for s in STRATEGIES["located"] if s.enhance != "unsmear" and s.reader != ROWS]
+    # blurred as the bars are, reads it too, and so does the smear pass, measuring the smear.
+    edges = [s for s in STRATEGIES["located"]
+             if s.enhance != "unsmear" and s.reader not in (ROWS, SMEAR)]
     assert Decoder(strategy=edges, formats=[CODE128]).decode(frame) == []
-    rows = [s for s in STRATEGIES["located"] if s.reader == ROWS]
-    assert [d.text for d in Decoder(strategy=rows, formats=[CODE128]).decode(frame)] == [
-        payload.code128]
+    for reader in (ROWS, SMEAR):
+        rows = [s for s in STRATEGIES["located"] if s.reader == reader]
+        assert [d.text for d in Decoder(strategy=rows, formats=[CODE128]).decode(frame)] == [
+            payload.code128]
 
 
 def test_bars_are_found_at_their_angle_and_nothing_in_clutter(empty_frame):
