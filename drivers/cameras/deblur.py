@@ -44,7 +44,7 @@ def read_smeared(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     # Most cut-outs of code-free frames stop here, before the row scan's costlier search.
     if place.fit < MIN_FIT or not rowscan.closed(lines.mean(axis=0), place):
         return []
-    found = rowscan.read_lines(lines, module, image.shape[0] - 1.0)
+    found = rowscan.read_lines(lines, module, image.shape[0] - 1.0, both_ends=True)
     return [d for d in found if plausible(d.text)]
 
 

@@ -81,18 +81,25 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     return read_lines(bands(image), module, image.shape[0] - 1.0)
 
 
-def read_lines(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
+def read_lines(lines: np.ndarray, module: float | None, height: float,
+               both_ends: bool = False) -> list[Decoded]:
     """The Code 128 on bands of scan lines (bands × pixels, lined up) of an image `height`
-    pixels tall."""
+    pixels tall; with `both_ends`, only when it reads the same from its start symbol and from
+    its stop symbol (two readings that follow the symbols in opposite order)."""
+    ends: dict[bool, set[str]] = {False: set(), True: set()}
     for anchor in _anchors(lines.mean(axis=0), module):
         line = _agreed(lines, anchor)
-        if line is not None:
-            if anchor.flipped:
-                n = lines.shape[1] - 1
-                line = Line(line.values, line.scores, n - line.end, n - line.start)
-            corners = ((line.start, 0.0), (line.end, 0.0), (line.end, height),
-                       (line.start, height))
-            return [Decoded(CODE128, line.text, corners)]
+        if line is None:
+            continue
+        ends[anchor.from_stop].add(line.text)
+        if both_ends and line.text not in ends[not anchor.from_stop]:
+            continue
+        if anchor.flipped:
+            n = lines.shape[1] - 1
+            line = Line(line.values, line.scores, n - line.end, n - line.start)
+        corners = ((line.start, 0.0), (line.end, 0.0), (line.end, height),
+                   (line.start, height))
+        return [Decoded(CODE128, line.text, corners)]
     return []
 
 
