@@ -151,7 +151,7 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
                 _located("unsmear", patches=1), _located("", ROWS, patches=2),
-                _located("", SMEAR, patches=2)),
+                _located("", SMEAR, patches=1)),
 }
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
