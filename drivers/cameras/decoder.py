@@ -55,7 +55,9 @@ def zxing_backend(**options: bool) -> Backend:
                 # Downscaling helps large, blurry QR codes; thin 1D bars only get lost.
                 "try_downscale": QR in formats, **options}
         found = zxingcpp.read_barcodes(gray, formats=[fmt[f] for f in formats], **opts)
-        return [Decoded(b.format.name, b.text, _zxing_corners(b.position)) for b in found]
+        # zxing-cpp 2.3's QRCode stands for the QR family: a Micro QR is no receipt of ours.
+        return [Decoded(b.format.name, b.text, _zxing_corners(b.position)) for b in found
+                if b.format.name in formats]
 
     return read
 
