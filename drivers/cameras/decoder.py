@@ -22,6 +22,10 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
 - Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
   (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
   edges zxing and zbar look for.
+- Where glare saturated a spot of the frame, the QR code is read on the frame equalised
+  locally (glare.py). The "located-glare" strategy also reads a cut-out as tall as the code
+  with glare's saturated stretches unknown; it misread once on a fresh seed, so it is not the
+  default.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing
@@ -164,9 +168,14 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
                 _located("unsmear", patches=1), _located("", ROWS, patches=2),
-                _located("", GLARE, patches=2, tall=True),
                 Stage("qr-glare", (QR,), reader=QR_GLARE)),
 }
+# The Code 128 glare pass (glare.py) read 11 of 52 glare photos nothing else read on the tuning
+# seeds, 0 wrong, but misread one receipt of a fresh seed (cv 808217 #58, a test now): it is
+# measured beside the default (bench/decode.py), not used by it.
+STRATEGIES["located-glare"] = (*STRATEGIES["located"][:-1],
+                               _located("", GLARE, patches=2, tall=True),
+                               STRATEGIES["located"][-1])
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
 

@@ -25,6 +25,7 @@ from drivers.cameras.decoder import (
 
 from .test_rowscan import strip
 
+WITH_GLARE = "located-glare"  # the default strategy leaves the Code 128 glare pass out
 WITHOUT_GLARE = tuple(s for s in STRATEGIES["located"] if s.reader not in (GLARE, QR_GLARE))
 DIGITS = rp.make_payload(5).code128
 
@@ -46,7 +47,7 @@ def glared_frame(peak: float, radius: float, at_module: float, module: float = 5
                          [(300, 50, 40), (400, 40, 70), (600, 40, 100)])
 def test_a_round_glare_spot_is_read_around(peak, radius, at_module):
     frame = glared_frame(peak, radius, at_module)
-    found = Decoder().decode(frame)
+    found = Decoder(strategy=WITH_GLARE).decode(frame)
     assert [(d.format, d.text, d.stage) for d in found] == [(CODE128, DIGITS, "bars-plain-glare")]
     assert Decoder(strategy=WITHOUT_GLARE).decode(frame) == []
 
@@ -121,7 +122,8 @@ def test_hard_glare_photos_are_read_by_a_glare_pass_only(label):
     model, seed, index, stage = HARD[label]
     payload, frame = draw(model, seed, index)
     want = payload.qr if stage == "qr-glare" else payload.code128
-    assert [(d.text, d.stage) for d in Decoder().decode(frame)] == [(want, stage)]
+    assert [(d.text, d.stage) for d in Decoder(strategy=WITH_GLARE).decode(frame)] == \
+        [(want, stage)]
     assert Decoder(strategy=WITHOUT_GLARE).decode(frame) == []
 
 
@@ -154,3 +156,13 @@ def test_the_glare_passes_read_only_their_format():
     stages = Decoder(formats=[CODE128]).stages
     assert all(s.reader != QR_GLARE for s in stages)
     assert all(s.reader != GLARE for s in Decoder(formats=[QR]).stages)
+
+
+def test_the_receipt_the_code128_glare_pass_misread_is_not_misread():
+    """Fresh seed 808217 of the second photo model, receipt 58: glare 202 over the QR code's
+    corner and the bars; the Code 128 glare pass read three digit pairs wrong and a checksum
+    that fitted them. So that pass is not in the default strategy, which reads nothing here."""
+    _, frame = draw(rp_cv, 808217, 58)
+    assert Decoder().decode(frame) == []
+    assert GLARE not in {s.reader for s in Decoder().stages}
+    assert QR_GLARE in {s.reader for s in Decoder().stages}
