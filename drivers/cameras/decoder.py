@@ -170,8 +170,8 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
                 _located("unsmear", patches=1), _located("", ROWS, patches=2),
                 Stage("qr-glare", (QR,), reader=QR_GLARE)),
 }
-# The Code 128 glare pass (glare.py) read 11 of 52 glare photos nothing else read on the tuning
-# seeds, 0 wrong, but misread one receipt of a fresh seed (cv 808217 #58, a test now): it is
+# The Code 128 glare pass (glare.py) read 11 of the 52 glare photos of two looked-at seeds that
+# nothing else read, 0 wrong, but misread two receipts of fresh seeds (tests now): it is
 # measured beside the default (bench/decode.py), not used by it.
 STRATEGIES["located-glare"] = (*STRATEGIES["located"][:-1],
                                _located("", GLARE, patches=2, tall=True),
