@@ -22,6 +22,10 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
 - Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
   (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
   edges zxing and zbar look for.
+- Where glare saturated a spot of the frame, the QR code is read on the frame equalised
+  locally (glare.py). The "located-glare" strategy also reads a cut-out as tall as the code
+  with glare's saturated stretches unknown; it misread once on a fresh seed, so it is not the
+  default.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing
@@ -99,13 +103,32 @@ def smear_backend() -> Backend:
     return read_smeared
 
 
+def glare_backend() -> Backend:
+    """The row scan in thin bands of a cut-out as tall as the code, where glare saturated part
+    of it (glare.py)."""
+    from drivers.cameras.glare import read_glare
+
+    return read_glare
+
+
+def qr_glare_backend() -> Backend:
+    """zxing on the CLAHE-equalised frame, where glare saturated a spot of it (glare.py)."""
+    from drivers.cameras.glare import qr_glare_backend
+
+    return qr_glare_backend(zxing_backend())
+
+
 ROWS, SMEAR = "rows", "smear"
+GLARE = "glare"
+QR_GLARE = "qr-glare"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
     "pyzbar": pyzbar_backend,
     ROWS: rows_backend,
     SMEAR: smear_backend,
+    GLARE: glare_backend,
+    QR_GLARE: qr_glare_backend,
 }
 
 
@@ -124,17 +147,19 @@ class Stage:
     tone: str = ""  # "" | "gamma" (glare) | "clahe" (low light, uneven light)
     locate: bool = False
     enhance: str = ""  # located passes: "" or an ENHANCE name
-    reader: str = ""  # located passes: a BACKENDS name, "" = the decoder's backend
+    reader: str = ""  # a BACKENDS name, "" = the decoder's backend
     patches: int = 3  # located passes: how many patches of bars to read, largest first
+    tall: bool = False  # located passes: cut out over the code's whole height (glare.py)
 
 
 def _rotations(*angles: float) -> tuple[Stage, ...]:
     return tuple(Stage(f"rot{a:+g}", (CODE128,), angle=a) for a in angles)
 
 
-def _located(enhance: str, reader: str = "", patches: int = 3) -> Stage:
+def _located(enhance: str, reader: str = "", patches: int = 3, tall: bool = False) -> Stage:
     name = "-".join(["bars", enhance or "plain", *([reader] if reader else [])])
-    return Stage(name, (CODE128,), locate=True, enhance=enhance, reader=reader, patches=patches)
+    return Stage(name, (CODE128,), locate=True, enhance=enhance, reader=reader, patches=patches,
+                 tall=tall)
 
 
 FULL = Stage("full")
@@ -153,8 +178,14 @@ STRATEGIES: dict[str, tuple[Stage, ...]] = {
                 _located("level", patches=2), _located("smooth", "pyzbar", patches=2),
                 _located("sharpen", patches=2), _located("deblur", patches=2),
                 _located("unsmear", patches=1), _located("", ROWS, patches=2),
-                _located("", SMEAR, patches=1)),
+                _located("", SMEAR, patches=1), Stage("qr-glare", (QR,), reader=QR_GLARE)),
 }
+# The Code 128 glare pass (glare.py) read 11 of the 52 glare photos of two looked-at seeds that
+# nothing else read, 0 wrong, but misread two receipts of fresh seeds (tests now): it is
+# measured beside the default (bench/decode.py), not used by it.
+STRATEGIES["located-glare"] = (*STRATEGIES["located"][:-1],
+                               _located("", GLARE, patches=2, tall=True),
+                               STRATEGIES["located"][-1])
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located"
 
@@ -180,7 +211,7 @@ class Decoder:
             if stage.locate:
                 found = cutouts.read(self.readers.get(stage.reader, self.backend), stage)
             else:
-                found = run_stage(self.backend, gray, stage)
+                found = run_stage(self.readers.get(stage.reader, self.backend), gray, stage)
             if found:
                 return found
         return []
@@ -261,6 +292,7 @@ BARS_ASPECT = 2 * BARS_MODULES / 80
 CUTOUT_MODULE_PX = 3.0  # enough for a binarizer to find the narrowest bar
 CUTOUT_ROWS = 96
 CUTOUT_MAX_WIDTH = 1800  # our code at the largest scale, enlarged, with its quiet zones
+TALL = 1.1  # a tall cut-out's height: the code's, and a little for the estimate's error
 
 
 @dataclass(frozen=True)
@@ -334,17 +366,23 @@ class _Cutout:
     zoom: float  # cut-out pixels per frame pixel
 
 
-def cut_out(gray: np.ndarray, bars: Bars) -> _Cutout:
+def cut_out(gray: np.ndarray, bars: Bars, tall: bool = False) -> _Cutout:
     """The patch turned so the bars stand upright, enlarged to ~3 px per module. A patch can be
     part of the code (glare or blur splits it): the bars' height gives the code's full length,
-    so the cut-out reaches that far on both sides, with the quiet zones."""
+    so the cut-out reaches that far on both sides, with the quiet zones. A `tall` cut-out spans
+    the code's whole height (from its length, too), squeezed along the bars into CUTOUT_ROWS
+    rows (glare.py reads it)."""
     full = max(bars.length, BARS_ASPECT * bars.height * 1.25)
     module = max(bars.length, BARS_ASPECT * bars.height) / BARS_MODULES
     zoom = float(np.clip(CUTOUT_MODULE_PX / module, 1.0, 3.0))
     half = max(bars.length / 2, full - bars.length / 2) + 0.3 * bars.height
     size = (min(int(2 * half * zoom), CUTOUT_MAX_WIDTH), int(min(bars.height * zoom, CUTOUT_ROWS)))
+    squeeze = zoom
+    if tall:
+        size = (size[0], CUTOUT_ROWS)
+        squeeze = CUTOUT_ROWS / (max(bars.height, module * BARS_MODULES / BARS_ASPECT) * TALL)
     c, s = math.cos(bars.angle), math.sin(bars.angle)
-    m = np.array([[c, -s, 0.0], [s, c, 0.0]]) / zoom
+    m = np.array([[c / zoom, -s / squeeze, 0.0], [s / zoom, c / squeeze, 0.0]])
     m[:, 2] = np.array(bars.centre) - m[:, :2] @ (np.array(size) / 2)
     image = cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
                            borderMode=cv2.BORDER_REPLICATE)
@@ -357,24 +395,24 @@ class _Cutouts:
     def __init__(self, gray: np.ndarray) -> None:
         self.gray = gray
         self._bars: list[Bars] | None = None
-        self._cutouts: dict[int, _Cutout] = {}
-        self._enhanced: dict[tuple[int, str], np.ndarray] = {}
+        self._cutouts: dict[tuple[int, bool], _Cutout] = {}
+        self._enhanced: dict[tuple[int, bool, str], np.ndarray] = {}
 
-    def cutout(self, n: int) -> _Cutout:
-        if n not in self._cutouts:
-            self._cutouts[n] = cut_out(self.gray, self._bars[n])
-        return self._cutouts[n]
+    def cutout(self, n: int, tall: bool = False) -> _Cutout:
+        if (n, tall) not in self._cutouts:
+            self._cutouts[n, tall] = cut_out(self.gray, self._bars[n], tall)
+        return self._cutouts[n, tall]
 
     def read(self, backend: Backend, stage: Stage) -> list[Decoded]:
         if self._bars is None:
             self._bars = find_bars(self.gray)
         for n in range(min(len(self._bars), stage.patches)):
-            cutout = self.cutout(n)
-            key = (n, stage.enhance)
+            cutout = self.cutout(n, stage.tall)
+            key = (n, stage.tall, stage.enhance)
             if key not in self._enhanced:
                 self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module,
                                               cutout.zoom)
-            if stage.reader in (ROWS, SMEAR):  # they search module widths near the expected one
+            if stage.reader in (ROWS, SMEAR, GLARE):  # they search widths near the module
                 found = backend(self._enhanced[key], stage.formats, cutout.module)
             else:
                 found = backend(self._enhanced[key], stage.formats)

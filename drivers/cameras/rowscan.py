@@ -73,12 +73,13 @@ class Line:
 
 
 def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
-              module: float | None = None) -> list[Decoded]:
+              module: float | None = None, count: int = BANDS) -> list[Decoded]:
     """A Backend: the Code 128 in an image with its bars upright (a located cut-out), its
-    modules about `module` pixels wide if that is known."""
+    modules about `module` pixels wide if that is known, read in `count` bands of rows. NaN
+    pixels (a float image) are unknown: glare.py marks the bars glare has saturated so."""
     if CODE128 not in formats:
         return []
-    return read_lines(bands(image), module, image.shape[0] - 1.0)
+    return read_lines(bands(image, count), module, image.shape[0] - 1.0)
 
 
 def read_lines(lines: np.ndarray, module: float | None, height: float,
@@ -87,7 +88,7 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     pixels tall; with `both_ends`, only when it reads the same from its start symbol and from
     its stop symbol (two readings that follow the symbols in opposite order)."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
-    for anchor in _anchors(lines.mean(axis=0), module):
+    for anchor in _anchors(_filled(lines).mean(axis=0), module):
         line = _agreed(lines, anchor)
         if line is None:
             continue
@@ -119,25 +120,42 @@ def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
     return upper if upper and lower and upper.text == lower.text else None
 
 
-def bands(image: np.ndarray) -> np.ndarray:
-    """Scan lines averaged along the bars in BANDS bands of rows, top to bottom (glare, a fold
-    or a slight slant spoil some more than others)."""
+def bands(image: np.ndarray, count: int = BANDS) -> np.ndarray:
+    """Scan lines averaged along the bars in `count` bands of rows, top to bottom (glare, a
+    fold or a slight slant spoil some more than others)."""
     f = image.astype(np.float32)
-    edges = np.linspace(0, f.shape[0], BANDS + 1).astype(int)
-    bands = np.stack([f[a:b].mean(axis=0) for a, b in pairwise(edges)])
-    return _aligned(bands)
+    edges = np.linspace(0, f.shape[0], count + 1).astype(int)
+    if not np.isnan(f).any():
+        return _aligned(np.stack([f[a:b].mean(axis=0) for a, b in pairwise(edges)]))
+    bands = []
+    for a, b in pairwise(edges):  # the mean of the known rows, unknown where too few are
+        known = np.isfinite(f[a:b]).sum(axis=0)
+        band = np.nansum(f[a:b], axis=0) / np.maximum(known, 1)
+        bands.append(np.where(known >= MIN_KNOWN * (b - a), band, np.nan))
+    return _aligned(np.stack(bands))
+
+
+MIN_KNOWN = 0.3  # of a band's rows at a pixel, for the band to say what is there
+
+
+def _filled(bands: np.ndarray) -> np.ndarray:
+    """The bands with unknown (NaN) pixels at their mean grey, for what reads the bands as a
+    whole (anchors, alignment)."""
+    unknown = np.isnan(bands)
+    return np.where(unknown, np.nanmean(bands), bands) if unknown.any() else bands
 
 
 def _aligned(bands: np.ndarray, reach: int = 8) -> np.ndarray:
     """The bands shifted along the line to line up with their mean: bars a little slanted in
     the cut-out (its angle is an estimate; keystone fans the bars out) otherwise blur together
     when the bands are read side by side."""
-    mean = bands.mean(axis=0)
+    filled = _filled(bands)
+    mean = filled.mean(axis=0)
     ref = (mean - mean.mean())[reach:-reach]
     xs = np.arange(bands.shape[1], dtype=np.float32)
     out = []
-    for band in bands:
-        b = band - band.mean()
+    for band, full in zip(bands, filled, strict=True):
+        b = full - full.mean()
         r = np.array([ref @ b[reach + k : len(b) - reach + k] for k in range(-reach, reach + 1)])
         k = int(np.argmax(r))
         lag = float(k - reach)
@@ -302,9 +320,7 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
     left = pos.astype(np.intp)
     frac = (pos - left).astype(np.float32)
     samples = p[:, left] * (1 - frac) + p[:, left + 1] * frac  # lines × windows × samples
-    samples -= samples.mean(axis=2, keepdims=True)
-    contrast = np.linalg.norm(samples, axis=2).sum(axis=0)  # windows
-    r = (samples.sum(axis=0) @ templates.T) / np.maximum(contrast, 1e-3)[:, None]
+    r = _correlations(samples, templates)
     window, value = np.unravel_index(int(np.argmax(r)), r.shape)
     shift, width = divmod(int(window), len(widths))
     chosen = widths[width]
@@ -314,6 +330,28 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
     # The next symbol's module width: mostly the running width, a little of this one's.
     return (score, int(value), float(starts[shift, 0] + modules * chosen),
             float(0.7 * w + 0.3 * chosen))
+
+
+def _correlations(samples: np.ndarray, templates: np.ndarray) -> np.ndarray:
+    """Windows × templates: each line's correlation with each template, averaged over the
+    lines with the line's contrast as weight. Unknown (NaN) samples count on neither side; a
+    line knowing less than half of a window has no say in it."""
+    known = np.isfinite(samples)
+    if known.all():
+        samples = samples - samples.mean(axis=2, keepdims=True)
+        contrast = np.linalg.norm(samples, axis=2).sum(axis=0)  # windows
+        return (samples.sum(axis=0) @ templates.T) / np.maximum(contrast, 1e-3)[:, None]
+    k = known.astype(np.float32)
+    n = k.sum(axis=2, keepdims=True)
+    k *= n >= 0.5 * samples.shape[2]
+    n = k.sum(axis=2, keepdims=True)
+    samples = np.where(known, samples, 0.0)
+    samples = (samples - (samples * k).sum(axis=2, keepdims=True) / np.maximum(n, 1)) * k
+    # The template's own norm over the known samples (its mean there taken out).
+    spread = np.sqrt(np.maximum(k @ (templates**2).T - (k @ templates.T) ** 2
+                                / np.maximum(n, 1), 0.0))
+    weight = np.linalg.norm(samples, axis=2)[..., None] * spread  # lines × windows × templates
+    return (samples @ templates.T).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-3)
 
 
 def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0) -> np.ndarray:
