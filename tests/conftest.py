@@ -20,6 +20,8 @@ import pytest
 # Before `backend.store.accounts` is imported: its hasher is made at import time. Server
 # processes the tests start inherit the setting, so they verify the template's hashes as cheaply.
 os.environ.setdefault("MOTCUA_CHEAP_PASSWORD_HASH", "1")  # "0" measures at full cost
+# The suite's SQLite files are thrown away: no fsync per commit (backend.domain.durability).
+os.environ.setdefault("MOTCUA_SQLITE_SYNC", "OFF")  # "FULL" measures with production's fsyncs
 
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium reaches for Google's services, which this network refuses.
