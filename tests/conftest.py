@@ -23,6 +23,15 @@ os.environ.setdefault("MOTCUA_CHEAP_PASSWORD_HASH", "1")  # "0" measures at full
 # The suite's SQLite files are thrown away: no fsync per commit (backend.domain.durability).
 os.environ.setdefault("MOTCUA_SQLITE_SYNC", "OFF")  # "FULL" measures with production's fsyncs
 
+# python-escpos reads its printer database as YAML at import (0.2 s of CPU) unless it finds a
+# pickle of it where this says; by default that is a new temporary folder per process, so every
+# worker and every app a test started paid it. Imported here, in the process that starts the
+# workers, so the pickle is written before any worker reads it.
+ESCPOS_CACHE = os.path.join(os.path.dirname(os.path.dirname(__file__)), ".pytest_cache", "escpos")
+os.makedirs(ESCPOS_CACHE, exist_ok=True)
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", ESCPOS_CACHE)
+import escpos.capabilities  # noqa: E402, F401
+
 CHROMIUM = os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium reaches for Google's services, which this network refuses.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
