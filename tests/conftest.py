@@ -10,6 +10,7 @@ one per session (a second sync_playwright in the same thread refuses to start).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -149,6 +150,13 @@ def pytest_ignore_collect(collection_path, config):
         return None
     module = collection_path.relative_to(config.rootpath).as_posix()
     return True if _slow_module(module) or _slow_module(module + "/") else None
+
+
+def pytest_collection_finish(session):
+    """What collection imported (FastAPI, pydantic, numpy...) lives as long as the worker: the
+    cycle collector need not walk those objects again at every full collection (gc.freeze;
+    that walk was about 3% of an API module's CPU)."""
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config, items):
