@@ -18,6 +18,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from backend.domain import durability
+
 SCHEMA = """
 create table if not exists kv (key text primary key, value text not null);
 create table if not exists procedures (
@@ -53,7 +55,7 @@ class LocalStore:
                                     timeout=30)
         self.conn.execute("PRAGMA journal_mode=WAL")
         # FULL: a receipt handed to a citizen means the case is on disk, even after a power cut.
-        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute(f"PRAGMA synchronous={durability.synchronous()}")
         self.db = sqlite_utils.Database(self.conn)
         self.lock = threading.RLock()
         with self.lock:  # "if not exists" makes a re-run harmless; DDL commits on its own

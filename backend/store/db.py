@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from backend.domain import durability
 from backend.store import migrations
 
 
@@ -81,7 +82,7 @@ def _connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     # FULL: an acknowledged case must survive a power cut at the centre, not only a crash.
-    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA synchronous={durability.synchronous()}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=30000")
     return conn

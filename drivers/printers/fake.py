@@ -316,6 +316,7 @@ class VirtualPrinterServer:
         """Stop accepting, drop the clients, wait for the threads (a slow job is abandoned)."""
         self.stopped.set()
         self.printer.stopping.set()
+        _shutdown(self.listener)  # wakes the accept loop now rather than at its 0.1 s tick
         self.listener.close()
         for client in self.clients:
             _shutdown(client)

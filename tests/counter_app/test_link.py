@@ -13,7 +13,7 @@ from tests import waiting
 
 from .conftest import PASSWORD, fill, restarted
 
-INTERVAL = 0.5  # the worker's round in these tests (5 s at a desk)
+INTERVAL = 0.1  # the worker's round in these tests (5 s at a desk): each wait is a round or two
 
 
 def wait_until(condition, seconds: float = 30.0) -> bool:

@@ -64,9 +64,10 @@ def decoder():
 
 
 @pytest.fixture(scope="module")
-def held_out():
+def held_out(drawn):
     """label → (payload, frame), made once for the tests below."""
-    return {label: (rp.make_payload(seed), rp.receipt_photo(rp.make_payload(seed), shot, seed))
+    return {label: (rp.make_payload(seed), drawn(rp.receipt_photo, rp.make_payload(seed), shot,
+                                                  seed))
             for label, (seed, shot) in HELD_OUT.items()}
 
 
@@ -99,12 +100,12 @@ def test_a_located_read_has_the_code_corners_in_frame_coordinates(held_out, deco
 
 
 @pytest.mark.parametrize("angle", [-14, 9])
-def test_bars_smeared_across_by_a_moving_hand_are_unsmeared(angle):
+def test_bars_smeared_across_by_a_moving_hand_are_unsmeared(angle, drawn):
     """7 px of motion across 2.5 px modules: no threshold or sharpening separates the bars."""
     payload = rp.make_payload(300)
     shot = rp.Shot(angle=angle, px_per_mm=10.0, motion=7, motion_angle=-angle % 180, noise=5.0,
                    dark=0.8, jpeg=70, qr_lost="torn")
-    frame = rp.receipt_photo(payload, shot, seed=300)
+    frame = drawn(rp.receipt_photo, payload, shot, 300)
     found = Decoder(formats=[CODE128]).decode(frame)
     assert [(d.text, d.stage) for d in found] == [(payload.code128, "bars-unsmear")]
     # Of the edge-based passes only unsmear reads it; the row scan, matching whole symbols
@@ -118,11 +119,12 @@ def test_bars_smeared_across_by_a_moving_hand_are_unsmeared(angle):
             payload.code128]
 
 
-def test_bars_are_found_at_their_angle_and_nothing_in_clutter(empty_frame):
+def test_bars_are_found_at_their_angle_and_nothing_in_clutter(empty_frame, drawn):
     payload = rp.make_payload(2)
     for angle in (-30, -10, 15, 30):
         shot = rp.Shot(angle=angle, px_per_mm=12.0, qr_lost="torn")
-        bars = find_bars(cv2.cvtColor(rp.receipt_photo(payload, shot, seed=2), cv2.COLOR_BGR2GRAY))
+        bars = find_bars(cv2.cvtColor(drawn(rp.receipt_photo, payload, shot, 2),
+                                      cv2.COLOR_BGR2GRAY))
         assert bars, angle
         assert abs(math.degrees(bars[0].angle) - angle) < 4, angle
     gray = cv2.cvtColor(empty_frame, cv2.COLOR_BGR2GRAY)
@@ -130,9 +132,9 @@ def test_bars_are_found_at_their_angle_and_nothing_in_clutter(empty_frame):
 
 
 @pytest.mark.parametrize("label", HARD_SHOTS)
-def test_hard_photos_decode_to_the_exact_payload(label, decoder):
+def test_hard_photos_decode_to_the_exact_payload(label, decoder, drawn):
     payload = rp.make_payload(len(label))
-    frame = rp.receipt_photo(payload, HARD_SHOTS[label], seed=len(label))
+    frame = drawn(rp.receipt_photo, payload, HARD_SHOTS[label], len(label))
     found = decoder.decode(frame)
     want = {QR: payload.qr, CODE128: payload.code128}
     assert found, f"nothing read from the {label} photo"
@@ -140,10 +142,10 @@ def test_hard_photos_decode_to_the_exact_payload(label, decoder):
 
 
 @pytest.mark.parametrize("angle", [-30, -25, 20, 30])
-def test_code128_alone_is_read_past_the_row_scan_tilt_limit(angle):
+def test_code128_alone_is_read_past_the_row_scan_tilt_limit(angle, drawn):
     """A row scan misses our Code 128 past ~15°; the rotated passes get it back."""
     payload = rp.make_payload(3)
-    frame = rp.receipt_photo(payload, rp.Shot(angle=angle, px_per_mm=9.0), seed=5)
+    frame = drawn(rp.receipt_photo, payload, rp.Shot(angle=angle, px_per_mm=9.0), 5)
     assert Decoder(strategy="plain", formats=[CODE128]).decode(frame) == []
     for strategy, stage in (("tiered", "rot"), ("located", "bars")):
         found = Decoder(strategy=strategy, formats=[CODE128]).decode(frame)
@@ -172,9 +174,9 @@ def test_corners_of_a_rotated_pass_are_in_frame_coordinates(receipt_frame):
     assert np.linalg.norm(centre_a - centre_b) < 6
 
 
-def test_code_free_frames_read_nothing(decoder):
+def test_code_free_frames_read_nothing(decoder, drawn):
     """Printed pages, textures, stripes and finder-like grids: bait for every pass."""
-    for photo in rp.empty_photos(14, seed=99):
+    for photo in drawn(rp.empty_photos, 14, 99):
         assert decoder.decode(photo.image) == [], photo.kind
         assert Decoder(formats=[CODE128]).decode(photo.image) == [], photo.kind
 
@@ -186,31 +188,31 @@ def test_unknown_formats_and_enhancements_are_refused():
         Decoder(strategy=[Stage("odd", (CODE128,), locate=True, enhance="blurrier")])
 
 
-def test_photo_generator_is_deterministic_and_sized():
+def test_photo_generator_is_deterministic_and_sized(drawn):
     first = [p.image for p in rp.photos(2, seed=5)]
-    again = [p.image for p in rp.photos(2, seed=5)]
+    again = [p.image for p in drawn(rp.photos, 2, 5)]  # drawn by an earlier run, if any
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
     assert first[0].shape == (rp.FRAME_H, rp.FRAME_W, 3) and first[0].dtype == np.uint8
-    kinds = {p.kind for p in rp.empty_photos(len(rp.EMPTY_KINDS))}
+    kinds = {p.kind for p in drawn(rp.empty_photos, len(rp.EMPTY_KINDS))}
     assert kinds == set(rp.EMPTY_KINDS)
 
 
 @pytest.mark.parametrize("lost", ["torn", "folded"])
-def test_a_receipt_that_lost_its_qr_shows_only_the_code128(lost):
+def test_a_receipt_that_lost_its_qr_shows_only_the_code128(lost, drawn):
     payload = rp.make_payload(4)
     shot = rp.Shot(angle=6, px_per_mm=11.0)
-    whole = rp.receipt_photo(payload, shot, seed=4)
-    without = rp.receipt_photo(payload, rp.Shot(angle=6, px_per_mm=11.0, qr_lost=lost), seed=4)
+    whole = drawn(rp.receipt_photo, payload, shot, 4)
+    without = drawn(rp.receipt_photo, payload, rp.Shot(angle=6, px_per_mm=11.0, qr_lost=lost), 4)
     qr_only = Decoder("zxing-defaults", "plain", formats=[QR])
     assert [d.text for d in qr_only.decode(whole)] == [payload.qr]
     assert qr_only.decode(without) == []
     assert [d.text for d in Decoder(formats=[CODE128]).decode(without)] == [payload.code128]
 
 
-def test_the_qr_may_hold_the_lookup_url():
+def test_the_qr_may_hold_the_lookup_url(drawn):
     payload = rp.make_payload(6, rp.SITE_URL)
     assert payload.qr.endswith(f"/L/{payload.case_code}/{payload.token}")
-    frame = rp.receipt_photo(payload, rp.Shot(angle=-5, px_per_mm=12.0), seed=6)
+    frame = drawn(rp.receipt_photo, payload, rp.Shot(angle=-5, px_per_mm=12.0), 6)
     assert payload.qr in {d.text for d in Decoder(strategy="plain").decode(frame)}
 
 
@@ -230,12 +232,12 @@ def test_keystone_shrinks_the_far_side_to_the_given_ratio():
     assert far / near == pytest.approx(0.8)
 
 
-def test_a_citizen_keeps_the_aimed_code_in_the_frame():
+def test_a_citizen_keeps_the_aimed_code_in_the_frame(drawn):
     """Held very close and off-centre, the shot is pulled back until the codes fit."""
     payload = rp.make_payload(8)
     shot = rp.aimed(rp.Shot(angle=30, px_per_mm=22.4, offset=(140, 60)), payload)
     assert shot.px_per_mm < 22.4 and abs(shot.offset[1]) < 60
-    frame = rp.receipt_photo(payload, shot, seed=8)
+    frame = drawn(rp.receipt_photo, payload, shot, 8)
     texts = {d.text for d in Decoder("zxing-defaults", "plain").decode(frame)}
     assert payload.qr in texts
 
