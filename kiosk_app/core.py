@@ -338,8 +338,19 @@ class Kiosk:
         raw = text.strip()
         if scanned:
             self._unanswered = text
-        self.call(lambda: self.client.lookup(raw), lambda answer: self._show_case(answer, token),
-                  busy="looking_up")
+        self.call(lambda: self.client.lookup(raw),
+                  lambda answer: self._answered(answer, token, scanned), busy="looking_up")
+
+    def _answered(self, answer: dict, token: str | None, scanned: bool) -> None:
+        # A real receipt's token always proves its code: a scanned token that does not was
+        # misread (the camera's Code 128 has one check symbol), so show no one's case. The scan
+        # stays remembered, so the same misreading is not looked up again while in view.
+        if scanned and token and answer.get("code") and not answer.get("verified"):
+            self._unanswered = None
+            self.state.notice = msg("misread_scan", "error")
+            self.changed()
+            return
+        self._show_case(answer, token)
 
     def _forget_unanswered(self) -> None:
         """A scan the citizen left before its case was shown (server away, refused): the

@@ -69,6 +69,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "looking_up": ("Đang tra cứu hồ sơ…", "Looking up your case…"),
     "bad_scan": ("Mã vừa quét không phải mã biên nhận hồ sơ: {detail}",
                  "The code scanned is not a case receipt: {detail}"),
+    "misread_scan": ("Chưa đọc rõ biên nhận, xin giữ yên biên nhận trước máy quét",
+                     "The receipt was not read clearly: please hold it still in front of the "
+                     "scanner"),
     "status_code": ("Mã hồ sơ", "Case code"),
     "status_title": ("Tình trạng hồ sơ", "Case status"),
     "late": ("TRỄ HẠN", "LATE"),

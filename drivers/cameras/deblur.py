@@ -9,9 +9,9 @@ from, a wrong symbol finds one that fits. This pass instead *measures* one smear
 cut-out, from the spectrum of its rows (a box's spectrum is a sinc, with zeros at multiples of
 one over its length), undoes that one box on the bands of the cut-out (Wiener filter), and the
 row scan reads the result with all its checks (end symbols, every symbol matched, checksum,
-bands agreeing). A reading is kept only when the digits are a compact case code the kiosk
-accepts (a real month and day, a sequence above 0000): a wrong path must fail those too before
-it could send a citizen to someone else's case.
+bands agreeing). Like every reading, it is kept only when the digits are a plausible compact
+case code (symbols.plausible): a wrong path must fail that too before it could send a citizen
+to someone else's case.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def read_smeared(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     if place.fit < MIN_FIT or not rowscan.closed(lines.mean(axis=0), place):
         return []
     found = rowscan.read_lines(lines, module, image.shape[0] - 1.0, both_ends=True)
-    return [d for d in found if plausible(d.text)]
+    return found
 
 
 def smear_length(image: np.ndarray, module: float) -> float | None:
@@ -92,12 +92,3 @@ def _box(n: int, length: float) -> np.ndarray:
     xs = np.minimum(xs, n - xs)  # distance from 0 around the ring
     box = np.clip(length / 2 + 0.5 - xs, 0.0, 1.0)
     return (box / box.sum()).astype(np.float32)
-
-
-def plausible(text: str) -> bool:
-    """Whether 20 digits are a compact case code the kiosk accepts (backend.domain.codes):
-    agency index, a real month and day (yymmdd), a sequence above 0000, the token."""
-    if len(text) != 20 or not text.isdigit():
-        return False
-    month, day, seq = int(text[4:6]), int(text[6:8]), int(text[8:12])
-    return 1 <= month <= 12 and 1 <= day <= 31 and seq > 0

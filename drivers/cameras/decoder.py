@@ -42,7 +42,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from drivers.cameras.symbols import CODE128, FORMATS, QR, Decoded, Point
+from drivers.cameras.symbols import CODE128, FORMATS, QR, Decoded, Point, plausible
 
 # A backend reads a grayscale image and returns symbols with corners in that image's coordinates.
 Backend = Callable[[np.ndarray, Sequence[str]], list[Decoded]]
@@ -212,6 +212,7 @@ class Decoder:
                 found = cutouts.read(self.readers.get(stage.reader, self.backend), stage)
             else:
                 found = run_stage(self.readers.get(stage.reader, self.backend), gray, stage)
+            found = [d for d in found if plausible(d)]  # a misreading: the next pass may read it
             if found:
                 return found
         return []

@@ -288,3 +288,25 @@ def test_look_up_another_case_the_way_this_one_was_looked_up(kiosk, new_case):
     run_until(kiosk, on_status(kiosk))
     kiosk.open_another()
     assert kiosk.state.screen == "scan"
+
+
+def test_a_scanned_receipt_whose_token_does_not_prove_it_shows_no_case(kiosk, new_case):
+    """The camera's Code 128 has one check symbol: a reading with wrong digits can pass it (bench
+    seed 340610 #395 read the token's digits wrong). A real receipt's token always proves its
+    code, so a scan that does not is a misreading: the citizen is asked to hold still."""
+    compact = new_case["compact"]
+    wrong = compact[:12] + f"{(int(compact[12:]) + 1) % 10**8:08d}"
+    kiosk.scanned(wrong)
+    run_until(kiosk, lambda: kiosk.state.notice is not None and not kiosk.busy)
+    assert kiosk.state.screen != "status" and kiosk.state.case is None
+    assert kiosk.state.notice.key == "misread_scan"
+    assert kiosk.state.notice.vi.startswith("Chưa đọc rõ biên nhận")
+    kiosk.scanned(compact)  # the next frame reads it right
+    run_until(kiosk, on_status(kiosk))
+    assert kiosk.state.case.verified and kiosk.state.case.applicant == MASKED
+
+
+def test_a_typed_code_without_its_token_still_shows_the_public_status(kiosk, new_case):
+    kiosk.lookup(new_case["code"], scanned=False)
+    run_until(kiosk, on_status(kiosk))
+    assert kiosk.state.case.code == new_case["code"] and not kiosk.state.case.verified

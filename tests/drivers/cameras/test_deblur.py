@@ -11,6 +11,7 @@ from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
 from drivers.cameras import deblur, rowscan
 from drivers.cameras.decoder import CODE128, SMEAR, Decoder, _located
+from drivers.cameras.symbols import plausible
 from tests.drivers.cameras.test_rowscan import smeared, strip
 
 SMEAR_ONLY = [_located("", SMEAR, patches=3)]
@@ -71,23 +72,15 @@ def test_a_smeared_code_with_a_symbol_washed_flat_is_not_guessed():
     assert deblur.read_smeared(image, module=3.0) == []
 
 
-def test_only_codes_the_kiosk_accepts_are_plausible():
-    good = rp.make_payload(3).code128
-    assert deblur.plausible(good)
-    assert not deblur.plausible(good[:4] + "13" + good[6:])  # month 13
-    assert not deblur.plausible(good[:6] + "00" + good[8:])  # day 0
-    assert not deblur.plausible(good[:8] + "0000" + good[12:])  # sequence 0000
-    assert not deblur.plausible(good[:19])
-
-
 def test_a_code_that_is_no_case_code_is_not_read():
-    """Checksum and every symbol right, but month 13: the kiosk would refuse it, so the smear
-    pass, whose readings are the least sure, does not offer it."""
+    """Checksum and every symbol right, but month 13: the kiosk would refuse it, so the decoder
+    does not offer it (symbols.plausible), whichever pass read it."""
     digits = rp.make_payload(5).code128
     digits = digits[:4] + "13" + digits[6:]
     image = noisy(smeared(strip(digits), 2.5))
-    assert rowscan.read_lines(deblur.unsmear(rowscan.bands(image), 7.5), 3.0, 59.0)
-    assert deblur.read_smeared(image, module=3.0) == []
+    found = deblur.read_smeared(image, module=3.0)
+    assert [d.text for d in found] == [digits]  # read right, and then refused as no receipt's
+    assert not any(plausible(d) for d in found)
 
 
 # Photos (model, seed, index in a set of 400) that only the smear pass reads. The last two were

@@ -144,6 +144,11 @@ MISREAD_BEFORE = {
         (rp_cv, 901648, 59),
     "folded away, motion 8 px across the bars, glare 174 (two symbols tied)":
         (rp_cv, 944947, 377),
+    # Fresh seeds of the fourth round, read by the row scan with a checksum that fitted and a
+    # year that no receipt has (2010, 2010, 2091): symbols.plausible refuses them.
+    "glare 194, read as year 2010": (rp_cv, 580714, 43),
+    "glare 247, read as year 2010": (rp_cv, 580714, 323),
+    "a hand moving 8 px, read as year 2091": (rp_cv, 399776, 352),
 }
 
 
