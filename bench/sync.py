@@ -47,7 +47,7 @@ from bench.seed import seeded_store
 from tests.hub.postgres import Postgres
 
 CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "status",
-                "current_unit", "received_at", "view", "last_event_id")
+                "current_unit", "received_at", "view", "last_event_id", "history")
 
 
 def serve_hub(dsn: str, port: int, workers: int) -> subprocess.Popen:
@@ -184,7 +184,7 @@ def _copy_site(hub: HubStore, agency: str, k: int, cases, events, rng) -> list:
                 view = {**row["view"], "code": code,
                         "token_digest": token_digest(key, code, make_token(code, secret))}
                 copy.write_row([code, other, *(row[c] for c in CASE_COLUMNS[2:8]), Jsonb(view),
-                                row["last_event_id"]])
+                                *(row[c] for c in CASE_COLUMNS[9:])])
         with conn.cursor().copy(f"copy events ({', '.join(EVENT_COLUMNS)}) from stdin") as copy:
             for event in events:
                 copy.write_row([other, *(event[c] for c in EVENT_COLUMNS[1:3]),
