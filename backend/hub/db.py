@@ -22,6 +22,9 @@ from psycopg.rows import dict_row
 from backend.hub import migrations
 
 POOL_SIZE = 8
+# A gathered read holds its worker's event loop: PostgreSQL cancels one that takes longer
+# (its lookups answer 503) rather than let a stuck query stop the worker.
+READ_TIMEOUT_MS = 5000
 
 
 class HubStore:
@@ -89,8 +92,8 @@ class Gathered:
     takes one parameter, the array of keys; `get` gives every row of a key, in SQL order.
     """
 
-    def __init__(self, dsn: str, sql: str, key: str):
-        self.dsn, self.sql, self.key = dsn, sql, key
+    def __init__(self, dsn: str, sql: str, key: str, timeout_ms: int = READ_TIMEOUT_MS):
+        self.dsn, self.sql, self.key, self.timeout_ms = dsn, sql, key, timeout_ms
         self._asked: dict[object, list[asyncio.Future]] = {}
         self._reading: asyncio.Task | None = None
         self._conn: psycopg.Connection | None = None
@@ -120,8 +123,9 @@ class Gathered:
         # shorter than the event loop's work to await it (readers, futures, wake-ups), and the
         # lookups that arrive meanwhile wait in the socket to share the next read.
         if self._conn is None or self._conn.closed or self._conn.broken:
-            self._conn = psycopg.connect(self.dsn, autocommit=True, row_factory=dict_row,
-                                         connect_timeout=10)
+            self._conn = psycopg.connect(
+                self.dsn, autocommit=True, row_factory=dict_row, connect_timeout=10,
+                options=f"-c statement_timeout={self.timeout_ms}")
         return self._conn.execute(self.sql, [keys], prepare=True).fetchall()
 
     async def close(self) -> None:
