@@ -88,8 +88,8 @@ class Gathered:
     (`= any(%s)`); those that arrive during it, in the next. So a busy hub pays one round
     trip and one plan for many lookups where it paid one each (measured in bench/sync.py).
     Every key is still read from PostgreSQL at the moment it is asked for: nothing is kept
-    here. `sql` selects the column `key` and
-    takes one parameter, the array of keys; `get` gives every row of a key, in SQL order.
+    here. `sql` selects the column `key` and takes one parameter, the array of keys; `get`
+    gives every row of a key, in SQL order.
     """
 
     def __init__(self, dsn: str, sql: str, key: str, timeout_ms: int = READ_TIMEOUT_MS):

@@ -6,8 +6,9 @@ case view the site sent; a receipt token is checked against the site's per-case 
 
 Per lookup the hub reads only the case's row: its view, its procedure's digest, its history
 (kept as text at catch-up, parsed and shown only when a token proves the receipt) and the
-version of its site's units and key. A procedure snapshot never changes for its digest, and a site's
-units and key not for their version, so each worker reads those once and keeps them.
+version of its site's units and key. A procedure snapshot never changes for its digest, and
+a site's units and key not for their version, so each worker reads those once and keeps
+them.
 Lookups arriving together share their reads (`backend.hub.db.Gathered`).
 """
 
@@ -30,7 +31,7 @@ from backend.store.lookup import build_answer, case_not_found, unreadable
 
 # The site's row by its key for each case found (a join hashed every site on each read). The
 # history, kept as text beside the view, comes in the same read whether a token was given or
-# not (one read for all the lookups under way), and is parsed only when the token proves the
+# not (one read for all the lookups in hand), and is parsed only when the token proves the
 # receipt.
 CASES = ("select c.code, c.site, c.procedure_digest, c.view, c.history, (select "
          "s.header_version from sites s where s.agency = c.site) as header_version "
