@@ -29,8 +29,8 @@ async def lookup(code: str, request: Request,
                  t: str | None = Query(None, max_length=16)) -> JSONResponse:
     # async and a ready JSONResponse: a lookup is one indexed read (~0.2 ms), cheaper than the
     # thread-pool hop and the generic encoder it would otherwise pay for on every request.
-    # The hub's read is a round trip to PostgreSQL: it awaits it (app.state.lookup_async),
-    # so the event loop goes on serving others meanwhile.
+    # The hub's lookups are coroutines (app.state.lookup_async): the lookups one worker has
+    # in hand share one read of PostgreSQL.
     waits = getattr(request.app.state, "lookup_async", None)
     if waits is not None:
         return JSONResponse(await waits(request, code, t))

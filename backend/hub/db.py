@@ -22,6 +22,9 @@ from psycopg.rows import dict_row
 from backend.hub import migrations
 
 POOL_SIZE = 8
+# A gathered read holds its worker's event loop: PostgreSQL cancels one that takes longer
+# (its lookups answer 503) rather than let a stuck query stop the worker.
+READ_TIMEOUT_MS = 5000
 
 
 class HubStore:
@@ -81,18 +84,19 @@ class HubStore:
 class Gathered:
     """Rows of one query by key, for the many requests one event loop serves at once.
 
-    The keys asked while a read is under way go together in the next read (`= any(%s)`),
-    so a busy hub pays one round trip, one plan and one wake-up for many lookups where it
-    paid one each (measured in bench/sync.py). Every key is still read from PostgreSQL at
-    the moment it is asked for: nothing is kept here. `sql` selects the column `key` and
-    takes one parameter, the array of keys; `get` gives every row of a key, in SQL order.
+    The keys asked by the requests the event loop has in hand go together in one read
+    (`= any(%s)`); those that arrive during it, in the next. So a busy hub pays one round
+    trip and one plan for many lookups where it paid one each (measured in bench/sync.py).
+    Every key is still read from PostgreSQL at the moment it is asked for: nothing is kept
+    here. `sql` selects the column `key` and takes one parameter, the array of keys; `get`
+    gives every row of a key, in SQL order.
     """
 
-    def __init__(self, dsn: str, sql: str, key: str):
-        self.dsn, self.sql, self.key = dsn, sql, key
+    def __init__(self, dsn: str, sql: str, key: str, timeout_ms: int = READ_TIMEOUT_MS):
+        self.dsn, self.sql, self.key, self.timeout_ms = dsn, sql, key, timeout_ms
         self._asked: dict[object, list[asyncio.Future]] = {}
         self._reading: asyncio.Task | None = None
-        self._conn: psycopg.AsyncConnection | None = None
+        self._conn: psycopg.Connection | None = None
 
     async def get(self, key) -> list[dict]:
         future = asyncio.get_running_loop().create_future()
@@ -115,15 +119,18 @@ class Gathered:
             self._reading = None
 
     async def _read(self, keys: list) -> list[dict]:
+        # Read in place, as a site reads its SQLite: over the local socket the round trip is
+        # shorter than the event loop's work to await it (readers, futures, wake-ups), and the
+        # lookups that arrive meanwhile wait in the socket to share the next read.
         if self._conn is None or self._conn.closed or self._conn.broken:
-            self._conn = await psycopg.AsyncConnection.connect(
-                self.dsn, autocommit=True, row_factory=dict_row, connect_timeout=10)
-        cursor = await self._conn.execute(self.sql, [keys], prepare=True)
-        return await cursor.fetchall()
+            self._conn = psycopg.connect(
+                self.dsn, autocommit=True, row_factory=dict_row, connect_timeout=10,
+                options=f"-c statement_timeout={self.timeout_ms}")
+        return self._conn.execute(self.sql, [keys], prepare=True).fetchall()
 
     async def close(self) -> None:
         if self._conn is not None:
-            await self._conn.close()
+            self._conn.close()
 
 
 def _settle(asked: dict, rows: list[dict] = (), key: str = "", exc: Exception | None = None):

@@ -4,16 +4,18 @@ The answer is built by the site's own builder (`backend.store.lookup.build_answe
 case view the site sent; a receipt token is checked against the site's per-case digest
 (`backend.domain.hub_tokens`), never against a site secret.
 
-Per lookup the hub reads only the case's row: its view, its procedure's digest and the
-version of its site's units and key, and with a token the history, shown only when the
-token proves the receipt. A procedure snapshot never changes for its digest, and a site's
-units and key not for their version, so each worker reads those once and keeps them.
+Per lookup the hub reads only the case's row: its view, its procedure's digest, its history
+(kept as text at catch-up, parsed and shown only when a token proves the receipt) and the
+version of its site's units and key. A procedure snapshot never changes for its digest, and
+a site's units and key not for their version, so each worker reads those once and keeps
+them.
 Lookups arriving together share their reads (`backend.hub.db.Gathered`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 
 from anyio import from_thread
@@ -27,15 +29,13 @@ from backend.hub.db import Gathered, HubStore
 from backend.store.cases import _event_data
 from backend.store.lookup import build_answer, case_not_found, unreadable
 
-# The site's row by its key for each case found (a join hashed every site on each read).
-CASES = ("select c.code, c.site, c.procedure_digest, c.view, (select s.header_version from "
-         "sites s where s.agency = c.site) as header_version{} from cases c "
-         "where c.code = any(%s)")
-# Asked with a token, the history comes in the same read (a second read cost more than the
-# few events), and is shown only when the token proves the receipt.
-HISTORY = (", (select coalesce(json_agg(json_build_object('at', e.at, 'action', e.action, "
-           "'unit', e.unit, 'to_status', e.to_status, 'data', e.data) order by e.id), '[]') "
-           "from events e where e.case_code = c.code) as events")
+# The site's row by its key for each case found (a join hashed every site on each read). The
+# history, kept as text beside the view, comes in the same read whether a token was given or
+# not (one read for all the lookups in hand), and is parsed only when the token proves the
+# receipt.
+CASES = ("select c.code, c.site, c.procedure_digest, c.view, c.history, (select "
+         "s.header_version from sites s where s.agency = c.site) as header_version "
+         "from cases c where c.code = any(%s)")
 SNAPSHOTS = "select digest, snapshot from procedures where digest = any(%s)"
 HEADERS = "select agency, header_version, units, lookup_key from sites where agency = any(%s)"
 NUMBERED = "select agency_index, agency from sites where agency_index = any(%s) order by agency"
@@ -46,8 +46,7 @@ class HubReads:
     """One event loop's reads of the hub for the public lookup."""
 
     def __init__(self, dsn: str):
-        self.cases = Gathered(dsn, CASES.format(""), "code")
-        self.histories = Gathered(dsn, CASES.format(HISTORY), "code")
+        self.cases = Gathered(dsn, CASES, "code")
         self.snapshots = Gathered(dsn, SNAPSHOTS, "digest")
         self.headers = Gathered(dsn, HEADERS, "agency")
         self.numbered = Gathered(dsn, NUMBERED, "agency_index")
@@ -69,8 +68,7 @@ class HubReads:
         return kept
 
     async def close(self) -> None:
-        for gathered in (self.cases, self.histories, self.snapshots, self.headers,
-                         self.numbered):
+        for gathered in (self.cases, self.snapshots, self.headers, self.numbered):
             await gathered.close()
 
 
@@ -86,7 +84,7 @@ async def lookup(reads: HubReads, text: str, token: str | None, now: datetime) -
         found, token = await _from_compact(reads, scan.compact), scan.compact.token
     else:
         code, token = str(scan.code), scan.token or token
-        rows = await (reads.histories if token else reads.cases).get(code)
+        rows = await reads.cases.get(code)
         if not rows:
             raise case_not_found(code)
         found = rows[0]
@@ -96,7 +94,7 @@ async def lookup(reads: HubReads, text: str, token: str | None, now: datetime) -
         if not _proved(header, row, token):
             return build_answer(header["units"], row, now, handler=row["handler"])
         # Read as the site reads them: a damaged data column does not hide the rest.
-        events = [{**e, "data": _event_data(e["data"])} for e in found["events"]]
+        events = [{**e, "data": _event_data(e["data"])} for e in json.loads(found["history"])]
         return build_answer(header["units"], row, now, handler=row["handler"],
                             applicant=row["applicant"], events=events, rated=row["rated"])
     except (ValueError, KeyError, TypeError):  # a damaged view: say so, not a 500
@@ -116,7 +114,7 @@ async def _from_compact(reads: HubReads, compact: codes.Compact) -> dict:
     tail = f"-{compact.day:%y%m%d}-{compact.seq:04d}"
     agencies = [r["agency"] for r in await reads.numbered.get(compact.agency_index)]
     found = [rows[0] for rows in await asyncio.gather(
-        *(reads.histories.get(agency + tail) for agency in agencies)) if rows]
+        *(reads.cases.get(agency + tail) for agency in agencies)) if rows]
     proved = [f for f in found if _proved(
         await reads.header(f["site"], f["header_version"]), f["view"], compact.token)]
     if len(proved) == 1 or len(found) == 1:

@@ -65,7 +65,20 @@ def _m3_header_version(conn) -> None:
                  "(md5(units::text || coalesce(encode(lookup_key, 'hex'), ''))) stored")
 
 
-MIGRATIONS = [_m1_sites_events_cases, _m2_agency_index, _m3_header_version]
+# A case's history as the public lookup reads it, in event order (the events' data as sent).
+HISTORY = ("(select coalesce(json_agg(json_build_object('at', e.at, 'action', e.action, "
+           "'unit', e.unit, 'to_status', e.to_status, 'data', e.data) order by e.id), '[]') "
+           "from events e where e.case_code = cases.code)::text")
+
+
+def _m4_case_history(conn) -> None:
+    """Each case's history kept beside its view, written with its events, so a lookup with
+    the receipt token reads one column where it gathered the events on every request."""
+    conn.execute("alter table cases add column history text")
+    conn.execute(f"update cases set history = {HISTORY}")
+
+
+MIGRATIONS = [_m1_sites_events_cases, _m2_agency_index, _m3_header_version, _m4_case_history]
 
 
 def apply(store: HubStore) -> int:

@@ -15,6 +15,7 @@ from pydantic_core import to_json
 
 from backend.domain.codes import validate_agency
 from backend.domain.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from backend.hub import migrations
 from backend.hub.db import HubStore
 from backend.store.cases import event_hash, procedure_of
 
@@ -78,6 +79,8 @@ def receive(store: HubStore, agency: str, batch: dict) -> dict:
         _copy_events(conn, agency, fresh)
         _upsert_procedures(conn, batch["procedures"], batch["cases"])
         _upsert_cases(conn, agency, batch["cases"])
+        _write_histories(conn, {e["case_code"] for e in fresh}
+                         | {c["code"] for c in batch["cases"]})
         last = fresh[-1] if fresh else {"id": site["last_event_id"],
                                          "hash": site["last_hash"]}
         header = batch["site"]
@@ -187,6 +190,14 @@ def _upsert_cases(conn, agency: str, views: list[dict]) -> None:
     conn.execute(f"insert into cases ({columns}) select {columns} from incoming "
                  f"on conflict (code) do update set {updates} "
                  "where cases.last_event_id <= excluded.last_event_id")
+
+
+def _write_histories(conn, codes: set[str]) -> None:
+    """The kept history of every case the batch wrote or gave events to, from the events the
+    hub holds (so a case's row that comes after its events gets it too)."""
+    if codes:
+        conn.execute(f"update cases set history = {migrations.HISTORY} "
+                     "where code = any(%s)", [sorted(codes)])
 
 
 def _copy_cases(conn, table: str, agency: str, views: list[dict]) -> None:

@@ -70,3 +70,15 @@ def test_a_failed_read_fails_every_asker_and_the_next_read_reconnects(filled):
     failed, again = run(ask())
     assert all(isinstance(f, psycopg.OperationalError) for f in failed)
     assert again == [{"name": "c", "n": 4}]
+
+
+def test_a_read_slower_than_its_timeout_is_cancelled_and_fails_its_askers(filled):
+    """A read holds its worker's event loop, so PostgreSQL cancels one that is stuck."""
+    async def ask():
+        items = Gathered(filled, "select name, n from items where name = any(%s) "
+                                 "and pg_sleep(2) is not null", "name", timeout_ms=200)
+        failed = await asyncio.gather(items.get("a"), return_exceptions=True)
+        await items.close()
+        return failed
+
+    assert isinstance(run(ask())[0], psycopg.errors.QueryCanceled)

@@ -159,3 +159,37 @@ def test_renamed_units_reach_the_hub_s_answers_though_each_worker_keeps_them(ser
     sync.Agent(store, log=lambda _: None).run(once=True)
     lookups_agree(server, hub, made)
     assert "(mới)" in hub.client().lookup(made[0]["code"])["receiving_unit"]
+
+
+def test_a_case_moved_on_after_its_push_shows_its_whole_history_at_the_hub(server, hub,
+                                                                           connected, clock):
+    """The hub keeps each case's history beside its view: events pushed later extend it, and
+    a deadline passing after the push shows at the hub as at the site (computed at lookup)."""
+    clerk = server.client("clerk")
+    proc = pick_procedure(clerk)
+    made = [intake(clerk, proc)]
+    store = server.app.state.store
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    before = hub.client().lookup(made[0]["code"], made[0]["token"])
+    walk(server, made[0]["code"], proc)
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    after = hub.client().lookup(made[0]["code"], made[0]["token"])
+    assert len(after["history"]) > len(before["history"]) == 1
+    lookups_agree(server, hub, made)
+    late = intake(clerk, proc)
+    sync.Agent(store, log=lambda _: None).run(once=True)
+    assert hub.client().lookup(late["code"])["late"] is False
+    clock.advance(days=120)  # past any deadline, with nothing pushed since
+    assert hub.client().lookup(late["code"], late["token"])["late"] is True
+    lookups_agree(server, hub, [late])
+
+
+def test_a_hub_from_before_kept_histories_gets_them_when_it_migrates(server, hub, connected):
+    made = some_cases(server, 2)
+    sync.Agent(server.app.state.store, log=lambda _: None).run(once=True)
+    central = hub.app.state.hub
+    with central.tx() as conn:  # as the hub was before migration 4
+        conn.execute("alter table cases drop column history")
+        conn.execute("delete from hub_schema where version = 4")
+    assert central.migrate() == 1
+    lookups_agree(server, hub, made)
