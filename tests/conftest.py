@@ -117,6 +117,7 @@ SLOW_FIXTURES = {"browser", "page", "screen", "x_server", "postgres"}
 SLOW_TESTS = {
     "test_standalone_virtual_printer_process",
     "test_standalone_virtual_printer_simulates_a_profiled_model",
+    "test_standalone_virtual_printer_stops_on_ctrl_c_when_started_in_the_background",
     "test_sms_serve_process_answers_and_stops_on_sigterm",
     "test_ready_watchdog_hang_and_stopping",
     "test_cli_makes_a_code_the_api_accepts",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 from pathlib import Path
 
 from .base import PrinterProfile
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--paper", type=int, choices=(58, 80), default=80, help="mm")
     parser.add_argument("--model", help="printer profile to simulate, e.g. generic-pos-58")
     args = parser.parse_args(argv)
+    # Started in the background by a script (`… &`), the shell hands it SIGINT ignored, and
+    # Python keeps an ignored SIGINT ignored: Ctrl-C or `kill -INT` would not stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     out = Path(args.out).resolve()
     profile = model_profile(parser, args.model) if args.model else PrinterProfile.for_paper(
         args.paper)

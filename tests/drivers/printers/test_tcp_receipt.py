@@ -82,11 +82,13 @@ def test_two_clients_and_restart(tmp_path):
 
 
 @contextlib.contextmanager
-def standalone(*args: str):
+def standalone(*args: str, sigint_ignored: bool = False):
     """``python -m drivers.printers ARGS --port 0``: (its banner, the port it serves on);
-    stopped with Ctrl-C as a technician would, which must end it cleanly."""
+    stopped with Ctrl-C as a technician would, which must end it cleanly. `sigint_ignored`:
+    started as a script's background job is, with SIGINT ignored."""
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
     proc = subprocess.Popen([sys.executable, "-m", "drivers.printers", "--port", "0", *args],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, preexec_fn=ignore)
     try:
         banner = proc.stdout.readline()
         yield banner, int(re.search(r"127\.0\.0\.1:(\d+)", banner).group(1))
@@ -114,6 +116,13 @@ def test_standalone_virtual_printer_process(tmp_path):
         with EscposPrinter(NetworkConnection("127.0.0.1", port), profile(58)) as driver:
             assert driver.print_document(receipt_document(8)).ok
     assert len(list(tmp_path.glob("*.png"))) == 1
+
+
+def test_standalone_virtual_printer_stops_on_ctrl_c_when_started_in_the_background(tmp_path):
+    """A script's `python -m drivers.printers &` inherits SIGINT ignored (so did this suite's
+    workers when the suite itself was started with `&`, and the printer never stopped)."""
+    with standalone("--paper", "58", "--out", str(tmp_path), sigint_ignored=True) as (banner, _):
+        assert "virtual printer" in banner
 
 
 def test_standalone_virtual_printer_simulates_a_profiled_model(tmp_path):
