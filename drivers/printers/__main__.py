@@ -33,12 +33,12 @@ def main(argv: list[str] | None = None) -> None:
     profile = model_profile(parser, args.model) if args.model else PrinterProfile.for_paper(
         args.paper)
     printer = VirtualPrinter.from_profile(profile, out)
-    with printer.serve(args.host, args.port) as server:
+    # Ctrl-C may come the moment the banner is out: the whole serve is inside the suppress.
+    with contextlib.suppress(KeyboardInterrupt), printer.serve(args.host, args.port) as server:
         host, port = server.address
         print(f"Máy in ảo ở {host}:{port}, phiếu in lưu vào {out} / "
               f"virtual printer on {host}:{port}, receipts saved to {out}", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.stopped.wait()
+        server.stopped.wait()
 
 
 def model_profile(parser: argparse.ArgumentParser, name: str) -> PrinterProfile:
