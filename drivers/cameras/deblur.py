@@ -40,12 +40,12 @@ def read_smeared(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     if length is None:
         return []
     lines = unsmear(rowscan.bands(image), length)
-    place = rowscan.end_place(lines.mean(axis=0), module)
+    mean = lines.mean(axis=0)
+    place = rowscan.end_place(mean, module)
     # Most cut-outs of code-free frames stop here, before the row scan's costlier search.
-    if place.fit < MIN_FIT or not rowscan.closed(lines.mean(axis=0), place):
+    if place.fit < MIN_FIT or not rowscan.closed(mean, place):
         return []
-    found = rowscan.read_lines(lines, module, image.shape[0] - 1.0, both_ends=True)
-    return found
+    return rowscan.read_lines(lines, module, image.shape[0] - 1.0, both_ends=True)
 
 
 def smear_length(image: np.ndarray, module: float) -> float | None:

@@ -181,20 +181,9 @@ def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor
     """The best places a code may be read from (`limit` from each end), either way along the
     line."""
     widths = WIDTHS if module is None else module * MODULE_RANGE
-    hits = []
-    for w in widths:
-        grid = np.arange(0, len(p) - 1, w / S)
-        if len(grid) < CODE_MODULES * S:
-            continue
-        q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
-        for flipped in (False, True):
-            line = q[::-1] if flipped else q
-            for from_stop in (False, True):
-                # The middle blur finds sharp and blurred ends alike.
-                search = _end_templates(from_stop)[1]
-                r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
-                hits += [(float(r[i]), flipped, from_stop, float(i * w / S), float(w))
-                         for i in np.flatnonzero(r >= START_MIN)]
+    hits = [(float(r[i]), flipped, from_stop, i * w / S, w)
+            for r, flipped, from_stop, w in _end_fits(p, widths, CODE_MODULES * S)
+            for i in np.flatnonzero(r >= START_MIN)]
     hits.sort(reverse=True)
     # The best few fits, often one place at neighbouring widths: following the code needs a
     # close first width, and the best fit of the end symbol alone is not always the closest.
@@ -223,13 +212,10 @@ def end_place(p: np.ndarray, module: float) -> EndPlace:
     """The place on the line `p` that the quiet zone and an end symbol fit best, either way
     along it, at module widths near `module`."""
     best = EndPlace(-1.0, False, False, 0.0, module)
-    for w in module * MODULE_RANGE:
-        q = _resampled(p, 0.0, len(p) - 1.0, w)
-        for flipped in (False, True):
-            for from_stop in (False, True):
-                fit, x = _fit(q[::-1] if flipped else q, from_stop)
-                if fit > best.fit:
-                    best = EndPlace(fit, flipped, from_stop, x * w / S, w)
+    for r, flipped, from_stop, w in _end_fits(p, module * MODULE_RANGE):
+        i = int(np.argmax(r))
+        if r[i] > best.fit:
+            best = EndPlace(float(r[i]), flipped, from_stop, i * w / S, w)
     return best
 
 
@@ -239,19 +225,24 @@ def closed(p: np.ndarray, place: EndPlace) -> bool:
     return _other_end(line, place.x + QUIET * place.w, place.w, place.from_stop)
 
 
-def _resampled(p: np.ndarray, lo: float, hi: float, w: float) -> np.ndarray:
-    return np.interp(np.arange(lo, hi, w / S), np.arange(len(p)), p).astype(np.float32)
-
-
-def _fit(q: np.ndarray, from_stop: bool) -> tuple[float, int]:
-    """The best correlation of the line `q` (S samples a module) with the quiet zone and end
-    symbol, and where (in samples)."""
-    search = _end_templates(from_stop)[1]
-    if len(q) < len(search):
-        return -1.0, 0
-    r = cv2.matchTemplate(q[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
-    i = int(np.argmax(r))
-    return float(r[i]), i
+def _end_fits(p: np.ndarray, widths, shortest: int = 0):
+    """For each module width `w` and each way along the line `p` (`flipped`, reading
+    `from_stop`): how well the quiet zone and an end symbol fit at each place of the line
+    resampled to S samples a module. Widths at which the line is shorter than `shortest`
+    samples are left out."""
+    for w in widths:
+        grid = np.arange(0, len(p) - 1, w / S)
+        if len(grid) < shortest:
+            continue
+        q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
+        for flipped in (False, True):
+            line = q[::-1] if flipped else q
+            for from_stop in (False, True):
+                # The middle blur finds sharp and blurred ends alike.
+                search = _end_templates(from_stop)[1]
+                if len(line) >= len(search):
+                    r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
+                    yield r, flipped, from_stop, float(w)
 
 
 def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float = 5.0) -> bool:
