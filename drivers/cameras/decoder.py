@@ -19,17 +19,22 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   differently from zxing's thresholds, sharpened (focus blur), and with a hand's smear across
   the bars undone (motion blur). A cut-out costs a fraction of a full-frame read, so all of them
   together cost about what the turned full frames did.
-- Last, the cut-outs are read by matching whole Code 128 symbols along bands of their rows
+- Then the cut-outs are read by matching whole Code 128 symbols along bands of their rows
   (rowscan.py), which reads bars that glare, a moving hand or focus blur have left without the
   edges zxing and zbar look for.
+- Then the row scan once more on the largest cut-out, with a hand's smear across the bars
+  measured and undone (deblur.py).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
   locally (glare.py). The "located-glare" strategy also reads a cut-out as tall as the code
-  with glare's saturated stretches unknown; it misread once on a fresh seed, so it is not the
-  default.
+  with glare's saturated stretches unknown; it misread two receipts of fresh seeds, so it is
+  not the default.
 
 QR codes are read at any rotation by both backends, so the rotated and located passes look for
 Code 128 only. Results are restricted to the two receipt formats: fewer readers run and nothing
 else (EAN, ITF…) can be mistaken for a receipt.
+A Code 128 reading must also be a plausible compact case code (symbols.plausible): its one
+check symbol lets a misreading through one time in 103, so an impossible date or sequence
+sends the frame on to the next pass.
 """
 
 from __future__ import annotations
