@@ -1,6 +1,7 @@
 """AtChannel line handling, against scripted answers on a pty."""
 
 import logging
+import threading
 
 import pytest
 
@@ -120,3 +121,30 @@ def test_a_late_answer_is_not_taken_for_the_next_commands(scripted, channel, cap
 def test_unknown_codes_still_give_a_bilingual_message():
     assert str(cms_error(999)).startswith("Lỗi gửi tin nhắn: lỗi không rõ (CMS 999) / SMS failed")
     assert isinstance(cme_error(30), ModemError) and cme_error(30).code == 30
+
+
+class QuietPort:
+    """A port whose read blocks until cancelled: a silent line, without a read timeout."""
+
+    in_waiting = 0
+
+    def __init__(self, *args, **kwargs):
+        self.cancelled = threading.Event()
+
+    def read(self, size):
+        self.cancelled.wait()
+        return b""
+
+    def cancel_read(self):
+        self.cancelled.set()
+
+    def close(self):
+        pass
+
+
+def test_close_wakes_the_reader_blocked_in_a_read():
+    channel = AtChannel("quiet", opener=QuietPort)
+    channel.open()
+    reader = channel._reader
+    channel.close()
+    assert not reader.is_alive()  # not left reading: the read was cancelled, not waited out
