@@ -26,6 +26,7 @@ from drivers.modems.base import (
     cme_error,
     cms_error,
 )
+from drivers.serial_port import cancel_read
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +37,6 @@ URC_PREFIXES = ("+CMTI:", "+CDSI:", "+CMT:", "+CDS:", "RING", "+CLIP:", "NO CARR
                 "UNDER-VOLTAGE", "OVER-VOLTAGE", "NORMAL POWER DOWN")
 CTRL_Z, ESCAPE = b"\x1a", b"\x1b"
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-
-
-def _cancel_read(port: Any) -> None:
-    """Wake a read blocked on `port` at once (pyserial's ports can; a test's stand-in may not)."""
-    cancel = getattr(port, "cancel_read", None)
-    if cancel is not None:
-        with contextlib.suppress(serial.SerialException, OSError):
-            cancel()
 
 
 def _prefix(command: str) -> str | None:
@@ -88,7 +81,7 @@ class AtChannel:
 
     def close(self) -> None:
         self._stop.set()
-        _cancel_read(self._serial)  # the reader need not wait out its 50 ms read
+        cancel_read(self._serial)  # the reader need not wait out its 50 ms read
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(2.0)
         self._reader = None

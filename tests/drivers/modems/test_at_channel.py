@@ -1,7 +1,6 @@
 """AtChannel line handling, against scripted answers on a pty."""
 
 import logging
-import threading
 
 import pytest
 
@@ -123,27 +122,9 @@ def test_unknown_codes_still_give_a_bilingual_message():
     assert isinstance(cme_error(30), ModemError) and cme_error(30).code == 30
 
 
-class QuietPort:
-    """A port whose read blocks until cancelled: a silent line, without a read timeout."""
 
-    in_waiting = 0
-
-    def __init__(self, *args, **kwargs):
-        self.cancelled = threading.Event()
-
-    def read(self, size):
-        self.cancelled.wait()
-        return b""
-
-    def cancel_read(self):
-        self.cancelled.set()
-
-    def close(self):
-        pass
-
-
-def test_close_wakes_the_reader_blocked_in_a_read():
-    channel = AtChannel("quiet", opener=QuietPort)
+def test_close_wakes_the_reader_blocked_in_a_read(quiet_port):
+    channel = AtChannel("quiet", opener=quiet_port)
     channel.open()
     reader = channel._reader
     channel.close()
