@@ -119,6 +119,16 @@ def _first_frame(camera, timeout: float):
     return None
 
 
+def _within(condition: Callable[[], bool], timeout: float) -> bool:
+    """True as soon as `condition()` is; False once `timeout` seconds pass without it."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def check_display(role: str, display, now: datetime) -> Check:
     display.test_pattern()
     if not display.ping():
@@ -154,11 +164,13 @@ def check_modem(role: str, modem, now: datetime) -> Check:
                  detail)
 
 
+SCANNER_PATIENCE = 0.2  # seconds a scanner has to open its device
+
+
 def check_scanner(role: str, scanner, now: datetime) -> Check:
     scanner.start()
     try:
-        time.sleep(0.2)
-        connected = getattr(scanner, "connected", True)
+        connected = _within(lambda: getattr(scanner, "connected", True), SCANNER_PATIENCE)
     finally:
         scanner.stop()
     if not connected:
