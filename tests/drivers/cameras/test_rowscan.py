@@ -165,8 +165,9 @@ def test_the_row_scan_is_asked_for_code128_only():
 
 
 def test_second_photo_model_is_deterministic_and_keeps_the_conditions(drawn):
-    first = list(rp_cv.photos(3, seed=8))
-    again = [p.image for p in drawn(rp_cv.photos, 3, 8)]  # drawn by an earlier run, if any
+    # One photo: test_photo_models.py pins two of this model to the pixel.
+    first = list(rp_cv.photos(1, seed=8))
+    again = [p.image for p in drawn(rp_cv.photos, 1, 8)]  # drawn by an earlier run, if any
     assert all(np.array_equal(a.image, b) for a, b in zip(first, again, strict=True))
     assert first[0].image.shape == (rp.FRAME_H, rp.FRAME_W, 3)
     rng = np.random.default_rng(1)
