@@ -57,13 +57,13 @@ def test_latest_frame_wakes_a_waiter_on_put_and_on_close():
 # --- the fake camera -----------------------------------------------------------------------
 
 def test_fake_plays_at_its_frame_rate_and_loops():
-    cam = FakeCamera([stamped(1), stamped(2)], fps=50)
+    cam = FakeCamera([stamped(1), stamped(2)], fps=100)
     with cam:
         started = time.monotonic()
         got = [int(cam.read()[0, 0, 0]) for _ in range(11)]
         elapsed = time.monotonic() - started
     assert got == [1, 2] * 5 + [1]
-    assert 0.18 <= elapsed < 1.0  # 10 intervals of 20 ms
+    assert 0.09 <= elapsed < 1.0  # 10 intervals of 10 ms
 
 
 def test_fake_plays_once_then_ends():
