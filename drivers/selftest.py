@@ -164,13 +164,15 @@ def check_modem(role: str, modem, now: datetime) -> Check:
                  detail)
 
 
-SCANNER_PATIENCE = 0.2  # seconds a scanner has to open its device
+# Seconds a scanner has to open its device. Only a scanner that never connects waits it out,
+# so it is generous: a loaded machine may start the scanner's thread late.
+SCANNER_PATIENCE = 2.0
 
 
-def check_scanner(role: str, scanner, now: datetime) -> Check:
+def check_scanner(role: str, scanner, now: datetime, patience: float = SCANNER_PATIENCE) -> Check:
     scanner.start()
     try:
-        connected = _within(lambda: getattr(scanner, "connected", True), SCANNER_PATIENCE)
+        connected = _within(lambda: getattr(scanner, "connected", True), patience)
     finally:
         scanner.stop()
     if not connected:
