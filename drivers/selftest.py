@@ -119,6 +119,16 @@ def _first_frame(camera, timeout: float):
     return None
 
 
+def _within(condition: Callable[[], bool], timeout: float) -> bool:
+    """True as soon as `condition()` is; False once `timeout` seconds pass without it."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def check_display(role: str, display, now: datetime) -> Check:
     display.test_pattern()
     if not display.ping():
@@ -154,11 +164,15 @@ def check_modem(role: str, modem, now: datetime) -> Check:
                  detail)
 
 
-def check_scanner(role: str, scanner, now: datetime) -> Check:
+# Seconds a scanner has to open its device. Only a scanner that never connects waits it out,
+# so it is generous: a loaded machine may start the scanner's thread late.
+SCANNER_PATIENCE = 2.0
+
+
+def check_scanner(role: str, scanner, now: datetime, patience: float = SCANNER_PATIENCE) -> Check:
     scanner.start()
     try:
-        time.sleep(0.2)
-        connected = getattr(scanner, "connected", True)
+        connected = _within(lambda: getattr(scanner, "connected", True), patience)
     finally:
         scanner.stop()
     if not connected:

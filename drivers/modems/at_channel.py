@@ -26,6 +26,7 @@ from drivers.modems.base import (
     cme_error,
     cms_error,
 )
+from drivers.serial_port import cancel_read
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class AtChannel:
 
     def close(self) -> None:
         self._stop.set()
+        cancel_read(self._serial)  # the reader need not wait out its 50 ms read
         if self._reader is not None and self._reader is not threading.current_thread():
             self._reader.join(2.0)
         self._reader = None

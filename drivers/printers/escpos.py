@@ -81,11 +81,13 @@ class EscposPrinter:
             raise PrinterError("no_response", f"{vi} (chờ {t} giây)", f"{en} (waited {t} s)")
         return parse_status(dict(zip(STATUS_REQUESTS, replies, strict=True)))
 
-    def _read_status_bytes(self, count: int, timeout: float) -> list[int]:
-        """Read DLE EOT replies; a GS r reply met on the way marks the job finished."""
+    def _read_status_bytes(self, count: int, timeout: float,
+                           until_finished: bool = False) -> list[int]:
+        """Read DLE EOT replies; a GS r reply met on the way marks the job finished, and
+        ends the wait `until_finished`."""
         deadline = time.monotonic() + timeout
         got: list[int] = []
-        while len(got) < count:
+        while len(got) < count and not (until_finished and self._finished):
             left = deadline - time.monotonic()
             data = self.connection.read(count - len(got), max(0.0, left)) if left > 0 else b""
             if not data:
@@ -153,7 +155,7 @@ class EscposPrinter:
         patience = self.finish_timeout + (sent / rate if rate else 0.0)
         deadline = time.monotonic() + (patience if self._gs_r_answered else 0.0)
         while True:
-            self._read_status_bytes(1, min(0.2, self.status_timeout))
+            self._read_status_bytes(1, min(0.2, self.status_timeout), until_finished=True)
             status = self.status()
             if self._finished or not status.ready or time.monotonic() >= deadline:
                 return status

@@ -152,10 +152,11 @@ class Scanner(ABC):
         except queue.Empty:
             return None
 
-    def scans(self, timeout: float | None = None) -> Iterator[ScanEvent]:
-        """Scans until `timeout` seconds pass without one, or until the scanner stops."""
+    def scans(self, timeout: float | None = None, poll: float = 0.5) -> Iterator[ScanEvent]:
+        """Scans until `timeout` seconds pass without one, or until the scanner stops (noticed
+        within `poll` seconds)."""
         while True:
-            scan = self.read(timeout if timeout is not None else 0.5)
+            scan = self.read(timeout if timeout is not None else poll)
             if scan is not None:
                 yield scan
             elif timeout is not None or not self.running:

@@ -174,11 +174,13 @@ class EvdevWedgeScanner(Scanner):
     def __init__(self, match: DeviceMatch, on_scan: Callable[[ScanEvent], None] | None = None, *,
                  grab: bool = True, retry_interval: float = 2.0, dedupe_window: float = 2.0,
                  terminators: Iterable[int] = ENTER_KEYS,
-                 finder: Callable[[DeviceMatch], Any] = find_device) -> None:
+                 finder: Callable[[DeviceMatch], Any] = find_device,
+                 poll_interval: float = 0.2) -> None:
         super().__init__(on_scan, dedupe_window=dedupe_window)
         self.match = match
         self.grab = grab
         self.retry_interval = retry_interval
+        self.poll_interval = poll_interval  # how soon a wait for keys notices stop()
         self.keys = KeyDecoder(terminators)
         self._finder = finder
         self.source = f"evdev:{match}"
@@ -221,7 +223,7 @@ class EvdevWedgeScanner(Scanner):
 
     def _pump(self, device: Any) -> None:
         while not self._stopping.is_set():
-            ready, _, _ = select.select([device.fd], [], [], 0.2)
+            ready, _, _ = select.select([device.fd], [], [], self.poll_interval)
             if not ready:
                 continue
             try:

@@ -16,6 +16,7 @@ from typing import Any
 import serial
 
 from drivers.scanners.base import ScanEvent, Scanner
+from drivers.serial_port import cancel_read
 
 TERMINATORS = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n"}
 
@@ -64,10 +65,16 @@ class SerialScanner(Scanner):
         self.retry_interval = retry_interval
         self._opener = opener
         self.source = f"serial:{port}"
+        self._port: Any = None  # the open port, for stop() to wake its read
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        cancel_read(self._port)  # rather than waiting out the read's 0.2 s timeout
+        super().stop(timeout)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            port = self._open()
+            port = self._port = self._open()
             if port is None:
                 self._sleep(self.retry_interval)
                 continue
@@ -76,6 +83,7 @@ class SerialScanner(Scanner):
             except (serial.SerialException, OSError) as exc:
                 self._set_connected(False, f"read failed: {exc}")
             finally:
+                self._port = None
                 with contextlib.suppress(serial.SerialException, OSError):
                     port.close()
 

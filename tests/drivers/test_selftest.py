@@ -1,10 +1,12 @@
 """The weekly self-test on the all-simulator station, with faults, and its report upload."""
 
 import json
+import time
+from datetime import datetime
 
 import pytest
 
-from drivers.selftest import run_selftest
+from drivers.selftest import check_scanner, run_selftest
 from drivers.station import StationError, open_station
 from tests.backend.conftest import clock, server, store, template_db  # noqa: F401 - fixtures
 
@@ -91,3 +93,31 @@ def test_real_stations_map_each_role_to_the_right_driver():
         assert isinstance(pi.devices["ticket_printer"].connection, UsbConnection)
     with open_station("x86-kiosk-landscape") as x86:
         assert isinstance(x86.devices["camera"], OpenCVCamera)
+
+
+class LateScanner:
+    """Connected `after` seconds after start; never if `after` is None."""
+
+    last_error = "cannot open: /dev/ttyACM0"
+
+    def __init__(self, after):
+        self.after, self.started, self.stopped = after, None, False
+
+    def start(self):
+        self.started = time.monotonic()
+
+    @property
+    def connected(self):
+        return self.after is not None and time.monotonic() - self.started >= self.after
+
+    def stop(self):
+        self.stopped = True
+
+
+def test_the_scanner_check_waits_for_the_port_then_gives_up():
+    now = datetime(2026, 12, 2, 9, 0)
+    assert check_scanner("scanner", LateScanner(0.3), now).ok  # within its 2 s
+    never = LateScanner(None)
+    check = check_scanner("scanner", never, now, patience=0.2)
+    assert not check.ok and check.en == "Scanner not connected cannot open: /dev/ttyACM0"
+    assert check.vi.startswith("Không kết nối được máy quét") and never.stopped

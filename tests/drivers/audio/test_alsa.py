@@ -81,7 +81,7 @@ def test_missing_aplay_names_the_package(tmp_path, wav):
 def test_a_hung_player_is_killed(tmp_path, wav):
     aplay = script(tmp_path, "exec sleep 5\n")
     with pytest.raises(AudioError) as err:
-        AlsaPlayer(aplay=aplay, timeout=0.2).play(wav)
+        AlsaPlayer(aplay=aplay, timeout=0.05).play(wav)
     assert "hung" in err.value.en
 
 

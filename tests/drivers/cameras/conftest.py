@@ -2,11 +2,12 @@
 
 Drawing a synthetic photo costs 40-150 ms of CPU (bench/receipt_photos*.py), reading one back
 about 2 ms; the decoder's sweeps draw about seventy. The key holds the photo models' own
-source, so an edit to a model draws its photos afresh. Tests of the models themselves
-(tests/drivers/cameras/test_photo_models.py) still draw every pixel.
+source and the draw function's, so an edit to either draws its photos afresh. Tests of the
+models themselves (tests/drivers/cameras/test_photo_models.py) still draw every pixel.
 """
 
 import hashlib
+import inspect
 import os
 import pickle
 from pathlib import Path
@@ -31,7 +32,10 @@ class Drawn:
         self.models = hashlib.sha256(models + np.__version__.encode()).hexdigest()
 
     def __call__(self, draw, *args):
-        call = f"{self.models}|{draw.__module__}.{draw.__qualname__}{args!r}"
+        # The draw's own source is in the key too: a test module's draw, calling the models
+        # only, is drawn afresh once edited.
+        call = (f"{self.models}|{inspect.getsource(draw)}|{draw.__module__}.{draw.__qualname__}"
+                f"{args!r}")
         path = self.folder / f"{hashlib.sha256(call.encode()).hexdigest()[:32]}.pickle"
         try:
             return pickle.loads(path.read_bytes())
@@ -43,6 +47,13 @@ class Drawn:
         partial.write_bytes(pickle.dumps(photo, protocol=5))
         partial.replace(path)
         return photo
+
+    def receipt_of_set(self, model, seed: int, index: int, size: int = 400):
+        """(payload, photo) of receipt `index` of the `model`'s set of `size` drawn from
+        `seed` (bench/receipt_photos.py or bench/receipt_photos_cv.py)."""
+        payload, shot, photo_seed = model.receipt_shot(seed, index, size)
+        draw = rp.receipt_photo if model is rp else model.photo
+        return payload, self(draw, payload, shot, photo_seed)
 
 
 @pytest.fixture(scope="session")

@@ -57,13 +57,13 @@ def test_latest_frame_wakes_a_waiter_on_put_and_on_close():
 # --- the fake camera -----------------------------------------------------------------------
 
 def test_fake_plays_at_its_frame_rate_and_loops():
-    cam = FakeCamera([stamped(1), stamped(2)], fps=50)
+    cam = FakeCamera([stamped(1), stamped(2)], fps=100)
     with cam:
         started = time.monotonic()
         got = [int(cam.read()[0, 0, 0]) for _ in range(11)]
         elapsed = time.monotonic() - started
     assert got == [1, 2] * 5 + [1]
-    assert 0.18 <= elapsed < 1.0  # 10 intervals of 20 ms
+    assert 0.09 <= elapsed < 1.0  # 10 intervals of 10 ms
 
 
 def test_fake_plays_once_then_ends():
@@ -160,23 +160,27 @@ def test_camera_scanner_on_opencv_reads_the_receipt_and_stops_at_the_end(clip, p
 
 def test_a_receipt_held_up_is_reported_once(receipt_frame, empty_frame, payload):
     scans = []
-    # Held up for 2 s: long enough that a decoder slowed by a loaded machine still sees the
-    # same picture again; no recheck meanwhile, so every repeat is skipped.
+    # Held up for up to 2 s: long enough that a decoder slowed by a loaded machine still sees
+    # the same picture again; no recheck meanwhile, so every repeat is skipped. Ten repeats
+    # skipped after the read end the test (the receipt's last frames add nothing).
     cam = FakeCamera([empty_frame] * 3 + [receipt_frame] * 120, fps=60, loop=False)
     with CameraScanner(cam, scans.append, recheck=60) as scanner:
-        assert wait_until(lambda: not scanner.running, timeout=10)
+        assert wait_until(lambda: scans, timeout=10)
+        before = scanner.stats["skipped"]
+        assert wait_until(lambda: scanner.stats["skipped"] >= before + 10
+                          or not scanner.running, timeout=10)
     assert [s.text for s in scans] == [payload.qr]
     # the same picture again is not decoded again: the lobby once, the receipt once
-    assert scanner.stats["decoded"] <= 2 and scanner.stats["skipped"] >= 1
+    assert scanner.stats["decoded"] <= 2 and scanner.stats["skipped"] > before
 
 
 def test_frames_are_never_queued_behind_a_slow_decoder():
-    frames = [stamped(n) for n in range(200)]
+    frames = [stamped(n) for n in range(100)]
     decoder = ScriptedDecoder(delay=0.05)
     cam = FakeCamera(frames, fps=400, loop=False)
     with CameraScanner(cam, decoder=decoder) as scanner:
         assert wait_until(lambda: not scanner.running, timeout=10)
-    assert len(decoder.seen) < 40  # ~0.5 s of capture at 20 decodes/s
+    assert len(decoder.seen) < 20  # ~0.25 s of capture at 20 decodes/s
     assert decoder.seen == sorted(decoder.seen)  # always forward, skipping stale frames
     assert max(np.diff(decoder.seen)) > 5
 
@@ -272,7 +276,7 @@ def test_an_empty_lobby_is_decoded_about_once_a_second_not_every_frame(lobby):
 
 def test_a_receipt_coming_into_a_still_scene_is_read_at_once(lobby, held, payload):
     scans = []
-    cam = FakeCamera(lobby, fps=30)
+    cam = FakeCamera(lobby, fps=60)
     with CameraScanner(cam, scans.append, recheck=60) as scanner:  # no rechecks: change only
         assert wait_until(lambda: scanner.stats["skipped"] >= 5)
         cam.show(held)

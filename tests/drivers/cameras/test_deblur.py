@@ -94,33 +94,35 @@ HARD = {
 
 
 @pytest.mark.parametrize("label", HARD)
-def test_hard_smeared_photos_are_read_by_the_smear_pass(label):
-    model, seed, index = HARD[label]
-    payload, shot, photo_seed = model.receipt_shot(seed, index, 400)
-    frame = (rp.receipt_photo if model is rp else rp_cv.photo)(payload, shot, photo_seed)
+def test_hard_smeared_photos_are_read_by_the_smear_pass(label, drawn):
+    payload, frame = drawn.receipt_of_set(*HARD[label])
     found = Decoder().decode(frame)
     assert [(d.format, d.text, d.stage) for d in found] == [
         (CODE128, payload.code128, "bars-plain-smear")]
 
 
-def test_a_focus_blurred_code_the_smear_pass_misread_alone_is_not_read_by_it():
+def test_a_focus_blurred_code_the_smear_pass_misread_alone_is_not_read_by_it(drawn):
     """Seed 2718 of the first model, receipt 110 of 400: focus blur 1.1 px, no smear; other
     passes read it, but the smear pass alone, undoing a smear that was not there, read three
     digit pairs wrong with a checksum that fitted. Read from its start and from its stop, the
     two readings differ, so now it reads nothing."""
-    payload, shot, photo_seed = rp.receipt_shot(2718, 110, 400)
-    frame = rp.receipt_photo(payload, shot, photo_seed)
+    payload, frame = drawn.receipt_of_set(rp, 2718, 110)
     assert all(d.text == payload.code128 for d in Decoder(strategy=SMEAR_ONLY).decode(frame))
 
 
-def test_code_free_frames_and_baits_read_nothing_with_the_smear_pass_alone():
-    smear_only = Decoder(strategy=SMEAR_ONLY, formats=[CODE128])
-    frames = [p.image for p in rp.empty_photos(21, seed=32)]
-    frames += [p.image for p in rp_cv.empty_photos(6, seed=32)]
-    rng = np.random.default_rng(5)
+def smeared_baits() -> list[np.ndarray]:
+    """Stripes, a grid and a texture on plain paper, smeared as a moving hand would."""
+    frames, rng = [], np.random.default_rng(5)
     for bait in (*[photo_baits.stripes] * 6, photo_baits.grid, photo_baits.texture):
         frame = np.full((rp.FRAME_H, rp.FRAME_W, 3), 200, np.uint8)
         bait(frame, rng)
-        frames.append(cv2.blur(frame, (7, 1)))  # smeared as a moving hand would
-    for frame in frames:
+        frames.append(cv2.blur(frame, (7, 1)))
+    return frames
+
+
+def test_code_free_frames_and_baits_read_nothing_with_the_smear_pass_alone(drawn):
+    smear_only = Decoder(strategy=SMEAR_ONLY, formats=[CODE128])
+    frames = [p.image for p in drawn(rp.empty_photos, 21, 32)]
+    frames += [p.image for p in drawn(rp_cv.empty_photos, 6, 32)]
+    for frame in frames + drawn(smeared_baits):
         assert smear_only.decode(frame) == []

@@ -189,8 +189,9 @@ def test_unknown_formats_and_enhancements_are_refused():
 
 
 def test_photo_generator_is_deterministic_and_sized(drawn):
-    first = [p.image for p in rp.photos(2, seed=5)]
-    again = [p.image for p in drawn(rp.photos, 2, 5)]  # drawn by an earlier run, if any
+    # One photo: test_photo_models.py pins several of each model to the pixel.
+    first = [p.image for p in rp.photos(1, seed=5)]
+    again = [p.image for p in drawn(rp.photos, 1, 5)]  # drawn by an earlier run, if any
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
     assert first[0].shape == (rp.FRAME_H, rp.FRAME_W, 3) and first[0].dtype == np.uint8
     kinds = {p.kind for p in drawn(rp.empty_photos, len(rp.EMPTY_KINDS))}

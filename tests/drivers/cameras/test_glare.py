@@ -112,43 +112,38 @@ HARD = {
 }
 
 
-def draw(model, seed: int, index: int):
-    payload, shot, photo_seed = model.receipt_shot(seed, index, 400)
-    return payload, (rp.receipt_photo if model is rp else rp_cv.photo)(payload, shot, photo_seed)
-
-
 @pytest.mark.parametrize("label", HARD)
-def test_hard_glare_photos_are_read_by_a_glare_pass_only(label):
+def test_hard_glare_photos_are_read_by_a_glare_pass_only(label, drawn):
     model, seed, index, stage = HARD[label]
-    payload, frame = draw(model, seed, index)
+    payload, frame = drawn.receipt_of_set(model, seed, index)
     want = payload.qr if stage == "qr-glare" else payload.code128
     assert [(d.text, d.stage) for d in Decoder(strategy=WITH_GLARE).decode(frame)] == \
         [(want, stage)]
     assert Decoder(strategy=WITHOUT_GLARE).decode(frame) == []
 
 
-BAITS = {"stripes": stripes, "grid": grid, "texture": texture}
+def glare_bait(kind: str, seed: int) -> np.ndarray:
+    """A code-free frame of `kind` under one or two glare spots of 200-255."""
+    rng = np.random.default_rng([seed, 7])
+    shot = replace(rp.random_shot(rng, float(rng.uniform(-30, 30))),
+                   glare=float(rng.uniform(200, 255)), glare_spots=2)
+    photo_seed = int(rng.integers(2**31))
+    if kind == "text-receipt":
+        return rp.receipt_photo(None, shot, photo_seed)
+    frame = rp.clutter(np.random.default_rng(photo_seed))
+    if kind == "text-page":
+        text_page(frame, shot, rng)
+    else:
+        {"stripes": stripes, "grid": grid, "texture": texture}[kind](frame, rng)
+    return rp.degrade(frame, shot, rng)
 
 
 @pytest.mark.parametrize("kind", ["stripes", "grid", "texture", "text-page", "text-receipt"])
-def test_code_free_frames_under_glare_read_nothing(kind):
+def test_code_free_frames_under_glare_read_nothing(kind, drawn):
     glare_only = Decoder(strategy=[_located("", GLARE, patches=3, tall=True),
                                    *(s for s in STRATEGIES["located"] if s.reader == QR_GLARE)])
     for seed in range(4):
-        rng = np.random.default_rng([seed, 7])
-        shot = replace(rp.random_shot(rng, float(rng.uniform(-30, 30))),
-                       glare=float(rng.uniform(200, 255)), glare_spots=2)
-        photo_seed = int(rng.integers(2**31))
-        if kind == "text-receipt":
-            frame = rp.receipt_photo(None, shot, photo_seed)
-        else:
-            frame = rp.clutter(np.random.default_rng(photo_seed))
-            if kind == "text-page":
-                text_page(frame, shot, rng)
-            else:
-                BAITS[kind](frame, rng)
-            frame = rp.degrade(frame, shot, rng)
-        assert glare_only.decode(frame) == [], (kind, seed)
+        assert glare_only.decode(drawn(glare_bait, kind, seed)) == [], (kind, seed)
 
 
 def test_the_glare_passes_read_only_their_format():
@@ -166,9 +161,9 @@ GLARE_MISREAD = {"QR on, glare 202 over its corner and the bars": (808217, 58),
 
 
 @pytest.mark.parametrize("label", GLARE_MISREAD)
-def test_receipts_the_code128_glare_pass_misread_are_not_misread(label):
+def test_receipts_the_code128_glare_pass_misread_are_not_misread(label, drawn):
     seed, index = GLARE_MISREAD[label]
-    _, frame = draw(rp_cv, seed, index)
+    _, frame = drawn.receipt_of_set(rp_cv, seed, index)
     assert Decoder().decode(frame) == []
     assert GLARE not in {s.reader for s in Decoder().stages}
     assert QR_GLARE in {s.reader for s in Decoder().stages}

@@ -3,7 +3,9 @@ tool's failures as bilingual errors, and nothing left running after close().
 
 A fake `rpicam-vid` (a Python script written into tmp_path) stands in for the real tool: it
 plays real JPEGs to stdout in chunks of odd sizes with garbage between them, then exits with a
-message on stderr, hangs, or loops, as its .json file says.
+message on stderr, hangs, or loops, as its .json file says. A `paced` fake sends its next
+frame only once the test has read the last one (`read_paced`): no frame is lost to a loaded
+machine, and none waits for a fixed interval.
 """
 
 import json
@@ -43,7 +45,7 @@ if cfg.get("child"):  # a child that inherits stdout, as a wrapper script's tool
     Path(cfg["dir"], "child-pid").write_text(str(child.pid))
 for line in cfg.get("stderr_start", []):
     print(line, file=sys.stderr, flush=True)
-out, sizes, turn = sys.stdout.buffer, cfg["chunks"], 0
+out, sizes, turn, sent = sys.stdout.buffer, cfg["chunks"], 0, 0
 frames = [Path(p).read_bytes() for p in cfg["frames"]]
 garbage = bytes.fromhex(cfg["garbage"])
 while True:
@@ -55,6 +57,9 @@ while True:
             out.write(data[:size])
             out.flush()
             data = data[size:]
+        sent += 1
+        while cfg.get("paced") and not Path(cfg["dir"], f"read{sent}").exists():
+            time.sleep(0.002)
         time.sleep(cfg["interval"])
     if not cfg.get("loop"):
         break
@@ -111,7 +116,7 @@ def fake_tool(tmp_path):
     """make(name="rpicam-vid", frames=[jpeg bytes], **behaviour) -> path of an executable."""
     made = 0
 
-    def make(name="rpicam-vid", *, frames=(), interval=0.0, loop=False, exit=None,
+    def make(name="rpicam-vid", *, frames=(), interval=0.0, paced=False, loop=False, exit=None,
              stderr_start=(), stderr_end=(), ignore_term=False, child=False,
              garbage=GARBAGE) -> Path:
         nonlocal made
@@ -126,7 +131,7 @@ def fake_tool(tmp_path):
         script.write_text(FAKE_TOOL.replace("{python}", sys.executable))
         script.chmod(0o755)
         config = {"dir": str(where), "frames": paths, "chunks": CHUNKS, "garbage": garbage.hex(),
-                  "interval": interval, "loop": loop, "exit": exit,
+                  "interval": interval, "paced": paced, "loop": loop, "exit": exit,
                   "stderr_start": list(stderr_start), "stderr_end": list(stderr_end),
                   "ignore_term": ignore_term, "child": child}
         script.with_name(name + ".json").write_text(json.dumps(config))
@@ -147,6 +152,15 @@ def cameras():
     yield make
     for cam in made:
         cam.close()
+
+
+def read_paced(cam: Picamera2Camera, tool: Path, count: int) -> list[np.ndarray]:
+    """`count` frames from a paced fake tool, letting it send each next one once read."""
+    got = []
+    for n in range(1, count + 1):
+        got.append(cam.read())
+        tool.with_name(f"read{n}").touch()
+    return got
 
 
 def tool_pid(tool: Path, name: str = "pid") -> int:
@@ -245,10 +259,10 @@ def test_built_from_the_camera_module_3_profile():
 
 def test_frames_are_decoded_from_the_stream(fake_tool, cameras, payload):
     tool = fake_tool(frames=[jpeg(flat(40)), jpeg(qr_frame(payload.qr)), jpeg(flat(200))],
-                     interval=0.3)
+                     paced=True)
     cam = cameras(tool, autofocus_mode="continuous", width=1280, height=720)
     cam.open()
-    got = [cam.read() for _ in range(3)]
+    got = read_paced(cam, tool, 3)
     assert level(got[0]) == pytest.approx(40, abs=2)
     assert got[1].shape == (720, 1280, 3)
     assert [(d.format, d.text) for d in Decoder().decode(got[1])] == [(QR, payload.qr)]
@@ -262,22 +276,29 @@ def test_frames_are_decoded_from_the_stream(fake_tool, cameras, payload):
 
 def test_a_slow_reader_gets_the_newest_frame_and_nothing_queues(fake_tool, cameras):
     levels = list(range(10, 250, 20))
-    cam = cameras(fake_tool(frames=[jpeg(flat(v)) for v in levels]), frame_timeout=0.3)
+    cam = cameras(fake_tool(frames=[jpeg(flat(v)) for v in levels]), frame_timeout=0.1)
     cam.open()
     assert wait_until(lambda: cam.stats["frames"] == len(levels))
     assert level(cam.read()) == pytest.approx(levels[-1], abs=2)  # not the first one
     assert cam.stats["dropped"] == len(levels) - 1
     with pytest.raises(RpicamError) as caught:  # alive but silent: no frame is new
         cam.read()
-    assert "Mất camera CSI 0: không có hình nào sau 0.3 giây" in str(caught.value)
-    assert "Lost CSI camera 0: no frame within 0.3 s" in str(caught.value)
+    assert "Mất camera CSI 0: không có hình nào sau 0.1 giây" in str(caught.value)
+    assert "Lost CSI camera 0: no frame within 0.1 s" in str(caught.value)
 
 
 def test_undecodable_frames_are_skipped(fake_tool, cameras):
     bad = b"\xff\xd8\xff\xdb\x00\x04\x00\x00\xff\xda\x00\x02garbage\xff\xd9"  # a JPEG in form only
-    cam = cameras(fake_tool(frames=[jpeg(flat(60)), bad, jpeg(flat(160))], interval=0.2))
+    tool = fake_tool(frames=[jpeg(flat(60)), bad, jpeg(flat(160))], paced=True)
+    cam = cameras(tool)
     cam.open()
-    assert level(cam.read()) == pytest.approx(60, abs=2)
+    assert level(read_paced(cam, tool, 1)[0]) == pytest.approx(60, abs=2)
+
+    def the_good_one_once_the_bad_one_is_seen():  # read() itself takes in the bad one
+        wait_until(lambda: cam.stats["corrupt"] == 1, timeout=10)
+        tool.with_name("read2").touch()
+
+    threading.Thread(target=the_good_one_once_the_bad_one_is_seen, daemon=True).start()
     assert level(cam.read()) == pytest.approx(160, abs=2)
     assert cam.stats["corrupt"] == 1
 
@@ -321,12 +342,12 @@ def test_a_tool_that_exits_at_start_explains_why(fake_tool, cameras):
 
 
 def test_a_tool_that_dies_mid_stream_gives_its_frames_then_the_error(fake_tool, cameras):
-    tool = fake_tool(frames=[jpeg(flat(50)), jpeg(flat(150))], interval=0.2, exit=1,
+    tool = fake_tool(frames=[jpeg(flat(50)), jpeg(flat(150))], paced=True, exit=1,
                      stderr_end=["ERROR: Device or resource busy"])
     cam = cameras(tool)
     cam.open()
-    assert level(cam.read()) == pytest.approx(50, abs=2)
-    assert level(cam.read()) == pytest.approx(150, abs=2)
+    assert [level(f) for f in read_paced(cam, tool, 2)] == [pytest.approx(50, abs=2),
+                                                           pytest.approx(150, abs=2)]
     with pytest.raises(RpicamError) as caught:
         cam.read()
     assert "Mất camera CSI 0: rpicam-vid đã thoát (mã 1)" in caught.value.vi
@@ -352,7 +373,7 @@ def test_close_leaves_no_process_thread_or_pipe(fake_tool, cameras):
     # A tool that ignores SIGTERM and has a child holding its stdout.
     tool = fake_tool(frames=[jpeg(flat(70))], interval=0.02, loop=True, ignore_term=True,
                      child=True)
-    cam = cameras(tool, stop_timeout=0.3)
+    cam = cameras(tool, stop_timeout=0.1)
     for _ in range(2):  # and it opens again afterwards, as CameraScanner's reconnect does
         cam.open()
         assert level(cam.read()) == pytest.approx(70, abs=2)
@@ -372,7 +393,7 @@ def test_close_from_another_thread_wakes_a_waiting_read(fake_tool, cameras):
     cam = cameras(fake_tool(frames=[jpeg(flat(30))]), frame_timeout=10)
     cam.open()
     cam.read()
-    threading.Timer(0.2, cam.close).start()
+    threading.Timer(0.05, cam.close).start()
     started = time.monotonic()
     assert cam.read() is None
     assert time.monotonic() - started < 3

@@ -154,9 +154,7 @@ MISREAD_BEFORE = {
 
 @pytest.mark.parametrize("label", MISREAD_BEFORE)
 def test_photos_the_tried_additions_misread_are_not_misread(label, drawn):
-    model, seed, index = MISREAD_BEFORE[label]
-    payload, shot, photo_seed = model.receipt_shot(seed, index, 400)
-    frame = drawn(rp.receipt_photo if model is rp else rp_cv.photo, payload, shot, photo_seed)
+    payload, frame = drawn.receipt_of_set(*MISREAD_BEFORE[label])
     assert all(d.text in (payload.code128, payload.qr) for d in Decoder().decode(frame))
 
 
@@ -167,8 +165,9 @@ def test_the_row_scan_is_asked_for_code128_only():
 
 
 def test_second_photo_model_is_deterministic_and_keeps_the_conditions(drawn):
-    first = list(rp_cv.photos(3, seed=8))
-    again = [p.image for p in drawn(rp_cv.photos, 3, 8)]  # drawn by an earlier run, if any
+    # One photo: test_photo_models.py pins two of this model to the pixel.
+    first = list(rp_cv.photos(1, seed=8))
+    again = [p.image for p in drawn(rp_cv.photos, 1, 8)]  # drawn by an earlier run, if any
     assert all(np.array_equal(a.image, b) for a, b in zip(first, again, strict=True))
     assert first[0].image.shape == (rp.FRAME_H, rp.FRAME_W, 3)
     rng = np.random.default_rng(1)

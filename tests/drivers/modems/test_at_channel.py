@@ -120,3 +120,12 @@ def test_a_late_answer_is_not_taken_for_the_next_commands(scripted, channel, cap
 def test_unknown_codes_still_give_a_bilingual_message():
     assert str(cms_error(999)).startswith("Lỗi gửi tin nhắn: lỗi không rõ (CMS 999) / SMS failed")
     assert isinstance(cme_error(30), ModemError) and cme_error(30).code == 30
+
+
+
+def test_close_wakes_the_reader_blocked_in_a_read(quiet_port):
+    channel = AtChannel("quiet", opener=quiet_port)
+    channel.open()
+    reader = channel._reader
+    channel.close()
+    assert not reader.is_alive()  # not left reading: the read was cancelled, not waited out

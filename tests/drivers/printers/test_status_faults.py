@@ -19,6 +19,7 @@ from drivers.printers import (
     parse_status,
 )
 from drivers.printers.base import MESSAGES
+from drivers.printers.fake import VirtualConnection
 
 from .conftest import profile, receipt_document
 
@@ -162,13 +163,13 @@ def test_network_printer_that_never_answers_fails_fast():
     silent = socket.create_server(("127.0.0.1", 0))
     try:
         conn = NetworkConnection(*silent.getsockname(), timeout=2)
-        driver = EscposPrinter(conn, profile(58), status_timeout=0.3)
+        driver = EscposPrinter(conn, profile(58), status_timeout=0.1)
         started = time.monotonic()
         result = driver.print_document(receipt_document())
         assert time.monotonic() - started < 1.5
         assert not result.ok and result.code == "no_response" and result.bytes_sent == 0
-        assert result.reason.vi.endswith("(chờ 0.3 giây)")
-        assert result.reason.en == "Printer does not respond (waited 0.3 s)"
+        assert result.reason.vi.endswith("(chờ 0.1 giây)")
+        assert result.reason.en == "Printer does not respond (waited 0.1 s)"
         driver.close()
     finally:
         silent.close()
@@ -190,13 +191,13 @@ def test_slow_printer_within_and_beyond_patience(tmp_path):
     doc = receipt_document(12)
     size = len(EscposPrinter(VirtualPrinter().connection(), prof).compile(doc))
     printer = VirtualPrinter.from_profile(prof, out_dir=tmp_path,
-                                          faults=Faults(bytes_per_second=size / 0.4))
+                                          faults=Faults(bytes_per_second=size / 0.2))
     with printer.serve() as server:
         with EscposPrinter(NetworkConnection(*server.address), prof, status_timeout=2) as d:
             result = d.print_document(doc)
-        assert result.ok and result.verified and result.seconds >= 0.35
+        assert result.ok and result.verified and result.seconds >= 0.18
         printer.faults.bytes_per_second = size / 5  # the job now takes 5 s
-        with EscposPrinter(NetworkConnection(*server.address), prof, status_timeout=0.3) as d:
+        with EscposPrinter(NetworkConnection(*server.address), prof, status_timeout=0.15) as d:
             started = time.monotonic()
             result = d.print_document(doc)
         assert not result.ok and result.code == "no_response"
@@ -221,3 +222,23 @@ def test_printer_without_gs_r_prints_unverified_and_stops_waiting():
     second = driver.print_document(receipt_document(10))
     assert second.ok and not second.verified and time.monotonic() - started < 0.2
     assert len(printer.receipts) == 2
+
+
+class WaitCountingConnection(VirtualConnection):
+    """Reads as a socket does: with nothing to read, the whole timeout is waited (counted)."""
+
+    waited = 0.0
+
+    def read(self, size: int, timeout: float) -> bytes:
+        data = super().read(size, timeout)
+        if not data:
+            self.waited += timeout
+        return data
+
+
+def test_a_job_ends_when_the_gs_r_reply_comes_not_after_a_wait():
+    printer = VirtualPrinter.from_profile(profile(58))
+    conn = WaitCountingConnection(printer)
+    result = EscposPrinter(conn, profile(58)).print_document(receipt_document())
+    assert result.ok and result.verified
+    assert conn.waited == 0.0  # every reply was there: nothing was waited out

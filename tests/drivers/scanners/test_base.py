@@ -96,8 +96,8 @@ def test_start_stop_is_clean_and_repeatable():
 
 def test_iterating_ends_when_the_scanner_stops():
     scanner = FakeScanner().start()
-    threading.Timer(0.1, scanner.stop).start()
-    assert list(scanner.scans()) == []
+    threading.Timer(0.05, scanner.stop).start()
+    assert list(scanner.scans(poll=0.02)) == []
 
 
 def test_zero_window_reports_every_read():

@@ -151,9 +151,13 @@ class Bus:
         return self.devices.pop(0) if self.devices else None
 
 
+POLL = 0.02  # stop() is noticed this soon; test_stop_is_prompt_... keeps the default
+
+
 def test_scans_are_read_grabbed_and_deduplicated(collected):
     dev = FakeInputDevice()
-    scanner = EvdevWedgeScanner(DeviceMatch(name="barcode"), collected, finder=Bus(dev).find)
+    scanner = EvdevWedgeScanner(DeviceMatch(name="barcode"), collected, finder=Bus(dev).find,
+                                poll_interval=POLL)
     with scanner:
         assert wait_until(lambda: dev.grabbed)
         for text in (QR_TEXT, QR_TEXT, COMPACT):
@@ -170,7 +174,7 @@ def test_reconnects_after_unplug(collected, caplog):
     first, second = FakeInputDevice(), FakeInputDevice()
     bus = Bus(first)
     scanner = EvdevWedgeScanner(DeviceMatch(vid=0x0C2E, pid=0x0B61), collected,
-                                finder=bus.find, retry_interval=0.02)
+                                finder=bus.find, retry_interval=0.02, poll_interval=POLL)
     with scanner:
         assert wait_until(lambda: first.grabbed)
         first.type("BEFORE")
@@ -191,7 +195,8 @@ def test_reconnects_after_unplug(collected, caplog):
 def test_a_device_grabbed_by_another_program_is_retried(collected):
     busy, free = FakeInputDevice(busy=True), FakeInputDevice()
     scanner = EvdevWedgeScanner(DeviceMatch(name="barcode"), collected,
-                                finder=Bus(busy, free).find, retry_interval=0.02)
+                                finder=Bus(busy, free).find, retry_interval=0.02,
+                                poll_interval=POLL)
     with scanner:
         assert wait_until(lambda: free.grabbed)
         assert busy.closed

@@ -125,3 +125,11 @@ def test_default_opener_reads_loop_url():
     with scanner:
         assert wait_until(lambda: scanner.connected)
     assert scanner.last_error is None
+
+
+def test_stop_wakes_the_read_of_a_quiet_line(quiet_port):
+    scanner = SerialScanner("quiet", opener=quiet_port).start()
+    assert wait_until(lambda: scanner.connected)
+    reader = scanner._thread
+    scanner.stop()
+    assert not reader.is_alive()  # the read was cancelled, not left blocking
