@@ -42,15 +42,22 @@ class ApiError(BilingualError):
         self.body = body
 
 
+# Base URL -> the transport a client made without one uses there. Empty in production; the
+# test suite registers the apps it serves in process, so an app given only a URL (the counter,
+# the kiosk) reaches them without a socket and a server thread.
+IN_PROCESS: dict[str, BaseAdapter] = {}
+
+
 class Client:
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0,
                  transport: BaseAdapter | None = None):
-        """transport: what carries requests to `base_url` (default: HTTP over the network);
-        `InProcess(app)` calls the backend's app in this process."""
+        """transport: what carries requests to `base_url` (default: HTTP over the network,
+        or what IN_PROCESS names for it); `InProcess(app)` calls the app in this process."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
         self.session = requests.Session()
+        transport = transport or IN_PROCESS.get(self.base_url)
         if transport is not None:
             self.session.mount(self.base_url + "/", transport)
             self.session.trust_env = False  # no proxy stands between it and the app

@@ -18,7 +18,7 @@ import requests
 import uvicorn
 
 from backend.app import bind, create_app
-from backend.client import Client, InProcess
+from backend.client import IN_PROCESS, Client, InProcess
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts, site
 from backend.store.db import Store
@@ -143,8 +143,9 @@ class ServedInProcess(InProcess):
 
 
 class LiveServer:
-    """A uvicorn server on loopback for what needs a socket (browsers, raw HTTP, apps given
-    its URL); `client()` reaches the same app in process, which is quicker and steadier.
+    """A uvicorn server on loopback for what needs a socket (browsers, raw HTTP, processes);
+    `client()`, and any `Client` made for its `address` while it serves (the counter's, the
+    kiosk's), reach the same app in process, which is quicker and steadier.
 
     `start(lazily=True)` opens the socket only when a test first reads `url`: a test that talks
     through `client()` alone never pays for a server thread."""
@@ -174,6 +175,7 @@ class LiveServer:
         else:
             self._listen()
         SERVING[self.address] = self
+        IN_PROCESS[self.address] = self.transport
         return self
 
     def _listen(self) -> None:
@@ -188,6 +190,7 @@ class LiveServer:
         self.pending = False
         if SERVING.get(self.address) is self:
             del SERVING[self.address]
+            del IN_PROCESS[self.address]
         if self.thread.is_alive():
             self.server.should_exit = True
             self.thread.join(timeout=10)
