@@ -92,3 +92,15 @@ def test_an_async_route_may_call_an_app_in_process(server):
 
     client = Client("http://outer.invalid", transport=InProcess(outer))
     assert client._request("GET", "/via")["username"] == "clerk"
+
+
+def test_a_client_made_from_a_served_address_goes_in_process(server):
+    # As the counter and the kiosk make theirs: from a URL alone.
+    by_url = Client(server.address)
+    assert by_url.health()["ok"]
+    assert not server.thread.is_alive()  # no socket was opened for it
+    server.stop()
+    with pytest.raises(BackendUnreachable):
+        by_url.health()
+    with pytest.raises(BackendUnreachable):  # made now: over the network, where none listens
+        Client(server.address, timeout=5).health()
