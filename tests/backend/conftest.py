@@ -154,10 +154,9 @@ class LiveServer:
         self.app = app
         self.address = f"http://127.0.0.1:{port}"
         self.transport = ServedInProcess(self.address)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                access_log=False, proxy_headers=False)
-        self.server = QuickServer(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.port = port
+        self.server: QuickServer | None = None  # made with the socket: uvicorn's Config
+        self.thread = threading.Thread(target=self._serve, daemon=True)  # sets up logging
         self.pending = False  # started lazily, socket not open yet
         self.opening = threading.Lock()  # threads may read `url` at once
 
@@ -179,6 +178,9 @@ class LiveServer:
         return self
 
     def _listen(self) -> None:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="error",
+                                access_log=False, proxy_headers=False)
+        self.server = QuickServer(config)
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:
@@ -194,6 +196,9 @@ class LiveServer:
         if self.thread.is_alive():
             self.server.should_exit = True
             self.thread.join(timeout=10)
+
+    def _serve(self) -> None:
+        self.server.run()
 
     def client(self, username: str | None = None) -> Client:
         client = Client(self.address, transport=self.transport)
