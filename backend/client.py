@@ -244,7 +244,7 @@ class InProcess(BaseAdapter):
 class _LoopThread:
     """One event loop, on a daemon thread, for every in-process request, as a server has one.
     A loop per request made anyio start a new worker thread for each sync route, and the
-    store open a new SQLite connection in each: half an in-process request's CPU."""
+    store open a new SQLite connection in each: four fifths of a small request's CPU."""
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
