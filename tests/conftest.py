@@ -112,6 +112,7 @@ SLOW_MODULES = {
     "tests/counter_app/test_ui_flows.py",
     "tests/systemd/test_maintenance.py",
     "tests/backend/test_firstboot_screen.py",
+    "tests/backend/api/test_fuzz.py",  # minutes of fuzzing; importing schemathesis costs 0.1 s
 }
 SLOW_FIXTURES = {"browser", "page", "screen", "x_server", "postgres"}
 SLOW_TESTS = {
