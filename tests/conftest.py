@@ -93,7 +93,8 @@ def quick_wrong_passwords(monkeypatch):
 # modules (and folders) that start server, CLI or app processes, render Kivy screenshots, build
 # disk images or play a camera in real time; every test that drives Chromium or an X server or
 # needs PostgreSQL; and single process-starting tests in modules that otherwise do not.
-SLOW_DIRS = ("tests/images/",)
+# The hub's store is PostgreSQL: every hub test needs one (its conftest imports psycopg).
+SLOW_DIRS = ("tests/images/", "tests/hub/")
 SLOW_MODULES = {
     "tests/test_demo.py",
     "tests/test_fast_selection.py",
@@ -112,6 +113,7 @@ SLOW_MODULES = {
     "tests/counter_app/test_ui_flows.py",
     "tests/systemd/test_maintenance.py",
     "tests/backend/test_firstboot_screen.py",
+    "tests/backend/api/test_fuzz.py",  # minutes of fuzzing; importing schemathesis costs 0.1 s
 }
 SLOW_FIXTURES = {"browser", "page", "screen", "x_server", "postgres"}
 SLOW_TESTS = {

@@ -67,8 +67,23 @@ def load_catalog(directory: Path | str = DEFAULT_CATALOG_DIR) -> Catalog:
     return Catalog(agency, {procedure.key: procedure for _, procedure in loaded})
 
 
+_QUEUE_CONFIGS: dict[tuple, QueueConfig] = {}  # (path, mtime, size) -> its frozen config
+
+
 def load_queue_config(path: Path | str = DEFAULT_CATALOG_DIR / "queue.yaml") -> QueueConfig:
+    """Read once per version of the file: each app the test suite binds reads it again."""
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_queue_config(path)  # which says what is wrong
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _QUEUE_CONFIGS:
+        _QUEUE_CONFIGS[key] = _read_queue_config(path)
+    return _QUEUE_CONFIGS[key]
+
+
+def _read_queue_config(path: Path) -> QueueConfig:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yamlfile.SAFE_LOADER)
     except yaml.YAMLError as exc:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+
+if TYPE_CHECKING:  # fpdf2 is imported where a PDF is made: 0.3 s that serving pages never needs
+    from fpdf import FPDF
 
 FONTS = Path(__file__).parent / "fonts"
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates" / "forms"
@@ -50,6 +52,8 @@ def html(doc: Document) -> str:
 
 
 def pdf(doc: Document) -> bytes:
+    from fpdf import FPDF
+
     out = FPDF(orientation="L" if doc.landscape else "P", format="A4")
     out.set_margins(15, 12, 15)
     out.set_auto_page_break(True, 15)
@@ -99,6 +103,8 @@ def _body(out: FPDF, doc: Document) -> None:
 
 
 def _table(out: FPDF, table: Table) -> None:
+    from fpdf.fonts import FontFace
+
     size = 7 if len(table.headers) > 9 else 8.5
     out.set_font("DejaVu", "", size)
     widths = tuple(table.widths or [1] * len(table.headers))

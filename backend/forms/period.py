@@ -7,10 +7,6 @@ import csv
 import io
 import json
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-
 from backend.domain.reports import BY, COLUMNS, HEADERS_VI, LAYOUT, TOTAL, Period
 from backend.forms.document import Document, Table
 
@@ -50,6 +46,11 @@ def _label(group: str, names: dict[str, str]) -> str:
 
 
 def to_xlsx(rows: Rows, period: Period, by: str, agency: str, names: dict[str, str]) -> bytes:
+    # openpyxl (0.2 s to import) only where a workbook is made, not wherever reports are served
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Báo cáo"
@@ -87,6 +88,9 @@ def _xlsx_headers(sheet, by: str) -> None:
 
 
 def _xlsx_style(sheet, last_row: int) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
     thin = Side(style="thin")
     for row in sheet.iter_rows(min_row=5, max_row=last_row):
         for cell in row:

@@ -18,7 +18,7 @@ import requests
 import uvicorn
 
 from backend.app import bind, create_app
-from backend.client import Client, InProcess
+from backend.client import IN_PROCESS, Client, InProcess
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts, site
 from backend.store.db import Store
@@ -143,8 +143,9 @@ class ServedInProcess(InProcess):
 
 
 class LiveServer:
-    """A uvicorn server on loopback for what needs a socket (browsers, raw HTTP, apps given
-    its URL); `client()` reaches the same app in process, which is quicker and steadier.
+    """A uvicorn server on loopback for what needs a socket (browsers, raw HTTP, processes);
+    `client()`, and any `Client` made for its `address` while it serves (the counter's, the
+    kiosk's), reach the same app in process, which is quicker and steadier.
 
     `start(lazily=True)` opens the socket only when a test first reads `url`: a test that talks
     through `client()` alone never pays for a server thread."""
@@ -153,10 +154,9 @@ class LiveServer:
         self.app = app
         self.address = f"http://127.0.0.1:{port}"
         self.transport = ServedInProcess(self.address)
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                access_log=False, proxy_headers=False)
-        self.server = QuickServer(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.port = port
+        self.server: QuickServer | None = None  # made with the socket: uvicorn's Config
+        self.thread = threading.Thread(target=self._serve, daemon=True)  # sets up logging
         self.pending = False  # started lazily, socket not open yet
         self.opening = threading.Lock()  # threads may read `url` at once
 
@@ -174,9 +174,13 @@ class LiveServer:
         else:
             self._listen()
         SERVING[self.address] = self
+        IN_PROCESS[self.address] = self.transport
         return self
 
     def _listen(self) -> None:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="error",
+                                access_log=False, proxy_headers=False)
+        self.server = QuickServer(config)
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:
@@ -188,9 +192,13 @@ class LiveServer:
         self.pending = False
         if SERVING.get(self.address) is self:
             del SERVING[self.address]
+            del IN_PROCESS[self.address]
         if self.thread.is_alive():
             self.server.should_exit = True
             self.thread.join(timeout=10)
+
+    def _serve(self) -> None:
+        self.server.run()
 
     def client(self, username: str | None = None) -> Client:
         client = Client(self.address, transport=self.transport)

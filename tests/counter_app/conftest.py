@@ -51,7 +51,7 @@ def make_config(tmp_path, url: str, **changes) -> StationConfig:
 
 @pytest.fixture
 def config(tmp_path, server):
-    return make_config(tmp_path, server.url)
+    return make_config(tmp_path, server.address)
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def station(config, devices, clock):
 def kiosk(server):
     """A registered kiosk device that issues queue tickets."""
     token = server.client("admin").register_device("kiosk-1", "kiosk")["token"]
-    client = Client(server.url, token=token)
+    client = Client(server.address, token=token)
     yield client
     client.session.close()
 
@@ -103,8 +103,8 @@ def resolve(server, code: str) -> None:
 @contextlib.contextmanager
 def restarted(server, store, clock):
     """The same database served again on the same port, as after a reboot of the server."""
-    port = urlparse(server.url).port
-    again = LiveServer(create_app(store.path, clock=clock), port).start()
+    port = urlparse(server.address).port
+    again = LiveServer(create_app(store.path, clock=clock), port).start(lazily=True)
     try:
         yield again
     finally:

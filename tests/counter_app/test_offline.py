@@ -63,7 +63,7 @@ def test_an_online_attempt_that_landed_unseen_is_not_entered_twice(station, serv
 
     def lost_answer(*args, **kwargs):
         real_intake(*args, **kwargs)  # the server takes it, the answer never arrives
-        raise BackendUnreachable(server.url, TimeoutError("read timed out"))
+        raise BackendUnreachable(server.address, TimeoutError("read timed out"))
 
     station.client.intake = lost_answer
     outcome = station.intake.confirm(fill(station))
@@ -79,7 +79,7 @@ def test_an_online_attempt_that_landed_unseen_is_not_entered_twice(station, serv
 
 def test_an_online_attempt_that_never_arrived_lands_from_the_outbox(station, server):
     def refused(*args, **kwargs):
-        raise BackendUnreachable(server.url, ConnectionRefusedError())
+        raise BackendUnreachable(server.address, ConnectionRefusedError())
 
     real_intake, station.client.intake = station.client.intake, refused
     outcome = station.intake.confirm(fill(station))

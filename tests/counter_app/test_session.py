@@ -7,7 +7,7 @@ import pytest
 from counter_app.core import CounterStation
 from counter_app.texts import CounterError
 
-from .conftest import PASSWORD, fill
+from .conftest import PASSWORD, fill, restarted
 
 
 def test_first_login_forces_a_password_change(config, devices, clock):
@@ -57,23 +57,13 @@ def test_offline_login_only_for_a_clerk_seen_here_before(config, devices, clock,
 
 def test_after_an_offline_login_the_outbox_goes_with_a_real_session(config, devices, clock,
                                                                       server, store):
-    from urllib.parse import urlparse
-
-    from backend.app import create_app
-
-    from .conftest import LiveServer
-
     with CounterStation(config, devices=devices, clock=clock) as station:
         station.login("clerk", PASSWORD)
         station.logout()
         server.stop()
         station.login("clerk", PASSWORD)  # offline: from the remembered hash
         code = station.intake.confirm(fill(station)).code
-        again = LiveServer(create_app(store.path, clock=clock),
-                           urlparse(server.url).port).start()
-        try:
+        with restarted(server, store, clock) as again:
             station.tick()
             assert not station.session.offline_auth and station.client.token
             assert again.client("clerk").case(code)["received_at"]
-        finally:
-            again.stop()

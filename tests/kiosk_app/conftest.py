@@ -79,7 +79,7 @@ def make_kiosk(server, tmp_path, mono, device_token):
 
     def make(*, hardware: Hardware | None = None, registered: bool = True, url: str | None = None,
              **config) -> Kiosk:
-        values = {"backend_url": url or server.url, "device_name": "kiosk-1",
+        values = {"backend_url": url or server.address, "device_name": "kiosk-1",
                   "data_dir": tmp_path / "kiosk", "agency_code": "000.00.06.H56",
                   "retry_delays": (2.0, 5.0), "token": device_token if registered else None}
         cfg = KioskConfig.from_dict({**values, **config})

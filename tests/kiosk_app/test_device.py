@@ -17,7 +17,7 @@ PIN = "246810"
 
 def test_register_keeps_the_token_private_and_heartbeats_report_version_and_hardware(
         server, admin, tmp_path, make_kiosk):
-    config = KioskConfig.from_dict({"backend_url": server.url, "device_name": "kiosk-sanh-2",
+    config = KioskConfig.from_dict({"backend_url": server.address, "device_name": "kiosk-sanh-2",
                                     "station": "rpi-kiosk-portrait", "data_dir": tmp_path / "d"})
     token = register(config, admin)
     assert config.device_token() == token
@@ -33,7 +33,7 @@ def test_register_keeps_the_token_private_and_heartbeats_report_version_and_hard
 def test_register_from_the_command_line(server, tmp_path, monkeypatch, capsys):
     import io
 
-    monkeypatch.setenv("MOTCUA_BACKEND_URL", server.url)
+    monkeypatch.setenv("MOTCUA_BACKEND_URL", server.address)
     monkeypatch.setenv("MOTCUA_DEVICE_NAME", "kiosk-cli")
     monkeypatch.setenv("MOTCUA_KIOSK_DATA", str(tmp_path))
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
@@ -170,7 +170,7 @@ def test_a_revoked_token_hides_the_ticket_button(kiosk, server, mono, store):
     mono.advance(61)
     run_until(kiosk, lambda: not kiosk.registered)
     assert not kiosk.state.ticket_available
-    assert Client(server.url).health()
+    assert Client(server.address).health()
 
 
 def test_the_station_profile_sets_screen_backend_and_devices():

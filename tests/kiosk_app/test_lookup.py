@@ -55,7 +55,7 @@ def test_a_typed_code_shows_the_coarse_status_without_the_name(kiosk, new_case):
 
 def test_a_malformed_code_is_explained_and_never_sent(make_kiosk, server):
     kiosk = make_kiosk()
-    kiosk.client = CountingClient(server.url)
+    kiosk.client = CountingClient(server.address)
     kiosk.open_typing()
     for key in "2613":
         kiosk.press_key(key)
@@ -205,7 +205,7 @@ class SlowClient(CountingClient):
 
 def test_an_answer_arriving_after_the_citizen_left_is_dropped(make_kiosk, server, new_case):
     kiosk = make_kiosk()
-    kiosk.client = SlowClient(server.url)
+    kiosk.client = SlowClient(server.address)
     kiosk.scanned(new_case["qr"])
     kiosk.go_home()  # Home works while the lookup is still out
     kiosk.client.release.set()

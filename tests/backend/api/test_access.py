@@ -12,7 +12,7 @@ from tests.backend.conftest import PASSWORD
 
 def device(server, name: str, kind: str) -> Client:
     token = server.client("admin").register_device(name, kind)["token"]
-    return Client(server.url, token=token)
+    return Client(server.address, token=token)
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_a_device_confirms_and_cancels_only_its_own_tickets(server, store):
 def test_admin_revokes_and_rotates_a_device_token(server, clock):
     admin = server.client("admin")
     old = admin.register_device("kiosk-1", "kiosk")["token"]
-    kiosk = Client(server.url, token=old)
+    kiosk = Client(server.address, token=old)
     kiosk.heartbeat("0.1.0", {})
     clock.advance(minutes=5)
     kiosk.device_me()
@@ -131,7 +131,7 @@ def test_admin_revokes_and_rotates_a_device_token(server, clock):
         kiosk.heartbeat("0.1.0", {})
     assert err.value.status == 401 and err.value.vi
     new = admin._request("POST", "/api/v1/devices/kiosk-1/rotate")["token"]
-    assert new != old and Client(server.url, token=new).heartbeat("0.1.0", {})["ok"]
+    assert new != old and Client(server.address, token=new).heartbeat("0.1.0", {})["ok"]
     with pytest.raises(ApiError):
         kiosk.heartbeat("0.1.0", {})
     assert api_error(lambda: admin._request("POST", "/api/v1/devices/nope/revoke")).status == 404
@@ -141,7 +141,7 @@ def test_admin_revokes_and_rotates_a_device_token(server, clock):
 
 def test_tokens_are_stored_only_as_hashes(server, store):
     token = server.client("admin").register_device("kiosk-1", "kiosk")["token"]
-    login = Client(server.url)
+    login = Client(server.address)
     login.login("clerk", PASSWORD)
     dump = "\n".join(store.conn.iterdump())
     assert token not in dump and login.token not in dump

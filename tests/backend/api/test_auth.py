@@ -11,7 +11,7 @@ def test_login_me_logout(server):
     assert client.me()["unit"] == "MOTCUA"
     token = client.token
     client.logout()
-    stale = Client(server.url, token=token)
+    stale = Client(server.address, token=token)
     with pytest.raises(ApiError) as err:
         stale.me()
     assert err.value.status == 401 and err.value.key == "invalid_token"

@@ -6,7 +6,7 @@ from backend.client import ApiError, Client
 def test_register_heartbeat_and_fleet_status(server, clock):
     admin = server.client("admin")
     registered = admin.register_device("kiosk-sanh-1", "kiosk", "rpi-kiosk-portrait")
-    kiosk = Client(server.url, token=registered["token"])
+    kiosk = Client(server.address, token=registered["token"])
     answer = kiosk.heartbeat("0.1.0", {"printer": "online", "camera": "ok", "temp_c": 51.5})
     assert answer["ok"] is True and answer["settings"] == {}
     fleet = {d["name"]: d for d in admin.devices()}
@@ -21,7 +21,7 @@ def test_device_token_cannot_read_cases_and_names_are_unique(server):
     admin = server.client("admin")
     token = admin.register_device("quay-1", "counter")["token"]
     with pytest.raises(ApiError) as err:
-        Client(server.url, token=token).cases()
+        Client(server.address, token=token).cases()
     assert err.value.status == 403
     with pytest.raises(ApiError) as dup:
         admin.register_device("quay-1", "counter")
@@ -33,13 +33,13 @@ def test_device_token_cannot_read_cases_and_names_are_unique(server):
 
 def test_unknown_token_is_refused(server):
     with pytest.raises(ApiError) as err:
-        Client(server.url, token="made-up").heartbeat("1", {})
+        Client(server.address, token="made-up").heartbeat("1", {})
     assert err.value.status == 401 and err.value.vi
 
 
 def test_admin_sets_device_settings_the_device_reads_them(server):
     admin = server.client("admin")
-    kiosk = Client(server.url, token=admin.register_device("kiosk-2", "kiosk")["token"])
+    kiosk = Client(server.address, token=admin.register_device("kiosk-2", "kiosk")["token"])
     admin.set_device_settings("kiosk-2", idle_seconds=60, language="en", services=["A", "B"])
     assert kiosk.heartbeat("0.1.0", {})["settings"]["idle_seconds"] == 60
     assert kiosk.device_me()["settings"]["services"] == ["A", "B"]
@@ -53,7 +53,7 @@ def test_admin_sets_device_settings_the_device_reads_them(server):
 
 def test_selftest_reports_show_in_the_fleet(server):
     admin = server.client("admin")
-    kiosk = Client(server.url, token=admin.register_device("kiosk-3", "kiosk")["token"])
+    kiosk = Client(server.address, token=admin.register_device("kiosk-3", "kiosk")["token"])
     kiosk.send_selftest({"ok": False, "station": "rpi-kiosk-portrait", "checks": [
         {"name": "printer", "ok": False, "message": "Máy in hết giấy / Printer out of paper"}]})
     fleet = {d["name"]: d for d in admin.devices()}
@@ -70,7 +70,7 @@ def test_hw_selftest_sends_its_report_through_the_client(server, tmp_path, capsy
     admin = server.client("admin")
     token = admin.register_device("quay-9", "counter", "demo-fake")["token"]
     argv = ["hw", "selftest", "--station", "demo-fake", "--report-dir", str(tmp_path),
-            "--backend", server.url]
+            "--backend", server.address]
     code = main([*argv, "--token", token])
     assert "report sent to the backend" in capsys.readouterr().out
     last = {d["name"]: d for d in admin.devices()}["quay-9"]["last_selftest"]

@@ -17,7 +17,7 @@ HUGE = str(10**20)
 def status_of(server, method: str, path: str, who: str | None = "clerk", **kw):
     client = server.client(who)
     headers = {"Authorization": f"Bearer {client.token}"} if client.token else {}
-    response = client.session.request(method, f"{server.url}{path}", headers=headers,
+    response = client.session.request(method, f"{server.address}{path}", headers=headers,
                                       timeout=30, **kw)
     body = response.json()
     assert body.get("vi") and body.get("en"), body
@@ -68,7 +68,7 @@ def test_lone_surrogates_and_control_characters_never_reach_the_database(server,
     raw = json.dumps({"procedure_code": proc["code"], "documents": all_documents(proc),
                       "applicant": {**APPLICANT, "name": "Lê\x00 Văn\ud800 Tám\x1b",
                                     "address": "12 Lê Lợi\r\nphường\u0085 Tân Ninh"}})
-    response = clerk.session.post(f"{server.url}/api/v1/cases", data=raw.encode(),
+    response = clerk.session.post(f"{server.address}/api/v1/cases", data=raw.encode(),
                                   headers={"Authorization": f"Bearer {clerk.token}",
                                            "Content-Type": "application/json"}, timeout=30)
     assert response.status_code == 201, response.text
@@ -76,7 +76,7 @@ def test_lone_surrogates_and_control_characters_never_reach_the_database(server,
     assert row == {"applicant_name": "Lê Văn Tám",
                    "applicant_address": "12 Lê Lợi\nphường Tân Ninh"}
     login = json.dumps({"username": "\ud800", "password": "x\ud800"})
-    response = clerk.session.post(f"{server.url}/api/v1/auth/login", data=login.encode(),
+    response = clerk.session.post(f"{server.address}/api/v1/auth/login", data=login.encode(),
                                   headers={"Content-Type": "application/json"}, timeout=30)
     assert response.status_code in (401, 422) and response.json()["vi"]
 
@@ -140,7 +140,7 @@ def test_a_device_cannot_store_a_huge_heartbeat(server):
     token = admin.register_device("kiosk-1", "kiosk")["token"]
     from backend.client import Client
 
-    kiosk = Client(server.url, token=token, timeout=30)
+    kiosk = Client(server.address, token=token, timeout=30)
     with pytest.raises(ApiError) as err:
         kiosk.heartbeat("0.1.0", {"junk": "x" * (8 << 20)})
     assert err.value.status == 413 and err.value.vi and err.value.en

@@ -27,13 +27,13 @@ def real_delay(monkeypatch):
 def proxied(store, clock):
     """Behind a reverse proxy on loopback, so each test request can come from its own address."""
     live = LiveServer(create_app(store.path, clock=clock, trusted_proxies="127.0.0.1"),
-                      free_port()).start()
+                      free_port()).start(lazily=True)
     yield live
     live.stop()
 
 
 def login(server, username: str, password: str, address: str) -> dict:
-    client = Client(server.url, timeout=30)
+    client = Client(server.address, timeout=30)
     return client._request("POST", "/api/v1/auth/login", headers={"X-Forwarded-For": address},
                            json={"username": username, "password": password})
 

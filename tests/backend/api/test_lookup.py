@@ -96,5 +96,5 @@ def test_lookups_are_rate_limited_per_client(server, store, case):
     with pytest.raises(ApiError) as err:
         client.lookup(case["code"])
     assert err.value.status == 429 and "một phút" in err.value.vi
-    response = client.session.get(f"{server.url}/api/v1/lookup/{case['code']}")
+    response = client.session.get(f"{server.address}/api/v1/lookup/{case['code']}")
     assert 1 <= int(response.headers["Retry-After"]) <= 60

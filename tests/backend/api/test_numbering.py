@@ -18,7 +18,7 @@ def counts(store) -> dict:
 
 def device(server, name, kind, station=""):
     token = server.client("admin").register_device(name, kind, station)["token"]
-    return Client(server.url, token=token)
+    return Client(server.address, token=token)
 
 
 @pytest.mark.parametrize("kind", ["kiosk", "display"])

@@ -17,7 +17,7 @@ def through_the_model(body: dict) -> bytes:
 def test_the_list_is_byte_for_byte_what_its_model_would_send(server):
     client = server.client()
     for query in ({}, {"q": "hộ tịch"}, {"q": "khai sinh", "field": "nope"}):
-        sent = client.session.get(f"{server.url}/api/v1/procedures", params=query, timeout=30)
+        sent = client.session.get(f"{server.address}/api/v1/procedures", params=query, timeout=30)
         assert sent.status_code == 200 and sent.headers["content-type"] == "application/json"
         assert sent.content == through_the_model(sent.json()), query
     everything = client._request("GET", "/api/v1/procedures")

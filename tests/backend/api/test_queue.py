@@ -7,7 +7,7 @@ from tests.backend.api.helpers import intake, pick_procedure
 @pytest.fixture
 def kiosk(server):
     token = server.client("admin").register_device("kiosk-1", "kiosk")["token"]
-    return Client(server.url, token=token)
+    return Client(server.address, token=token)
 
 
 def issue(client: Client, service: str, priority: str | None = None) -> dict:

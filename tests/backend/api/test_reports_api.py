@@ -24,7 +24,8 @@ SHOTS = Path(os.environ.get("MOTCUA_FORM_SHOTS", "")) if os.environ.get(
 
 def get(server, who: str | None, path: str, **params) -> requests.Response:
     headers = {"Authorization": f"Bearer {server.client(who).token}"} if who else {}
-    return requests.get(server.url + path, params=params, headers=headers, timeout=30)
+    return server.client().session.get(server.address + path, params=params, headers=headers,
+                                       timeout=30)
 
 
 def pdf_text(body: bytes, name: str) -> str:

@@ -48,7 +48,7 @@ def clients(server):
     for name in ("clerk", "officer.kt", "leader", "admin"):
         made[name] = server.client(name)
     token = made["admin"].register_device("kiosk-1", "kiosk")["token"]
-    made["device"] = Client(server.url, token=token)
+    made["device"] = Client(server.address, token=token)
     return made
 
 

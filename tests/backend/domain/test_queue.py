@@ -48,3 +48,15 @@ def test_shipped_config_loads_and_mistakes_are_named(tmp_path):
     bad.write_text("services: [{letter: a, name: X, daily_limit: 5}]\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"queue\.yaml"):
         load_queue_config(bad)
+
+
+def test_the_queue_config_is_read_again_only_when_its_file_changes(tmp_path):
+    path = tmp_path / "queue.yaml"
+    path.write_text((DEFAULT_CATALOG_DIR / "queue.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    first = load_queue_config(path)
+    assert load_queue_config(path) is first
+    path.write_text("services: [{letter: B, name: Khác, daily_limit: 7}]\n"
+                    "counters: [{number: 3, services: [B]}]\n", encoding="utf-8")
+    again = load_queue_config(path)
+    assert again.service("B").daily_limit == 7 and again.counter(3).services
