@@ -3,14 +3,11 @@ lit the code unevenly, and cut-outs shifted above or below a glare spot in the b
 and a sharpened cut-out's reading counted only when both its halves agree (a misread once sent
 a receipt to another case). bench/decode.py has the read rates."""
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
-from bench.photo_baits import grid, stripes, text_page, texture
 from drivers.cameras import decoder
 from drivers.cameras.decoder import CODE128, STRATEGIES, Decoder, cut_out, enhance, find_bars
 
@@ -92,26 +89,18 @@ def test_the_gates_pass_glare_and_uneven_light_only():
         == [False, False, True, False, True, True]
 
 
-BAITS = {"stripes": stripes, "grid": grid, "texture": texture}
-
-
-@pytest.mark.parametrize("kind", ["stripes", "grid", "texture", "text-page", "text-receipt"])
-def test_code_free_frames_under_glare_or_dim_light_read_nothing(kind):
-    new = [s for s in STRATEGIES[UNEVEN_LIGHT] if s not in BEFORE]
-    only_new = Decoder(strategy=new)
-    for seed in range(4):
-        rng = np.random.default_rng([seed, 11])
-        shot = replace(rp.random_shot(rng, float(rng.uniform(-30, 30))),
-                       glare=float(rng.uniform(160, 255)), glare_spots=2,
-                       dark=float(rng.uniform(0.2, 1.0)))
-        photo_seed = int(rng.integers(2**31))
-        if kind == "text-receipt":
-            frame = rp.receipt_photo(None, shot, photo_seed)
-        else:
-            frame = rp.clutter(np.random.default_rng(photo_seed))
-            if kind == "text-page":
-                text_page(frame, shot, rng)
-            else:
-                BAITS[kind](frame, rng)
-            frame = rp.degrade(frame, shot, rng)
-        assert only_new.decode(frame) == [], (kind, seed)
+def test_code_free_frames_under_glare_or_dim_light_read_nothing():
+    """Every kind of code-free frame, dimmed or not, with the second model's glare (a tilted
+    highlight with a saturated core and a streak) added over it, read by the new passes alone."""
+    only_new = Decoder(strategy=[s for s in STRATEGIES[UNEVEN_LIGHT] if s not in BEFORE])
+    rng = np.random.default_rng(11)
+    opened = 0  # frames on which the passes ran: their gate let the largest patch through
+    for photo in rp.empty_photos(28, 11):
+        light = photo.image * float(rng.uniform(0.3, 1.0))
+        for _ in range(2):
+            light = light + rp_cv.glare(rng, float(rng.uniform(160, 255)))[..., None]
+        frame = np.clip(light, 0, 255).astype(np.uint8)
+        assert only_new.decode(frame) == [], (photo.kind, photo.index)
+        gray = decoder.to_gray(frame)
+        opened += any(decoder.GATES["uneven"](cut_out(gray, b)) for b in find_bars(gray)[:1])
+    assert opened >= 8
