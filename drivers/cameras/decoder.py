@@ -53,7 +53,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from drivers.cameras.glare import glared
+from drivers.cameras.glare import glared, washed_out
 from drivers.cameras.symbols import CODE128, FORMATS, QR, Decoded, Point, plausible
 
 # A backend reads a grayscale image and returns symbols with corners in that image's coordinates.
@@ -212,9 +212,9 @@ STRATEGIES["located-glare"] = (*STRATEGIES["located"][:-1],
 SHIFTS = (0.3, -0.3, 0.15, -0.15)
 STRATEGIES["located-uneven"] = (
     *STRATEGIES["located"][:-1],
-    _located("level", ROWS, patches=1, only="uneven"),
+    _located("unwashed", ROWS, patches=1, only="uneven"),
     _located("level", patches=1, shifts=SHIFTS, only="glared"),
-    _located("level", ROWS, patches=1, shifts=SHIFTS, only="glared"),
+    _located("unwashed", ROWS, patches=1, shifts=SHIFTS, only="glared"),
     _located("smooth", "pyzbar", patches=1, shifts=SHIFTS, only="glared"),
     _located("", ROWS, patches=1, shifts=SHIFTS, only="glared"),
     STRATEGIES["located"][-1])
@@ -530,16 +530,22 @@ def enhance(image: np.ndarray, how: str, module: float, zoom: float = 1.0) -> np
     # Averaging along the bars keeps them and cuts the noise and JPEG blocks thrice over; the
     # rows are then that much alike, so a third of them are enough to read.
     f = cv2.blur(image.astype(np.float32), (1, 15 if how == "smooth" else 9))[::ROW_STEP]
-    if how == "level":
+    if how in ("level", "unwashed"):
         f = np.clip(_level(f, module), 0, 255)
-    if how in ("level", "sharpen"):
+    if how in ("level", "sharpen", "unwashed"):
         f = _unsharp(f, module, 1.5, 0.5)
     elif how == "deblur":
         f = _unsharp(f, module, 3.0, 0.7)
+    if how == "unwashed":  # for the row scan, which leaves unknown samples out
+        return np.where(np.isnan(washed_out(image, module)[::ROW_STEP]), np.nan,
+                        np.clip(f, 0, 255)).astype(np.float32)
     return np.clip(f, 0, 255).astype(np.uint8)
 
 
-ENHANCE = ("average", "smooth", "level", "sharpen", "deblur", "unsmear")
+# "unwashed": levelled, and unknown (NaN) where glare saturated it. Levelling stretches what
+# glare left of the paper to full contrast, and the row scan matched such a stretch of a
+# photo as bars, and misread it (second model, seed 827446, #388 of 400).
+ENHANCE = ("average", "smooth", "level", "sharpen", "deblur", "unsmear", "unwashed")
 # Sharpening and undoing a smear steepen edges, and can make some: on such a cut-out zxing
 # read a receipt as another (a motion-blurred photo, 2 of 32 rows agreeing on the misreading,
 # which passed the checksum and looked like a real case code). Its readings there count only
