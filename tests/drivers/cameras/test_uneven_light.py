@@ -124,3 +124,20 @@ def test_code_free_frames_under_glare_or_dim_light_read_nothing():
         gray = decoder.to_gray(frame)
         opened += any(decoder.GATES["uneven"](cut_out(gray, b)) for b in find_bars(gray)[:1])
     assert opened >= 8
+
+
+def test_the_bench_writes_the_photos_the_default_missed_named_by_their_shot(tmp_path, capsys):
+    from bench import decode as bench
+
+    blind = {bench.CHOSEN: Decoder(strategy=[])}  # reads nothing: every receipt is a miss
+    tallies, shots = bench.run(blind, 2, 1, 2026, rp_cv, unread=tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f"receipt_photos_cv-s2026-{bench.shot_name(p)}.png"
+                     for p in rp_cv.photos(2, 2026)]  # the code-free frame read nothing
+    assert f"-d{shots[0].px_per_mm / rp.DOTS_PER_MM:.2f}-a{shots[0].angle:+.0f}-" in names[0]
+    assert cv2.imread(str(tmp_path / names[0])).shape == (rp.FRAME_H, rp.FRAME_W, 3)
+    same = dict.fromkeys((bench.BASELINE, "zxing located", bench.CHOSEN), tallies[bench.CHOSEN])
+    bench.print_conditions("second photo model", same, shots)
+    out = capsys.readouterr().out
+    assert "second photo model: read rate" in out and "far <1.2 px/dot" in out
+    assert "issue's ≥1.2 px/dot" in out
