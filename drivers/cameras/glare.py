@@ -41,9 +41,18 @@ def read_glare(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     if CODE128 not in formats:
         return []
     washed = washed_out(image, module or 3.0)
-    if np.count_nonzero(np.isnan(washed)) < WASHED_SHARE * washed.size:
+    if not _washed_share_reached(washed):
         return []
     return read_rows(washed, formats, module, count=GLARE_BANDS)
+
+
+def glared(image: np.ndarray, module: float) -> bool:
+    """Whether glare washed out part of a cut-out (WASHED_SHARE of it, as `washed_out` sees)."""
+    return _washed_share_reached(washed_out(image, module))
+
+
+def _washed_share_reached(washed: np.ndarray) -> bool:
+    return np.count_nonzero(np.isnan(washed)) >= WASHED_SHARE * washed.size
 
 
 GLARE_RUN = 4  # modules: white longer than a Code 128 space (at most 4 modules) is glare

@@ -163,7 +163,8 @@ GLARE_MISREAD = {"QR on, glare 202 over its corner and the bars": (808217, 58),
 @pytest.mark.parametrize("label", GLARE_MISREAD)
 def test_receipts_the_code128_glare_pass_misread_are_not_misread(label, drawn):
     seed, index = GLARE_MISREAD[label]
-    _, frame = drawn.receipt_of_set(rp_cv, seed, index)
-    assert Decoder().decode(frame) == []
+    payload, frame = drawn.receipt_of_set(rp_cv, seed, index)
+    # The default's row scan on the levelled cut-out reads the folded one right (dec8).
+    assert {d.text for d in Decoder().decode(frame)} <= {payload.code128}
     assert GLARE not in {s.reader for s in Decoder().stages}
     assert QR_GLARE in {s.reader for s in Decoder().stages}
