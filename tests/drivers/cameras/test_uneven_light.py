@@ -16,11 +16,6 @@ UNEVEN_LIGHT = "located-uneven"
 BEFORE = STRATEGIES["located"]  # the strategy without the passes for uneven light
 
 
-def draw(model, seed: int, index: int):
-    payload, shot, photo_seed = model.receipt_shot(seed, index, 400)
-    return payload, (rp.receipt_photo if model is rp else rp_cv.photo)(payload, shot, photo_seed)
-
-
 # Photos of the tuning seeds (model, seed, index in a set of 400) that only these passes read.
 HARD = {
     "folded, glare 226 over the bars' middle":
@@ -36,7 +31,7 @@ HARD = {
 @pytest.mark.parametrize("label", HARD)
 def test_hard_photos_under_uneven_light_are_read_by_those_passes_only(label, drawn):
     model, seed, index, stage = HARD[label]
-    payload, frame = drawn(draw, model, seed, index)
+    payload, frame = drawn.receipt_of_set(model, seed, index)
     found = Decoder(strategy=UNEVEN_LIGHT).decode(frame)
     assert [(d.text, d.stage) for d in found] == [(payload.code128, stage)]
     assert Decoder(strategy=BEFORE).decode(frame) == []
@@ -48,7 +43,7 @@ SMEARED = (rp, 48213, 27)
 
 
 def test_a_reading_only_a_few_rows_of_a_sharpened_cut_out_make_is_not_trusted(drawn):
-    payload, frame = drawn(draw, *SMEARED)
+    payload, frame = drawn.receipt_of_set(*SMEARED)
     gray = decoder.to_gray(frame)
     cutout = cut_out(gray, find_bars(gray)[0])
     image = enhance(cutout.image, "deblur", cutout.module, cutout.zoom)
@@ -60,7 +55,7 @@ def test_a_reading_only_a_few_rows_of_a_sharpened_cut_out_make_is_not_trusted(dr
 
 @pytest.mark.parametrize("strategy", ["located", UNEVEN_LIGHT])
 def test_the_smeared_receipt_reads_as_its_own_case(strategy, drawn):
-    payload, frame = drawn(draw, *SMEARED)
+    payload, frame = drawn.receipt_of_set(*SMEARED)
     assert [d.text for d in Decoder(strategy=strategy).decode(frame)] == [payload.code128]
 
 
@@ -70,7 +65,7 @@ WASHED = (rp_cv, 827446, 388)
 
 
 def test_stretches_glare_saturated_are_unknown_to_the_row_scan_not_levelled(drawn):
-    payload, frame = drawn(draw, *WASHED)
+    payload, frame = drawn.receipt_of_set(*WASHED)
     gray = decoder.to_gray(frame)
     cutout = cut_out(gray, find_bars(gray)[0], shift=-0.15)
     rows = cv2.blur(cutout.image.astype(np.float32), (1, 9))
