@@ -24,6 +24,7 @@ class CameraView(FloatLayout):
         self.hardware = hardware
         self.seq = 0
         self.texture: Texture | None = None
+        self._frame = None  # the last camera frame, to cut again when the area changes shape
         with self.canvas.before:
             Color(*rgba(INK))
             self._bg = Rectangle(pos=self.pos, size=self.size)
@@ -37,8 +38,15 @@ class CameraView(FloatLayout):
         self.seq, frame = self.hardware.latest_frame(self.seq)
         if frame is None:
             return False
-        part = cover(frame, self.width / max(1.0, self.height))
-        width = min(PREVIEW_WIDTH, part.shape[1])
+        self._frame = frame
+        self._draw()
+        return True
+
+    def _draw(self) -> None:
+        part = cover(self._frame, self.width / max(1.0, self.height))
+        # Rows of a multiple of 4 bytes: GL reads rows 4-byte aligned by default, and an odd
+        # width sheared the picture into diagonal stripes.
+        width = max(4, min(PREVIEW_WIDTH, part.shape[1]) // 4 * 4)
         small = cv2.resize(part, (width, round(part.shape[0] * width / part.shape[1])),
                            interpolation=cv2.INTER_AREA)
         small = cv2.flip(small, -1)  # texture rows go bottom-up; -1 also mirrors left-right
@@ -46,10 +54,17 @@ class CameraView(FloatLayout):
             self.texture = Texture.create(size=(small.shape[1], small.shape[0]), colorfmt="bgr")
         self.texture.blit_buffer(small.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
         self._picture.texture = self.texture
-        self._layout()
-        return True
+        self._place()
 
     def _layout(self, *_: object) -> None:
+        # A frame cut before the screen was laid out has the wrong shape: cut it again, or it
+        # stays stretched until the camera sends a new one (a still receipt may not).
+        if self._frame is not None:
+            self._draw()
+        else:
+            self._place()
+
+    def _place(self) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size
         if self.texture is None:
             self._picture.size = (0, 0)
