@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.core.text import LabelBase
-from kivy.utils import get_color_from_hex
-
 import drivers.printers
+from kiosk_app.screens import theme as kiosk_theme
+from kiosk_app.screens.theme import rgba  # noqa: F401 (the counter's screens import it from here)
 
 FONT_DIR = Path(drivers.printers.__file__).resolve().parent / "fonts"
 FONT = "CounterSans"
@@ -31,11 +30,4 @@ ROW = 40  # height of a text field or a button
 
 
 def register_fonts() -> None:
-    LabelBase.register(FONT, str(FONT_DIR / "DejaVuSans.ttf"),
-                       fn_bold=str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-
-
-def rgba(hex_colour: str, alpha: float = 1.0) -> list[float]:
-    colour = get_color_from_hex(hex_colour)
-    colour[3] = alpha
-    return colour
+    kiosk_theme.register_fonts(FONT, FONT_DIR)
