@@ -11,18 +11,20 @@ from pathlib import Path
 
 import drivers.printers
 from kiosk_app.screens import theme as kiosk_theme
-from kiosk_app.screens.theme import rgba  # noqa: F401 (the counter's screens import it from here)
+from kiosk_app.screens.theme import (  # noqa: F401 (the centre's one palette, re-exported)
+    HEADER,
+    INK,
+    LINE,
+    MUTED,
+    PANEL,
+    PRIMARY,
+    rgba,
+)
 
 FONT_DIR = Path(drivers.printers.__file__).resolve().parent / "fonts"
 FONT = "CounterSans"
 
-BG = "#ECEFF1"
-PANEL = "#FFFFFF"
-INK = "#1B1F24"
-MUTED = "#5F6B76"
-HEADER = "#A51C24"  # the red of public-service signage
-PRIMARY = "#1565C0"
-LINE = "#CFD8DC"
+BG = "#ECEFF1"  # the counter's own background; the other colours are the kiosk's
 LEVELS = {"info": "#1565C0", "ok": "#2E7D32", "warning": "#E65100", "error": "#C62828"}
 
 BODY, SMALL, HEADING, TITLE = 17, 15, 21, 28
