@@ -84,8 +84,10 @@ def site_db(tmp: str, name: str, n_cases: int):
     return store, pairs
 
 
-def catch_up(pg: Postgres, store, workers: int) -> float:
-    dsn = pg.create_database("catchup")
+def synced_hub(pg: Postgres, store, name: str, workers: int) -> tuple[HubStore, str, int, float]:
+    """A new hub database, served while `store`'s site enrols and its agent pushes once through
+    the hub API: the hub, its DSN, the events pushed and the seconds the push took."""
+    dsn = pg.create_database(name)
     hub = HubStore(dsn)
     hub.migrate()
     site = sync.load_site(store)
@@ -99,6 +101,11 @@ def catch_up(pg: Postgres, store, workers: int) -> float:
     finally:
         server.terminate()
         server.wait()
+    return hub, dsn, pushed, elapsed
+
+
+def catch_up(pg: Postgres, store, workers: int) -> float:
+    hub, _, pushed, elapsed = synced_hub(pg, store, "catchup", workers)
     held = hub.one("select count(*) as n from events")["n"]
     assert pushed == held, f"pushed {pushed}, hub holds {held}"
     copy_s = copy_baseline(pg, hub)
@@ -140,25 +147,15 @@ def _dump(store: HubStore, table: str) -> tuple[str, bytes]:
 
 def fill_hub(pg: Postgres, store, pairs, n_sites: int, workers: int) -> tuple[str, list]:
     """One site synced for real, then n_sites-1 copies of it under their own codes."""
-    dsn = pg.create_database("province")
-    hub = HubStore(dsn)
-    hub.migrate()
-    site = sync.load_site(store)
-    port = loadgen.free_port()
-    server = serve_hub(dsn, port, workers)
-    try:
-        sync.connect(store, f"http://127.0.0.1:{port}", add_site(hub, site.agency_code, "A"))
-        sync.Agent(store, log=lambda _: None).run(once=True)
-    finally:
-        server.terminate()
-        server.wait()
+    hub, dsn, _, _ = synced_hub(pg, store, "province", workers)
+    agency = sync.load_site(store).agency_code
     rng = random.Random(5)
     sample = [("0", code, token) for code, token in rng.sample(pairs, min(50, len(pairs)))]
     cases = hub.all("select * from cases")
     events = hub.all(f"select {', '.join(EVENT_COLUMNS)} from events")
     started = time.perf_counter()
     for k in range(1, n_sites):
-        sample += _copy_site(hub, site.agency_code, k, cases, events, rng)
+        sample += _copy_site(hub, agency, k, cases, events, rng)
     settle(hub)
     total = hub.one("select count(*) as n from cases")["n"]
     size = hub.one("select pg_database_size(current_database()) as n")["n"]

@@ -3,7 +3,6 @@ the `motcua report` command alike."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,16 +85,8 @@ def _events(store: Store, case_id: int) -> list[dict]:
                      "order by e.id", [case_id])
     for row in rows:
         row["at"] = cases.parse_time(row["at"])
-        row["data"] = _data(row["data"])
+        row["data"] = cases.event_data(row["data"])
     return rows
-
-
-def _data(text: str | None) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def register(store: Store, site: Site, first: str, last: str, unit: str, fmt: str,

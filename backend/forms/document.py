@@ -76,28 +76,33 @@ def _heading(out: FPDF, doc: Document) -> None:
     out.set_xy(out.l_margin + half, top)
     out.multi_cell(half, 5, f"{MOTTO[0]}\n{MOTTO[1]}", align="C")
     out.set_y(max(left_bottom, out.get_y()))
-    out.set_font("DejaVu", "", 8)
-    out.cell(0, 5, doc.form, align="R", new_x="LMARGIN", new_y="NEXT")
+    _line(out, doc.form, 8, align="R")
     if doc.place_date:
-        out.set_font("DejaVu", "", 9)
-        out.cell(0, 5, doc.place_date, align="R", new_x="LMARGIN", new_y="NEXT")
+        _line(out, doc.place_date, 9, align="R")
     out.ln(3)
-    out.set_font("DejaVu", "B", 13)
-    out.multi_cell(0, 7, doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    _line(out, doc.title, 13, bold=True, height=7)
     if doc.subtitle:
-        out.set_font("DejaVu", "", 10)
-        out.multi_cell(0, 6, doc.subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+        _line(out, doc.subtitle, 10, height=6)
     out.ln(3)
+
+
+def _line(out: FPDF, text: str, size: float, *, bold: bool = False, height: float = 5,
+          align: str = "C") -> None:
+    """`text` across the page's width (wrapped if long), then the left margin of the next line."""
+    out.set_font("DejaVu", "B" if bold else "", size)
+    out.multi_cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
 
 
 def _body(out: FPDF, doc: Document) -> None:
     out.set_font("DejaVu", "", 10)
-    for text in doc.paragraphs:
-        out.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
-        out.ln(1)
+    _paragraphs(out, doc.paragraphs)
     if doc.table:
         _table(out, doc.table)
-    for text in doc.after:
+    _paragraphs(out, doc.after)
+
+
+def _paragraphs(out: FPDF, texts: list[str]) -> None:
+    for text in texts:
         out.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
         out.ln(1)
 

@@ -26,7 +26,7 @@ from backend.domain import codes
 from backend.domain.errors import InvalidInput, NotFound
 from backend.hub import tokens
 from backend.hub.db import Gathered, HubStore
-from backend.store.cases import _event_data
+from backend.store.cases import event_data
 from backend.store.lookup import build_answer, case_not_found, unreadable
 
 # The site's row by its key for each case found (a join hashed every site on each read). The
@@ -94,7 +94,7 @@ async def lookup(reads: HubReads, text: str, token: str | None, now: datetime) -
         if not _proved(header, row, token):
             return build_answer(header["units"], row, now, handler=row["handler"])
         # Read as the site reads them: a damaged data column does not hide the rest.
-        events = [{**e, "data": _event_data(e["data"])} for e in json.loads(found["history"])]
+        events = [{**e, "data": event_data(e["data"])} for e in json.loads(found["history"])]
         return build_answer(header["units"], row, now, handler=row["handler"],
                             applicant=row["applicant"], events=events, rated=row["rated"])
     except (ValueError, KeyError, TypeError):  # a damaged view: say so, not a 500

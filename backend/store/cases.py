@@ -277,11 +277,11 @@ def _state_columns(state: CaseState, steps: list[Step]) -> dict:
 def events(store: Store, case_id: int) -> list[dict]:
     rows = store.all("select * from events where case_id = ? order by id", [case_id])
     for row in rows:
-        row["data"] = _event_data(row["data"])
+        row["data"] = event_data(row["data"])
     return rows
 
 
-def _event_data(text: str | None) -> dict:
+def event_data(text: str | None) -> dict:
     """A damaged data column is shown as found rather than failing the whole history."""
     try:
         data = json.loads(text or "{}")

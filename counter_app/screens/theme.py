@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.core.text import LabelBase
-from kivy.utils import get_color_from_hex
-
 import drivers.printers
+from kiosk_app.screens import theme as kiosk_theme
+from kiosk_app.screens.theme import (  # noqa: F401 (the centre's one palette, re-exported)
+    HEADER,
+    INK,
+    LINE,
+    MUTED,
+    PANEL,
+    PRIMARY,
+    rgba,
+)
 
 FONT_DIR = Path(drivers.printers.__file__).resolve().parent / "fonts"
 FONT = "CounterSans"
 
-BG = "#ECEFF1"
-PANEL = "#FFFFFF"
-INK = "#1B1F24"
-MUTED = "#5F6B76"
-HEADER = "#A51C24"  # the red of public-service signage
-PRIMARY = "#1565C0"
-LINE = "#CFD8DC"
+BG = "#ECEFF1"  # the counter's own background; the other colours are the kiosk's
 LEVELS = {"info": "#1565C0", "ok": "#2E7D32", "warning": "#E65100", "error": "#C62828"}
 
 BODY, SMALL, HEADING, TITLE = 17, 15, 21, 28
@@ -31,11 +32,4 @@ ROW = 40  # height of a text field or a button
 
 
 def register_fonts() -> None:
-    LabelBase.register(FONT, str(FONT_DIR / "DejaVuSans.ttf"),
-                       fn_bold=str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-
-
-def rgba(hex_colour: str, alpha: float = 1.0) -> list[float]:
-    colour = get_color_from_hex(hex_colour)
-    colour[3] = alpha
-    return colour
+    kiosk_theme.register_fonts(FONT, FONT_DIR)

@@ -17,10 +17,11 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FONT = "KioskSans"
 
 
-def register_fonts() -> None:
-    """DejaVu Sans has every Vietnamese letter; registered once under one name."""
-    LabelBase.register(FONT, str(FONT_DIR / "DejaVuSans.ttf"),
-                       fn_bold=str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+def register_fonts(name: str = FONT, folder: Path = FONT_DIR) -> None:
+    """DejaVu Sans has every Vietnamese letter; registered once under one name (the counter
+    registers its own copy under its own name)."""
+    LabelBase.register(name, str(folder / "DejaVuSans.ttf"),
+                       fn_bold=str(folder / "DejaVuSans-Bold.ttf"))
 
 
 def rgba(hex_colour: str, alpha: float = 1.0) -> list[float]:

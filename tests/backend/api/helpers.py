@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from backend.client import ApiError, Client
+from backend.store.cases import event_hash
 
 APPLICANT = {"name": "Nguyễn Văn Hùng", "id_number": "079203001234", "phone": "0912345678",
              "address": "12 Lê Lợi, phường Tân Ninh"}
@@ -77,3 +78,16 @@ def api_error(call: Callable[[], object]) -> ApiError:
     with pytest.raises(ApiError) as caught:
         call()
     return caught.value
+
+
+def append_damaged_event(store, case: dict, action: str = "note") -> None:
+    """An event row someone wrote by hand: unknown status, data that is not JSON."""
+    last = store.one("select id, hash from events order by id desc limit 1")
+    case_id = store.one("select id from cases where code = ?", [case["code"]])["id"]
+    row = {"id": last["id"] + 1, "case_id": case_id, "action": action, "actor": "x",
+           "role": "clerk", "unit": "MOTCUA", "at": "2026-11-23T09:31:00+07:00",
+           "from_status": 2, "to_status": 77, "note": None, "data": "{broken"}
+    store.conn.execute(
+        "insert into events (id, case_id, action, actor, role, unit, at, from_status, "
+        "to_status, note, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*row.values(), last["hash"], event_hash(row, last["hash"])])

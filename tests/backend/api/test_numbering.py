@@ -4,7 +4,13 @@ when a day runs out — refused before anything is written, and no damaged row s
 import pytest
 
 from backend.client import ApiError, Client
-from tests.backend.api.helpers import APPLICANT, all_documents, intake, pick_procedure
+from tests.backend.api.helpers import (
+    APPLICANT,
+    all_documents,
+    append_damaged_event,
+    intake,
+    pick_procedure,
+)
 
 TODAY = "261123"
 
@@ -127,25 +133,10 @@ def test_one_damaged_row_never_sinks_a_list_a_view_or_a_lookup(server, store):
             server.client().lookup(damaged["code"])
         assert lookup.value.status == 409 and "Bộ phận Một cửa" in lookup.value.vi
     assert server.client().lookup(good["code"])["status"] == "received"
-    _append_a_damaged_event(store, good)
+    append_damaged_event(store, good)
     answer = server.client().lookup(good["code"], good["token"])
     assert [h["action"] for h in answer["history"]] == ["intake"]
     assert [e["data"] for e in clerk.events(good["code"])][1:] == [{"unreadable": "{broken"}]
     assert clerk.case(good["code"])["documents"] == [
         {"id": d["id"], "name": d["name"], "count": 1}
         for d in proc["documents"] if d["id"] in all_documents(proc)]
-
-
-def _append_a_damaged_event(store, case: dict) -> None:
-    """An event row someone wrote by hand: unknown status, data that is not JSON."""
-    from backend.store.cases import event_hash
-
-    last = store.one("select id, hash from events order by id desc limit 1")
-    case_id = store.one("select id from cases where code = ?", [case["code"]])["id"]
-    row = {"id": last["id"] + 1, "case_id": case_id, "action": "note", "actor": "x",
-           "role": "clerk", "unit": "MOTCUA", "at": "2026-11-23T09:31:00+07:00",
-           "from_status": 2, "to_status": 77, "note": None, "data": "{broken"}
-    store.conn.execute(
-        "insert into events (id, case_id, action, actor, role, unit, at, from_status, "
-        "to_status, note, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [*row.values(), last["hash"], event_hash(row, last["hash"])])

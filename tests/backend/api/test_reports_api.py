@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from backend.domain import reports as definitions
 from backend.domain.calendar import VN_TZ
 from backend.store import reports
-from tests.backend.api.helpers import account, intake, pick_procedure, walk
+from tests.backend.api.helpers import account, append_damaged_event, intake, pick_procedure, walk
 
 SHOTS = Path(os.environ.get("MOTCUA_FORM_SHOTS", "")) if os.environ.get(
     "MOTCUA_FORM_SHOTS") else None
@@ -129,6 +129,14 @@ def test_case_forms_carry_the_case_data(server, played):
         for needle in [*needles, code, "Nguyễn Văn Hùng"]:
             assert needle in html.text, (kind, needle)
             assert needle in text, (kind, needle)
+
+
+def test_a_damaged_event_data_column_does_not_sink_a_case_form(server, played):
+    """The forms read each event's data as the case history does (store.cases.event_data)."""
+    append_damaged_event(server.app.state.store, played["done"], action="transfer")
+    code = played["done"]["code"]
+    answer = get(server, "clerk", f"/api/v1/forms/mau05/{code}", format="html")
+    assert answer.status_code == 200 and "PHIẾU KIỂM SOÁT" in answer.text
 
 
 def test_case_forms_refuse_what_does_not_exist_or_is_not_theirs(server, played):
