@@ -32,8 +32,8 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
 - Where glare washed out part of the code's whole height (the tall cut-out), the row scan reads
   that cut-out levelled with the saturated stretches unknown, and the rows of it that glare
   left whole (`_clean_rows`): glare that splits the patch of bars found leaves the shifted
-  cut-outs off the code. Then the QR code on the whole frame, at full size and through the
-  gamma curve. The default strategy, "located-tall", is "located-uneven" with these.
+  cut-outs off the code. Then the QR code on the whole frame at full size, levelled locally.
+  The default strategy, "located-tall", is "located-uneven" with these.
 - Sharpening or undoing a smear can make edges: a zxing reading on such a cut-out counts only
   when its top and bottom halves read the same (a smeared receipt was read as another case).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
@@ -162,7 +162,7 @@ class Stage:
     formats: tuple[str, ...] = FORMATS
     angle: float = 0.0  # degrees, counter-clockwise, about the frame centre
     scale: float = 1.0
-    tone: str = ""  # "" | "gamma" (glare) | "clahe" (low light, uneven light)
+    tone: str = ""  # "" | "gamma" (glare) | "clahe" (low light, uneven light) | "level"
     locate: bool = False
     enhance: str = ""  # located passes: "" or an ENHANCE name
     reader: str = ""  # a BACKENDS name, "" = the decoder's backend
@@ -228,16 +228,16 @@ STRATEGIES["located-uneven"] = (
 # The default: "located-uneven", then where glare washed out part of the code's whole height
 # (the tall cut-out, which glare splitting the patch of bars found does not shorten), the row
 # scan on that cut-out levelled with the saturated stretches unknown, and on its rows glare left
-# whole; then the QR code on the whole frame at full size (a small one the half-size read
-# lost) and through the gamma curve (glare washing its modules to grey, short of saturating).
-# Of the 34 receipts "located-uneven" missed on six tuning sets of 400 (seeds 164435, 948993,
-# 817375 of both photo models) they read 4, 0 wrong; the two QR reads cost code-free frames
-# about 3 ms (a sixth more).
+# whole; then the QR code on the whole frame at full size, levelled locally (`_level_frame`:
+# glare or a dim lobby washing its modules grey, short of saturating; a small QR code the
+# half-size read lost). Of the 34 receipts "located-uneven" missed on six tuning sets of 400
+# (seeds 164435, 948993, 817375 of both photo models) they read 5, 0 wrong; the QR pass costs
+# code-free frames about 4 ms (a fifth more).
 STRATEGIES["located-tall"] = (
     *STRATEGIES["located-uneven"][:-1],
     _located("unwashed", ROWS, patches=1, tall=True, only="glared-tall"),
     _located("clean", ROWS, patches=1, tall=True, only="glared-tall"),
-    Stage("qr-full", (QR,)), Stage("qr-gamma", (QR,), tone="gamma"),
+    Stage("qr-level", (QR,), tone="level"),
     STRATEGIES["located"][-1])
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located-tall"
@@ -324,7 +324,27 @@ def _tone(gray: np.ndarray, tone: str) -> np.ndarray:
         return cv2.LUT(gray, _gamma_lut())
     if tone == "clahe":
         return _clahe().apply(gray)
+    if tone == "level":
+        return _level_frame(gray)
     return gray
+
+
+LEVEL_PX, LEVEL_POOL = 25, 4  # frame pixels: the neighbourhood, and the pooling that finds it
+
+
+def _level_frame(gray: np.ndarray) -> np.ndarray:
+    """Each pixel stretched between the darkest and lightest around it (about LEVEL_PX), as
+    `_level` does along a cut-out's rows: CLAHE's tiles are too coarse for a QR code's modules
+    that glare washed to grey. The extremes come from a LEVEL_POOL times smaller copy: a fifth
+    of the cost, and a QR code's modules are finer than the light's changes anyway."""
+    size = (gray.shape[1] // LEVEL_POOL, gray.shape[0] // LEVEL_POOL)
+    small = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    kernel = np.ones((LEVEL_PX // LEVEL_POOL | 1,) * 2, np.uint8)
+    full = (gray.shape[1], gray.shape[0])
+    lo = cv2.resize(cv2.erode(small, kernel), full, interpolation=cv2.INTER_LINEAR)
+    hi = cv2.resize(cv2.dilate(small, kernel), full, interpolation=cv2.INTER_LINEAR)
+    span = np.maximum(cv2.subtract(hi, lo), 20).astype(np.float32)  # flat: noise stays small
+    return np.clip(cv2.subtract(gray, lo) * (255 / span), 0, 255).astype(np.uint8)
 
 
 @lru_cache(maxsize=1)
