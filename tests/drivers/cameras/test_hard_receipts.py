@@ -26,6 +26,8 @@ HARD = {
         (rp, 164435, 202, "bars-clean-rows-glared-tall"),
     "second model, folded away, close, glare 205 washing bars over their whole height":
         (rp_cv, 164435, 368, "bars-unwashed-rows-glared-tall"),
+    "second model, torn off, glare 216 washing 1.4 % of the code's height out":
+        (rp_cv, 948993, 306, "bars-unwashed-rows-glared-tall"),
     "QR on, dim (gain 0.18), smear 7 px: lost at half size": (rp, 948993, 109, "qr-level"),
     "QR on, glare 236 over it, smear 6 px": (rp, 164435, 398, "qr-level"),
     "second model, QR on, glare 165 washing it grey, smear 7 px": (rp_cv, 164435, 353, "qr-level"),
