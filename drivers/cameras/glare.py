@@ -46,13 +46,13 @@ def read_glare(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     return read_rows(washed, formats, module, count=GLARE_BANDS)
 
 
-def glared(image: np.ndarray, module: float) -> bool:
-    """Whether glare washed out part of a cut-out (WASHED_SHARE of it, as `washed_out` sees)."""
-    return _washed_share_reached(washed_out(image, module))
+def glared(image: np.ndarray, module: float, share: float = WASHED_SHARE) -> bool:
+    """Whether glare washed out part of a cut-out (`share` of it, as `washed_out` sees)."""
+    return _washed_share_reached(washed_out(image, module), share)
 
 
-def _washed_share_reached(washed: np.ndarray) -> bool:
-    return np.count_nonzero(np.isnan(washed)) >= WASHED_SHARE * washed.size
+def _washed_share_reached(washed: np.ndarray, share: float = WASHED_SHARE) -> bool:
+    return np.count_nonzero(np.isnan(washed)) >= share * washed.size
 
 
 GLARE_RUN = 4  # modules: white longer than a Code 128 space (at most 4 modules) is glare
