@@ -89,11 +89,11 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     its stop symbol (two readings that follow the symbols in opposite order)."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
     for anchor in _anchors(_filled(lines).mean(axis=0), module):
-        line = _agreed(lines, anchor)
+        line, checked = _agreed(lines, anchor)
         if line is None:
             continue
         ends[anchor.from_stop].add(line.text)
-        if both_ends and line.text not in ends[not anchor.from_stop]:
+        if (both_ends or not checked) and line.text not in ends[not anchor.from_stop]:
             continue
         if anchor.flipped:
             n = lines.shape[1] - 1
@@ -104,9 +104,11 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     return []
 
 
-def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
+def _agreed(bands: np.ndarray, anchor: Anchor) -> tuple[Line | None, bool]:
     """A reading of all the lines, or of the upper or the lower half of them, that matches very
-    well; else the two halves' readings when they agree."""
+    well; else the two halves' readings when they agree. With it, whether more than one half
+    of the lines vouches for it: one half alone, however well it matches, misread two receipts
+    (the other half unreadable), so read_lines then wants the same text from the other end."""
     if anchor.flipped:
         bands = bands[:, ::-1]
     half = len(bands) // 2
@@ -114,10 +116,10 @@ def _agreed(bands: np.ndarray, anchor: Anchor) -> Line | None:
     for lines in (bands, bands[:half], bands[half:]):
         line = _follow(lines, anchor)
         if line is not None and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
-            return line
+            return line, lines is bands
         halves.append(line)
     upper, lower = halves[1:]
-    return upper if upper and lower and upper.text == lower.text else None
+    return (upper if upper and lower and upper.text == lower.text else None), True
 
 
 def bands(image: np.ndarray, count: int = BANDS) -> np.ndarray:

@@ -22,8 +22,6 @@ QR_LEVEL = Stage("qr-level", (QR,), tone="level")
 
 # Tuning seeds (model, seed, index in a set of 400) that "located-uneven" missed.
 HARD = {
-    "folded away, glare 208 over the left half of the bars, top rows whole":
-        (rp, 164435, 202, "bars-clean-rows-glared-tall"),
     "second model, folded away, close, glare 205 washing bars over their whole height":
         (rp_cv, 164435, 368, "bars-unwashed-rows-glared-tall"),
     "second model, torn off, glare 216 washing 1.4 % of the code's height out":
@@ -78,3 +76,26 @@ def test_code_free_frames_read_nothing_levelled():
     qr_level = Decoder(strategy=[QR_LEVEL])
     for photo in rp.empty_photos(24, 5):
         assert qr_level.decode(photo.image) == [], photo.kind
+
+
+# Receipts (model, seed, index, set size) one half of the row scan's lines read alone, well
+# matched, while the other half read nothing. Two such readings on fresh seed 227876 were wrong
+# (five and three digit pairs off, the checksum fitting), so a reading of one half alone must
+# now also come from the code's other end: these two are no longer misread ...
+MISREAD_BY_ONE_HALF = {
+    "QR on, glare 171, smear 7 px, 1.2 px/dot": (rp, 227876, 305, 400),
+    "second model, folded away, blur 1.6, smear 7 px, keystone 0.18": (rp_cv, 227876, 370, 400),
+}
+# ... and these, read right that way before, are now read by another pass or not at all.
+READ_BY_ONE_HALF = {
+    "folded away, glare 208 over the left half of the bars": (rp, 164435, 202, 400),
+    "torn off at arm's length, focus blur 1.4 px, motion 3 px": (rp, 2718, 174, 200),
+    "second model, folded, glare 174, blurred": (rp_cv, 2026, 256, 400),
+}
+
+
+@pytest.mark.parametrize("label", [*MISREAD_BY_ONE_HALF, *READ_BY_ONE_HALF])
+def test_one_half_of_the_lines_alone_reads_right_or_not_at_all(label, drawn):
+    model, seed, index, size = {**MISREAD_BY_ONE_HALF, **READ_BY_ONE_HALF}[label]
+    payload, frame = drawn.receipt_of_set(model, seed, index, size)
+    assert {d.text for d in Decoder().decode(frame)} <= {payload.code128, payload.qr}

@@ -20,9 +20,6 @@ HARD = {
     "torn off, focus blur 1.7 px, gain 0.28": (rp, 2026, 143, ROWS_PLAIN),
     "torn off, hand moving 7 px across the bars, gain 0.15": (rp, 1001, 84, ROWS_PLAIN),
     "folded away, blur 1.6 px, motion 6 px, glare 249": (rp, 1001, 54, ROWS_PLAIN),
-    # The second round's tuning seed 2718: focus and motion blur of about a module at arm's
-    # length, read with the 0.95-module template blur.
-    "torn off at arm's length, focus blur 1.4 px, motion 3 px": (rp, 2718, 174, ROWS_PLAIN),
 }
 # The smear pass reads with the row scan too (after undoing a hand's smear), and reads the
 # two photos of a hand moving 7 px as well.
