@@ -55,6 +55,18 @@ class Drawn:
         draw = rp.receipt_photo if model is rp else model.photo
         return payload, self(draw, payload, shot, photo_seed)
 
+    def read_only_by(self, photo: tuple, strategy, without) -> None:
+        """A hard photo (model, seed, index in a set of 400, stage) is read right by the
+        decoder `strategy` at that stage, and not at all by `without` (the strategy before)."""
+        from drivers.cameras.decoder import Decoder
+
+        model, seed, index, stage = photo
+        payload, frame = self.receipt_of_set(model, seed, index)
+        want = payload.qr if stage.startswith("qr") else payload.code128
+        found = Decoder(strategy=strategy).decode(frame)
+        assert [(d.text, d.stage) for d in found] == [(want, stage)]
+        assert Decoder(strategy=without).decode(frame) == []
+
 
 @pytest.fixture(scope="session")
 def drawn(request, tmp_path_factory):
