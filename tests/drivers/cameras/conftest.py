@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from bench import receipt_photos as rp
+from drivers.cameras.decoder import Decoder
 
 MODELS = ("receipt_photos", "receipt_photos_cv", "receipt_print", "photo_scene",
           "photo_camera", "photo_baits")
@@ -58,8 +59,6 @@ class Drawn:
     def read_only_by(self, photo: tuple, strategy, without) -> None:
         """A hard photo (model, seed, index in a set of 400, stage) is read right by the
         decoder `strategy` at that stage, and not at all by `without` (the strategy before)."""
-        from drivers.cameras.decoder import Decoder
-
         model, seed, index, stage = photo
         payload, frame = self.receipt_of_set(model, seed, index)
         want = payload.qr if stage.startswith("qr") else payload.code128
