@@ -32,7 +32,7 @@ from drivers._profile_schema import (
     path_form,
 )
 from drivers.address import AddressError, parse_address
-from drivers.message import BilingualError
+from drivers.message import Message, dotted_path, validation_words
 
 Loc = tuple[str | int, ...]
 Marks = dict[Loc, tuple[str, int]]  # where in the data -> (file as shown, line)
@@ -362,28 +362,8 @@ def driver_warnings(device: DeviceProfile, line: int) -> list[Problem]:
     return []
 
 
-# --- pydantic errors, in Vietnamese and English --------------------------------------------
+# --- pydantic errors, in Vietnamese and English (the words: drivers/message.py) ------------
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("bị thiếu (bắt buộc)", "is missing (required)"),
-    "string_type": ("phải là chuỗi", "must be a string"),
-    "string_too_short": ("không được để trống", "must not be empty"),
-    "string_pattern_mismatch": ("sai định dạng", "has the wrong format"),
-    "int_type": ("phải là số nguyên", "must be a whole number"),
-    "int_parsing": ("phải là số nguyên", "must be a whole number"),
-    "int_from_float": ("phải là số nguyên", "must be a whole number"),
-    "bool_type": ("phải là true hoặc false", "must be true or false"),
-    "bool_parsing": ("phải là true hoặc false", "must be true or false"),
-    "literal_error": ("phải là một trong {expected}", "must be one of {expected}"),
-    "greater_than_equal": ("phải lớn hơn hoặc bằng {ge}", "must be at least {ge}"),
-    "less_than_equal": ("phải nhỏ hơn hoặc bằng {le}", "must be at most {le}"),
-    "too_short": ("phải có ít nhất {min_length} mục", "must have at least {min_length} item(s)"),
-    "too_long": ("có quá nhiều mục (tối đa {max_length})", "has too many items (max {max_length})"),
-    "list_type": ("phải là danh sách", "must be a list"),
-    "tuple_type": ("phải là danh sách", "must be a list"),
-    "model_type": ("phải là một nhóm khóa: giá trị", "must be a mapping of key: value"),
-    "dict_type": ("phải là một nhóm khóa: giá trị", "must be a mapping of key: value"),
-}
 # What a well-formed value looks like, by field name, for pattern errors.
 _FORMATS = {
     "path": "/dev/..., usb:vvvv:pppp, tcp://host:port, rfc2217://host:port, csi:0, "
@@ -410,23 +390,17 @@ def _explain(error: dict[str, Any], merged: _Merged, shown: str) -> Problem:
 def _unknown_field(shown: str, line: int, key: str, parent: Loc) -> Problem:
     # The context goes last, so the message reads as the plain one a technician expects:
     # "x.yaml dòng 7: trường 'recipt_printer' không hợp lệ / line 7: unknown field ..."
-    inside = _dotted(parent)
+    inside = dotted_path(parent)
     context = f" (trong/in '{inside}')" if inside else ""
     return Problem(shown, line, f"trường '{key}' không hợp lệ",
                    f"unknown field '{key}'{context}")
 
 
 def _describe(error: dict[str, Any], name: str) -> tuple[str, str]:
-    ctx = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
-    if isinstance(cause := (error.get("ctx") or {}).get("error"), BilingualError):
-        return f"sai: {cause.vi}", f"is wrong: {cause.en}"
-    vi, en = _MESSAGES.get(error["type"], ("không hợp lệ", error["msg"]))
-    if error["type"] == "string_pattern_mismatch":
-        hint = _FORMATS.get(name.rsplit(".", 1)[-1])
-        vi, en = (f"{vi}, cần dạng {hint}", f"{en}, expected {hint}") if hint else (vi, en)
-    vi_ctx = {**ctx, "expected": ctx.get("expected", "").replace(" or ", " hoặc ")}
+    hint = _FORMATS.get(name.rsplit(".", 1)[-1])
+    words = validation_words(error, Message(f"dạng {hint}", hint) if hint else None)
     given = _given(error)
-    return vi.format(**vi_ctx) + given[0], en.format(**ctx) + given[1]
+    return words.vi + given[0], words.en + given[1]
 
 
 def _given(error: dict[str, Any]) -> tuple[str, str]:
@@ -457,17 +431,10 @@ def _field_name(loc: Loc, data: Any) -> str:
         else:
             break
         parts.append(part)
-    return _dotted(tuple(parts))
+    return dotted_path(tuple(parts))
 
 
 def _has(data: Any, part: str | int) -> bool:
     if isinstance(data, dict):
         return part in data
     return isinstance(data, list) and isinstance(part, int) and part < len(data)
-
-
-def _dotted(loc: Loc) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text

@@ -12,7 +12,9 @@ apps import drivers: this is the one place all of them can reach without a circl
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,65 @@ class BilingualError(Exception):
     @property
     def message(self) -> Message:
         return Message(self.vi, self.en, self.level, self.key)
+
+
+# --- pydantic's complaints, in both languages ---------------------------------------------
+# Pydantic says what is wrong in English only. The procedure catalogue and the hardware profiles
+# are YAML files people write by hand, and both loaders put these words first; each frames them
+# its own way (the value before, or the field and the value after), so only the words are here.
+
+VALIDATION_WORDS: dict[str, tuple[str, str]] = {
+    "missing": ("bị thiếu (bắt buộc)", "is missing (required)"),
+    "extra_forbidden": ("là khóa không được phép", "is an unknown key"),
+    "string_type": ("phải là chuỗi (đặt trong dấu nháy nếu trông giống số)",
+                    "must be a string (quote it if it looks like a number)"),
+    "string_too_short": ("không được để trống", "must not be empty"),
+    "string_pattern_mismatch": ("sai định dạng, cần {pattern}", "must be {pattern}"),
+    "int_type": ("phải là số nguyên, không dùng dấu chấm hàng nghìn (100000, không 100.000)",
+                 "must be a whole number without thousands separator (100000, not 100.000)"),
+    "int_parsing": ("phải là số nguyên", "must be a whole number"),
+    "int_from_float": ("phải là số nguyên", "must be a whole number"),
+    "float_type": ("phải là số", "must be a number"),
+    "float_parsing": ("phải là số", "must be a number"),
+    "finite_number": ("phải là số hữu hạn", "must be a finite number"),
+    "bool_type": ("phải là true hoặc false", "must be true or false"),
+    "bool_parsing": ("phải là true hoặc false", "must be true or false"),
+    "literal_error": ("phải là một trong {expected}", "must be one of {expected}"),
+    "greater_than_equal": ("phải lớn hơn hoặc bằng {ge}", "must be at least {ge}"),
+    "less_than_equal": ("phải nhỏ hơn hoặc bằng {le}", "must be at most {le}"),
+    "too_short": ("phải có ít nhất {min_length} mục", "must have at least {min_length} item(s)"),
+    "too_long": ("có quá nhiều mục (tối đa {max_length})", "has too many items (max {max_length})"),
+    "list_type": ("phải là danh sách", "must be a list"),
+    "tuple_type": ("phải là danh sách", "must be a list"),
+    "model_type": ("phải là một nhóm khóa: giá trị", "must be a mapping of key: value"),
+    "dict_type": ("phải là một nhóm khóa: giá trị", "must be a mapping of key: value"),
+    "date_type": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_inexact": ("phải là ngày, không kèm giờ", "must be a date without time"),
+}
+
+
+def validation_words(error: Mapping[str, Any], pattern: Message | None = None) -> Message:
+    """What one item of pydantic's `ValidationError.errors()` complains of, in both languages:
+    "phải là một trong 'a' hoặc 'b'" / "must be one of 'a' or 'b'". `pattern` names the form a
+    value that failed a regex should have; without it the regex itself is shown."""
+    ctx = error.get("ctx") or {}
+    if isinstance(cause := ctx.get("error"), BilingualError):  # a validator's own words
+        return Message(f"sai: {cause.vi}", f"is wrong: {cause.en}", "error", error["type"])
+    pair = VALIDATION_WORDS.get(error["type"], ("không hợp lệ", error["msg"]))
+    values: dict[str, object] = {key: str(value) for key, value in ctx.items()}
+    if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'"
+        values["expected"] = Message(str(ctx["expected"]).replace(" or ", " hoặc "),
+                                     str(ctx["expected"]))
+    if pattern is not None:
+        values["pattern"] = pattern
+    return Message.filled(pair, "error", error["type"], **values)
+
+
+def dotted_path(loc: Iterable[str | int]) -> str:
+    """A pydantic location as a person writes it: ("workflow", 1, "unit") → workflow[1].unit."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

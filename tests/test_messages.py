@@ -9,13 +9,15 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from typing import Annotated, Literal
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backend.client import ApiError, BackendUnreachable
 from backend.domain.errors import InvalidInput
 from counter_app.texts import CounterError
-from drivers.message import BilingualError, Message
+from drivers.message import VALIDATION_WORDS, BilingualError, Message, dotted_path, validation_words
 from drivers.modems.base import CMS_ERRORS, SmsError
 from drivers.printers.base import MESSAGES, PrinterError
 
@@ -90,8 +92,44 @@ def test_a_row_stored_before_messages_were_json_still_reads():
 
 
 @pytest.mark.parametrize(("table", "pairs"), [
-    ("printer reasons", MESSAGES), ("modem CMS errors", CMS_ERRORS)])
+    ("printer reasons", MESSAGES), ("modem CMS errors", CMS_ERRORS),
+    ("pydantic's complaints", VALIDATION_WORDS)])
 def test_every_device_message_has_both_languages(table, pairs):
     for code, (vi, en) in pairs.items():
         assert vi.strip() and en.strip() and vi != en, f"{table} {code}"
         assert en.isascii(), f"{table} {code}: English with Vietnamese letters"
+
+
+class _Shelf(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["box", "tray"]
+    code: Annotated[str, Field(pattern=r"^[a-z]+$")]
+    rows: list[Annotated[int, Field(ge=1)]]
+
+
+def _complaints(data: dict, pattern: Message | None = None) -> dict[str, Message]:
+    with pytest.raises(ValidationError) as caught:
+        _Shelf.model_validate(data)
+    return {dotted_path(e["loc"]): validation_words(e, pattern) for e in caught.value.errors()}
+
+
+def test_pydantic_complaints_read_in_both_languages_with_their_values():
+    said = _complaints({"kind": "crate", "code": "A1", "rows": [2, 0], "colour": "red"})
+    assert (said["kind"].vi, said["kind"].en) == ("phải là một trong 'box' hoặc 'tray'",
+                                                  "must be one of 'box' or 'tray'")
+    assert (said["rows[1]"].vi, said["rows[1]"].en) == ("phải lớn hơn hoặc bằng 1",
+                                                        "must be at least 1")
+    assert said["colour"].en == "is an unknown key" and said["colour"].key == "extra_forbidden"
+    assert said["code"].en == "must be ^[a-z]+$"  # no words for the form: the regex itself
+
+
+def test_a_pattern_complaint_names_the_form_it_is_given():
+    said = _complaints({"kind": "box", "code": "A1", "rows": []},
+                       Message("chữ thường", "lower-case letters"))
+    assert (said["code"].vi, said["code"].en) == ("sai định dạng, cần chữ thường",
+                                                  "must be lower-case letters")
+
+
+def test_a_complaint_pydantic_has_no_words_for_keeps_its_english():
+    words = validation_words({"type": "uuid_type", "msg": "UUID input should be a string"})
+    assert (words.vi, words.en) == ("không hợp lệ", "UUID input should be a string")

@@ -33,6 +33,7 @@ from pydantic import (
 from backend.domain import vocabulary
 from backend.domain.errors import BilingualError, Message
 from backend.domain.text import fold
+from drivers.message import dotted_path, validation_words
 
 UnitKind = Literal["reception", "department", "leadership", "external"]
 Role = Literal["clerk", "officer", "leader"]
@@ -236,30 +237,6 @@ def _line(label: str, problem: Problem) -> Message:
     return Message(f"{head}{problem.vi}", problem.en)
 
 
-# Pydantic's messages are English only; these are what the catalog keepers read first.
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("bị thiếu (trường bắt buộc)", "is missing (required field)"),
-    "extra_forbidden": ("là khóa không được phép", "is an unknown key"),
-    "string_type": ("phải là chuỗi (đặt trong dấu nháy nếu trông giống số)",
-                    "must be a string (quote it if it looks like a number)"),
-    "string_too_short": ("không được để trống", "must not be empty"),
-    "string_pattern_mismatch": ("sai định dạng, cần {pattern}", "must be {pattern}"),
-    "int_type": ("phải là số nguyên, không dùng dấu chấm hàng nghìn (100000, không 100.000)",
-                 "must be a whole number without thousands separator (100000, not 100.000)"),
-    "float_type": ("phải là số", "must be a number"),
-    "float_parsing": ("phải là số", "must be a number"),
-    "finite_number": ("phải là số hữu hạn", "must be a finite number"),
-    "bool_type": ("phải là true hoặc false", "must be true or false"),
-    "literal_error": ("phải là một trong {expected}", "must be one of {expected}"),
-    "greater_than_equal": ("phải lớn hơn hoặc bằng {ge}", "must be at least {ge}"),
-    "too_short": ("phải có ít nhất {min_length} mục", "must have at least {min_length} item(s)"),
-    "tuple_type": ("phải là danh sách", "must be a list"),
-    "model_type": ("phải là một nhóm khóa: giá trị", "must be a mapping of key: value"),
-    "date_type": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
-    "date_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
-    "date_from_datetime_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
-    "date_from_datetime_inexact": ("phải là ngày, không kèm giờ", "must be a date without time"),
-}
 _NO_INPUT = {"missing", "extra_forbidden", "model_type", "tuple_type", "too_short"}
 
 
@@ -268,35 +245,11 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
 
 
 def _pydantic_problem(error: Mapping[str, Any]) -> Problem:
-    vi, en = _MESSAGES.get(error["type"], ("không hợp lệ", error["msg"]))
-    ctx = error.get("ctx") or {}
-    vi, en = vi.format(**_vietnamese_ctx(ctx)), en.format(**_english_ctx(ctx))
-    if error["type"] not in _NO_INPUT:
-        vi = f"{error['input']!r} {vi}"
-    return Problem(_dotted(error["loc"]), vi, en)
-
-
-def _vietnamese_ctx(ctx: Mapping[str, Any]) -> dict[str, Any]:
-    out = {**ctx}
-    if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'"
-        out["expected"] = str(ctx["expected"]).replace(" or ", " hoặc ")
-    if "pattern" in ctx:
-        out["pattern"] = _FORMAT_WORDS.get(ctx["pattern"], (ctx["pattern"], ""))[0]
-    return out
-
-
-def _english_ctx(ctx: Mapping[str, Any]) -> dict[str, Any]:
-    out = {**ctx}
-    if "pattern" in ctx:
-        out["pattern"] = _FORMAT_WORDS.get(ctx["pattern"], ("", ctx["pattern"]))[1]
-    return out
-
-
-def _dotted(loc: Iterable[str | int]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
-    return path
+    pattern = (error.get("ctx") or {}).get("pattern")
+    words = validation_words(error, Message(*_FORMAT_WORDS[pattern])
+                             if pattern in _FORMAT_WORDS else None)
+    vi = words.vi if error["type"] in _NO_INPUT else f"{error['input']!r} {words.vi}"
+    return Problem(dotted_path(error["loc"]), vi, words.en)
 
 
 def _shape_problems(p: Procedure) -> list[Problem]:
