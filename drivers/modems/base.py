@@ -96,35 +96,33 @@ CMS_ERRORS: dict[int, tuple[str, str]] = {
     332: ("mạng không trả lời kịp", "network timeout"),
     500: ("lỗi không xác định", "unknown error"),
 }
-# 3GPP TS 27.007 §9.2 (+CME ERROR), the SIM and network ones.
+# 3GPP TS 27.007 §9.2 (+CME ERROR), the SIM and network ones: most are the CMS failure under
+# another number, so they read the same; 15 and 16 have no CMS twin.
+_CME_AS_CMS = {3: 302, 4: 303, 10: 310, 11: 311, 12: 316, 13: 313, 14: 314, 30: 331, 31: 332,
+               100: 500}
 CME_ERRORS: dict[int, tuple[str, str]] = {
-    3: ("thao tác không được phép", "operation not allowed"),
-    4: ("thao tác không được hỗ trợ", "operation not supported"),
-    10: ("chưa lắp SIM", "SIM not inserted"),
-    11: ("SIM cần mã PIN", "SIM PIN required"),
-    12: ("SIM cần mã PUK", "SIM PUK required"),
-    13: ("SIM hỏng", "SIM failure"),
-    14: ("SIM đang bận", "SIM busy"),
+    **{cme: CMS_ERRORS[cms] for cme, cms in _CME_AS_CMS.items()},
     15: ("SIM không đúng", "SIM wrong"),
     16: ("sai mã PIN", "incorrect password"),
-    30: ("không có sóng/mạng", "no network service"),
-    31: ("mạng không trả lời kịp", "network timeout"),
-    100: ("lỗi không xác định", "unknown error"),
 }
 _SIM_CODES = {10, 11, 12, 13, 14, 15, 16, 310, 311, 313, 314, 316}
 _NETWORK_CODES = {30, 31, 331, 332}
 
 
 def cms_error(code: int) -> ModemError:
-    vi, en = CMS_ERRORS.get(code, ("lỗi không rõ", "unlisted error"))
-    cls = NoSim if code in _SIM_CODES else NoNetwork if code in _NETWORK_CODES else SmsError
-    return cls(f"Lỗi gửi tin nhắn: {vi} (CMS {code})", f"SMS failed: {en} (CMS {code})", code)
+    return _coded_error(code, "CMS", CMS_ERRORS, SmsError, ("Lỗi gửi tin nhắn", "SMS failed"))
 
 
 def cme_error(code: int) -> ModemError:
-    vi, en = CME_ERRORS.get(code, ("lỗi không rõ", "unlisted error"))
-    cls = NoSim if code in _SIM_CODES else NoNetwork if code in _NETWORK_CODES else ModemError
-    return cls(f"Lỗi modem: {vi} (CME {code})", f"Modem error: {en} (CME {code})", code)
+    return _coded_error(code, "CME", CME_ERRORS, ModemError, ("Lỗi modem", "Modem error"))
+
+
+def _coded_error(code: int, family: str, table: dict[int, tuple[str, str]],
+                 other: type[ModemError], head: tuple[str, str]) -> ModemError:
+    """A numbered +CMS/+CME ERROR as the error class a caller acts on (no SIM, no network)."""
+    vi, en = table.get(code, ("lỗi không rõ", "unlisted error"))
+    cls = NoSim if code in _SIM_CODES else NoNetwork if code in _NETWORK_CODES else other
+    return cls(f"{head[0]}: {vi} ({family} {code})", f"{head[1]}: {en} ({family} {code})", code)
 
 
 class SmsModem(ABC):

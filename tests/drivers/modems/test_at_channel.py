@@ -5,7 +5,7 @@ import logging
 import pytest
 
 from drivers.displays.pty import PtyPeer
-from drivers.modems import ModemError, NoSim, SmsError
+from drivers.modems import ModemError, NoNetwork, NoSim, SmsError
 from drivers.modems.at_channel import AtChannel
 from drivers.modems.base import cme_error, cms_error
 from tests.waiting import wait_until
@@ -120,6 +120,19 @@ def test_a_late_answer_is_not_taken_for_the_next_commands(scripted, channel, cap
 def test_unknown_codes_still_give_a_bilingual_message():
     assert str(cms_error(999)).startswith("Lỗi gửi tin nhắn: lỗi không rõ (CMS 999) / SMS failed")
     assert isinstance(cme_error(30), ModemError) and cme_error(30).code == 30
+
+
+@pytest.mark.parametrize(("cme", "cms", "kind", "words"), [
+    (12, 316, NoSim, ("SIM cần mã PUK", "SIM PUK required")),
+    (30, 331, NoNetwork, ("không có sóng/mạng", "no network service")),
+    (3, 302, ModemError, ("thao tác không được phép", "operation not allowed")),
+])
+def test_a_cme_code_reads_as_its_cms_twin(cme, cms, kind, words):
+    modem = cme_error(cme)
+    assert type(modem) is kind and modem.code == cme
+    assert (modem.vi, modem.en) == (f"Lỗi modem: {words[0]} (CME {cme})",
+                                    f"Modem error: {words[1]} (CME {cme})")
+    assert cms_error(cms).vi == f"Lỗi gửi tin nhắn: {words[0]} (CMS {cms})"
 
 
 
