@@ -54,41 +54,37 @@ def _desk(ctx: Context, row: dict) -> str:
 def mau02(ctx: Context, row: dict, events: list[dict]) -> Document:
     event = _last(events, "request_supplement", row["code"], "có yêu cầu bổ sung",
                   "supplement request")
-    proc = procedure_of(row)
-    return Document(
-        form="Mẫu số 02", title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", agency=ctx.agency,
-        unit=_desk(ctx, row), place_date=ctx.dated(event["at"]),
-        subtitle=f"Hồ sơ của: {row['applicant_name']}",
-        paragraphs=[
-            f"Mã hồ sơ: {row['code']}",
-            f"Nội dung yêu cầu giải quyết: {proc.name}",
-            "Sau khi xem xét thành phần hồ sơ, cơ quan giải quyết đề nghị Ông/Bà bổ sung, "
-            "hoàn thiện hồ sơ gồm những nội dung sau:",
-            f"- {event['note'] or ''}",
-            f"Yêu cầu ngày: {hm(event['at'])}, do {ctx.unit(event['unit'])} đề nghị.",
-            "Thời gian chờ bổ sung không tính vào thời hạn giải quyết hồ sơ. Trong quá trình "
-            "hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ Bộ phận Một cửa để được "
-            "hướng dẫn.",
-        ],
-        signatures=[("NGƯỜI HƯỚNG DẪN", event["official"] or "")])
+    return _desk_notice(ctx, row, event, "Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", [
+        "Sau khi xem xét thành phần hồ sơ, cơ quan giải quyết đề nghị Ông/Bà bổ sung, "
+        "hoàn thiện hồ sơ gồm những nội dung sau:",
+        f"- {event['note'] or ''}",
+        f"Yêu cầu ngày: {hm(event['at'])}, do {ctx.unit(event['unit'])} đề nghị.",
+        "Thời gian chờ bổ sung không tính vào thời hạn giải quyết hồ sơ. Trong quá trình "
+        "hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ Bộ phận Một cửa để được "
+        "hướng dẫn.",
+    ], signer="NGƯỜI HƯỚNG DẪN")
 
 
 def mau03(ctx: Context, row: dict, events: list[dict]) -> Document:
     event = _last(events, "refuse", row["code"], "bị từ chối tiếp nhận", "refusal")
-    proc = procedure_of(row)
+    return _desk_notice(ctx, row, event, "Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", [
+        "Cơ quan, đơn vị tiếp nhận hồ sơ và giải quyết thủ tục hành chính xin thông báo: "
+        "yêu cầu của Ông/Bà không đủ điều kiện để giải quyết với lý do như sau:",
+        f"- {event['note'] or ''}",
+        "Xin thông báo để Ông/Bà được biết và thực hiện.",
+    ], signer="NGƯỜI TIẾP NHẬN HỒ SƠ")
+
+
+def _desk_notice(ctx: Context, row: dict, event: dict, form: str, title: str, body: list[str],
+                 signer: str) -> Document:
+    """Mẫu 02 and 03 are one letter from the intake desk about a case (dated the day its clerk
+    acted, signed by that clerk); they differ only in what they tell the applicant."""
     return Document(
-        form="Mẫu số 03", title="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", agency=ctx.agency,
-        unit=_desk(ctx, row), place_date=ctx.dated(event["at"]),
-        subtitle=f"Hồ sơ của: {row['applicant_name']}",
-        paragraphs=[
-            f"Mã hồ sơ: {row['code']}",
-            f"Nội dung yêu cầu giải quyết: {proc.name}",
-            "Cơ quan, đơn vị tiếp nhận hồ sơ và giải quyết thủ tục hành chính xin thông báo: "
-            "yêu cầu của Ông/Bà không đủ điều kiện để giải quyết với lý do như sau:",
-            f"- {event['note'] or ''}",
-            "Xin thông báo để Ông/Bà được biết và thực hiện.",
-        ],
-        signatures=[("NGƯỜI TIẾP NHẬN HỒ SƠ", event["official"] or "")])
+        form=form, title=title, agency=ctx.agency, unit=_desk(ctx, row),
+        place_date=ctx.dated(event["at"]), subtitle=f"Hồ sơ của: {row['applicant_name']}",
+        paragraphs=[f"Mã hồ sơ: {row['code']}",
+                    f"Nội dung yêu cầu giải quyết: {procedure_of(row).name}", *body],
+        signatures=[(signer, event["official"] or "")])
 
 
 def mau04(ctx: Context, row: dict, events: list[dict]) -> Document:
