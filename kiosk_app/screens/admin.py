@@ -36,15 +36,11 @@ class PinScreen(KioskScreen):
 
 class AdminScreen(KioskScreen):
     screen_name = "admin"
-
-    def layout_key(self, state):
-        return state.admin
+    shows = "admin"
 
     def build(self, state) -> Widget:
         page = self.page()
         admin = state.admin
-        if admin is None:
-            return page
         page.add_widget(self.title(self.t("admin_title")))
         column = Column(spacing=self.sz.gap)
         if admin.busy:

@@ -20,6 +20,7 @@ from kiosk_app.strings import Msg, tr
 
 class KioskScreen(Screen):
     screen_name = ""
+    shows = ""  # the part of the state this screen draws (a case, a ticket), if it draws one
 
     def __init__(self, core, sizes: Sizes, **kw) -> None:
         super().__init__(name=self.screen_name, **kw)
@@ -34,15 +35,21 @@ class KioskScreen(Screen):
         if key != self._layout_key:
             self._layout_key = key
             self.clear_widgets()
-            self.add_widget(self.build(state))
+            self.add_widget(self.build(state) if self._has_part(state) else self.page())
         self.update(state)
+
+    def _has_part(self, state: KioskState) -> bool:
+        """Once its part of the state is cleared (idle, home), a screen draws an empty page:
+        nothing of the last citizen stays drawn on it."""
+        return not self.shows or getattr(state, self.shows) is not None
 
     # --- for subclasses -------------------------------------------------------------------
 
     def layout_key(self, state: KioskState) -> object:
-        return None
+        return getattr(state, self.shows) if self.shows else None
 
     def build(self, state: KioskState) -> Widget:
+        """The screen's widgets; called only while its part of the state (`shows`) is there."""
         raise NotImplementedError
 
     def update(self, state: KioskState) -> None:

@@ -95,14 +95,10 @@ class ProcedureListScreen(KioskScreen):
 
 class ProcedureScreen(KioskScreen):
     screen_name = "procedure"
-
-    def layout_key(self, state):
-        return state.procedure
+    shows = "procedure"
 
     def build(self, state) -> Widget:
         proc = state.procedure
-        if proc is None:
-            return self.page()
         docs = Panel(padding=self.sz.pad, spacing=12)
         docs.add_widget(Text(self.t("p_docs"), size=self.sz.heading, bold=True))
         for doc in proc.documents:

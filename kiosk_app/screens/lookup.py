@@ -132,14 +132,13 @@ class RatingButton(ButtonBehavior, Filled, BoxLayout):
 
 class StatusScreen(KioskScreen):
     screen_name = "status"
+    shows = "case"
 
     def layout_key(self, state):
         return state.case, state.rating_offered, state.rating_done, state.read_aloud
 
     def build(self, state) -> Widget:
         case = state.case
-        if case is None:  # cleared (idle, home): nothing of the last citizen stays drawn
-            return self.page()
         first = Column(spacing=self.sz.gap)
         first.add_widget(self._summary(case))
         if state.read_aloud:
@@ -214,13 +213,12 @@ class RateScreen(KioskScreen):
     only the counter's number, since whoever stands at the kiosk may not be that citizen."""
 
     screen_name = "rate"
+    shows = "rating_counter"
 
     def layout_key(self, state):
         return state.rating_counter, state.rating_offered, state.rating_done
 
     def build(self, state) -> Widget:
-        if state.rating_counter is None:
-            return self.page()
         title = self.t("rate_counter", n=state.rating_counter)
         hint = self.subtitle(self.t("rate_counter_hint") if state.rating_offered else "")
         done = self.row(self.button(self.t("done"), self.core.go_home, primary=False))

@@ -76,15 +76,11 @@ class QueueScreen(KioskScreen):
 
 class TicketScreen(KioskScreen):
     screen_name = "ticket"
-
-    def layout_key(self, state):
-        return state.ticket
+    shows = "ticket"
 
     def build(self, state) -> Widget:
         page = self.page()
         ticket = state.ticket
-        if ticket is None:
-            return page
         panel = Panel(padding=self.sz.pad * 2, spacing=self.sz.gap)
         panel.add_widget(Text(self.t("ticket_yours"), size=self.sz.heading, align="center",
                               colour=MUTED))
