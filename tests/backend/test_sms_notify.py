@@ -17,9 +17,10 @@ from backend.domain.workflow import Actor, responsible_leader_unit
 from backend.store import cases, catalog, outbox
 from backend.store.site import load_site
 from drivers.modems import AtModem
-from drivers.modems.fake import FakeModem, MemorySmsModem
+from drivers.modems.fake import MemorySmsModem
 from tests.backend.conftest import Clock
 from tests.backend.test_sms import serve_sms_until_sent
+from tests.drivers.modems import conftest as modem_tests
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ)  # a Monday morning
 DESK = Actor("clerk", "clerk", "MOTCUA")
@@ -65,15 +66,13 @@ def play_every_notice(store, code: str) -> None:
     resolve(store, code, due + timedelta(days=2))
 
 
-@pytest.fixture
-def fake():
-    with FakeModem() as modem:
-        yield modem
+fake = modem_tests.fake  # the simulated modem on a pty, as the driver's own tests open it
 
 
 @pytest.fixture
 def modem(fake):
-    with AtModem(fake.port_name, timeout=1, register_timeout=2, send_timeout=2) as opened:
+    # Longer timeouts than the driver tests': here each send also writes to the database.
+    with modem_tests.make_modem(fake, timeout=1, register_timeout=2, send_timeout=2) as opened:
         yield opened
 
 
