@@ -44,6 +44,7 @@ from backend.store import sync
 from bench import loadgen
 from bench.lookup import measure, report
 from bench.seed import seeded_store
+from bench.suite import load
 from tests.hub.postgres import Postgres
 
 CASE_COLUMNS = ("code", "site", "day", "procedure_code", "procedure_digest", "status",
@@ -244,7 +245,7 @@ def lookups(pg: Postgres, dsn: str, site_path: str, sample: list, args) -> None:
           f"{central['cpu_parts_us'][0]:,.0f} µs, PostgreSQL "
           f"{central['cpu_parts_us'][1]:,.0f} µs)")
     ratio = central["rps"] / base["rps"]
-    print(f"ratio hub/site lookup throughput: {ratio:.2f} (load average {_load()})")
+    print(f"ratio hub/site lookup throughput: {ratio:.2f} (load average {load()})")
     ok = ratio >= 1 and central["errors"] == 0
     print(f"target hub lookups at least as fast as one site's: {'MET' if ok else 'NOT MET'}")
 
@@ -287,10 +288,6 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
