@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
 
 from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts, catalog
@@ -44,17 +43,20 @@ def _users_page(request: Request, who: Principal, error: MotcuaError | None = No
 @router.post("")
 async def create_user(request: Request, who: Principal = Depends(admin)):
     form = await form_data(request)
+    username = form.get("username", "").strip()
+    return acted(lambda: _add_user(request, form, who),
+                 f"/staff/admin/users/{username}?done=created",
+                 lambda exc: _users_page(request, who, exc, form | {"password": ""}))
+
+
+def _add_user(request: Request, form: dict, who: Principal) -> None:
     state = request.app.state
-    try:
-        username = _username(form.get("username", ""))
-        role = form.get("role", "")
-        unit = accounts.check_assignment(state.store, role, form.get("unit") or None)
-        accounts.add_user(state.store, username, form.get("password", "")[:256], role,
-                          full_name=form.get("full_name", "").strip()[:120], unit=unit,
-                          must_change=True, actor=who.username, now=state.clock())
-    except MotcuaError as exc:
-        return _users_page(request, who, exc, form | {"password": ""})
-    return RedirectResponse(f"/staff/admin/users/{username}?done=created", status_code=303)
+    username = _username(form.get("username", ""))
+    role = form.get("role", "")
+    unit = accounts.check_assignment(state.store, role, form.get("unit") or None)
+    accounts.add_user(state.store, username, form.get("password", "")[:256], role,
+                      full_name=form.get("full_name", "").strip()[:120], unit=unit,
+                      must_change=True, actor=who.username, now=state.clock())
 
 
 def _username(text: str) -> str:
