@@ -35,6 +35,7 @@ from counter_app.returns import ReturnDesk
 from counter_app.session import Session
 from counter_app.strings import msg
 from counter_app.texts import Msg, OfflineError
+from drivers.closing import Closing
 
 
 def synced_notice(count: int) -> Msg:
@@ -60,7 +61,7 @@ class StationStatus:
     numbers_left: int
 
 
-class CounterStation:
+class CounterStation(Closing):
     def __init__(self, config: StationConfig, *, client: Client | None = None,
                  devices: Devices | None = None, store: LocalStore | None = None,
                  clock: Callable[[], datetime] = vn_now) -> None:
@@ -198,12 +199,6 @@ class CounterStation:
         self.link.close()
         self.store.close()
         self.client.session.close()
-
-    def __enter__(self) -> CounterStation:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class Worker:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.address import Address, AddressError, parse_address
+from drivers.closing import Closing
 from drivers.profiles import ProfileSet, load_profiles, path_form, printer_profile
 
 
@@ -26,7 +27,7 @@ class StationError(AddressError):
 
 
 @dataclass
-class Station:
+class Station(Closing):
     name: str
     devices: dict[str, Any] = field(default_factory=dict)  # role -> driver
     fakes: dict[str, Any] = field(default_factory=dict)  # role -> simulator (fake: paths)
@@ -37,12 +38,6 @@ class Station:
         for device in self.devices.values():
             _quietly_close(device)
         self._stack.close()
-
-    def __enter__(self) -> Station:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _quietly_close(thing: Any) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from drivers.audio.base import AudioError, AudioPlayer
 from drivers.audio.clips import ClipCache, Pcm, concatenate, silence, write_wav
+from drivers.closing import Closing
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class Announcement:
         return [s for s in self.sequence if s not in (CHIME, PAUSE, REPEAT)]
 
 
-class Announcer:
+class Announcer(Closing):
     """Builds announcements from a `ClipCache` and plays them on an `AudioPlayer`."""
 
     def __init__(self, clips: ClipCache, player: AudioPlayer | None = None, *, repeat: int = 2,
@@ -177,12 +178,6 @@ class Announcer:
         if worker is not None:
             self._jobs.put(None)
             worker.join(timeout)
-
-    def __enter__(self) -> Announcer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- planning and rendering -----------------------------------------------------------
 

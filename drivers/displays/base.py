@@ -23,6 +23,7 @@ from typing import Any
 
 import serial
 
+from drivers.closing import Closing
 from drivers.message import BilingualError
 
 
@@ -116,7 +117,7 @@ class SerialLink:
                 port.close()
 
 
-class QueueDisplay(ABC):
+class QueueDisplay(Closing, ABC):
     """A display at a counter. Subclasses implement the four operations for one protocol."""
 
     kind_vi = "Màn hình"
@@ -147,14 +148,8 @@ class QueueDisplay(ABC):
         """True if the display is reachable. One-way devices can only say the port opens."""
         return True
 
-    def close(self) -> None:  # noqa: B027 - displays without a port have nothing to release
+    def close(self) -> None:  # displays without a port have nothing to release
         """Release the port; the next operation reopens it."""
-
-    def __enter__(self) -> QueueDisplay:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- helpers -------------------------------------------------------------------------
 

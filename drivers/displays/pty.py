@@ -19,12 +19,13 @@ import threading
 import time
 import tty
 from collections.abc import Callable
-from typing import Self
+
+from drivers.closing import Closing
 
 log = logging.getLogger(__name__)
 
 
-class PtyPeer:
+class PtyPeer(Closing):
     """Calls `on_data(bytes)` on its own thread for what the driver writes; `write()` answers.
 
     Only that thread closes or replaces the master fd (unplug/replug/close are handed to it
@@ -74,12 +75,6 @@ class PtyPeer:
         os.close(self._wake_w)
         self._wake_r = self._wake_w = -1
         shutil.rmtree(self._dir, ignore_errors=True)
-
-    def __enter__(self) -> PtyPeer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- on the loop thread ----------------------------------------------------------------
 
@@ -146,7 +141,7 @@ class PtyPeer:
                 log.exception("%s: simulator failed on %r", self.port_name, data)
 
 
-class PtyDevice:
+class PtyDevice(Closing):
     """A simulator on a PtyPeer: `port_name` for the driver to open, and what a test does to
     the cable (unplug, replug) and to the device (close; a `with` block closes it)."""
 
@@ -163,9 +158,3 @@ class PtyDevice:
 
     def close(self) -> None:
         self.peer.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

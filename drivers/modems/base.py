@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from drivers.closing import Closing
 from drivers.message import BilingualError
 
 
@@ -125,7 +126,7 @@ def _coded_error(code: int, family: str, table: dict[int, tuple[str, str]],
     return cls(f"{head[0]}: {vi} ({family} {code})", f"{head[1]}: {en} ({family} {code})", code)
 
 
-class SmsModem(ABC):
+class SmsModem(Closing, ABC):
     """Sends SMS, and hands each incoming one to `on_message` (or to `receive()`)."""
 
     on_message: Callable[[SmsMessage], None] | None = None
@@ -138,11 +139,5 @@ class SmsModem(ABC):
     def receive(self, timeout: float | None = None) -> SmsMessage | None:
         """The next incoming message (when there is no `on_message`), None after `timeout`."""
 
-    def close(self) -> None:  # noqa: B027 - in-memory modems hold nothing
+    def close(self) -> None:  # in-memory modems hold nothing
         """Stop listening and release the port."""
-
-    def __enter__(self) -> SmsModem:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
