@@ -12,8 +12,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from backend.domain.errors import InvalidInput
+from drivers.message import Message, dotted_path, validation_words
 
-Letter = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+LETTER_PATTERN = r"^[A-Z]$"
+Letter = Annotated[str, StringConstraints(pattern=LETTER_PATTERN)]
+_LETTER_WORDS = Message("một chữ cái in hoa A–Z", "one capital letter A–Z")
 PRIORITY_REASONS = ("elderly", "disabled", "pregnant", "child", "other")
 
 
@@ -56,8 +59,11 @@ def queue_config(data: object, file_name: str) -> QueueConfig:
     try:
         config = QueueConfig.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(f"Tệp cấu hình hàng đợi {file_name} sai: {exc}",
-                           f"Queue configuration {file_name} is invalid: {exc}") from None
+        problems = [_problem(error) for error in exc.errors()]
+        raise InvalidInput(f"Tệp cấu hình hàng đợi {file_name} sai: "
+                           + "; ".join(p.vi for p in problems),
+                           f"Queue configuration {file_name} is invalid: "
+                           + "; ".join(p.en for p in problems)) from None
     letters = {s.letter for s in config.services}
     for counter in config.counters:
         unknown = set(counter.services) - letters
@@ -65,6 +71,14 @@ def queue_config(data: object, file_name: str) -> QueueConfig:
             raise InvalidInput(f"Quầy {counter.number} phục vụ dịch vụ không có: {unknown}",
                                f"Counter {counter.number} serves unknown services: {unknown}")
     return config
+
+
+def _problem(error) -> Message:
+    """One of pydantic's complaints as a person reads it: where, then what, in both languages."""
+    pattern = _LETTER_WORDS if (error.get("ctx") or {}).get("pattern") == LETTER_PATTERN else None
+    words = validation_words(error, pattern)
+    where = dotted_path(error["loc"])
+    return Message(f"{where} {words.vi}", f"{where} {words.en}")
 
 
 def label(letter: str, number: int) -> str:

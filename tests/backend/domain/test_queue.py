@@ -46,8 +46,13 @@ def test_shipped_config_loads_and_mistakes_are_named(tmp_path):
     with pytest.raises(InvalidInput, match="unknown services"):
         load_queue_config(bad)
     bad.write_text("services: [{letter: a, name: X, daily_limit: 5}]\n", encoding="utf-8")
-    with pytest.raises(InvalidInput, match=r"queue\.yaml"):
+    with pytest.raises(InvalidInput, match=r"queue\.yaml") as raised:
         load_queue_config(bad)
+    # Where and what, in words a technician reads, not pydantic's English dump.
+    assert "services[0].letter sai định dạng, cần một chữ cái in hoa A–Z" in raised.value.vi
+    assert "counters bị thiếu (bắt buộc)" in raised.value.vi
+    assert "services[0].letter must be one capital letter A–Z" in raised.value.en
+    assert "pydantic" not in raised.value.en and "validation error" not in raised.value.en
 
 
 def test_the_queue_config_is_read_again_only_when_its_file_changes(tmp_path):
