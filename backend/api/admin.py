@@ -24,6 +24,7 @@ from backend.api.answers import (
     answers,
 )
 from backend.api.inputs import EARLIEST, LATEST, Body, Day
+from backend.domain import names
 from backend.store import accounts, catalog
 from backend.store import site as settings
 from backend.store.accounts import Principal
@@ -34,7 +35,7 @@ admin = deps.require("admin")
 
 class UserBody(Body):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    username: str = Field(min_length=3, max_length=64, pattern=r"^[a-z0-9._-]+$")
+    username: str = Field(max_length=names.MAX_LENGTH)  # the rule: backend.domain.names
     password: str = Field(min_length=1, max_length=256)
     role: Literal["clerk", "officer", "leader", "admin"]
     full_name: str = Field("", max_length=120)

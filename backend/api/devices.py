@@ -20,6 +20,7 @@ from backend.api.answers import (
     answers,
 )
 from backend.api.inputs import Body
+from backend.domain import names
 from backend.store import accounts, enrolment
 from backend.store.accounts import Principal
 
@@ -28,7 +29,7 @@ STALE_AFTER = timedelta(minutes=3)
 
 
 class RegisterBody(Body):
-    name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(max_length=names.MAX_LENGTH)  # the rule: backend.domain.names
     kind: Literal["kiosk", "counter", "display"]
     station: str = Field("", max_length=64)
 
@@ -122,7 +123,7 @@ class EnrolCodeBody(Body):
 
 class EnrolBody(Body):
     code: str = Field(min_length=8, max_length=32)
-    name: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(max_length=names.MAX_LENGTH)  # the rule: backend.domain.names
 
 
 @router.post("/enrol-codes", status_code=201, **answers(EnrolCode))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from backend.domain import names
 from backend.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from backend.domain.passwords import make_hasher
 from backend.domain.text import clean
@@ -66,7 +67,7 @@ def add_user(store: Store, username: str, password: str, role: str, *, full_name
     if role not in ROLES:
         raise InvalidInput(f"Vai trò '{role}' không hợp lệ", f"Unknown role '{role}'",
                            field="role")
-    password, full_name = clean(password), clean(full_name)
+    username, password, full_name = names.username(username), clean(password), clean(full_name)
     check_password_rules(password, username)
     row = {"username": username, "full_name": full_name, "role": role, "unit": unit,
            "password_hash": _hasher.hash(password), "must_change": int(must_change),
@@ -264,7 +265,7 @@ def register_device(store: Store, name: str, kind: str, station: str, actor: str
     if kind not in DEVICE_KINDS:
         raise InvalidInput(f"Loại thiết bị '{kind}' không hợp lệ",
                            f"Unknown device kind '{kind}'", field="kind")
-    token = new_token()
+    name, token = names.device_name(name), new_token()
     with store.tx() as db:
         if db["devices"].count_where("name = ?", [name]):
             raise Conflict(f"Thiết bị '{name}' đã được đăng ký",

@@ -178,3 +178,18 @@ def test_serve_refuses_a_trusted_proxy_that_is_not_an_address(tmp_path):
     with pytest.raises(SystemExit) as err:
         main(["--db", str(tmp_path / "m.sqlite"), "serve", "--trusted-proxy", "proxy.local"])
     assert "không phải địa chỉ IP" in str(err.value) and "not an IP address" in str(err.value)
+
+
+@pytest.mark.parametrize("words", [
+    ["user", "add", "Lan Anh", "--role", "clerk", "--password-stdin"],
+    ["device", "add", "kiosk sảnh", "--kind", "kiosk"]])
+def test_names_follow_the_same_rule_as_the_api_and_the_staff_pages(tmp_path, capsys, monkeypatch,
+                                                                    words):
+    db = str(tmp_path / "m.sqlite")
+    main(["--db", db, "db", "init"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Matkhau2026x\n"))
+    assert main(["--db", db, *words]) == 2
+    err = capsys.readouterr().err
+    assert "không dấu" in err and ("Username: 3–64" in err or "Device name: 2–64" in err)
+    assert Store(db).one("select count(*) as n from users")["n"] == 0
+    assert Store(db).one("select count(*) as n from devices")["n"] == 0

@@ -3,12 +3,12 @@ once, on the answer to that form, and never again), and each device's settings."
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from backend.domain import names
 from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts
 from backend.store.accounts import DEVICE_KINDS, Principal
@@ -48,7 +48,7 @@ async def register(request: Request, who: Principal = Depends(admin)):
     form = await form_data(request)
     state = request.app.state
     try:
-        name = _device_name(form.get("name", ""))
+        name = names.device_name(form.get("name", ""))
         token, device = accounts.register_device(state.store, name, form.get("kind", ""),
                                                  form.get("station", "").strip()[:64],
                                                  who.username, state.clock())
@@ -56,14 +56,6 @@ async def register(request: Request, who: Principal = Depends(admin)):
         return _devices_page(request, who, exc, form)
     return _devices_page(request, who, token=token, form={"registered": device["name"]},
                          status=201)
-
-
-def _device_name(text: str) -> str:
-    name = text.strip()
-    if not re.fullmatch(r"[A-Za-z0-9._-]{2,64}", name):
-        raise InvalidInput("Tên thiết bị 2–64 ký tự: chữ không dấu, số, dấu . _ -",
-                           "Device name: 2–64 letters, digits, . _ -", field="name")
-    return name
 
 
 @router.get("/{name}")

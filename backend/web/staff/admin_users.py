@@ -3,11 +3,10 @@ page to change its role or unit, reset its password, or disable it."""
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Depends, Request
 
-from backend.domain.errors import InvalidInput, MotcuaError
+from backend.domain import names
+from backend.domain.errors import MotcuaError
 from backend.store import accounts, catalog
 from backend.store.accounts import ROLES, Principal
 from backend.web.staff.layout import StaffRoute, acted, render
@@ -51,21 +50,13 @@ async def create_user(request: Request, who: Principal = Depends(admin)):
 
 def _add_user(request: Request, form: dict, who: Principal) -> None:
     state = request.app.state
-    username = _username(form.get("username", ""))
+    username = names.username(form.get("username", ""))
     role = form.get("role", "")
     unit = accounts.check_assignment(state.store, role, form.get("unit") or None)
     accounts.add_user(state.store, username, form.get("password", "")[:256], role,
                       full_name=form.get("full_name", "").strip()[:120], unit=unit,
                       must_change=True, actor=who.username, now=state.clock())
 
-
-def _username(text: str) -> str:
-    name = text.strip()
-    if not re.fullmatch(r"[a-z0-9._-]{3,64}", name):
-        raise InvalidInput("Tên đăng nhập 3–64 ký tự: chữ thường không dấu, số, dấu . _ -",
-                           "Username: 3–64 lower-case letters, digits, . _ -",
-                           field="username")
-    return name
 
 
 @router.get("/{username}")

@@ -77,3 +77,18 @@ def test_admin_cannot_drop_his_own_admin_role(admin):
         admin._request("PATCH", "/api/v1/admin/users/admin", json={"role": "clerk",
                                                                    "unit": "MOTCUA"})
     assert refused.value.status == 409 and "chính mình" in refused.value.vi
+
+
+@pytest.mark.parametrize("path, body, vi", [
+    ("/api/v1/admin/users", {"username": "Lan Anh", "password": "Tam-thoi-2026", "role": "clerk",
+                             "unit": "MOTCUA"}, "Tên đăng nhập 3–64 ký tự"),
+    ("/api/v1/devices", {"name": "kiosk sảnh", "kind": "kiosk"}, "Tên thiết bị 2–64 ký tự"),
+    ("/api/v1/devices", {"name": "k" * 65, "kind": "kiosk"}, "64"),
+])
+def test_a_bad_name_is_refused_in_both_languages_and_nothing_is_made(admin, path, body, vi):
+    with pytest.raises(ApiError) as refused:
+        admin._request("POST", path, json=body)
+    assert refused.value.status == 422 and vi in refused.value.vi and refused.value.en
+    users = admin._request("GET", "/api/v1/admin/users")["items"]
+    assert all(u["username"] != body.get("username") for u in users)
+    assert all(d["name"] != body.get("name") for d in admin.devices())
