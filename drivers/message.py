@@ -105,6 +105,9 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
     "string_type": ("phải là chuỗi (đặt trong dấu nháy nếu trông giống số)",
                     "must be a string (quote it if it looks like a number)"),
     "string_too_short": ("không được để trống", "must not be empty"),
+    "string_shorter_than": ("phải có ít nhất {min_length} ký tự",
+                            "must have at least {min_length} characters"),
+    "string_too_long": ("dài quá {max_length} ký tự", "is longer than {max_length} characters"),
     "string_pattern_mismatch": ("sai định dạng, cần {pattern}", "must be {pattern}"),
     "int_type": ("phải là số nguyên, không dùng dấu chấm hàng nghìn (100000, không 100.000)",
                  "must be a whole number without thousands separator (100000, not 100.000)"),
@@ -128,6 +131,16 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
     "date_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
     "date_from_datetime_parsing": ("phải là ngày dạng YYYY-MM-DD", "must be a date YYYY-MM-DD"),
     "date_from_datetime_inexact": ("phải là ngày, không kèm giờ", "must be a date without time"),
+    "datetime_type": ("phải là ngày giờ, ví dụ 2026-12-03T09:30:00+07:00",
+                      "must be a date and time, e.g. 2026-12-03T09:30:00+07:00"),
+    "datetime_parsing": ("phải là ngày giờ, ví dụ 2026-12-03T09:30:00+07:00",
+                         "must be a date and time, e.g. 2026-12-03T09:30:00+07:00"),
+    "datetime_from_date_parsing": ("phải là ngày giờ, ví dụ 2026-12-03T09:30:00+07:00",
+                                   "must be a date and time, e.g. 2026-12-03T09:30:00+07:00"),
+    "timezone_aware": ("cần ghi múi giờ, ví dụ +07:00", "needs a time zone, e.g. +07:00"),
+    "greater_than": ("phải lớn hơn {gt}", "must be greater than {gt}"),
+    "less_than": ("phải nhỏ hơn {lt}", "must be less than {lt}"),
+    "json_invalid": ("không đọc được (JSON sai)", "is not readable JSON"),
 }
 
 
@@ -138,7 +151,10 @@ def validation_words(error: Mapping[str, Any], pattern: Message | None = None) -
     ctx = error.get("ctx") or {}
     if isinstance(cause := ctx.get("error"), BilingualError):  # a validator's own words
         return Message(f"sai: {cause.vi}", f"is wrong: {cause.en}", "error", error["type"])
-    pair = VALIDATION_WORDS.get(error["type"], ("không hợp lệ", error["msg"]))
+    kind = error["type"]
+    if kind == "string_too_short" and ctx.get("min_length", 1) > 1:  # "empty" only fits 1
+        kind = "string_shorter_than"
+    pair = VALIDATION_WORDS.get(kind, ("không hợp lệ", error["msg"]))
     values: dict[str, object] = {key: str(value) for key, value in ctx.items()}
     if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'"
         values["expected"] = Message(str(ctx["expected"]).replace(" or ", " hoặc "),

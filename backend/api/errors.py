@@ -10,26 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from backend.domain.errors import MotcuaError, TooManyRequests
+from drivers.message import validation_words
 
 log = logging.getLogger("motcua.api")
-
-_VI_REASONS = {
-    "missing": "thiếu trường bắt buộc",
-    "json_invalid": "dữ liệu JSON không đọc được",
-    "string_too_long": "quá dài",
-    "string_too_short": "quá ngắn",
-    "string_pattern_mismatch": "sai định dạng",
-    "extra_forbidden": "trường không được phép",
-    "int_parsing": "phải là số nguyên",
-    "literal_error": "giá trị không được phép",
-    "datetime_from_date_parsing": "phải là ngày giờ",
-    "datetime_parsing": "phải là ngày giờ",
-    "greater_than_equal": "quá nhỏ",
-    "less_than_equal": "quá lớn",
-    "timezone_aware": "cần ghi múi giờ, ví dụ +07:00",
-    "too_long": "quá nhiều phần tử",
-}
-
 
 _HTTP_VI = {404: "Không tìm thấy địa chỉ này", 405: "Phương thức không được hỗ trợ",
             413: "Dữ liệu gửi lên quá lớn"}
@@ -41,8 +24,9 @@ def _where(error: dict) -> str:
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
-    vi = "; ".join(f"{_where(e)}: {_VI_REASONS.get(e['type'], 'không hợp lệ')}" for e in errors)
-    en = "; ".join(f"{_where(e)}: {e['msg']}" for e in errors)
+    said = [(_where(e), validation_words(e)) for e in errors]  # the YAML loaders' own words
+    vi = "; ".join(f"{where}: {words.vi}" for where, words in said)
+    en = "; ".join(f"{where}: {words.en}" for where, words in said)
     vi, en = f"Dữ liệu không hợp lệ: {vi}", f"Invalid input: {en}"
     body = {"error": "invalid_input", "message": f"{vi} / {en}", "vi": vi, "en": en,
             "field": _where(errors[0]) if errors else None}
