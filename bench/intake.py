@@ -23,8 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from backend.client import Client
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts
-from bench import loadgen
-from bench.lookup import serve
+from bench.lookup import served
 from bench.seed import seeded_store
 
 APPLICANT = {"name": "Phạm Thị Thu", "phone": "0903123456"}
@@ -67,17 +66,12 @@ def main() -> None:
         accounts.add_user(store, "bench", "Nhanh-2026x", "clerk", unit="MOTCUA",
                           must_change=False, now=datetime.now(VN_TZ))
         store.close()
-        port = loadgen.free_port()
-        server = serve(db, port, workers=1)
-        try:
+        with served(db) as port:
             url = f"http://127.0.0.1:{port}"
             token = Client(url).login("bench", "Nhanh-2026x")["token"]
             proc = Client(url).procedures()[0]
             base = run(url, token, proc, 1, args.seconds)
             many = run(url, token, proc, args.concurrency, args.seconds)
-        finally:
-            server.terminate()
-            server.wait()
     for name, result in (("baseline: 1 clerk", base), (f"{args.concurrency} clerks", many)):
         print(f"{name:<20} {result['rate']:8.1f} intakes/s   p50 {result['p50']:6.1f} ms   "
               f"p99 {result['p99']:6.1f} ms   ({len(result['codes'])} cases)")

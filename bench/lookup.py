@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,6 +48,18 @@ def serve(db: str, port: int, workers: int) -> subprocess.Popen:
         except requests.ConnectionError:
             time.sleep(0.1)
     raise RuntimeError("server did not start")
+
+
+@contextmanager
+def served(db: str, workers: int = 1, port: int = 0) -> Iterator[int]:
+    """`motcua serve` on `db` for the length of a `with` block; gives the loopback port."""
+    port = port or loadgen.free_port()
+    server = serve(db, port, workers)
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def measure(port: int, paths: list[str], concurrency: int, seconds: float) -> dict:
@@ -111,10 +125,8 @@ def main() -> None:
         print(f"seeded {len(pairs):,} cases in {time.perf_counter() - started:.1f} s")
         few = limiter_cost(str(Path(tmp) / "few-limits"), 10)
         many = limiter_cost(str(Path(tmp) / "many-limits"), 100_000)
-        port = loadgen.free_port()
         set_limit(db, 0)
-        server = serve(db, port, args.workers)
-        try:
+        with served(db, args.workers) as port:
             measure(port, ["/healthz"], 4, 1)  # warm-up
             base = measure(port, ["/healthz"], args.concurrency, args.seconds)
             # Off and on take turns, so a neighbour's load on the machine hits both alike.
@@ -124,9 +136,6 @@ def main() -> None:
                 runs[limit].append(measure(port, lookup_paths(pairs), args.concurrency,
                                            args.seconds / 3))
             off, on = (middle(r) for r in runs.values())
-        finally:
-            server.terminate()
-            server.wait()
     print(f"limiter alone: {few:.1f} µs/check with 10 clients, {many:.1f} µs with 100,000 "
           f"(ratio {many / few:.2f})")
     report("baseline: GET /healthz", base)

@@ -36,8 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from backend.client import Client
 from backend.domain.calendar import VN_TZ
 from backend.store import accounts, site
-from bench import loadgen
-from bench.lookup import serve
+from bench.lookup import served
 from bench.seed import seeded_store
 from counter_app import receipts
 from counter_app.config import StationConfig
@@ -82,8 +81,8 @@ def station_for(url: str, data: Path, paper: int, encoding: str) -> tuple[Counte
     watch = Stopwatch(virtual.connection())
     devices = Devices(PrinterPort(EscposPrinter(watch, profile), virtual),
                       CounterDisplay(None, 1), RecordingAnnouncer())
-    config = StationConfig(backend_url=url, data_dir=str(data / encoding), lease_count=500,
-                           station=f"bench-{encoding}")
+    config = StationConfig(backend_url=url, data_dir=str(data / encoding), lease_count=300,
+                           station=f"bench-{data.name}-{encoding}")  # online, offline: two desks
     station = CounterStation(config, devices=devices)
     station.login(USER, PASSWORD)
     return station, watch
@@ -260,13 +259,8 @@ def main() -> None:
         # Offline numbers are leased for working days: a run on a rest day works it.
         site.set_override(store, now.date(), True, "bench", "bench", now)
         store.close()
-        port = loadgen.free_port()
-        server = serve(db, port, workers=1)
-        try:
+        with served(db) as port:
             rows = run(f"http://127.0.0.1:{port}", Path(tmp), args.paper, args.rounds)
-        finally:
-            server.terminate()
-            server.wait()
     good = report(rows, args.paper)
     report_wrap(wrap_rows(args.paper, args.rounds))
     sys.exit(0 if good else 1)

@@ -178,6 +178,21 @@ def one_scan(kiosk, watch: Watch, camera: StampingCamera, photo: np.ndarray, cod
     return watch.built - camera.receipt_since
 
 
+def scans(url: str, cases: list[dict], photos: list[np.ndarray], frame_period: float) -> list:
+    """Each receipt once, on a kiosk of its own for this pass: a kiosk does not look up a
+    receipt shown again within seconds of the last sighting, as a hand moving it would."""
+    from bench import receipt_photos as rp
+
+    camera = StampingCamera(rp.clutter(np.random.default_rng(99)))
+    kiosk, watch = kiosk_for(url, camera), Watch()
+    kiosk.subscribe(watch)
+    try:
+        return [one_scan(kiosk, watch, camera, p, c["code"], frame_period)
+                for c, p in zip(cases, photos, strict=True)]
+    finally:
+        kiosk.close()
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
@@ -217,23 +232,16 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    from bench.lookup import serve
-    from tests.backend.conftest import free_port
+    from bench.lookup import served
 
     with tempfile.TemporaryDirectory() as tmp:
         the_site, pairs = seed_backend(Path(tmp), args.cases)
-        port = args.port or free_port()
-        server = serve(str(Path(tmp) / "bench.sqlite"), port, workers=1)
-        try:
+        with served(str(Path(tmp) / "bench.sqlite"), port=args.port) as port:
             run(f"http://127.0.0.1:{port}", the_site, pairs, args.runs)
-        finally:
-            server.terminate()
-            server.wait(10)
 
 
 def run(url: str, the_site, pairs, runs: int) -> None:
     from backend.client import Client
-    from bench import receipt_photos as rp
 
     step = max(1, len(pairs) // runs)
     cases = [case_answer(the_site, *pairs[i * step]) for i in range(runs)]
@@ -249,16 +257,9 @@ def run(url: str, the_site, pairs, runs: int) -> None:
         started = time.perf_counter()
         decoder.decode(photo)
         decodes.append(time.perf_counter() - started)
-    camera = StampingCamera(rp.clutter(np.random.default_rng(99)))
-    kiosk, watch = kiosk_for(url, camera), Watch()
-    kiosk.subscribe(watch)
-    try:
-        results = {name: [one_scan(kiosk, watch, camera, p, c["code"], period)
-                          for c, p in zip(cases, photos, strict=True)]
-                   for name, period in (("immediate", 0.0), ("30 fps UI", 1 / 30))}
-    finally:
-        kiosk.close()
-        client.session.close()
+    client.session.close()
+    results = {name: scans(url, cases, photos, period)
+               for name, period in (("immediate", 0.0), ("30 fps UI", 1 / 30))}
     base = stats("baseline: lookup HTTP call alone", lookups)
     stats("baseline: decode the photo alone", decodes)
     for name, seconds in results.items():

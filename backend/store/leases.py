@@ -67,10 +67,10 @@ def _check_station_cap(db, site: Site, station: str, day: date, count: int, cap:
     if held + count > cap:
         left = max(0, cap - held)
         raise Conflict(
-            f"Quầy '{station}' đã được cấp {held} số cho ngày {day:%d/%m/%Y}; mỗi quầy tối đa "
-            f"{cap} số một ngày, còn được xin {left} số",
-            f"Station '{station}' already holds {held} numbers for {day:%d/%m/%Y}; a station "
-            f"may lease at most {cap} a day, {left} left",
+            f"Quầy '{station}' xin {count} số cho ngày {day:%d/%m/%Y}, đã được cấp {held}; mỗi "
+            f"quầy tối đa {cap} số một ngày, còn được xin {left} số",
+            f"Station '{station}' asked for {count} numbers for {day:%d/%m/%Y} and holds "
+            f"{held}; a station may lease at most {cap} a day, {left} left",
             key="lease_cap_reached", field="count")
 
 
