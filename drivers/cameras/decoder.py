@@ -33,7 +33,10 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   that cut-out levelled with the saturated stretches unknown, and the rows of it that glare
   left whole (`_clean_rows`): glare that splits the patch of bars found leaves the shifted
   cut-outs off the code. Then the QR code on the whole frame at full size, levelled locally.
-  The default strategy, "located-tall", is "located-uneven" with these.
+  "located-tall" is "located-uneven" with these.
+- Where glare washed out one of a QR code's three finder patterns, the QR code is read with
+  that finder painted in where the other two say it is (finders.py). The default strategy,
+  "located-finder", is "located-tall" with this.
 - Sharpening or undoing a smear can make edges: a zxing reading on such a cut-out counts only
   when its top and bottom halves read the same (a smeared receipt was read as another case).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
@@ -136,9 +139,17 @@ def qr_glare_backend() -> Backend:
     return qr_glare_backend(zxing_backend())
 
 
+def qr_finder_backend() -> Backend:
+    """zxing on a crop of the frame with a QR code's third finder pattern painted in, where
+    glare washed it out and two are left (finders.py)."""
+    from drivers.cameras.finders import qr_finder_backend
+
+    return qr_finder_backend(zxing_backend(), _level_frame)
+
+
 ROWS, SMEAR = "rows", "smear"
 GLARE = "glare"
-QR_GLARE = "qr-glare"
+QR_GLARE, QR_FINDER = "qr-glare", "qr-finder"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
@@ -147,6 +158,7 @@ BACKENDS: dict[str, Callable[[], Backend]] = {
     SMEAR: smear_backend,
     GLARE: glare_backend,
     QR_GLARE: qr_glare_backend,
+    QR_FINDER: qr_finder_backend,
 }
 
 
@@ -239,8 +251,12 @@ STRATEGIES["located-tall"] = (
     _located("clean", ROWS, patches=1, tall=True, only="glared-tall"),
     Stage("qr-level", (QR,), tone="level"),
     STRATEGIES["located"][-1])
+# The default: "located-tall", then the QR code with a finder pattern glare washed out painted
+# in (finders.py).
+STRATEGIES["located-finder"] = (*STRATEGIES["located-tall"],
+                                 Stage("qr-finder", (QR,), reader=QR_FINDER))
 DEFAULT_BACKEND = "zxing"
-DEFAULT_STRATEGY = "located-tall"
+DEFAULT_STRATEGY = "located-finder"
 
 
 class Decoder:
