@@ -57,7 +57,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import cv2
 import numpy as np
@@ -117,6 +117,14 @@ def rows_backend() -> Backend:
     return read_rows
 
 
+def rows_ends_backend() -> Backend:
+    """The row scan, also taking all the lines' reading that matches less well when the code's
+    other end reads the same (rowscan.ENDS_MEAN)."""
+    from drivers.cameras.rowscan import read_rows
+
+    return partial(read_rows, loose=True)
+
+
 def smear_backend() -> Backend:
     """The row scan after a hand's smear across the bars is measured and undone (deblur.py)."""
     from drivers.cameras.deblur import read_smeared
@@ -147,7 +155,7 @@ def qr_finder_backend() -> Backend:
     return qr_finder_backend(zxing_backend(), _level_frame)
 
 
-ROWS, SMEAR = "rows", "smear"
+ROWS, ROWS_ENDS, SMEAR = "rows", "rows-ends", "smear"
 GLARE = "glare"
 QR_GLARE, QR_FINDER = "qr-glare", "qr-finder"
 BACKENDS: dict[str, Callable[[], Backend]] = {
@@ -155,6 +163,7 @@ BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
     "pyzbar": pyzbar_backend,
     ROWS: rows_backend,
+    ROWS_ENDS: rows_ends_backend,
     SMEAR: smear_backend,
     GLARE: glare_backend,
     QR_GLARE: qr_glare_backend,
@@ -252,9 +261,14 @@ STRATEGIES["located-tall"] = (
     Stage("qr-level", (QR,), tone="level"),
     STRATEGIES["located"][-1])
 # The default: "located-tall", then the QR code with a finder pattern glare washed out painted
-# in (finders.py).
-STRATEGIES["located-finder"] = (*STRATEGIES["located-tall"],
-                                 Stage("qr-finder", (QR,), reader=QR_FINDER))
+# in (finders.py), then the row scan of the tall cut-out (levelled, glare's saturated stretches
+# unknown) and of the levelled cut-out shifted off a glare spot, taking all the lines' reading
+# that matches a little less well than the row scan otherwise wants when the code's other end
+# reads the same (rowscan.ENDS_MEAN).
+STRATEGIES["located-finder"] = (
+    *STRATEGIES["located-tall"], Stage("qr-finder", (QR,), reader=QR_FINDER),
+    _located("unwashed", ROWS_ENDS, patches=1, tall=True, only="glared-tall"),
+    _located("unwashed", ROWS_ENDS, patches=1, shifts=SHIFTS, only="glared"))
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located-finder"
 
@@ -560,7 +574,7 @@ class _Cutouts:
         if key not in self._enhanced:
             self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module, cutout.zoom)
         image = self._enhanced[key]
-        if stage.reader in (ROWS, SMEAR, GLARE):  # they search widths near the module
+        if stage.reader in (ROWS, ROWS_ENDS, SMEAR, GLARE):  # they search near the module
             found = backend(image, stage.formats, cutout.module)
         else:
             found = backend(image, stage.formats)

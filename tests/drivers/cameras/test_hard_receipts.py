@@ -168,3 +168,48 @@ def test_code_free_frames_read_nothing_with_finders_painted_in():
     finder_only = Decoder(strategy=[QR_FINDER])
     for photo in [*rp.empty_photos(24, 5), *rp_cv.empty_photos(24, 5)]:
         assert finder_only.decode(photo.image) == [], photo.kind
+
+
+# Receipts (second model) "located-tall" missed whose tall cut-out, levelled with glare's
+# saturated stretches unknown, the row scan reads right from both ends, every symbol matched
+# but some only at 0.6-0.7 under the glare: "located-finder" takes such a reading
+# (rowscan.ENDS_MEAN) in passes after all the others.
+BOTH_ENDS = {
+    "torn off, close (2.4 px/dot), glare 229 over the bars' middle":
+        (rp_cv, 682433, 229, "bars-unwashed-rows-ends-glared-tall"),
+    "torn off, glare 218 over the bars, tilted 16°":
+        (rp_cv, 288171, 308, "bars-unwashed-rows-ends-glared-tall"),
+}
+
+
+@pytest.mark.parametrize("label", BOTH_ENDS)
+def test_glared_codes_read_the_same_from_both_ends_are_taken(label, drawn):
+    drawn.read_only_by(BOTH_ENDS[label], "located-finder", "located-tall")
+
+
+ENDS_PASSES = decoder.STRATEGIES["located-finder"][-2:]
+# Receipts (second model, seed, index) misread by a pass filling in a glared digit pair from
+# the checksum (tried, not kept: glare thinning a bar makes another symbol match at 0.96) ...
+MISREAD_BY_A_FILL = {"QR on, glare 166, blur 1.5": (288171, 77),
+                     "folded away, glare 214, blur 1.7": (185725, 333)}
+
+
+@pytest.mark.parametrize("label", [*MISREAD_BY_A_FILL, *GLARE_MISREAD])
+def test_the_both_ends_passes_read_misread_receipts_right_or_not_at_all(label, drawn):
+    seed, index = {**MISREAD_BY_A_FILL, **GLARE_MISREAD}[label]
+    payload, frame = drawn.receipt_of_set(rp_cv, seed, index)
+    assert {d.text for d in Decoder(strategy=ENDS_PASSES).decode(frame)} <= {payload.code128}
+
+
+@pytest.mark.parametrize("label", MISREAD_BY_ONE_HALF)
+def test_the_both_ends_passes_read_receipts_one_half_misread_right_or_not_at_all(label, drawn):
+    model, seed, index, size = MISREAD_BY_ONE_HALF[label]
+    payload, frame = drawn.receipt_of_set(model, seed, index, size)
+    assert {d.text for d in Decoder(strategy=ENDS_PASSES).decode(frame)} <= {payload.code128}
+
+
+@pytest.mark.parametrize("kind", ["stripes", "grid", "texture", "text-page", "text-receipt"])
+def test_code_free_frames_under_glare_read_nothing_in_the_both_ends_passes(kind, drawn):
+    ends_only = Decoder(strategy=ENDS_PASSES)
+    for seed in range(6):
+        assert ends_only.decode(drawn(glare_bait, kind, seed)) == [], (kind, seed)
