@@ -267,9 +267,10 @@ STRATEGIES["located-tall"] = (
 # unknown) and of the cut-outs shifted off a glare spot (levelled so, and as they are) of the
 # two largest patches of bars, taking all the lines' reading that matches a little less well
 # than the row scan otherwise wants when the code's other end reads the same
-# (rowscan.ENDS_MEAN). On ten tuning sets of 400 (five seeds, both models) they read 10 of the
-# 54 receipts "located-tall" missed, 0 wrong; on six more sets (227876, 827446, 944947,
-# 48213, 340610) 1 more, 0 wrong of their own.
+# (rowscan.ENDS_MEAN). With the QR finder pass they read 8 of the 51 receipts "located-tall"
+# missed on ten tuning sets of 400 (seeds 185725, 203706, 682433, 288171, 134837, both
+# models), 0 wrong; 0 wrong of their own on six more (227876 both, 827446 and 944947 second,
+# 48213 and 340610 first model).
 STRATEGIES["located-finder"] = (
     *STRATEGIES["located-tall"], Stage("qr-finder", (QR,), reader=QR_FINDER),
     _located("unwashed", ROWS_ENDS, patches=1, tall=True, only="glared-tall"),
