@@ -269,8 +269,8 @@ STRATEGIES["located-tall"] = (
 # the lines' reading that matches a little less well than the row scan otherwise wants when
 # the code's other end reads the same (rowscan.ENDS_MEAN). With the QR finder pass they read
 # 8 of the 51 receipts "located-tall" missed on ten tuning sets of 400 (seeds 185725, 203706,
-# 682433, 288171, 134837, both models), 0 wrong; 0 wrong of their own on six more (227876
-# both, 827446 and 944947 second, 48213 and 340610 first model).
+# 682433, 288171, 134837, both models), 0 wrong; 3 of 30 on six more (227876 both, 827446 and
+# 944947 second, 48213 and 340610 first model), 0 wrong of their own.
 STRATEGIES["located-finder"] = (
     *STRATEGIES["located-tall"], Stage("qr-finder", (QR,), reader=QR_FINDER),
     _located("unwashed", ROWS_ENDS, patches=1, tall=True, only="glared-tall"),
