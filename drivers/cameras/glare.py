@@ -73,6 +73,11 @@ def washed_out(image: np.ndarray, module: float) -> np.ndarray:
 FRAME_SATURATED_SHARE = 0.005  # of a frame: a glare spot of 40 px radius or more
 
 
+def frame_glared(gray: np.ndarray) -> bool:
+    """Whether glare saturated a spot of the frame (FRAME_SATURATED_SHARE of it)."""
+    return np.count_nonzero(gray >= SATURATED) >= FRAME_SATURATED_SHARE * gray.size
+
+
 def qr_glare_backend(read: Callable[[np.ndarray, Sequence[str]], list[Decoded]]):
     """A Backend for whole frames: where glare saturated a spot of the frame, the QR code read
     by `read` after local contrast equalisation (CLAHE), which brings back the modules glare has
@@ -80,8 +85,7 @@ def qr_glare_backend(read: Callable[[np.ndarray, Sequence[str]], list[Decoded]])
     misreading; it only costs, so it runs only on glared frames."""
 
     def read_qr(gray: np.ndarray, formats: Sequence[str]) -> list[Decoded]:
-        if QR not in formats or np.count_nonzero(gray >= SATURATED) < \
-                FRAME_SATURATED_SHARE * gray.size:
+        if QR not in formats or not frame_glared(gray):
             return []
         clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
         return read(clahe.apply(gray), [QR])

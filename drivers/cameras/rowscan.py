@@ -46,6 +46,9 @@ SYMBOL_MIN = 0.55  # every symbol of a read line at least this well matched
 # One group of bands alone is enough when its symbols match this well on average and each at
 # least SURE_MIN; a wrong reading that passes the checksum had its worst symbols at 0.66–0.70.
 SURE_MEAN, SURE_MIN = 0.85, 0.75
+# All the lines together, matching less well than that, are trusted when the code's other end
+# reads the same (two readings that follow the symbols in opposite order).
+ENDS_MEAN = 0.8
 # A symbol whose best match is no better than another symbol's by this much is not read: a hand
 # smearing the bars by two modules or more can make two patterns alike, and a receipt read as
 # someone else's (seen once, on seed 944947 of the second photo model) is worse than none.
@@ -73,23 +76,27 @@ class Line:
 
 
 def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
-              module: float | None = None, count: int = BANDS) -> list[Decoded]:
+              module: float | None = None, count: int = BANDS,
+              loose: bool = False) -> list[Decoded]:
     """A Backend: the Code 128 in an image with its bars upright (a located cut-out), its
     modules about `module` pixels wide if that is known, read in `count` bands of rows. NaN
-    pixels (a float image) are unknown: glare.py marks the bars glare has saturated so."""
+    pixels (a float image) are unknown: glare.py marks the bars glare has saturated so. With
+    `loose`, all the lines' reading is also taken, matching less well (ENDS_MEAN), when the
+    code's other end reads the same."""
     if CODE128 not in formats:
         return []
-    return read_lines(bands(image, count), module, image.shape[0] - 1.0)
+    return read_lines(bands(image, count), module, image.shape[0] - 1.0, loose=loose)
 
 
 def read_lines(lines: np.ndarray, module: float | None, height: float,
-               both_ends: bool = False) -> list[Decoded]:
+               both_ends: bool = False, loose: bool = False) -> list[Decoded]:
     """The Code 128 on bands of scan lines (bands × pixels, lined up) of an image `height`
     pixels tall; with `both_ends`, only when it reads the same from its start symbol and from
-    its stop symbol (two readings that follow the symbols in opposite order)."""
+    its stop symbol (two readings that follow the symbols in opposite order); with `loose`,
+    also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
     for anchor in _anchors(_filled(lines).mean(axis=0), module):
-        line, checked = _agreed(lines, anchor)
+        line, checked = _agreed(lines, anchor, loose)
         if line is None:
             continue
         ends[anchor.from_stop].add(line.text)
@@ -104,7 +111,8 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     return []
 
 
-def _agreed(bands: np.ndarray, anchor: Anchor) -> tuple[Line | None, bool]:
+def _agreed(bands: np.ndarray, anchor: Anchor,
+            loose: bool = False) -> tuple[Line | None, bool]:
     """A reading of all the lines, or of the upper or the lower half of them, that matches very
     well; else the two halves' readings when they agree. With it, whether more than one half
     of the lines vouches for it: one half alone, however well it matches, misread two receipts
@@ -118,8 +126,12 @@ def _agreed(bands: np.ndarray, anchor: Anchor) -> tuple[Line | None, bool]:
         if line is not None and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
             return line, lines is bands
         halves.append(line)
-    upper, lower = halves[1:]
-    return (upper if upper and lower and upper.text == lower.text else None), True
+    whole, upper, lower = halves
+    if upper and lower and upper.text == lower.text:
+        return upper, True
+    if loose and whole and whole.mean >= ENDS_MEAN:  # glare wore all the lines' match down
+        return whole, False
+    return None, True
 
 
 def bands(image: np.ndarray, count: int = BANDS) -> np.ndarray:

@@ -1,0 +1,168 @@
+"""QR codes with one finder pattern washed out by glare.
+
+zxing finds a QR code by its three finder patterns (the nested squares in three corners); a
+glare spot over one of them, even one that leaves it grey rather than white, and zxing reads
+nothing, although the other two and most of the modules are still plain to see. The third
+finder's place follows from the other two: a QR code is square, so it lies a side's length
+across from one of them (or, when the two are diagonal, beside their midpoint). This pass finds
+the finders still there (dark squares nested twice in the locally levelled frame), paints a
+clean finder at each place the third may be, at a few stretches and sizes for the perspective,
+and reads the QR code on a crop around them. The code's error correction (level M) reads
+through the rest of the glare and keeps the pass from misreading: a finder painted in a wrong
+place gives modules that do not decode.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations, product
+
+import cv2
+import numpy as np
+
+from drivers.cameras.glare import frame_glared
+from drivers.cameras.symbols import QR, Decoded
+
+Read = Callable[[np.ndarray, Sequence[str]], list[Decoded]]
+
+MIN_FINDER_AREA = 400  # frame pixels²: a finder of 7 modules of 8 dots at 0.36 px per dot
+SIMILAR = 1.5  # the two finders of one code: sides within this ratio (keystone)
+NESTED_AREA = (2.5, 12.0)  # outer square's area over the inner one's (7² / 3² ≈ 5.4)
+# Along the side from the finder found to the one painted, the code looks this much longer than
+# between the two found (perspective), and its modules this much larger.
+STRETCHES = (1.0, 1.1, 1.2)
+SCALES = (1.0, 1.15)
+MAX_PLACES = 2 * len(STRETCHES) * len(SCALES) * 2 + 2  # one pair's worth: code-free frames
+QUIET_MODULES = 8  # the crop: beyond the finders' centres, half a finder and the quiet zone
+
+
+@dataclass(frozen=True)
+class Finder:
+    centre: tuple[float, float]
+    side: float  # pixels
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where to paint the missing finder: its centre, the direction of the code's rows, the
+    module's size; and the two finders found, for the crop."""
+
+    centre: np.ndarray
+    along: np.ndarray  # unit vector
+    module: float
+    found: tuple[Finder, Finder]
+
+
+def qr_finder_backend(read: Read, level: Callable[[np.ndarray], np.ndarray]) -> Read:
+    """A Backend for whole frames: the QR code read by `read` with its third finder painted in
+    where two were found (`level`: the frame stretched between its local extremes)."""
+
+    def read_qr(gray: np.ndarray, formats: Sequence[str]) -> list[Decoded]:
+        if QR not in formats or not frame_glared(gray):
+            return []
+        for place in third_places(locate(gray, level))[:MAX_PLACES]:
+            found = read_painted(read, gray, place)
+            if found:
+                return found
+        return []
+
+    return read_qr
+
+
+def locate(gray: np.ndarray, level: Callable[[np.ndarray], np.ndarray]) -> list[Finder]:
+    """The finder patterns of the frame: looked for at half size (a quarter of the cost), then,
+    where two or more are, at full size around them (a pixel off in the centre of the one found
+    is a finder painted off by as much)."""
+    half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    rough = finders(level(half), scale=2.0)
+    if len(rough) < 2:
+        return []
+    centres = np.array([f.centre for f in rough])
+    margin = max(f.side for f in rough)
+    x0, y0 = np.maximum(np.floor(centres.min(axis=0) - margin), 0).astype(int)
+    x1, y1 = np.ceil(centres.max(axis=0) + margin).astype(int)
+    return [Finder((x + x0, y + y0), f.side) for f in finders(level(gray[y0:y1, x0:x1]))
+            for x, y in [f.centre]]
+
+
+def finders(levelled: np.ndarray, scale: float = 1.0) -> list[Finder]:
+    """Dark squares with a light square inside holding a dark one, about concentric: finder
+    patterns, largest first, in pixels of an image `scale` times larger than `levelled`."""
+    # The median takes out the specks levelling makes of the paper's noise: fewer contours.
+    dark = cv2.medianBlur((levelled < 128).astype(np.uint8), 3)
+    contours, hierarchy = cv2.findContours(dark, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    child = hierarchy[0][:, 2]
+    grandchild = np.where(child >= 0, child[np.maximum(child, 0)], -1)
+    found = []
+    for i in np.flatnonzero(grandchild >= 0):  # noise makes thousands of contours: few nest
+        area = cv2.contourArea(contours[i]) * scale**2
+        if area >= MIN_FINDER_AREA:
+            outer, inner = (contours[k].astype(np.float32) * scale for k in (i, grandchild[i]))
+            finder = _finder(outer, inner, area)
+            found += [finder] if finder else []
+    return sorted(found, key=lambda f: -f.side)
+
+
+def _finder(outer: np.ndarray, inner: np.ndarray, area: float) -> Finder | None:
+    (x, y), (w, h), _ = cv2.minAreaRect(outer)
+    moments = cv2.moments(inner)
+    if min(w, h) < 0.6 * max(w, h) or moments["m00"] <= 0:
+        return None
+    if not NESTED_AREA[0] < area / moments["m00"] < NESTED_AREA[1]:
+        return None
+    ix, iy = moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
+    if math.hypot(ix - x, iy - y) > 0.2 * math.sqrt(area):
+        return None
+    return Finder((x, y), math.sqrt(area))
+
+
+def third_places(found: list[Finder]) -> list[Place]:
+    """Every place the third finder of two similar finders may be, pair by pair."""
+    places = []
+    for a, b in combinations(found, 2):
+        if max(a.side, b.side) > SIMILAR * min(a.side, b.side):
+            continue
+        pa, pb = np.array(a.centre), np.array(b.centre)
+        module = (a.side + b.side) / 14
+        length = float(np.linalg.norm(pb - pa))
+        if length < 8 * module:  # finders of one code are a side's length apart
+            continue
+        along = (pb - pa) / length
+        across = np.array([-along[1], along[0]])
+        for corner, sign, stretch, scale in product((pa, pb), (1, -1), STRETCHES, SCALES):
+            places.append(Place(corner + sign * stretch * length * across, along,
+                                module * scale, (a, b)))
+        for sign in (1, -1):  # the two found are diagonal
+            places.append(Place((pa + pb) / 2 + sign * length / 2 * across,
+                                (along + sign * across) / math.sqrt(2), module, (a, b)))
+    return places
+
+
+def read_painted(read: Read, gray: np.ndarray, place: Place) -> list[Decoded]:
+    """The QR code read on a crop around the two finders and the painted one, and the fourth
+    corner (whichever of the three the square's other corner is across from)."""
+    points = np.array([place.centre, *(f.centre for f in place.found)])
+    points = np.vstack([points, points.sum(axis=0) - 2 * points])
+    margin = QUIET_MODULES * place.module
+    x0, y0 = np.maximum(np.floor(points.min(axis=0) - margin), 0).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0) + margin).astype(int)
+    crop = gray[y0:y1, x0:x1].copy()
+    if crop.size == 0:
+        return []
+    paint_finder(crop, place.centre - (x0, y0), place.along, place.module)
+    return [Decoded(d.format, d.text, tuple((x + x0, y + y0) for x, y in d.corners))
+            for d in read(crop, [QR])]
+
+
+def paint_finder(image: np.ndarray, centre: np.ndarray, along: np.ndarray,
+                 module: float) -> None:
+    """A finder pattern with its light border, turned to `along`, drawn into `image`."""
+    across = np.array([-along[1], along[0]])
+    corners = np.array([(-1, -1), (1, -1), (1, 1), (-1, 1)], np.float64)
+    for half, shade in ((4.5, 255), (3.5, 0), (2.5, 255), (1.5, 0)):
+        pts = centre + half * module * (corners[:, :1] * along + corners[:, 1:] * across)
+        cv2.fillConvexPoly(image, np.round(pts * 16).astype(np.int32), shade, cv2.LINE_AA, 4)
