@@ -3,11 +3,12 @@
     .venv/bin/python bench/scan_to_status.py [--runs 60] [--cases 5000]
 
 Seeds a database, starts `motcua serve` on loopback (its own process, as the kiosk's backend is
-another machine), prints one receipt per case on the virtual printer (QR of CODE/TOKEN and the
-20-digit Code 128), warps each into a camera photo (tilted up to ±25°, some bent, glare, JPEG),
-and plays it through the fake camera into the real kiosk core: camera thread, decoder thread,
-inbox, lookup on a worker thread, status view model. Timed from the moment the camera delivers
-the first frame holding the receipt until the status view exists:
+another machine), prints one receipt per case on the virtual printer (the counter's own Mẫu 01:
+QR of CODE/TOKEN and the 20-digit Code 128), warps each into a camera photo aimed at its QR
+(tilted up to ±25°, some bent, glare, JPEG), and plays it through the fake camera into the
+real kiosk core: camera thread, decoder thread, inbox, lookup on a worker thread, status view
+model. Timed from the moment the camera delivers the first frame holding the receipt until the
+status view exists:
 
 - "immediate": the core's thread runs each posted result at once (the best an app can do);
 - "30 fps UI": the core is pumped once per frame as the Kivy app does (maxfps 30).
@@ -31,18 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from backend.domain import codes
-from backend.domain.privacy import mask_name
 from drivers.cameras.decoder import Decoder
 from drivers.cameras.fake import FakeCamera
 from drivers.printers import (
-    QR,
-    Barcode128,
-    Cut,
     Document,
     EscposPrinter,
     PrinterProfile,
-    Rule,
-    Text,
     VirtualPrinter,
 )
 
@@ -50,20 +45,13 @@ from drivers.printers import (
 
 
 def receipt_document(case: dict) -> Document:
-    """A 58 mm intake receipt (Mẫu 01, shortened) for an intake answer: the QR carries `qr`
-    (CODE/TOKEN), the Code 128 the 20-digit `compact` form."""
-    from kiosk_app.views import when
+    """The receipt the counter prints for an intake answer (Mẫu 01, counter_app/receipts.py) on
+    58 mm paper: the Code 128 of the 20-digit `compact` form under the case code at the top, the
+    QR of `qr` (CODE/TOKEN) at the foot, about 10 cm apart."""
+    from counter_app import receipts
+    from counter_app.config import StationConfig
 
-    return Document([
-        Text(case["agency"]["name"], align="center", bold=True),
-        Text("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="center", bold=True), Rule(),
-        Text(f"Mã hồ sơ: {case['code']}"),
-        Text(f"Người nộp: {mask_name(case['applicant']['name'])}"),
-        Text(f"Thủ tục: {case['procedure']['name']}"),
-        Text(f"Nhận lúc: {when(case['received_at'])}"),
-        Text(f"Hẹn trả: {when(case['due_at'])}"), Rule(),
-        QR(case["qr"]), Barcode128(case["compact"]),
-        Text("Quét mã tại ki-ốt để xem tiến độ hồ sơ", align="center"), Cut()])
+    return receipts.receipt(case, StationConfig(paper_mm=58))
 
 
 def printed_receipt(doc: Document, out_dir: Path | None = None) -> np.ndarray:
@@ -90,7 +78,8 @@ def photo_of(receipt: np.ndarray, shot, seed: int) -> np.ndarray:
 
 
 def _code_middle(receipt: np.ndarray) -> float:
-    """Where the citizen aims: the middle of the symbols on the flat receipt."""
+    """Where the citizen aims: the middle of the symbol read first on the flat receipt (the QR
+    when there is one); the real receipt's two symbols do not fit one frame together."""
     ys = [y for d in Decoder().decode(receipt) for _x, y in d.corners]
     return (min(ys) + max(ys)) / 2 if ys else receipt.shape[0] / 2
 
@@ -208,13 +197,19 @@ def seed_backend(tmp: Path, n_cases: int):
 
 
 def case_answer(the_site, code: str, token: str) -> dict:
-    """What an intake answer carries, for a seeded case."""
+    """What an intake answer carries, for a seeded case: as much as its receipt prints."""
+    from counter_app.receipts import sample_case
+
     parsed = codes.parse_code(code)
-    return {"code": code, "qr": codes.qr_payload(parsed, token),
-            "compact": str(codes.make_compact(parsed, the_site.agency_index, token)),
-            "agency": {"name": the_site.agency_name}, "applicant": {"name": "Nguyễn Văn Bền"},
-            "procedure": {"name": "Đăng ký khai sinh"},
-            "received_at": "2026-01-05T08:00:00+07:00", "due_at": "2026-01-06T08:00:00+07:00"}
+    answer = sample_case({"name": the_site.agency_name}, "Lê Văn Bàn", "2026-01-05T08:00:00+07:00")
+    return answer | {
+        "code": code, "qr": codes.qr_payload(parsed, token),
+        "compact": str(codes.make_compact(parsed, the_site.agency_index, token)),
+        "applicant": {"name": "Nguyễn Văn Bền", "phone": "0912345678"},
+        "procedure": answer["procedure"] | {"code": "1.001193", "name": "Đăng ký khai sinh"},
+        "documents": [{"name": "Tờ khai đăng ký khai sinh", "count": 1},
+                      {"name": "Giấy chứng sinh", "count": 1}],
+        "due_at": "2026-01-06T08:00:00+07:00"}
 
 
 def stats(name: str, seconds: list[float], baseline: float | None = None) -> float:

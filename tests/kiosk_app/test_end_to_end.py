@@ -1,8 +1,10 @@
 """End to end: a receipt printed by the virtual printer for a real case, photographed as a
 citizen holds it, played by the fake camera, read by the decoder, shown by the kiosk.
 
-The receipt is built from the intake answer's `qr` (CODE/TOKEN) and `compact` (20 digits for
-Code 128); the photo model is bench/receipt_photos.py's (tilt, bend, glare, JPEG, clutter).
+The receipt is the one the counter prints for the intake answer (counter_app/receipts.py: the
+QR of `qr`, CODE/TOKEN, at its foot, the Code 128 of `compact`, 20 digits, at its top); the
+citizen holds up the QR, or the Code 128 where the QR is torn off; the photo model is
+bench/receipt_photos.py's (tilt, bend, glare, JPEG, clutter).
 """
 
 import numpy as np
