@@ -114,6 +114,9 @@ SLOW_MODULES = {
     "tests/systemd/test_maintenance.py",
     "tests/backend/test_firstboot_screen.py",
     "tests/backend/api/test_fuzz.py",  # minutes of fuzzing; importing schemathesis costs 0.1 s
+    # The hard-photo tables: some 60 bench photos and code-free sweeps through every decoder
+    # pass, 15 s of CPU, a fifth of the rest together; run them when the decoder changes.
+    "tests/drivers/cameras/test_hard_receipts.py",
 }
 SLOW_FIXTURES = {"browser", "page", "screen", "x_server", "postgres"}
 SLOW_TESTS = {
