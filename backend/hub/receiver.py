@@ -8,13 +8,13 @@ else is refused with the hub's own position, so the agent resumes from what the 
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from psycopg.types.json import Jsonb
 from pydantic_core import to_json
 
 from backend.domain.codes import validate_agency
 from backend.domain.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from backend.domain.passwords import new_token
 from backend.hub import migrations
 from backend.hub.db import HubStore
 from backend.store.cases import event_hash, procedure_of
@@ -46,7 +46,7 @@ def _hash_token(token: str) -> str:
 def add_site(store: HubStore, agency: str, name: str) -> str:
     """Register a centre; returns its token (shown once, only its hash is kept)."""
     validate_agency(agency)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with store.tx() as conn:
         if conn.execute("select 1 from sites where agency = %s", [agency]).fetchone():
             raise Conflict(f"Trung tâm {agency} đã được đăng ký",
@@ -241,7 +241,7 @@ def day_digests(store: HubStore, agency: str, day: str | None) -> dict[str, dict
 
 def add_reader(store: HubStore, name: str) -> str:
     """A token for reading the province report (leaders, the province's lookup system)."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with store.tx() as conn:
         conn.execute("insert into readers (name, token_hash) values (%s, %s) on conflict (name) "
                      "do update set token_hash = excluded.token_hash", [name, _hash_token(token)])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from backend.domain import names
 from backend.domain.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from backend.domain.passwords import make_hasher
+from backend.domain.passwords import make_hasher, new_token
 from backend.domain.text import clean
 from backend.store.cases import iso, parse_time
 from backend.store.db import Store
@@ -122,7 +121,7 @@ def login(store: Store, username: str, password: str, now: datetime,
     if not (known and right):
         _record_failure(store, username, client, now)
         raise _wrong_login()
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     with store.tx() as db:
         db.execute("delete from login_failures where username = ? and client = ?",
                    [username, client])
@@ -277,10 +276,6 @@ def register_device(store: Store, name: str, kind: str, station: str, actor: str
                                "created_at": iso(now)})
         _audit(db, now, actor, "device.register", name, {"kind": kind, "station": station})
     return token, get_device(store, device_id)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def revoke_device(store: Store, name: str, actor: str, now: datetime) -> dict:

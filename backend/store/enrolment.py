@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from backend.domain import names
 from backend.domain.errors import Conflict, InvalidInput, Unauthorized
+from backend.domain.passwords import new_token
 from backend.store.accounts import DEVICE_KINDS, _audit, _digest
 from backend.store.cases import iso, parse_time
 from backend.store.db import Store
@@ -42,7 +43,7 @@ def create_code(store: Store, station: str, kind: str, ttl: timedelta, actor: st
 
 def redeem(store: Store, code: str, name: str, now: datetime) -> tuple[str, int]:
     """Create device `name` from the code, all in one transaction; (token, device id)."""
-    name, token = names.device_name(name), secrets.token_urlsafe(32)
+    name, token = names.device_name(name), new_token()
     with store.tx() as db:
         row = _usable(db, normalise(code), now)
         if db["devices"].count_where("name = ?", [name]):

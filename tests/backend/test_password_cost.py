@@ -1,4 +1,5 @@
-"""The cheap argon2 parameters are for the test suite only; production hashes at full cost."""
+"""The cheap argon2 parameters are for the test suite only; production hashes at full cost.
+New secret tokens (backend.domain.passwords.new_token) can be passed on a command line."""
 
 import os
 import subprocess
@@ -44,3 +45,14 @@ def test_the_suite_hashes_cheaply_and_still_reads_strong_hashes():
     # Hashes carry their own parameters: a database made at full cost still logs in.
     strong_hash = make_hasher({}).hash("Matkhau123")
     assert cheap.verify(strong_hash, "Matkhau123")
+
+
+def test_a_new_token_never_reads_as_a_command_line_option(monkeypatch):
+    # `motcua hw selftest --token -x…` failed in CI once: one token in 64 began with "-".
+    from backend.domain import passwords
+
+    real = [passwords.new_token() for _ in range(2000)]
+    assert all(len(t) == 43 and not t.startswith("-") for t in real) and len(set(real)) == 2000
+    drawn = iter(["-AbCd", "_xYz"])
+    monkeypatch.setattr(passwords.secrets, "token_urlsafe", lambda nbytes: next(drawn))
+    assert passwords.new_token() == "_xYz"
