@@ -95,9 +95,10 @@ class BilingualError(Exception):
 
 
 # --- pydantic's complaints, in both languages ---------------------------------------------
-# Pydantic says what is wrong in English only. The procedure catalogue and the hardware profiles
-# are YAML files people write by hand, and both loaders put these words first; each frames them
-# its own way (the value before, or the field and the value after), so only the words are here.
+# Pydantic says what is wrong in English only. The procedure catalogue, the hardware profiles and
+# the queue file are YAML files people write by hand, and the API answers bad requests: all say
+# what is wrong with these words, each framing them its own way (the value before, or the field
+# and the value after), so only the words are here.
 
 VALIDATION_WORDS: dict[str, tuple[str, str]] = {
     "missing": ("bị thiếu (bắt buộc)", "is missing (required)"),

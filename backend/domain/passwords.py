@@ -31,4 +31,3 @@ def new_token() -> str:
     while (token := secrets.token_urlsafe(32)).startswith("-"):
         pass
     return token
-

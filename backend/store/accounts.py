@@ -261,10 +261,11 @@ def _device_principal(store: Store, device_id: int, now: datetime) -> Principal:
 
 def register_device(store: Store, name: str, kind: str, station: str, actor: str,
                     now: datetime) -> tuple[str, dict]:
+    name = names.device_name(name)  # before the kind, as the staff page and the API check them
     if kind not in DEVICE_KINDS:
         raise InvalidInput(f"Loại thiết bị '{kind}' không hợp lệ",
                            f"Unknown device kind '{kind}'", field="kind")
-    name, token = names.device_name(name), new_token()
+    token = new_token()
     with store.tx() as db:
         if db["devices"].count_where("name = ?", [name]):
             raise Conflict(f"Thiết bị '{name}' đã được đăng ký",

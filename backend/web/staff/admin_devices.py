@@ -8,7 +8,6 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from backend.domain import names
 from backend.domain.errors import InvalidInput, MotcuaError
 from backend.store import accounts
 from backend.store.accounts import DEVICE_KINDS, Principal
@@ -48,8 +47,8 @@ async def register(request: Request, who: Principal = Depends(admin)):
     form = await form_data(request)
     state = request.app.state
     try:
-        name = names.device_name(form.get("name", ""))
-        token, device = accounts.register_device(state.store, name, form.get("kind", ""),
+        token, device = accounts.register_device(state.store, form.get("name", ""),
+                                                 form.get("kind", ""),
                                                  form.get("station", "").strip()[:64],
                                                  who.username, state.clock())
     except MotcuaError as exc:

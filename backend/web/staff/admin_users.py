@@ -58,7 +58,6 @@ def _add_user(request: Request, form: dict, who: Principal) -> None:
                       must_change=True, actor=who.username, now=state.clock())
 
 
-
 @router.get("/{username}")
 def user_page(username: str, request: Request, who: Principal = Depends(admin)):
     return _user_page(request, who, username)
