@@ -232,6 +232,8 @@ OPEN_END = {
         (rp_cv, 296521, 234, "bars-unwashed-rows-open-glared-tall"),
     "first model, torn off, glare 254 over one end, gain 0.15":
         (rp, 288171, 34, "bars-unwashed-rows-open-tall"),
+    "second model, torn off, close (2.8 px/dot), glare splitting the bars: the second patch":
+        (rp_cv, 273991, 137, "bars-unwashed-rows-open-tall"),
 }
 OPEN_PASSES = decoder.STRATEGIES["located-open"][-3:]
 
