@@ -41,7 +41,8 @@ from drivers.cameras.decoder import CODE128, DEFAULT_BACKEND, DEFAULT_STRATEGY, 
 
 BASELINE = "zxing tiered"  # the strategy the kiosk used before the located passes
 CHOSEN = f"{DEFAULT_BACKEND} {DEFAULT_STRATEGY}"
-# The default, the ones before it ("located-tall", without the QR finder pass, "located-uneven",
+# The default, the ones before it ("located-finder", without the open-ended row scan,
+# "located-tall", without the QR finder pass, "located-uneven",
 # without the tall cut-out passes, and "located", without the passes for uneven light) and the
 # Code 128 glare pass (glare.py) on top of "located".
 CANDIDATES = [("zxing", "tiered"), ("pyzbar", "plain"), ("zxing", "located"),

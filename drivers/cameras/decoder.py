@@ -37,8 +37,11 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
 - Where glare washed out one of a QR code's three finder patterns, the QR code is read with
   that finder painted in where the other two say it is (finders.py). Then the row scan once
   more on the glared cut-outs, taking all the lines' reading that glare wore down a little
-  (rowscan.ENDS_MEAN) when the code's other end reads the same. The default strategy,
-  "located-finder", is "located-tall" with these.
+  (rowscan.ENDS_MEAN) when the code's other end reads the same. "located-finder" is
+  "located-tall" with these.
+- Where glare washed out one end symbol of the Code 128, nothing closes the code there: the
+  row scan reads it from the other end, with its other checks (rowscan.read_open_ended). The
+  default strategy, "located-open", is "located-finder" with these.
 - Sharpening or undoing a smear can make edges: a zxing reading on such a cut-out counts only
   when its top and bottom halves read the same (a smeared receipt was read as another case).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
