@@ -77,7 +77,7 @@ class Line:
 
 def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
               module: float | None = None, count: int = BANDS,
-              loose: bool = False) -> list[Decoded]:
+              loose: bool = False, open_end: bool = False) -> list[Decoded]:
     """A Backend: the Code 128 in an image with its bars upright (a located cut-out), its
     modules about `module` pixels wide if that is known, read in `count` bands of rows. NaN
     pixels (a float image) are unknown: glare.py marks the bars glare has saturated so. With
@@ -85,7 +85,10 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     code's other end reads the same."""
     if CODE128 not in formats:
         return []
-    return read_lines(bands(image, count), module, image.shape[0] - 1.0, loose=loose)
+    lines, height = bands(image, count), image.shape[0] - 1.0
+    if open_end:
+        return read_open_ended(lines, module, height)
+    return read_lines(lines, module, height, loose=loose)
 
 
 def read_lines(lines: np.ndarray, module: float | None, height: float,
@@ -102,12 +105,35 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
         ends[anchor.from_stop].add(line.text)
         if (both_ends or not checked) and line.text not in ends[not anchor.from_stop]:
             continue
-        if anchor.flipped:
-            n = lines.shape[1] - 1
-            line = Line(line.values, line.scores, n - line.end, n - line.start)
-        corners = ((line.start, 0.0), (line.end, 0.0), (line.end, height),
-                   (line.start, height))
-        return [Decoded(CODE128, line.text, corners)]
+        return [_decoded(line, anchor, lines.shape[1], height)]
+    return []
+
+
+def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
+    if anchor.flipped:
+        line = Line(line.values, line.scores, width - 1 - line.end, width - 1 - line.start)
+    corners = ((line.start, 0.0), (line.end, 0.0), (line.end, height), (line.start, height))
+    return Decoded(CODE128, line.text, corners)
+
+
+def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
+    """The Code 128 read from one end only, its far end symbol washed out by glare (where
+    nothing closes the code, `_washed`): all the lines' reading matching very well, or the
+    upper and the lower half's readings agreeing, from anchors at the same end."""
+    halves: dict[tuple[bool, str], set[int]] = {}
+    for anchor in _anchors(_filled(lines).mean(axis=0), module):
+        p = lines[:, ::-1] if anchor.flipped else lines
+        half = len(p) // 2
+        for part, sub in enumerate((p[:half], p[half:], p)):
+            line = _follow(sub, anchor, open_end=True)
+            if line is None:
+                continue
+            if part == 2 and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
+                return [_decoded(line, anchor, lines.shape[1], height)]
+            if part < 2:
+                halves.setdefault((anchor.from_stop, line.text), set()).add(part)
+                if len(halves[anchor.from_stop, line.text]) == 2:
+                    return [_decoded(line, anchor, lines.shape[1], height)]
     return []
 
 
@@ -201,14 +227,24 @@ def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor
     hits.sort(reverse=True)
     # The best few fits, often one place at neighbouring widths: following the code needs a
     # close first width, and the best fit of the end symbol alone is not always the closest.
+    # Neighbouring samples of one fit's peak, at one width, are one anchor: with keystone the
+    # width that reads was the third best fit, behind two samples of one peak.
     chosen: list[Anchor] = []
     for _, flipped, from_stop, x, w in hits:
         line = p[::-1] if flipped else p
         if sum(a.from_stop == from_stop for a in chosen) < limit and \
+                not _same_peak(chosen, flipped, from_stop, x + QUIET * w, w) and \
                 _other_end(line, x + QUIET * w, w, from_stop):
             chosen.append(Anchor(flipped, from_stop, x + QUIET * w, w,
                                  _sharpness(line, x, w, from_stop)))
     return chosen
+
+
+def _same_peak(chosen: list[Anchor], flipped: bool, from_stop: bool, x: float,
+               w: float) -> bool:
+    """Whether an anchor chosen already lies within a module of `x` at the width `w`."""
+    return any(a.flipped == flipped and a.from_stop == from_stop and a.w == w
+               and abs(a.x - x) < w for a in chosen)
 
 
 @dataclass(frozen=True)
@@ -284,7 +320,7 @@ def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
     return int(np.argmax(templates @ (samples - samples.mean())))
 
 
-def _follow(p: np.ndarray, anchor: Anchor) -> Line | None:
+def _follow(p: np.ndarray, anchor: Anchor, open_end: bool = False) -> Line | None:
     """Read symbol after symbol on the lines `p` (lines × pixels) from the anchor, letting each
     one shift a little and change its module width, as keystone and bending make them do."""
     symbols = _symbol_templates()[anchor.blur]
@@ -302,11 +338,27 @@ def _follow(p: np.ndarray, anchor: Anchor) -> Line | None:
             return None
     if values[-1] != (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103:
         return None
-    score, _, end, _ = _best_symbol(p, x, w, start if anchor.from_stop else stop,
-                                    11 if anchor.from_stop else 13)
-    if score < SYMBOL_MIN:
-        return None
-    return Line((*values, 106), (*scores, score), anchor.x, end)
+    modules = 11 if anchor.from_stop else 13
+    score, _, end, _ = _best_symbol(p, x, w, start if anchor.from_stop else stop, modules)
+    if score >= SYMBOL_MIN:
+        return Line((*values, 106), (*scores, score), anchor.x, end)
+    if open_end and _washed(p, anchor.x, x, w, modules):
+        return Line((*values, 106), tuple(scores), anchor.x, x + modules * w)
+    return None
+
+
+WASHED_CONTRAST = 0.4
+
+
+def _washed(p: np.ndarray, begin: float, x: float, w: float, modules: int) -> bool:
+    """Whether the end symbol at `x` is washed out: mostly unknown, or at a small part of the
+    contrast the code has between `begin` and `x`."""
+    a, b = int(x), min(int(x + modules * w) + 1, p.shape[1])
+    end = p[:, a:b]
+    if b - a < modules or np.isnan(end).mean() >= 0.5:
+        return b - a >= modules
+    code = p[:, int(begin):a]
+    return float(np.nanstd(end)) < WASHED_CONTRAST * float(np.nanstd(code))
 
 
 def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
