@@ -261,17 +261,19 @@ def held(receipt_frame):
     return noisy(receipt_frame)
 
 
-def run_for(scanner: CameraScanner, seconds: float) -> dict:
-    with scanner:
-        time.sleep(seconds)  # the scanner's own threads work meanwhile; nothing to poll for
-    return dict(scanner.stats)
-
-
 def test_an_empty_lobby_is_decoded_about_once_a_second_not_every_frame(lobby):
-    stats = run_for(CameraScanner(FakeCamera(lobby, fps=30)), 2.0)
-    every = run_for(CameraScanner(FakeCamera(lobby, fps=30), skip_still=False), 2.0)
-    assert stats["decoded"] <= 4 and stats["skipped"] >= 20  # once, then once a second
-    assert every["decoded"] >= 10 and every["skipped"] == 0  # the old way: all it can
+    # Counted against the clock the test saw, so a loaded machine slows it but cannot fail it.
+    still = CameraScanner(FakeCamera(lobby, fps=30))
+    with still:
+        start = time.monotonic()
+        assert wait_until(lambda: still.stats["skipped"] >= 20, timeout=30)
+        seconds = time.monotonic() - start
+        stats = dict(still.stats)
+    assert stats["decoded"] <= seconds + 2  # once, then once a second
+    every = CameraScanner(FakeCamera(lobby, fps=30), skip_still=False)
+    with every:
+        assert wait_until(lambda: every.stats["decoded"] >= 10, timeout=30)
+    assert every.stats["skipped"] == 0  # the old way: every frame it can take
 
 
 def test_a_receipt_coming_into_a_still_scene_is_read_at_once(lobby, held, payload):
