@@ -4,7 +4,7 @@ A glare spot saturates what it covers: nothing is left of the bars in those pixe
 is round, so rows above or below it still cross the same bars. The located cut-outs are at most
 CUTOUT_ROWS tall and centred on the patch of bars found, which glare splits and shortens: on a
 receipt held close they show only the middle of the bars, where the spot usually sits. This
-pass reads a *tall* cut-out (decoder.cut_out: the code's whole height, squeezed along the bars)
+pass reads a *tall* cut-out (cutout.cut_out: the code's whole height, squeezed along the bars)
 with the row scan in GLARE_BANDS thin bands, and with the saturated stretches unknown rather
 than white (`washed_out`): each symbol is then matched on the pixels glare left it, in the bands
 that still show it, and a symbol glare washed out in every band is not read at all.

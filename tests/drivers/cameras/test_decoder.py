@@ -12,6 +12,7 @@ import pytest
 
 from bench import photo_scene
 from bench import receipt_photos as rp
+from drivers.cameras.cutout import find_bars
 from drivers.cameras.decoder import (
     CODE128,
     QR,
@@ -20,7 +21,6 @@ from drivers.cameras.decoder import (
     STRATEGIES,
     Decoder,
     Stage,
-    find_bars,
 )
 
 HARD_SHOTS = {

@@ -11,6 +11,7 @@ from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
 from bench.photo_baits import grid, stripes, text_page, texture
 from drivers.cameras import glare, rowscan
+from drivers.cameras.cutout import cut_out, find_bars
 from drivers.cameras.decoder import (
     CODE128,
     GLARE,
@@ -19,8 +20,6 @@ from drivers.cameras.decoder import (
     STRATEGIES,
     Decoder,
     _located,
-    cut_out,
-    find_bars,
 )
 
 from .test_rowscan import strip

@@ -12,7 +12,7 @@ import pytest
 
 from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
-from drivers.cameras import decoder, rowscan
+from drivers.cameras import cutout, decoder, rowscan
 from drivers.cameras.decoder import QR, ROWS, Decoder, Stage, _located
 
 from .test_glare import GLARE_MISREAD, glare_bait
@@ -43,9 +43,9 @@ def test_the_clean_rows_are_those_glare_left():
     digits = rp.make_payload(9).code128
     image = strip(digits, 3.0, 0.0, 96)
     image[:80, (20 + 30) * 3 : (20 + 100) * 3] = 255  # glare over all but the lowest 16 rows
-    assert np.array_equal(decoder._clean_rows(image, 3.0), image[80:])
-    clean = decoder.enhance(image, "clean", 3.0)
-    assert clean.shape[0] == len(range(0, 16, decoder.ROW_STEP))
+    assert np.array_equal(cutout._clean_rows(image, 3.0), image[80:])
+    clean = cutout.enhance(image, "clean", 3.0)
+    assert clean.shape[0] == len(range(0, 16, cutout.ROW_STEP))
     assert np.isfinite(clean).all()
     assert [d.text for d in rowscan.read_rows(clean, module=3.0)] == [digits]
 
@@ -53,7 +53,7 @@ def test_the_clean_rows_are_those_glare_left():
 def test_too_few_clean_rows_leave_the_whole_cut_out():
     image = strip(rp.make_payload(9).code128, 3.0, 0.0, 96)
     image[:90, 150:400] = 255
-    assert decoder._clean_rows(image, 3.0).shape == image.shape
+    assert cutout._clean_rows(image, 3.0).shape == image.shape
 
 
 @pytest.mark.parametrize("kind", ["stripes", "grid", "texture", "text-page", "text-receipt"])

@@ -9,8 +9,10 @@ import pytest
 
 from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
+from drivers.cameras import cutout as cutouts
 from drivers.cameras import decoder, glare
-from drivers.cameras.decoder import CODE128, STRATEGIES, Decoder, cut_out, enhance, find_bars
+from drivers.cameras.cutout import cut_out, enhance, find_bars
+from drivers.cameras.decoder import CODE128, STRATEGIES, Decoder
 
 UNEVEN_LIGHT = "located-uneven"
 BEFORE = STRATEGIES["located"]  # the strategy without the passes for uneven light
@@ -64,7 +66,7 @@ def test_stretches_glare_saturated_are_unknown_to_the_row_scan_not_levelled(draw
     gray = decoder.to_gray(frame)
     cutout = cut_out(gray, find_bars(gray)[0], shift=-0.15)
     rows = cv2.blur(cutout.image.astype(np.float32), (1, 9))
-    levelled = np.clip(decoder._level(rows, cutout.module), 0, 255)
+    levelled = np.clip(cutouts._level(rows, cutout.module), 0, 255)
     misread = decoder.rows_backend()(levelled.astype(np.uint8), [CODE128], cutout.module)
     # levelled alone it misread digits 13-16; one half of the rows alone now needs the other
     # end's agreement (rowscan._agreed), so it reads nothing, and never the right text
@@ -89,15 +91,15 @@ def test_a_shifted_cut_out_shows_the_bars_that_share_of_their_height_along_them(
 def test_the_gates_pass_glare_and_uneven_light_only():
     rng = np.random.default_rng(3)
     bars = np.tile(np.repeat(rng.integers(0, 2, 120) * 200 + 30, 3), (60, 1)).astype(np.uint8)
-    even = decoder._Cutout(bars, np.eye(2, 3), 3.0, 1.0)
+    even = cutouts.Cutout(bars, np.eye(2, 3), 3.0, 1.0)
     # Dim, and a glare spot that adds light over the middle without saturating it.
     spot = 150 * np.exp(-(((np.arange(bars.shape[1]) - 180) / 60) ** 2))
     lit = 0.35 * bars.astype(np.float32) + spot
-    uneven = decoder._Cutout(lit.astype(np.uint8), np.eye(2, 3), 3.0, 1.0)
+    uneven = cutouts.Cutout(lit.astype(np.uint8), np.eye(2, 3), 3.0, 1.0)
     glared = bars.copy()
     glared[:, 100:200] = 255
-    washed = decoder._Cutout(glared, np.eye(2, 3), 3.0, 1.0)
-    assert [decoder.GATES[g](c) for g in ("glared", "uneven") for c in (even, uneven, washed)] \
+    washed = cutouts.Cutout(glared, np.eye(2, 3), 3.0, 1.0)
+    assert [cutouts.GATES[g](c) for g in ("glared", "uneven") for c in (even, uneven, washed)] \
         == [False, False, True, False, True, True]
 
 
@@ -114,7 +116,7 @@ def test_code_free_frames_under_glare_or_dim_light_read_nothing():
         frame = np.clip(light, 0, 255).astype(np.uint8)
         assert only_new.decode(frame) == [], (photo.kind, photo.index)
         gray = decoder.to_gray(frame)
-        opened += any(decoder.GATES["uneven"](cut_out(gray, b)) for b in find_bars(gray)[:1])
+        opened += any(cutouts.GATES["uneven"](cut_out(gray, b)) for b in find_bars(gray)[:1])
     assert opened >= 8
 
 
