@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 import cv2
@@ -98,15 +98,29 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     its stop symbol (two readings that follow the symbols in opposite order); with `loose`,
     also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
-    for anchor in _anchors(_filled(lines).mean(axis=0), module):
-        line, checked = _agreed(lines, anchor, loose)
+    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    groups = cache(lambda i: _groups(lines, anchors[i]))
+    for i, anchor in enumerate(anchors):
+        line, checked, alone = _agreed(groups(i), loose)
         if line is None:
             continue
         ends[anchor.from_stop].add(line.text)
         if (both_ends or not checked) and line.text not in ends[not anchor.from_stop]:
             continue
+        if alone is not None and not _read_elsewhere(groups, len(anchors), line.text, alone):
+            continue
         return [_decoded(line, anchor, lines.shape[1], height)]
     return []
+
+
+def _read_elsewhere(groups, count: int, text: str, alone: int) -> bool:
+    """Whether a group of lines other than `alone` reads `text` from any of the `count`
+    anchors (at every symbol at least SYMBOL_MIN). A reading that rests on one group alone
+    can be a chimera: all the lines read symbol 1 as the lower half does and symbol 9 as the
+    upper half does, each half reading something else there, and the checksum holds once in
+    103 (seed 576255, receipt 53: glare thinned the bars on one side, a tear crossed the other)."""
+    return any(line is not None and line.text == text
+               for i in range(count) for k, line in enumerate(groups(i)) if k != alone)
 
 
 def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
@@ -118,46 +132,56 @@ def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
 
 def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
     """The Code 128 read from one end only, its far end symbol washed out by glare (where
-    nothing closes the code, `_washed`): all the lines' reading matching very well, or the
-    upper and the lower half's readings agreeing, from anchors at the same end."""
+    nothing closes the code, `_washed`): all the lines' reading matching very well, if a half
+    of them reads it too (`_read_elsewhere`), or the upper and the lower half's readings
+    agreeing, from anchors at the same end."""
     halves: dict[tuple[bool, str], set[int]] = {}
-    for anchor in _anchors(_filled(lines).mean(axis=0), module):
-        p = lines[:, ::-1] if anchor.flipped else lines
-        half = len(p) // 2
-        for part, sub in enumerate((p[:half], p[half:], p)):
-            line = _follow(sub, anchor, open_end=True)
-            if line is None:
-                continue
-            if part == 2 and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
-                return [_decoded(line, anchor, lines.shape[1], height)]
-            if part < 2:
+    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    groups = cache(lambda i: _groups(lines, anchors[i], open_end=True))
+    for i, anchor in enumerate(anchors):
+        whole, *parts = groups(i)
+        for part, line in enumerate(parts):
+            if line is not None:
                 halves.setdefault((anchor.from_stop, line.text), set()).add(part)
                 if len(halves[anchor.from_stop, line.text]) == 2:
                     return [_decoded(line, anchor, lines.shape[1], height)]
+        if whole is not None and _sure(whole) and \
+                _read_elsewhere(groups, len(anchors), whole.text, 0):
+            return [_decoded(whole, anchor, lines.shape[1], height)]
     return []
 
 
-def _agreed(bands: np.ndarray, anchor: Anchor,
-            loose: bool = False) -> tuple[Line | None, bool]:
-    """A reading of all the lines, or of the upper or the lower half of them, that matches very
-    well; else the two halves' readings when they agree. With it, whether more than one half
-    of the lines vouches for it: one half alone, however well it matches, misread two receipts
-    (the other half unreadable), so read_lines then wants the same text from the other end."""
+def _groups(bands: np.ndarray, anchor: Anchor,
+            open_end: bool = False) -> tuple[Line | None, Line | None, Line | None]:
+    """The readings from `anchor` of all the lines, of their upper and of their lower half."""
     if anchor.flipped:
         bands = bands[:, ::-1]
     half = len(bands) // 2
-    halves = []
-    for lines in (bands, bands[:half], bands[half:]):
-        line = _follow(lines, anchor)
-        if line is not None and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
-            return line, lines is bands
-        halves.append(line)
-    whole, upper, lower = halves
+    return tuple(_follow(lines, anchor, open_end)
+                 for lines in (bands, bands[:half], bands[half:]))
+
+
+def _sure(line: Line) -> bool:
+    return line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN
+
+
+def _agreed(groups: tuple[Line | None, Line | None, Line | None],
+            loose: bool = False) -> tuple[Line | None, bool, int | None]:
+    """Of the readings of all the lines, of their upper and of their lower half (`_groups`):
+    one that matches very well, else the two halves' readings when they agree. With it,
+    whether more than one half of the lines vouches for it: one half alone, however well it
+    matches, misread two receipts (the other half unreadable), so read_lines then wants the
+    same text from the other end; and which group it rests on alone, if it does (a half, or
+    all the lines matching very well), for read_lines to ask another group to read it too."""
+    for k, line in enumerate(groups):
+        if line is not None and _sure(line):
+            return line, k == 0, k
+    whole, upper, lower = groups
     if upper and lower and upper.text == lower.text:
-        return upper, True
+        return upper, True, None
     if loose and whole and whole.mean >= ENDS_MEAN:  # glare wore all the lines' match down
-        return whole, False
-    return None, True
+        return whole, False, None
+    return None, True, None
 
 
 def bands(image: np.ndarray, count: int = BANDS) -> np.ndarray:
