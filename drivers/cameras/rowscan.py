@@ -107,20 +107,30 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
         ends[anchor.from_stop].add(line.text)
         if (both_ends or not checked) and line.text not in ends[not anchor.from_stop]:
             continue
-        if alone is not None and not _read_elsewhere(groups, len(anchors), line.text, alone):
+        if alone is not None and not _vouched(lines, anchor, groups, len(anchors), line, alone):
             continue
         return [_decoded(line, anchor, lines.shape[1], height)]
     return []
 
 
-def _read_elsewhere(groups, count: int, text: str, alone: int) -> bool:
-    """Whether a group of lines other than `alone` reads `text` from any of the `count`
-    anchors (at every symbol at least SYMBOL_MIN). A reading that rests on one group alone
-    can be a chimera: all the lines read symbol 1 as the lower half does and symbol 9 as the
-    upper half does, each half reading something else there, and the checksum holds once in
-    103 (seed 576255, receipt 53: glare thinned the bars on one side, a tear crossed the other)."""
-    return any(line is not None and line.text == text
-               for i in range(count) for k, line in enumerate(groups(i)) if k != alone)
+def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,
+             alone: int) -> bool:
+    """Whether a reading that rests on one group of lines alone (`_agreed`) is vouched for: a
+    group other than `alone` reads the same text from any of the `count` anchors (at every
+    symbol at least SYMBOL_MIN); or, for all the lines' reading, neither half of them reads any
+    symbol as another (a half that only loses its way contradicts nothing). A reading one group
+    alone gives can be a chimera: all the lines read symbol 1 as the lower half does and symbol
+    9 as the upper half does, and the checksum holds once in 103 (seed 576255, receipt 53:
+    glare thinned the bars on one side, a tear crossed the other)."""
+    if any(other is not None and other.text == line.text
+           for i in range(count) for k, other in enumerate(groups(i)) if k != alone):
+        return True
+    if alone != 0:
+        return False
+    p = lines[:, ::-1] if anchor.flipped else lines
+    half = len(p) // 2
+    return all(line.values[pos] == value
+               for sub in (p[:half], p[half:]) for pos, (value, _) in _walk(sub, anchor)[0].items())
 
 
 def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
@@ -133,7 +143,7 @@ def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
 def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
     """The Code 128 read from one end only, its far end symbol washed out by glare (where
     nothing closes the code, `_washed`): all the lines' reading matching very well, if a half
-    of them reads it too (`_read_elsewhere`), or the upper and the lower half's readings
+    of them vouches for it (`_vouched`), or the upper and the lower half's readings
     agreeing, from anchors at the same end."""
     halves: dict[tuple[bool, str], set[int]] = {}
     anchors = _anchors(_filled(lines).mean(axis=0), module)
@@ -146,7 +156,7 @@ def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> l
                 if len(halves[anchor.from_stop, line.text]) == 2:
                     return [_decoded(line, anchor, lines.shape[1], height)]
         if whole is not None and _sure(whole) and \
-                _read_elsewhere(groups, len(anchors), whole.text, 0):
+                _vouched(lines, anchor, groups, len(anchors), whole, 0):
             return [_decoded(whole, anchor, lines.shape[1], height)]
     return []
 
@@ -347,28 +357,43 @@ def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
 def _follow(p: np.ndarray, anchor: Anchor, open_end: bool = False) -> Line | None:
     """Read symbol after symbol on the lines `p` (lines × pixels) from the anchor, letting each
     one shift a little and change its module width, as keystone and bending make them do."""
-    symbols = _symbol_templates()[anchor.blur]
-    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
-    order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
-    x, w = anchor.x + 11 * anchor.w, anchor.w
-    if anchor.from_stop:
-        symbols, stop, start = symbols[:, ::-1], stop[:, ::-1], start[:, ::-1]
-        order, x = order[::-1], anchor.x + 13 * anchor.w
-    values, scores = [START_C] * (DATA_SYMBOLS + 2), [1.0] * (DATA_SYMBOLS + 2)
-    for pos in order:
-        allowed = 100 if pos <= DATA_SYMBOLS else 103
-        scores[pos], values[pos], x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
-        if scores[pos] < SYMBOL_MIN:
-            return None
+    read, x, w = _walk(p, anchor)
+    if len(read) < DATA_SYMBOLS + 1:
+        return None
+    places = range(1, DATA_SYMBOLS + 2)
+    values = (START_C, *(read[k][0] for k in places))
+    scores = (1.0, *(read[k][1] for k in places))
     if values[-1] != (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103:
         return None
+    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
+    if anchor.from_stop:
+        stop, start = stop[:, ::-1], start[:, ::-1]
     modules = 11 if anchor.from_stop else 13
     score, _, end, _ = _best_symbol(p, x, w, start if anchor.from_stop else stop, modules)
     if score >= SYMBOL_MIN:
         return Line((*values, 106), (*scores, score), anchor.x, end)
     if open_end and _washed(p, anchor.x, x, w, modules):
-        return Line((*values, 106), tuple(scores), anchor.x, x + modules * w)
+        return Line((*values, 106), scores, anchor.x, x + modules * w)
     return None
+
+
+def _walk(p: np.ndarray, anchor: Anchor) -> tuple[dict[int, tuple[int, float]], float, float]:
+    """The data and check symbols read from the anchor, place → (value, score), up to the
+    first that matches nothing (SYMBOL_MIN); and where the next symbol begins, at what module
+    width."""
+    symbols = _symbol_templates()[anchor.blur]
+    order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
+    x, w = anchor.x + 11 * anchor.w, anchor.w
+    if anchor.from_stop:
+        symbols, order, x = symbols[:, ::-1], order[::-1], anchor.x + 13 * anchor.w
+    read: dict[int, tuple[int, float]] = {}
+    for pos in order:
+        allowed = 100 if pos <= DATA_SYMBOLS else 103
+        score, value, x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
+        if score < SYMBOL_MIN:
+            break
+        read[pos] = (value, score)
+    return read, x, w
 
 
 WASHED_CONTRAST = 0.4

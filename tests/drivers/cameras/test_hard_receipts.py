@@ -323,13 +323,18 @@ def test_a_reading_one_group_of_lines_alone_gives_is_not_taken(label, drawn):
         assert {d.text for d in found} <= {payload.code128}, stage.name
 
 
-def test_a_clean_code_is_read_by_all_the_lines_and_by_each_half():
+def test_a_reading_of_one_group_needs_another_or_no_half_against_it():
     digits = rp.make_payload(7).code128
     lines = rowscan.bands(strip(digits))
     anchor = rowscan._anchors(rowscan._filled(lines).mean(axis=0), 3.0)[0]
     whole, upper, lower = rowscan._groups(lines, anchor)
     assert whole.text == upper.text == lower.text == digits
     assert rowscan._agreed((whole, upper, lower)) == (whole, True, 0)
-    assert rowscan._read_elsewhere(lambda i: (whole, upper, lower), 1, digits, 0)
-    assert not rowscan._read_elsewhere(lambda i: (whole, None, None), 1, digits, 0)
-    assert [d.text for d in rowscan.read_rows(strip(digits), module=3.0)] == [digits]
+    assert rowscan._vouched(lines, anchor, lambda i: (whole, upper, lower), 1, upper, 1)
+    assert not rowscan._vouched(lines, anchor, lambda i: (None, upper, None), 1, upper, 1)
+    # all the lines alone: taken while neither half reads a symbol as another
+    assert rowscan._vouched(lines, anchor, lambda i: (whole, None, None), 1, whole, 0)
+    values = list(whole.values)
+    values[3] = (values[3] + 1) % 100
+    other = rowscan.Line(tuple(values), whole.scores, whole.start, whole.end)
+    assert not rowscan._vouched(lines, anchor, lambda i: (other, None, None), 1, other, 0)
