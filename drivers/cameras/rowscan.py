@@ -117,20 +117,31 @@ def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,
              alone: int) -> bool:
     """Whether a reading that rests on one group of lines alone (`_agreed`) is vouched for: a
     group other than `alone` reads the same text from any of the `count` anchors (at every
-    symbol at least SYMBOL_MIN); or, for all the lines' reading, neither half of them reads any
-    symbol as another (a half that only loses its way contradicts nothing). A reading one group
-    alone gives can be a chimera: all the lines read symbol 1 as the lower half does and symbol
-    9 as the upper half does, and the checksum holds once in 103 (seed 576255, receipt 53:
-    glare thinned the bars on one side, a tear crossed the other)."""
+    symbol at least SYMBOL_MIN); else, for one half alone, every symbol matching at least
+    SURE_MEAN; for all the lines, not siding with one half against the other (`_mixed`).
+    Seed 576255, receipt 53 (glare thinned the bars on one side, a tear crossed the other) was
+    misread both ways: by one half alone, from both ends, its worst symbols at 0.78-0.80; and
+    by all the lines, symbol 1 read as the lower half reads it and symbol 9 as the upper."""
     if any(other is not None and other.text == line.text
            for i in range(count) for k, other in enumerate(groups(i)) if k != alone):
         return True
     if alone != 0:
-        return False
+        return min(line.scores) >= SURE_MEAN
     p = lines[:, ::-1] if anchor.flipped else lines
     half = len(p) // 2
-    return all(line.values[pos] == value
-               for sub in (p[:half], p[half:]) for pos, (value, _) in _walk(sub, anchor)[0].items())
+    return not _mixed(line, *(_walk(sub, anchor)[0] for sub in (p[:half], p[half:])))
+
+
+def _mixed(line: Line, upper: dict[int, tuple[int, float]],
+           lower: dict[int, tuple[int, float]]) -> bool:
+    """Whether all the lines' reading takes one half's symbol against the other half's at some
+    place (each half read alone up to where it lost its way): a mix of two readings, which the
+    checksum can let through. Where both halves read a symbol otherwise (all the lines
+    averaging what each sees of it) the reading sides with neither, and is taken."""
+    def outvoted(mine, theirs) -> bool:
+        return any(value != line.values[pos] and theirs.get(pos, (-1,))[0] == line.values[pos]
+                   for pos, (value, _) in mine.items())
+    return outvoted(upper, lower) or outvoted(lower, upper)
 
 
 def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:

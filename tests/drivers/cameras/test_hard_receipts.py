@@ -331,10 +331,28 @@ def test_a_reading_of_one_group_needs_another_or_no_half_against_it():
     assert whole.text == upper.text == lower.text == digits
     assert rowscan._agreed((whole, upper, lower)) == (whole, True, 0)
     assert rowscan._vouched(lines, anchor, lambda i: (whole, upper, lower), 1, upper, 1)
-    assert not rowscan._vouched(lines, anchor, lambda i: (None, upper, None), 1, upper, 1)
-    # all the lines alone: taken while neither half reads a symbol as another
+    assert rowscan._vouched(lines, anchor, lambda i: (None, upper, None), 1, upper, 1)
+    weak = rowscan.Line(upper.values, (*upper.scores[:-1], 0.8), upper.start, upper.end)
+    assert not rowscan._vouched(lines, anchor, lambda i: (None, weak, None), 1, weak, 1)
+    # all the lines alone: taken unless it sides with one half against the other
     assert rowscan._vouched(lines, anchor, lambda i: (whole, None, None), 1, whole, 0)
     values = list(whole.values)
     values[3] = (values[3] + 1) % 100
     other = rowscan.Line(tuple(values), whole.scores, whole.start, whole.end)
-    assert not rowscan._vouched(lines, anchor, lambda i: (other, None, None), 1, other, 0)
+    assert rowscan._vouched(lines, anchor, lambda i: (other, None, None), 1, other, 0)
+
+
+def test_a_reading_of_all_the_lines_mixing_the_halves_readings_is_not_taken():
+    upper_digits = rp.make_payload(7).code128
+    lower_digits = "35" + upper_digits[2:16] + "38" + upper_digits[18:]
+    image = np.vstack([strip(upper_digits), strip(lower_digits)])
+    lines = rowscan.bands(image)
+    anchor = rowscan._anchors(rowscan._filled(lines).mean(axis=0), 3.0)[0]
+    _, upper, lower = rowscan._groups(lines, anchor)
+    assert (upper.text, lower.text) == (upper_digits, lower_digits)
+    # symbol 1 as the lower half reads it, the rest (symbol 9 too) as the upper half does
+    mixed = rowscan.Line((upper.values[0], lower.values[1], *upper.values[2:]), upper.scores,
+                         upper.start, upper.end)
+    for line in (mixed, upper, lower):  # each sides with a half against the other somewhere
+        assert not rowscan._vouched(lines, anchor, lambda i, line=line: (line, None, None), 1,
+                                    line, 0)
