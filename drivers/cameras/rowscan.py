@@ -15,7 +15,9 @@ It reads only the receipt's code (DESIGN.md): start C, ten digit pairs (the 20-d
 form), the checksum and stop. A reading counts only when every symbol matches at least
 SYMBOL_MIN, the checksum holds and the far end symbol is there; and it is trusted only when all
 the bands, or their upper or lower half, match very well at every symbol, or when the two halves
-read the same — a false read would send a citizen to someone else's case.
+read the same — a false read would send a citizen to someone else's case. A reading that rests
+on one group of bands alone needs another group's word too, or no sign of being two readings
+mixed (`_vouched`).
 """
 
 from __future__ import annotations
