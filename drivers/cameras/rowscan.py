@@ -127,11 +127,15 @@ def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,
     if any(other is not None and other.text == line.text
            for i in range(count) for k, other in enumerate(groups(i)) if k != alone):
         return True
-    if alone != 0:
-        return min(line.scores) >= SURE_MEAN
     p = lines[:, ::-1] if anchor.flipped else lines
     half = len(p) // 2
-    return not _mixed(line, *(_walk(sub, anchor)[0] for sub in (p[:half], p[half:])))
+    upper, lower = (_walk(sub, anchor)[0] for sub in (p[:half], p[half:]))
+    if alone != 0:
+        other = lower if alone == 1 else upper
+        return min(line.scores) >= SURE_MEAN or not any(
+            value != line.values[pos] and score >= SURE_MIN
+            for pos, (value, score) in other.items())
+    return not _mixed(line, upper, lower)
 
 
 def _mixed(line: Line, upper: dict[int, tuple[int, float]],

@@ -332,8 +332,9 @@ def test_a_reading_of_one_group_needs_another_or_no_half_against_it():
     assert rowscan._agreed((whole, upper, lower)) == (whole, True, 0)
     assert rowscan._vouched(lines, anchor, lambda i: (whole, upper, lower), 1, upper, 1)
     assert rowscan._vouched(lines, anchor, lambda i: (None, upper, None), 1, upper, 1)
+    # one half alone matching less well: taken while the other half reads no symbol otherwise
     weak = rowscan.Line(upper.values, (*upper.scores[:-1], 0.8), upper.start, upper.end)
-    assert not rowscan._vouched(lines, anchor, lambda i: (None, weak, None), 1, weak, 1)
+    assert rowscan._vouched(lines, anchor, lambda i: (None, weak, None), 1, weak, 1)
     # all the lines alone: taken unless it sides with one half against the other
     assert rowscan._vouched(lines, anchor, lambda i: (whole, None, None), 1, whole, 0)
     values = list(whole.values)
@@ -356,3 +357,6 @@ def test_a_reading_of_all_the_lines_mixing_the_halves_readings_is_not_taken():
     for line in (mixed, upper, lower):  # each sides with a half against the other somewhere
         assert not rowscan._vouched(lines, anchor, lambda i, line=line: (line, None, None), 1,
                                     line, 0)
+    weak = rowscan.Line(upper.values, (*upper.scores[:-1], 0.8), upper.start, upper.end)
+    assert not rowscan._vouched(lines, anchor, lambda i: (None, weak, None), 1, weak, 1)
+    assert rowscan._vouched(lines, anchor, lambda i: (None, upper, None), 1, upper, 1)
