@@ -120,10 +120,13 @@ def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,
     """Whether a reading that rests on one group of lines alone (`_agreed`) is vouched for: a
     group other than `alone` reads the same text from any of the `count` anchors (at every
     symbol at least SYMBOL_MIN); else, for one half alone, every symbol matching at least
-    SURE_MEAN; for all the lines, not siding with one half against the other (`_mixed`).
-    Seed 576255, receipt 53 (glare thinned the bars on one side, a tear crossed the other) was
-    misread both ways: by one half alone, from both ends, its worst symbols at 0.78-0.80; and
-    by all the lines, symbol 1 read as the lower half reads it and symbol 9 as the upper."""
+    SURE_MEAN, or the other half reading none of its symbols otherwise at SURE_MIN or better
+    (a half that only loses its way says nothing against it); for all the lines, not siding
+    with one half against the other (`_mixed`). Seed 576255, receipt 53 (glare thinned the
+    bars on one side, a tear crossed the other) was misread both ways: by one half alone,
+    from both ends, worst symbols 0.78-0.80, the other half reading other symbols at up to
+    0.94; and by all the lines, symbol 1 read as the lower half reads it and symbol 9 as the
+    upper."""
     if any(other is not None and other.text == line.text
            for i in range(count) for k, other in enumerate(groups(i)) if k != alone):
         return True
