@@ -15,14 +15,16 @@ It reads only the receipt's code (DESIGN.md): start C, ten digit pairs (the 20-d
 form), the checksum and stop. A reading counts only when every symbol matches at least
 SYMBOL_MIN, the checksum holds and the far end symbol is there; and it is trusted only when all
 the bands, or their upper or lower half, match very well at every symbol, or when the two halves
-read the same — a false read would send a citizen to someone else's case.
+read the same — a false read would send a citizen to someone else's case. A reading that rests
+on one group of bands alone needs another group's word too, or no sign of being two readings
+mixed (`_vouched`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 import cv2
@@ -98,15 +100,57 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     its stop symbol (two readings that follow the symbols in opposite order); with `loose`,
     also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
-    for anchor in _anchors(_filled(lines).mean(axis=0), module):
-        line, checked = _agreed(lines, anchor, loose)
+    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    groups = cache(lambda i: _groups(lines, anchors[i]))
+    for i, anchor in enumerate(anchors):
+        line, checked, alone = _agreed(groups(i), loose)
         if line is None:
             continue
         ends[anchor.from_stop].add(line.text)
         if (both_ends or not checked) and line.text not in ends[not anchor.from_stop]:
             continue
+        if alone is not None and not _vouched(lines, anchor, groups, len(anchors), line, alone):
+            continue
         return [_decoded(line, anchor, lines.shape[1], height)]
     return []
+
+
+def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,
+             alone: int) -> bool:
+    """Whether a reading that rests on one group of lines alone (`_agreed`) is vouched for: a
+    group other than `alone` reads the same text from any of the `count` anchors (at every
+    symbol at least SYMBOL_MIN); else, for one half alone, every symbol matching at least
+    SURE_MEAN, or the other half reading none of its symbols otherwise at SURE_MIN or better
+    (a half that only loses its way says nothing against it); for all the lines, not siding
+    with one half against the other (`_mixed`). Seed 576255, receipt 53 (glare thinned the
+    bars on one side, a tear crossed the other) was misread both ways: by one half alone,
+    from both ends, worst symbols 0.78-0.80, the other half reading other symbols at up to
+    0.94; and by all the lines, symbol 1 read as the lower half reads it and symbol 9 as the
+    upper."""
+    if any(other is not None and other.text == line.text
+           for i in range(count) for k, other in enumerate(groups(i)) if k != alone):
+        return True
+    p = lines[:, ::-1] if anchor.flipped else lines
+    half = len(p) // 2
+    upper, lower = (_walk(sub, anchor)[0] for sub in (p[:half], p[half:]))
+    if alone != 0:
+        other = lower if alone == 1 else upper
+        return min(line.scores) >= SURE_MEAN or not any(
+            value != line.values[pos] and score >= SURE_MIN
+            for pos, (value, score) in other.items())
+    return not _mixed(line, upper, lower)
+
+
+def _mixed(line: Line, upper: dict[int, tuple[int, float]],
+           lower: dict[int, tuple[int, float]]) -> bool:
+    """Whether all the lines' reading takes one half's symbol against the other half's at some
+    place (each half read alone up to where it lost its way): a mix of two readings, which the
+    checksum can let through. Where both halves read a symbol otherwise (all the lines
+    averaging what each sees of it) the reading sides with neither, and is taken."""
+    def outvoted(mine, theirs) -> bool:
+        return any(value != line.values[pos] and theirs.get(pos, (-1,))[0] == line.values[pos]
+                   for pos, (value, _) in mine.items())
+    return outvoted(upper, lower) or outvoted(lower, upper)
 
 
 def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
@@ -118,46 +162,56 @@ def _decoded(line: Line, anchor: Anchor, width: int, height: float) -> Decoded:
 
 def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
     """The Code 128 read from one end only, its far end symbol washed out by glare (where
-    nothing closes the code, `_washed`): all the lines' reading matching very well, or the
-    upper and the lower half's readings agreeing, from anchors at the same end."""
+    nothing closes the code, `_washed`): all the lines' reading matching very well, if a half
+    of them vouches for it (`_vouched`), or the upper and the lower half's readings
+    agreeing, from anchors at the same end."""
     halves: dict[tuple[bool, str], set[int]] = {}
-    for anchor in _anchors(_filled(lines).mean(axis=0), module):
-        p = lines[:, ::-1] if anchor.flipped else lines
-        half = len(p) // 2
-        for part, sub in enumerate((p[:half], p[half:], p)):
-            line = _follow(sub, anchor, open_end=True)
-            if line is None:
-                continue
-            if part == 2 and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
-                return [_decoded(line, anchor, lines.shape[1], height)]
-            if part < 2:
+    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    groups = cache(lambda i: _groups(lines, anchors[i], open_end=True))
+    for i, anchor in enumerate(anchors):
+        whole, *parts = groups(i)
+        for part, line in enumerate(parts):
+            if line is not None:
                 halves.setdefault((anchor.from_stop, line.text), set()).add(part)
                 if len(halves[anchor.from_stop, line.text]) == 2:
                     return [_decoded(line, anchor, lines.shape[1], height)]
+        if whole is not None and _sure(whole) and \
+                _vouched(lines, anchor, groups, len(anchors), whole, 0):
+            return [_decoded(whole, anchor, lines.shape[1], height)]
     return []
 
 
-def _agreed(bands: np.ndarray, anchor: Anchor,
-            loose: bool = False) -> tuple[Line | None, bool]:
-    """A reading of all the lines, or of the upper or the lower half of them, that matches very
-    well; else the two halves' readings when they agree. With it, whether more than one half
-    of the lines vouches for it: one half alone, however well it matches, misread two receipts
-    (the other half unreadable), so read_lines then wants the same text from the other end."""
+def _groups(bands: np.ndarray, anchor: Anchor,
+            open_end: bool = False) -> tuple[Line | None, Line | None, Line | None]:
+    """The readings from `anchor` of all the lines, of their upper and of their lower half."""
     if anchor.flipped:
         bands = bands[:, ::-1]
     half = len(bands) // 2
-    halves = []
-    for lines in (bands, bands[:half], bands[half:]):
-        line = _follow(lines, anchor)
-        if line is not None and line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN:
-            return line, lines is bands
-        halves.append(line)
-    whole, upper, lower = halves
+    return tuple(_follow(lines, anchor, open_end)
+                 for lines in (bands, bands[:half], bands[half:]))
+
+
+def _sure(line: Line) -> bool:
+    return line.mean >= SURE_MEAN and min(line.scores) >= SURE_MIN
+
+
+def _agreed(groups: tuple[Line | None, Line | None, Line | None],
+            loose: bool = False) -> tuple[Line | None, bool, int | None]:
+    """Of the readings of all the lines, of their upper and of their lower half (`_groups`):
+    one that matches very well, else the two halves' readings when they agree. With it,
+    whether more than one half of the lines vouches for it: one half alone, however well it
+    matches, misread two receipts (the other half unreadable), so read_lines then wants the
+    same text from the other end; and which group it rests on alone, if it does (a half, or
+    all the lines matching very well), for read_lines to ask another group to read it too."""
+    for k, line in enumerate(groups):
+        if line is not None and _sure(line):
+            return line, k == 0, k
+    whole, upper, lower = groups
     if upper and lower and upper.text == lower.text:
-        return upper, True
+        return upper, True, None
     if loose and whole and whole.mean >= ENDS_MEAN:  # glare wore all the lines' match down
-        return whole, False
-    return None, True
+        return whole, False, None
+    return None, True, None
 
 
 def bands(image: np.ndarray, count: int = BANDS) -> np.ndarray:
@@ -323,28 +377,43 @@ def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
 def _follow(p: np.ndarray, anchor: Anchor, open_end: bool = False) -> Line | None:
     """Read symbol after symbol on the lines `p` (lines × pixels) from the anchor, letting each
     one shift a little and change its module width, as keystone and bending make them do."""
-    symbols = _symbol_templates()[anchor.blur]
-    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
-    order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
-    x, w = anchor.x + 11 * anchor.w, anchor.w
-    if anchor.from_stop:
-        symbols, stop, start = symbols[:, ::-1], stop[:, ::-1], start[:, ::-1]
-        order, x = order[::-1], anchor.x + 13 * anchor.w
-    values, scores = [START_C] * (DATA_SYMBOLS + 2), [1.0] * (DATA_SYMBOLS + 2)
-    for pos in order:
-        allowed = 100 if pos <= DATA_SYMBOLS else 103
-        scores[pos], values[pos], x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
-        if scores[pos] < SYMBOL_MIN:
-            return None
+    read, x, w = _walk(p, anchor)
+    if len(read) < DATA_SYMBOLS + 1:
+        return None
+    places = range(1, DATA_SYMBOLS + 2)
+    values = (START_C, *(read[k][0] for k in places))
+    scores = (1.0, *(read[k][1] for k in places))
     if values[-1] != (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103:
         return None
+    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
+    if anchor.from_stop:
+        stop, start = stop[:, ::-1], start[:, ::-1]
     modules = 11 if anchor.from_stop else 13
     score, _, end, _ = _best_symbol(p, x, w, start if anchor.from_stop else stop, modules)
     if score >= SYMBOL_MIN:
         return Line((*values, 106), (*scores, score), anchor.x, end)
     if open_end and _washed(p, anchor.x, x, w, modules):
-        return Line((*values, 106), tuple(scores), anchor.x, x + modules * w)
+        return Line((*values, 106), scores, anchor.x, x + modules * w)
     return None
+
+
+def _walk(p: np.ndarray, anchor: Anchor) -> tuple[dict[int, tuple[int, float]], float, float]:
+    """The data and check symbols read from the anchor, place → (value, score), up to the
+    first that matches nothing (SYMBOL_MIN); and where the next symbol begins, at what module
+    width."""
+    symbols = _symbol_templates()[anchor.blur]
+    order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
+    x, w = anchor.x + 11 * anchor.w, anchor.w
+    if anchor.from_stop:
+        symbols, order, x = symbols[:, ::-1], order[::-1], anchor.x + 13 * anchor.w
+    read: dict[int, tuple[int, float]] = {}
+    for pos in order:
+        allowed = 100 if pos <= DATA_SYMBOLS else 103
+        score, value, x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
+        if score < SYMBOL_MIN:
+            break
+        read[pos] = (value, score)
+    return read, x, w
 
 
 WASHED_CONTRAST = 0.4
