@@ -130,9 +130,7 @@ def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,
     if any(other is not None and other.text == line.text
            for i in range(count) for k, other in enumerate(groups(i)) if k != alone):
         return True
-    p = lines[:, ::-1] if anchor.flipped else lines
-    half = len(p) // 2
-    upper, lower = (_walk(sub, anchor)[0] for sub in (p[:half], p[half:]))
+    upper, lower = (_walk(sub, anchor)[0] for sub in _parts(lines, anchor)[1:])
     if alone != 0:
         other = lower if alone == 1 else upper
         return min(line.scores) >= SURE_MEAN or not any(
@@ -184,11 +182,15 @@ def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> l
 def _groups(bands: np.ndarray, anchor: Anchor,
             open_end: bool = False) -> tuple[Line | None, Line | None, Line | None]:
     """The readings from `anchor` of all the lines, of their upper and of their lower half."""
+    return tuple(_follow(lines, anchor, open_end) for lines in _parts(bands, anchor))
+
+
+def _parts(bands: np.ndarray, anchor: Anchor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All the lines, their upper and their lower half, in the anchor's reading direction."""
     if anchor.flipped:
         bands = bands[:, ::-1]
     half = len(bands) // 2
-    return tuple(_follow(lines, anchor, open_end)
-                 for lines in (bands, bands[:half], bands[half:]))
+    return bands, bands[:half], bands[half:]
 
 
 def _sure(line: Line) -> bool:
