@@ -200,11 +200,6 @@ def enhance(image: np.ndarray, how: str, module: float, zoom: float = 1.0) -> np
 # photo as bars, and misread it (second model, seed 827446, #388 of 400).
 # "clean": "unwashed" on the rows glare left (nearly) unsaturated (`_clean_rows`).
 ENHANCE = ("average", "smooth", "level", "sharpen", "deblur", "unsmear", "unwashed", "clean")
-# Sharpening and undoing a smear steepen edges, and can make some: on such a cut-out zxing
-# read a receipt as another (a motion-blurred photo, 2 of 32 rows agreeing on the misreading,
-# which passed the checksum and looked like a real case code). Its readings there count only
-# when the top and the bottom half of the cut-out each read the same.
-CONFIRMED = {"sharpen", "deblur", "unsmear"}
 
 ROW_STEP = 3
 # A hand moving during the exposure smears the bars by a few pixels: the lengths (frame pixels,
