@@ -17,9 +17,11 @@ import argparse
 import os
 import sys
 
+from drivers.message import Parser
+
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m counter_app",
+    parser = Parser(prog="python -m counter_app",
                                      description="Quầy tiếp nhận / intake counter station")
     parser.add_argument("--config", help="JSON station settings (see counter_app/config.py)")
     parser.add_argument("--backend", dest="backend_url", help="backend URL")

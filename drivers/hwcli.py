@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drivers import discovery
+from drivers.message import Parser
 from drivers.profiles import DEFAULT_ROOT, ProfileSet, load_profiles, read_profiles
 
 NO_MATCH = "không khớp hồ sơ nào / no matching profile"
@@ -163,7 +164,7 @@ def _verdict(d: discovery.Detection) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="motcua", description="motcua: phần cứng / hardware")
+    parser = Parser(prog="motcua", description="motcua: phần cứng / hardware")
     add_hw_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["hw", *(argv if argv is not None else sys.argv[1:])])
     return args.func(args)

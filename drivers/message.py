@@ -11,10 +11,13 @@ apps import drivers: this is the one place all of them can reach without a circl
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 
 @dataclass(frozen=True)
@@ -171,3 +174,19 @@ def dotted_path(loc: Iterable[str | int]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse for every command: a refused command line is told in Vietnamese first, with
+    argparse's English beside it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        hint = ""
+        wanting = re.match(r"argument (--[\w-]+)(?:/\S+)?: expected one argument", message)
+        if wanting:  # a value starting with "-" (some tokens do) reads as an option
+            option = wanting.group(1)
+            hint = (f"\nGiá trị bắt đầu bằng '-' thì viết liền sau '=': {option}=-… / "
+                    f"a value starting with '-' goes after '=': {option}=-…")
+        self.exit(2, f"{self.prog}: lệnh không hợp lệ (xem {self.prog} --help) / "
+                     f"error: {message}{hint}\n")

@@ -13,7 +13,6 @@ quicker image for tests of the layout, not one to ship.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import platform
 import re
@@ -25,6 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from drivers.message import Parser
 from images import bmap, disk, foreign
 from images.errors import FlashRefused
 
@@ -403,7 +403,7 @@ def build(recipe: Recipe, out: Path, say=print) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m images.build", description=__doc__.split("\n")[0])
+    p = Parser(prog="python -m images.build", description=__doc__.split("\n")[0])
     p.add_argument("--arch", default="amd64", choices=["amd64", "arm64"])
     p.add_argument("--profile", default="kiosk", choices=["kiosk", "counter"])
     p.add_argument("--out", default="out")

@@ -14,6 +14,7 @@ import argparse
 import sys
 
 from backend.client import ApiError, BackendUnreachable, Client
+from drivers.message import Parser
 from kiosk_app.config import KioskConfig
 
 RESTART_EXIT_CODE = 75  # systemd: Restart=on-failure brings the app back
@@ -27,7 +28,7 @@ def register(config: KioskConfig, admin: Client) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m kiosk_app",
+    parser = Parser(prog="python -m kiosk_app",
                                      description="Ki-ốt tra cứu hồ sơ / lobby kiosk")
     parser.add_argument("--window", action="store_true",
                         help="a window (the station's screen size) instead of fullscreen")

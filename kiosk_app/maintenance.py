@@ -12,13 +12,14 @@ enrolled; then it leaves the screen to the app.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import socket
 import sys
 import time
 from pathlib import Path
+
+from drivers.message import Parser
 
 # A short headline per first-boot failure; the agent's own sentence says what to do.
 HEADLINES = {
@@ -66,7 +67,7 @@ def firstboot_message(status: dict, host: str, now: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk_app.maintenance")
+    parser = Parser(prog="python -m kiosk_app.maintenance")
     parser.add_argument("--unit", default="motcua")
     parser.add_argument("--firstboot", metavar="STATUS",
                         help="follow the first-boot agent's status file instead")

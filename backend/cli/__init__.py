@@ -11,12 +11,13 @@ from backend.catalog import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.cli import accounts, database, hub, procedures, reports, serve, sms, sync, unit
 from backend.domain.errors import MotcuaError
 from backend.domain.procedures import CatalogError
+from drivers.message import Parser
 
 __all__ = ["CATALOG_DIR", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="motcua", description="motcua: phần mềm một cửa / "
+    parser = Parser(prog="motcua", description="motcua: phần mềm một cửa / "
                                      "one-stop service centre software")
     parser.add_argument("--db", help="SQLite file (default: $MOTCUA_DB or var/motcua.sqlite)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -3,12 +3,12 @@ settings, and its copies (the work itself is in backend/store/)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from backend.catalog import DEFAULT_CATALOG_DIR as CATALOG_DIR
 from backend.cli.common import db_path, now, open_store
+from drivers.message import Parser
 
 
 def add_db(sub) -> None:
@@ -56,7 +56,7 @@ def add_backup(sub) -> None:
 
 def init_with_defaults(path: Path) -> int:
     """Exactly what `motcua --db PATH db init` does with its defaults (`serve --init`)."""
-    parser = argparse.ArgumentParser(prog="motcua")
+    parser = Parser(prog="motcua")
     parser.add_argument("--db")
     add_db(parser.add_subparsers(dest="command", required=True))
     return cmd_db_init(parser.parse_args(["--db", str(path), "db", "init"]))

@@ -14,12 +14,14 @@ import contextlib
 import signal
 from pathlib import Path
 
+from drivers.message import Parser
+
 from .base import PrinterProfile
 from .fake import VirtualPrinter
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Máy in ảo ESC/POS / Virtual ESC/POS printer")
+    parser = Parser(description="Máy in ảo ESC/POS / Virtual ESC/POS printer")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9100, help="0 = any free port")
     parser.add_argument("--out", default="receipts", help="folder for the receipt PNGs")

@@ -33,6 +33,21 @@ def test_each_subcommand_has_help(words, capsys):
     assert "usage: motcua" in capsys.readouterr().out
 
 
+def test_a_refused_command_line_is_told_in_vietnamese_first(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["nosuch"])
+    assert done.value.code == 2
+    said = capsys.readouterr().err
+    assert said.index("lệnh không hợp lệ") < said.index("error: argument command")
+
+
+def test_a_token_starting_with_a_dash_is_refused_with_how_to_pass_it(capsys):
+    with pytest.raises(SystemExit):
+        main(["sync", "connect", "--token", "-Ab3", "http://127.0.0.1:9"])
+    said = capsys.readouterr().err
+    assert "--token=-…" in said and "expected one argument" in said
+
+
 def test_db_init_user_add_and_device_add(tmp_path, capsys, monkeypatch):
     db = str(tmp_path / "m.sqlite")
     assert main(["--db", db, "db", "init"]) == 0
