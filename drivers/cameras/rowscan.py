@@ -200,17 +200,19 @@ def _sure(line: Line) -> bool:
 def _agreed(groups: tuple[Line | None, Line | None, Line | None],
             loose: bool = False) -> tuple[Line | None, bool, int | None]:
     """Of the readings of all the lines, of their upper and of their lower half (`_groups`):
-    one that matches very well, else the two halves' readings when they agree. With it,
+    the two halves' readings when they agree, else one that matches very well. (Halves first:
+    a half matching very well stood alone although the other half read the same, and a dim,
+    keystoned receipt whose other end did not read was lost, seed 576255 #253.) With it,
     whether more than one half of the lines vouches for it: one half alone, however well it
     matches, misread two receipts (the other half unreadable), so read_lines then wants the
     same text from the other end; and which group it rests on alone, if it does (a half, or
     all the lines matching very well), for read_lines to ask another group to read it too."""
-    for k, line in enumerate(groups):
-        if line is not None and _sure(line):
-            return line, k == 0, k
     whole, upper, lower = groups
     if upper and lower and upper.text == lower.text:
         return upper, True, None
+    for k, line in enumerate(groups):
+        if line is not None and _sure(line):
+            return line, k == 0, k
     if loose and whole and whole.mean >= ENDS_MEAN:  # glare wore all the lines' match down
         return whole, False, None
     return None, True, None
