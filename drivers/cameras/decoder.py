@@ -176,9 +176,17 @@ def qr_finder_backend() -> Backend:
     return qr_finder_backend(zxing_backend(), _level_frame)
 
 
+def qr_side_backend() -> Backend:
+    """The QR finder pass with the third finder painted along a found finder's side, which
+    keystone turns off the perpendicular to the line between the two (finders.side_places)."""
+    from drivers.cameras.finders import MAX_SIDE_PLACES, qr_finder_backend, side_places
+
+    return qr_finder_backend(zxing_backend(), _level_frame, side_places, MAX_SIDE_PLACES)
+
+
 ROWS, ROWS_ENDS, ROWS_OPEN, SMEAR = "rows", "rows-ends", "rows-open", "smear"
 GLARE = "glare"
-QR_GLARE, QR_FINDER = "qr-glare", "qr-finder"
+QR_GLARE, QR_FINDER, QR_SIDE = "qr-glare", "qr-finder", "qr-side"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
@@ -190,6 +198,7 @@ BACKENDS: dict[str, Callable[[], Backend]] = {
     GLARE: glare_backend,
     QR_GLARE: qr_glare_backend,
     QR_FINDER: qr_finder_backend,
+    QR_SIDE: qr_side_backend,
 }
 
 
@@ -310,6 +319,10 @@ STRATEGIES["located-open"] = (
     _located("unwashed", ROWS_OPEN, patches=1, only="glared-tall"),
     replace(_located("unwashed", ROWS_OPEN, patches=2, tall=True, only="glared-tall"),
             name="bars-unwashed-rows-open-tall"))
+# "located-open", then the QR code with the third finder painted along a found finder's side
+# (finders.side_places), where keystone turned the code's columns off the perpendicular that
+# "qr-finder" paints along. FIGURES
+STRATEGIES["located-qr"] = (*STRATEGIES["located-open"], Stage("qr-side", (QR,), reader=QR_SIDE))
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located-open"
 
