@@ -42,6 +42,9 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
 - Where glare washed out one end symbol of the Code 128, nothing closes the code there: the
   row scan reads it from the other end, with its other checks (rowscan.read_open_ended). The
   default strategy, "located-open", is "located-finder" with these.
+- Where keystone turned the QR code's columns off the perpendicular to the line between the
+  two finders glare left, the third is painted along a found finder's own side, which lies on
+  the code's column (finders.side_places). "located-qr" is "located-open" with this.
 - Sharpening or undoing a smear can make edges: a zxing reading on such a cut-out counts only
   when its top and bottom halves read the same (a smeared receipt was read as another case).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
