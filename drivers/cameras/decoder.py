@@ -40,11 +40,12 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   (rowscan.ENDS_MEAN) when the code's other end reads the same. "located-finder" is
   "located-tall" with these.
 - Where glare washed out one end symbol of the Code 128, nothing closes the code there: the
-  row scan reads it from the other end, with its other checks (rowscan.read_open_ended). The
-  default strategy, "located-open", is "located-finder" with these.
+  row scan reads it from the other end, with its other checks (rowscan.read_open_ended).
+  "located-open" is "located-finder" with these.
 - Where keystone turned the QR code's columns off the perpendicular to the line between the
   two finders glare left, the third is painted along a found finder's own side, which lies on
-  the code's column (finders.side_places). "located-qr" is "located-open" with this.
+  the code's column (finders.side_places). The default strategy, "located-qr", is
+  "located-open" with this.
 - Sharpening or undoing a smear can make edges: a zxing reading on such a cut-out counts only
   when its top and bottom halves read the same (a smeared receipt was read as another case).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
@@ -307,7 +308,7 @@ STRATEGIES["located-finder"] = (
     *STRATEGIES["located-tall"], Stage("qr-finder", (QR,), reader=QR_FINDER),
     _located("unwashed", ROWS_ENDS, patches=1, tall=True, only="glared-tall"),
     _located("", ROWS_ENDS, patches=2, shifts=SHIFTS, only="glared-tall"))
-# The default: "located-finder", then, on cut-outs glare washed out, the row scan from one end
+# "located-finder", then, on cut-outs glare washed out, the row scan from one end
 # of the code when glare washed out the other end symbol (rowscan.read_open_ended: nothing
 # closes the code there, so the reading is taken with all its other checks, on the cut-out as
 # it is, levelled, and the tall one levelled, of the two largest patches of bars: glare that
@@ -327,7 +328,7 @@ STRATEGIES["located-open"] = (
 # "qr-finder" paints along. FIGURES
 STRATEGIES["located-qr"] = (*STRATEGIES["located-open"], Stage("qr-side", (QR,), reader=QR_SIDE))
 DEFAULT_BACKEND = "zxing"
-DEFAULT_STRATEGY = "located-open"
+DEFAULT_STRATEGY = "located-qr"
 
 
 class Decoder:
