@@ -168,10 +168,10 @@ def _pairs(found: list[Finder]):
 
 
 # Keystone turns a code's columns off the perpendicular to its rows: a finder painted
-# perpendicularly was 1.5-6 modules off the washed-out one on keystoned photos. Along the found
+# perpendicularly was 0.5-6 modules off the washed-out one on keystoned photos. Along the found
 # finder's own side, which lies on the code's column, it was 0.1-1.3 off; the column's length in
-# the image, a few hundredths to a fifth off the row's, and half a module across the side, which
-# the finder's outline gives to a degree or so, are what is left to try.
+# the image, a tenth shorter to a fifth longer than the row's, and half a module across the side,
+# which the finder's outline gives to a degree or so, are what is left to try.
 SIDE_STRETCHES = (1.0, 0.95, 1.05, 0.9, 1.1, 1.15, 1.2)
 SIDE_STEPS = (0.0, 0.5, -0.5)  # modules, across the side
 MAX_SIDE_PLACES = len(SIDE_STEPS) * len(SIDE_STRETCHES) * 4  # one pair's worth

@@ -356,7 +356,7 @@ def test_a_reading_of_all_the_lines_mixing_the_halves_readings_is_not_taken():
 
 # Receipts (model, seed, index in a set of 400) whose QR code "located-open" missed: glare
 # washed out a finder pattern, and keystone turned the code's columns off the perpendicular to
-# the line between the two finders left, along which "qr-finder" paints the third (1.5-6
+# the line between the two finders left, along which "qr-finder" paints the third (0.5-6
 # modules off it): "located-qr" paints it along a found finder's own side (finders.side_places).
 KEYSTONE_FINDER = {
     "second model, keystone 0.20, glare 209 over the lower-left finder and the bars":
