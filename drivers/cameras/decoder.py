@@ -326,10 +326,11 @@ STRATEGIES["located-open"] = (
 # The default: "located-open", then the QR code with the third finder painted along a found
 # finder's side (finders.side_places), where keystone turned the code's columns off the
 # perpendicular "qr-finder" paints along (0.5-6 modules off the finder glare washed out). On
-# sixteen used sets of 400 (seeds 137361, 267598, 603932, 980588, 470518, 152336, 750550,
-# 185725, both models) it read 7 receipts "located-open" missed (second model: 2 of 137361, 3 of
-# 980588, 1 of 750550; first model: 1 of 750550), 0 wrong, 0 false; code-free frames' CPU
-# median ×1.03, mean ×1.02 "located-open"'s (336 frames, both decoders at once).
+# twenty used sets of 400 (seeds 137361, 267598, 603932, 980588, 470518, 152336, 750550,
+# 185725, 350750, 296521, both models) it read 9 receipts "located-open" missed (second model:
+# 2 of 137361, 3 of 980588, 1 each of 750550, 350750 and 296521; first model: 1 of 750550),
+# 0 wrong, 0 false; code-free frames' CPU median ×1.03, mean ×1.02 "located-open"'s (336
+# frames, both decoders at once).
 STRATEGIES["located-qr"] = (*STRATEGIES["located-open"], Stage("qr-side", (QR,), reader=QR_SIDE))
 DEFAULT_BACKEND = "zxing"
 DEFAULT_STRATEGY = "located-qr"
