@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, product
 
 import cv2
@@ -42,6 +42,9 @@ QUIET_MODULES = 8  # the crop: beyond the finders' centres, half a finder and th
 class Finder:
     centre: tuple[float, float]
     side: float  # pixels
+    # Unit vectors along its two pairs of sides: the code's rows and columns where it is, which
+    # perspective turns from square to the line between two finders.
+    axes: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,18 @@ class Place:
     found: tuple[Finder, Finder]
 
 
-def qr_finder_backend(read: Read, level: Callable[[np.ndarray], np.ndarray]) -> Read:
+def qr_finder_backend(read: Read, level: Callable[[np.ndarray], np.ndarray],
+                      places: Callable[[list[Finder]], list[Place]] | None = None,
+                      most: int = MAX_PLACES) -> Read:
     """A Backend for whole frames: the QR code read by `read` with its third finder painted in
-    where two were found (`level`: the frame stretched between its local extremes)."""
+    where two were found (`level`: the frame stretched between its local extremes), at the
+    first `most` of the `places` (default `third_places`) they give."""
+    places = places or third_places
 
     def read_qr(gray: np.ndarray, formats: Sequence[str]) -> list[Decoded]:
         if QR not in formats or not frame_glared(gray):
             return []
-        for place in third_places(locate(gray, level))[:MAX_PLACES]:
+        for place in places(locate(gray, level))[:most]:
             found = read_painted(read, gray, place)
             if found:
                 return found
@@ -83,8 +90,8 @@ def locate(gray: np.ndarray, level: Callable[[np.ndarray], np.ndarray]) -> list[
     margin = max(f.side for f in rough)
     x0, y0 = np.maximum(np.floor(centres.min(axis=0) - margin), 0).astype(int)
     x1, y1 = np.ceil(centres.max(axis=0) + margin).astype(int)
-    return [Finder((x + x0, y + y0), f.side) for f in finders(level(gray[y0:y1, x0:x1]))
-            for x, y in [f.centre]]
+    return [replace(f, centre=(f.centre[0] + x0, f.centre[1] + y0))
+            for f in finders(level(gray[y0:y1, x0:x1]))]
 
 
 def finders(levelled: np.ndarray, scale: float = 1.0) -> list[Finder]:
@@ -117,21 +124,26 @@ def _finder(outer: np.ndarray, inner: np.ndarray, area: float) -> Finder | None:
     ix, iy = moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
     if math.hypot(ix - x, iy - y) > 0.2 * math.sqrt(area):
         return None
-    return Finder((x, y), math.sqrt(area))
+    return Finder((x, y), math.sqrt(area), _axes(outer))
+
+
+def _axes(outer: np.ndarray) -> tuple[tuple[float, float], ...]:
+    """The directions of a finder's two pairs of opposite sides (each pair's mean), or none
+    where its outline is no quadrilateral."""
+    quad = cv2.approxPolyDP(outer, 0.08 * cv2.arcLength(outer, True), True)[:, 0]
+    if len(quad) != 4:
+        return ()
+    sides = np.roll(quad, -1, axis=0) - quad
+    pairs = (sides[0] - sides[2], sides[1] - sides[3])
+    return tuple((float(x), float(y)) for v in pairs if np.linalg.norm(v) > 0
+                 for x, y in [v / np.linalg.norm(v)])
 
 
 def third_places(found: list[Finder]) -> list[Place]:
     """Every place the third finder of two similar finders may be, pair by pair."""
     places = []
-    for a, b in combinations(found, 2):
-        if max(a.side, b.side) > SIMILAR * min(a.side, b.side):
-            continue
+    for a, b, along, length, module in _pairs(found):
         pa, pb = np.array(a.centre), np.array(b.centre)
-        module = (a.side + b.side) / 14
-        length = float(np.linalg.norm(pb - pa))
-        if length < 8 * module:  # finders of one code are a side's length apart
-            continue
-        along = (pb - pa) / length
         across = np.array([-along[1], along[0]])
         for corner, sign, stretch, scale in product((pa, pb), (1, -1), STRETCHES, SCALES):
             places.append(Place(corner + sign * stretch * length * across, along,
@@ -140,6 +152,50 @@ def third_places(found: list[Finder]) -> list[Place]:
             places.append(Place((pa + pb) / 2 + sign * length / 2 * across,
                                 (along + sign * across) / math.sqrt(2), module, (a, b)))
     return places
+
+
+def _pairs(found: list[Finder]):
+    """Pairs of finders that may be two of one code's: similar sides, a side's length apart;
+    with the unit vector from one to the other, their distance and the module's size."""
+    for a, b in combinations(found, 2):
+        if max(a.side, b.side) > SIMILAR * min(a.side, b.side):
+            continue
+        module = (a.side + b.side) / 14
+        step = np.array(b.centre) - np.array(a.centre)
+        length = float(np.linalg.norm(step))
+        if length >= 8 * module:  # finders of one code are a side's length apart
+            yield a, b, step / length, length, module
+
+
+# Keystone turns a code's columns off the perpendicular to its rows: a finder painted
+# perpendicularly was 0.5-6 modules off the washed-out one on keystoned photos. Along the found
+# finder's own side, which lies on the code's column, it was 0.1-1.3 off; the column's length in
+# the image, a tenth shorter to a fifth longer than the row's, and half a module across the side,
+# which the finder's outline gives to a degree or so, are what is left to try.
+SIDE_STRETCHES = (1.0, 0.95, 1.05, 0.9, 1.1, 1.15, 1.2)
+SIDE_STEPS = (0.0, 0.5, -0.5)  # modules, across the side
+MAX_SIDE_PLACES = len(SIDE_STEPS) * len(SIDE_STRETCHES) * 4  # one pair's worth
+
+
+def side_places(found: list[Finder]) -> list[Place]:
+    """The places the third finder of two may be along either found finder's side that
+    crosses the line between them, the nearest to a square code first."""
+    places = []
+    for a, b, along, length, module in _pairs(found):
+        for step, stretch, corner, sign in product(SIDE_STEPS, SIDE_STRETCHES, (a, b), (1, -1)):
+            down = _column(corner, along)
+            if down is not None:
+                centre = (np.array(corner.centre) + sign * stretch * length * down
+                          + step * module * np.array([-down[1], down[0]]))
+                places.append(Place(centre, along, module, (a, b)))
+    return places
+
+
+def _column(finder: Finder, along: np.ndarray) -> np.ndarray | None:
+    """The finder's side direction farther from `along` (the code's column there)."""
+    if len(finder.axes) != 2:
+        return None
+    return np.array(max(finder.axes, key=lambda v: abs(v[0] * along[1] - v[1] * along[0])))
 
 
 def read_painted(read: Read, gray: np.ndarray, place: Place) -> list[Decoded]:
