@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 from barcode.charsets.code128 import CODES
 
-from drivers.cameras.symbols import CODE128, Decoded
+from drivers.cameras.symbols import CODE128, Decoded, plausible
 
 START_C = 105
 QUIET = 6  # modules of quiet zone matched beyond the end symbols
@@ -111,8 +111,23 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
             continue
         if alone is not None and not _vouched(lines, anchor, groups, len(anchors), line, alone):
             continue
+        if _contested(groups, len(anchors), line):
+            continue
         return [_decoded(line, anchor, lines.shape[1], height)]
     return []
+
+
+def _contested(groups, count: int, line: Line) -> bool:
+    """Whether any group of the lines, from any of the `count` anchors, reads another code that
+    could be a receipt's (every symbol, the checksum holding, a real day: `plausible`): two
+    readings of one code, and no telling which is right. Glare thinning a bar turns one symbol
+    into another, and a second turned with it can keep the checksum: first-model 980588 #309
+    was read with symbols 1 and 7 wrong (2 → 10 and 32 → 75: +8 and +7 × 43, 309 = 3 × 103)
+    from one fit of the start symbol, while the lower half read it right from the stop symbol.
+    Implausible readings (no real day) are chimeras of a drifting walk and say nothing."""
+    return any(other is not None and other.text != line.text and
+               plausible(Decoded(CODE128, other.text))
+               for i in range(count) for other in groups(i))
 
 
 def _vouched(lines: np.ndarray, anchor: Anchor, groups, count: int, line: Line,

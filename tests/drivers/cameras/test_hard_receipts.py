@@ -423,3 +423,37 @@ def test_a_finders_axes_are_its_sides():
                         for axis in finder.axes)
         assert angles[0] < 3
         assert abs(angles[1] - (90 - np.degrees(np.arctan(40 / 250)))) < 3
+
+
+# Read as another receipt by two row-scan passes: two symbols turned (2 → 10, 32 → 75) keeping
+# the checksum, from one fit of the start symbol, while the lower half read it right from the
+# stop symbol (found by dec13 on a used seed).
+CONTESTED = {"QR on, glare 243 × 3 spots, noise 9.5, perspective": (rp, 980588, 309, 400)}
+
+
+@pytest.mark.parametrize("label", CONTESTED)
+def test_a_reading_another_plausible_reading_contests_is_not_taken(label, drawn):
+    model, seed, index, size = CONTESTED[label]
+    payload, frame = drawn.receipt_of_set(model, seed, index, size)
+    assert {d.text for d in Decoder().decode(frame)} <= {payload.code128, payload.qr}
+    for stage in ROW_PASSES:
+        found = Decoder(strategy=[stage]).decode(frame)
+        assert {d.text for d in found} <= {payload.code128}, stage.name
+
+
+def test_only_a_plausible_other_reading_contests_one():
+    digits = rp.make_payload(7).code128
+    lines = rowscan.bands(strip(digits))
+    anchor = rowscan._anchors(rowscan._filled(lines).mean(axis=0), 3.0)[0]
+    whole, upper, lower = rowscan._groups(lines, anchor)
+    assert not rowscan._contested(lambda i: (whole, upper, lower), 1, whole)
+
+    def other(text: str) -> rowscan.Line:
+        values = [int(text[k:k + 2]) for k in range(0, 20, 2)]
+        check = (105 + sum(k * v for k, v in enumerate(values, 1))) % 103
+        return rowscan.Line((105, *values, check, 106), whole.scores, whole.start, whole.end)
+
+    day_apart = digits[:6] + f"{int(digits[6:8]) % 28 + 1:02d}" + digits[8:]
+    assert rowscan._contested(lambda i: (whole, other(day_apart), None), 1, whole)
+    no_day = digits[:4] + "13" + digits[6:]  # month 13: no receipt's
+    assert not rowscan._contested(lambda i: (whole, other(no_day), None), 1, whole)
