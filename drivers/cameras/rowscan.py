@@ -86,15 +86,17 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     pixels (a float image) are unknown: glare.py marks the bars glare has saturated so. With
     `loose`, all the lines' reading is also taken, matching less well (ENDS_MEAN), when the
     code's other end reads the same. With `thin`, each symbol is also matched with its bars
-    thinned (`_thin_templates`). With `stitch`, only the reading begun at one end and finished
-    from the other (`read_stitched`)."""
+    thinned (`_thin_templates`), and a reading must come from both ends: thinned bars let more
+    symbols fit, and from one end that misread a receipt (second model 555 #95). With
+    `stitch`, only the reading begun at one end and finished from the other
+    (`read_stitched`)."""
     if CODE128 not in formats:
         return []
     lines, height = bands(image, count), image.shape[0] - 1.0
     if open_end:
         return read_open_ended(lines, module, height)
     if stitch:
-        return read_stitched(lines, module, height, thin)
+        return read_stitched(lines, module, height)
     return read_lines(lines, module, height, both_ends=thin, loose=loose, thin=thin)
 
 
@@ -188,16 +190,14 @@ def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> l
 LENGTH_SLACK = 0.15  # of the code's length its two ends give, against their module widths
 
 
-def read_stitched(lines: np.ndarray, module: float | None, height: float,
-                  thin: bool = False) -> list[Decoded]:
+def read_stitched(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
     """The Code 128 read by all the lines from its start symbol up to some place and from its
     stop symbol back to there, where each reading alone lost its way elsewhere (glare making
     one symbol match another a little better, a different one from each end): the two readings
     must agree on the two symbols at the junction, their ends lie about a code's length apart,
     the stitched symbols pass the checksum, and no other junction gives another text. A reading
-    either end gives by itself is left to the other checks (`read_lines`). With `thin`, symbols
-    are matched with their bars thinned too (`_thin_templates`)."""
-    anchors = [replace(a, thin=thin) for a in _anchors(_filled(lines).mean(axis=0), module)]
+    either end gives by itself is left to the other checks (`read_lines`)."""
+    anchors = _anchors(_filled(lines).mean(axis=0), module)
     width = lines.shape[1]
     for start in (a for a in anchors if not a.from_stop):
         for stop in (a for a in anchors if a.from_stop and a.flipped != start.flipped):
