@@ -109,6 +109,8 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     `thin`, matching each symbol with its bars thinned too (`_thin_templates`)."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
     anchors = [replace(a, thin=thin) for a in _anchors(_filled(lines).mean(axis=0), module)]
+    if both_ends and len({a.from_stop for a in anchors}) < 2:
+        return []  # nothing to read the code from its other end (and code-free frames pay less)
     groups = cache(lambda i: _groups(lines, anchors[i]))
     for i, anchor in enumerate(anchors):
         line, checked, alone = _agreed(groups(i), loose)
