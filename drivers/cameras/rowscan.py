@@ -108,7 +108,7 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike; with
     `thin`, matching each symbol with its bars thinned too (`_thin_templates`)."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
-    anchors = [replace(a, thin=thin) for a in _anchors(_filled(lines).mean(axis=0), module)]
+    anchors = [replace(a, thin=thin) for a in _line_anchors(lines, module)]
     if both_ends and len({a.from_stop for a in anchors}) < 2:
         return []  # nothing to read the code from its other end (and code-free frames pay less)
     groups = cache(lambda i: _groups(lines, anchors[i]))
@@ -174,7 +174,7 @@ def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> l
     of them vouches for it (`_vouched`), or the upper and the lower half's readings
     agreeing, from anchors at the same end."""
     halves: dict[tuple[bool, str], set[int]] = {}
-    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    anchors = _line_anchors(lines, module)
     groups = cache(lambda i: _groups(lines, anchors[i], open_end=True))
     for i, anchor in enumerate(anchors):
         whole, *parts = groups(i)
@@ -199,7 +199,7 @@ def read_stitched(lines: np.ndarray, module: float | None, height: float) -> lis
     must agree on the two symbols at the junction, their ends lie about a code's length apart,
     the stitched symbols pass the checksum, and no other junction gives another text. A reading
     either end gives by itself is left to the other checks (`read_lines`)."""
-    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    anchors = _line_anchors(lines, module)
     width = lines.shape[1]
     for start in (a for a in anchors if not a.from_stop):
         for stop in (a for a in anchors if a.from_stop and a.flipped != start.flipped):
@@ -333,6 +333,18 @@ class Anchor:
     w: float  # module width, pixels
     blur: int  # index into BLURS
     thin: bool = False  # symbols matched with their bars thinned too (`_thin_templates`)
+
+
+def _line_anchors(lines: np.ndarray, module: float | None) -> list[Anchor]:
+    """The anchors of the lines' mean (`_anchors`): the passes that read one cut-out each
+    their own way ask for the same ones, found once."""
+    p = _filled(lines).mean(axis=0)
+    return list(_profile_anchors(p.tobytes(), p.dtype.str, module))
+
+
+@lru_cache(maxsize=32)
+def _profile_anchors(profile: bytes, dtype: str, module: float | None) -> tuple[Anchor, ...]:
+    return tuple(_anchors(np.frombuffer(profile, dtype), module))
 
 
 def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor]:
