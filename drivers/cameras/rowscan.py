@@ -23,7 +23,7 @@ mixed (`_vouched`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
 
@@ -79,28 +79,38 @@ class Line:
 
 def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
               module: float | None = None, count: int = BANDS,
-              loose: bool = False, open_end: bool = False) -> list[Decoded]:
+              loose: bool = False, open_end: bool = False, thin: bool = False,
+              stitch: bool = False) -> list[Decoded]:
     """A Backend: the Code 128 in an image with its bars upright (a located cut-out), its
     modules about `module` pixels wide if that is known, read in `count` bands of rows. NaN
     pixels (a float image) are unknown: glare.py marks the bars glare has saturated so. With
     `loose`, all the lines' reading is also taken, matching less well (ENDS_MEAN), when the
-    code's other end reads the same."""
+    code's other end reads the same. With `thin`, each symbol is also matched with its bars
+    thinned (`_thin_templates`), and a reading must come from both ends: thinned bars let more
+    symbols fit, and from one end that misread a receipt (second model 555 #95). With
+    `stitch`, only the reading begun at one end and finished from the other
+    (`read_stitched`)."""
     if CODE128 not in formats:
         return []
     lines, height = bands(image, count), image.shape[0] - 1.0
     if open_end:
         return read_open_ended(lines, module, height)
-    return read_lines(lines, module, height, loose=loose)
+    if stitch:
+        return read_stitched(lines, module, height)
+    return read_lines(lines, module, height, both_ends=thin, loose=loose, thin=thin)
 
 
 def read_lines(lines: np.ndarray, module: float | None, height: float,
-               both_ends: bool = False, loose: bool = False) -> list[Decoded]:
+               both_ends: bool = False, loose: bool = False, thin: bool = False) -> list[Decoded]:
     """The Code 128 on bands of scan lines (bands × pixels, lined up) of an image `height`
     pixels tall; with `both_ends`, only when it reads the same from its start symbol and from
     its stop symbol (two readings that follow the symbols in opposite order); with `loose`,
-    also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike."""
+    also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike; with
+    `thin`, matching each symbol with its bars thinned too (`_thin_templates`)."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
-    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    anchors = [replace(a, thin=thin) for a in _line_anchors(lines, module)]
+    if both_ends and len({a.from_stop for a in anchors}) < 2:
+        return []  # nothing to read the code from its other end (and code-free frames pay less)
     groups = cache(lambda i: _groups(lines, anchors[i]))
     for i, anchor in enumerate(anchors):
         line, checked, alone = _agreed(groups(i), loose)
@@ -179,7 +189,7 @@ def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> l
     of them vouches for it (`_vouched`), or the upper and the lower half's readings
     agreeing, from anchors at the same end."""
     halves: dict[tuple[bool, str], set[int]] = {}
-    anchors = _anchors(_filled(lines).mean(axis=0), module)
+    anchors = _line_anchors(lines, module)
     groups = cache(lambda i: _groups(lines, anchors[i], open_end=True))
     for i, anchor in enumerate(anchors):
         whole, *parts = groups(i)
@@ -192,6 +202,57 @@ def read_open_ended(lines: np.ndarray, module: float | None, height: float) -> l
                 _vouched(lines, anchor, groups, len(anchors), whole, 0):
             return [_decoded(whole, anchor, lines.shape[1], height)]
     return []
+
+
+LENGTH_SLACK = 0.15  # of the code's length its two ends give, against their module widths
+
+
+def read_stitched(lines: np.ndarray, module: float | None, height: float) -> list[Decoded]:
+    """The Code 128 read by all the lines from its start symbol up to some place and from its
+    stop symbol back to there, where each reading alone lost its way elsewhere (glare making
+    one symbol match another a little better, a different one from each end): the two readings
+    must agree on the two symbols at the junction, their ends lie about a code's length apart,
+    the stitched symbols pass the checksum, and no other junction gives another text. A reading
+    either end gives by itself is left to the other checks (`read_lines`)."""
+    anchors = _line_anchors(lines, module)
+    width = lines.shape[1]
+    for start in (a for a in anchors if not a.from_stop):
+        for stop in (a for a in anchors if a.from_stop and a.flipped != start.flipped):
+            end = width - 1 - stop.x  # where the code ends, along the start's reading order
+            length = (end - start.x) / (CODE_MODULES - 2 * QUIET) / ((start.w + stop.w) / 2)
+            if abs(length - 1) > LENGTH_SLACK:
+                continue
+            texts = _stitches(*(_walk(_parts(lines, a)[0], a)[0] for a in (start, stop)))
+            if len(texts) == 1:
+                values, scores = texts.popitem()
+                return [_decoded(Line(values, scores, start.x, end), start, width, height)]
+    return []
+
+
+def _stitches(forward: dict[int, tuple[int, float]],
+              backward: dict[int, tuple[int, float]]) -> dict[tuple[int, ...], tuple[float, ...]]:
+    """The readings (values → scores) made of `forward`'s symbols up to a place and
+    `backward`'s after it (`_walk`s from the start and from the stop), the two agreeing on the
+    symbols at both sides of that place, that pass the checksum and are neither's own."""
+    found = {}
+    for j in range(1, DATA_SYMBOLS + 1):
+        if any(p not in forward for p in range(1, j + 2)) or \
+                any(p not in backward for p in range(j, DATA_SYMBOLS + 2)) or \
+                forward[j][0] != backward[j][0] or forward[j + 1][0] != backward[j + 1][0]:
+            continue
+        taken = [forward[p] for p in range(1, j + 1)] + \
+            [backward[p] for p in range(j + 1, DATA_SYMBOLS + 2)]
+        values = (START_C, *(v for v, _ in taken), 106)
+        own = any(all(walk[p][0] == values[p] for p in range(1, DATA_SYMBOLS + 2) if p in walk)
+                  and len(walk) == DATA_SYMBOLS + 1 for walk in (forward, backward))
+        if not own and _checksum_holds(values[:-1]):
+            found[values] = (1.0, *(score for _, score in taken), 1.0)
+    return found
+
+
+def _checksum_holds(values: Sequence[int]) -> bool:
+    """Whether the last of the start and data `values` is their Code 128 checksum."""
+    return values[-1] == (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103
 
 
 def _groups(bands: np.ndarray, anchor: Anchor,
@@ -288,6 +349,19 @@ class Anchor:
     x: float  # pixels: where the end symbol begins, in reading order
     w: float  # module width, pixels
     blur: int  # index into BLURS
+    thin: bool = False  # symbols matched with their bars thinned too (`_thin_templates`)
+
+
+def _line_anchors(lines: np.ndarray, module: float | None) -> list[Anchor]:
+    """The anchors of the lines' mean (`_anchors`): the passes that read one cut-out each
+    their own way ask for the same ones, found once."""
+    p = _filled(lines).mean(axis=0)
+    return list(_profile_anchors(p.tobytes(), p.dtype.str, module))
+
+
+@lru_cache(maxsize=32)
+def _profile_anchors(profile: bytes, dtype: str, module: float | None) -> tuple[Anchor, ...]:
+    return tuple(_anchors(np.frombuffer(profile, dtype), module))
 
 
 def _anchors(p: np.ndarray, module: float | None, limit: int = 2) -> list[Anchor]:
@@ -402,7 +476,7 @@ def _follow(p: np.ndarray, anchor: Anchor, open_end: bool = False) -> Line | Non
     places = range(1, DATA_SYMBOLS + 2)
     values = (START_C, *(read[k][0] for k in places))
     scores = (1.0, *(read[k][1] for k in places))
-    if values[-1] != (START_C + sum(i * v for i, v in enumerate(values[1:-1], 1))) % 103:
+    if not _checksum_holds(values):
         return None
     stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
     if anchor.from_stop:
@@ -420,15 +494,15 @@ def _walk(p: np.ndarray, anchor: Anchor) -> tuple[dict[int, tuple[int, float]], 
     """The data and check symbols read from the anchor, place → (value, score), up to the
     first that matches nothing (SYMBOL_MIN); and where the next symbol begins, at what module
     width."""
-    symbols = _symbol_templates()[anchor.blur]
+    symbols = (_thin_templates() if anchor.thin else _symbol_templates())[anchor.blur]
     order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
     x, w = anchor.x + 11 * anchor.w, anchor.w
     if anchor.from_stop:
-        symbols, order, x = symbols[:, ::-1], order[::-1], anchor.x + 13 * anchor.w
+        symbols, order, x = symbols[..., ::-1], order[::-1], anchor.x + 13 * anchor.w
     read: dict[int, tuple[int, float]] = {}
     for pos in order:
         allowed = 100 if pos <= DATA_SYMBOLS else 103
-        score, value, x, w = _best_symbol(p, x, w, symbols[:allowed], 11)
+        score, value, x, w = _best_symbol(p, x, w, symbols[..., :allowed, :], 11)
         if score < SYMBOL_MIN:
             break
         read[pos] = (value, score)
@@ -456,7 +530,8 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
 
     The score is each line's correlation with the symbol, averaged with the line's contrast
     as weight: a line washed flat by glare has no say, and two lines that each show part of
-    the bars add up."""
+    the bars add up. Templates (variants × symbols × samples) give each symbol the score of
+    its best-matching variant."""
     widths = w * STEP_WIDTHS
     starts = x + STEP_SHIFTS[:, None] * w  # shifts × 1
     offsets = (np.arange(modules * S) + 0.5) / S
@@ -465,7 +540,10 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
     left = pos.astype(np.intp)
     frac = (pos - left).astype(np.float32)
     samples = p[:, left] * (1 - frac) + p[:, left + 1] * frac  # lines × windows × samples
-    r = _correlations(samples, templates)
+    if templates.ndim == 3:
+        r = np.max([_correlations(samples, t) for t in templates], axis=0)
+    else:
+        r = _correlations(samples, templates)
     window, value = np.unravel_index(int(np.argmax(r)), r.shape)
     shift, width = divmod(int(window), len(widths))
     chosen = widths[width]
@@ -499,9 +577,11 @@ def _correlations(samples: np.ndarray, templates: np.ndarray) -> np.ndarray:
     return (samples @ templates.T).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-3)
 
 
-def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0) -> np.ndarray:
+def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0,
+             clip: float = 1.0) -> np.ndarray:
     """A symbol as a scan line sees it: light +1, dark −1, `S` samples a module, blurred by
-    `blur` modules; a symbol is preceded by a space and followed by a bar."""
+    `blur` modules, lighter than `clip` nowhere; a symbol is preceded by a space and followed
+    by a bar."""
     line = np.repeat([1.0 if b == "0" else -1.0 for b in bits], S).astype(np.float32)
     if blur:
         pad = 3 * S
@@ -509,7 +589,7 @@ def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0) -> 
                                np.full(pad, right, np.float32)])
         line = cv2.GaussianBlur(line[None], (0, 0), blur * S, borderType=cv2.BORDER_REPLICATE)
         line = line[0, pad:-pad]
-    return _unit(line)
+    return _unit(np.minimum(line, clip))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -520,6 +600,23 @@ def _unit(v: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=1)
 def _symbol_templates() -> tuple[np.ndarray, ...]:
     return tuple(np.stack([_pattern(c, b) for c in CODES[:103]]) for b in BLURS)
+
+
+# Glare added to the paper saturates the sensor where the paper was lightest: the blurred
+# edges of the bars go up to white with it and the bars look thinner, their dark cores
+# unchanged (a symbol then matches the one with narrower bars better, e.g. 30 read as 3:
+# second model 350750 #164). Such a bar is the blurred pattern cut off at these levels
+# (+1 paper, -1 ink).
+THIN_CLIPS = (0.3, -0.1)
+
+
+@lru_cache(maxsize=1)
+def _thin_templates() -> tuple[np.ndarray, ...]:
+    """Per blur of BLURS: the symbols as they are, and with their bars thinned (THIN_CLIPS),
+    variants × symbols × samples."""
+    return tuple(np.stack([plain, *(np.stack([_pattern(c, b, clip=k) for c in CODES[:103]])
+                                    for k in THIN_CLIPS)])
+                 for plain, b in zip(_symbol_templates(), BLURS, strict=True))
 
 
 @lru_cache(maxsize=len(BLURS))
