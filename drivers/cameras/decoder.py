@@ -46,7 +46,7 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
   two finders glare left, the third is painted along a found finder's own side, which lies on
   the code's column (finders.side_places). "located-qr" is "located-open" with this.
 - Where glare saturating the paper thinned the bars, so that a symbol matches one with
-  narrower bars better, the row scan also matches each symbol thinned (rowscan.THIN_CLIPS),
+  narrower bars better, the row scan also matches each symbol thinned (templates.THIN_CLIPS),
   and takes the reading only from both ends; where each end's reading went astray at a
   different symbol, it stitches them (rowscan.read_stitched). The default strategy,
   "located-stitch", is "located-qr" with these.
@@ -156,7 +156,7 @@ def rows_open_backend() -> Backend:
 
 def rows_thin_backend() -> Backend:
     """The row scan, also matching each symbol with its bars thinned, as glare saturating the
-    paper around them makes them (rowscan.THIN_CLIPS)."""
+    paper around them makes them (templates.THIN_CLIPS)."""
     from drivers.cameras.rowscan import read_rows
 
     return partial(read_rows, thin=True)
@@ -356,7 +356,7 @@ STRATEGIES["located-open"] = (
 # frames, both decoders at once).
 STRATEGIES["located-qr"] = (*STRATEGIES["located-open"], Stage("qr-side", (QR,), reader=QR_SIDE))
 # The default: "located-qr", then, on cut-outs glare washed out, the row scan matching each
-# symbol with its bars thinned too (rowscan.THIN_CLIPS: glare saturating the paper around the
+# symbol with its bars thinned too (templates.THIN_CLIPS: glare saturating the paper around the
 # bars), from both ends, on the largest patch's tall cut-out levelled and on the two largest
 # patches' cut-outs a third of the bars' height off the glare; then, where glare or dim light
 # lit the code unevenly, the levelled cut-out read from each end up to a place where the two

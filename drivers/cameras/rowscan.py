@@ -29,18 +29,23 @@ from itertools import pairwise
 
 import cv2
 import numpy as np
-from barcode.charsets.code128 import CODES
 
 from drivers.cameras.symbols import CODE128, Decoded, plausible
+from drivers.cameras.templates import (
+    QUIET,
+    START_C,
+    S,
+    correlations,
+    end_templates,
+    start_template,
+    stop_template,
+    symbol_templates,
+    thin_templates,
+)
 
-START_C = 105
-QUIET = 6  # modules of quiet zone matched beyond the end symbols
-STOP = "1100011101011"  # the stop symbol with its final bar, 13 modules
 DATA_SYMBOLS = 10  # 20 digits in set C
 CODE_MODULES = QUIET + 11 * (DATA_SYMBOLS + 2) + 13 + QUIET
-S = 4  # samples per module
 BANDS = 4  # bands of rows read side by side
-BLURS = (0.0, 0.45, 0.6, 0.75, 0.95)  # focus or motion blur of the templates, in modules
 WIDTHS = np.geomspace(1.7, 7.5, 34)  # module widths searched, pixels of the scan line
 MODULE_RANGE = np.geomspace(0.75, 1.35, 11)  # around the expected module width
 START_MIN = 0.8  # correlation of quiet zone + end symbol for a place to be tried
@@ -86,8 +91,8 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     pixels (a float image) are unknown: glare.py marks the bars glare has saturated so. With
     `loose`, all the lines' reading is also taken, matching less well (ENDS_MEAN), when the
     code's other end reads the same. With `thin`, each symbol is also matched with its bars
-    thinned (`_thin_templates`), and a reading must come from both ends: thinned bars let more
-    symbols fit, and from one end that misread a receipt (second model 555 #95). With
+    thinned (templates.thin_templates), and a reading must come from both ends: thinned bars
+    let more symbols fit, and from one end that misread a receipt (second model 555 #95). With
     `stitch`, only the reading begun at one end and finished from the other
     (`read_stitched`)."""
     if CODE128 not in formats:
@@ -106,7 +111,7 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     pixels tall; with `both_ends`, only when it reads the same from its start symbol and from
     its stop symbol (two readings that follow the symbols in opposite order); with `loose`,
     also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike; with
-    `thin`, matching each symbol with its bars thinned too (`_thin_templates`)."""
+    `thin`, matching each symbol with its bars thinned too (`templates.thin_templates`)."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
     anchors = [replace(a, thin=thin) for a in _line_anchors(lines, module)]
     if both_ends and len({a.from_stop for a in anchors}) < 2:
@@ -349,7 +354,7 @@ class Anchor:
     x: float  # pixels: where the end symbol begins, in reading order
     w: float  # module width, pixels
     blur: int  # index into BLURS
-    thin: bool = False  # symbols matched with their bars thinned too (`_thin_templates`)
+    thin: bool = False  # symbols matched with their bars thinned too (`templates.thin_templates`)
 
 
 def _line_anchors(lines: np.ndarray, module: float | None) -> list[Anchor]:
@@ -436,7 +441,7 @@ def _end_fits(p: np.ndarray, widths, shortest: int = 0):
             line = q[::-1] if flipped else q
             for from_stop in (False, True):
                 # The middle blur finds sharp and blurred ends alike.
-                search = _end_templates(from_stop)[1]
+                search = end_templates(from_stop)[1]
                 if len(line) >= len(search):
                     r = cv2.matchTemplate(line[None], search[None], cv2.TM_CCOEFF_NORMED)[0]
                     yield r, flipped, from_stop, float(w)
@@ -454,14 +459,14 @@ def _other_end(p: np.ndarray, x: float, w: float, from_stop: bool, slack: float 
         return False
     q = np.interp(grid, np.arange(len(p)), p).astype(np.float32)
     # The other end symbol alone: a thumb on the quiet zone there should not stop the reading.
-    closing = _start_template(1)[::-1] if from_stop else _stop_template(1)
+    closing = start_template(1)[::-1] if from_stop else stop_template(1)
     r = cv2.matchTemplate(q[None], np.ascontiguousarray(closing)[None], cv2.TM_CCOEFF_NORMED)
     return float(r.max()) >= SYMBOL_MIN
 
 
 def _sharpness(p: np.ndarray, x: float, w: float, from_stop: bool) -> int:
     """Which of BLURS the quiet zone and end symbol at `x` match best."""
-    templates = np.stack(_end_templates(from_stop))
+    templates = np.stack(end_templates(from_stop))
     pos = x + (np.arange(templates.shape[1]) + 0.5) / S * w
     samples = np.interp(pos, np.arange(len(p)), p)
     return int(np.argmax(templates @ (samples - samples.mean())))
@@ -478,7 +483,7 @@ def _follow(p: np.ndarray, anchor: Anchor, open_end: bool = False) -> Line | Non
     scores = (1.0, *(read[k][1] for k in places))
     if not _checksum_holds(values):
         return None
-    stop, start = _stop_template(anchor.blur)[None], _start_template(anchor.blur)[None]
+    stop, start = stop_template(anchor.blur)[None], start_template(anchor.blur)[None]
     if anchor.from_stop:
         stop, start = stop[:, ::-1], start[:, ::-1]
     modules = 11 if anchor.from_stop else 13
@@ -494,7 +499,7 @@ def _walk(p: np.ndarray, anchor: Anchor) -> tuple[dict[int, tuple[int, float]], 
     """The data and check symbols read from the anchor, place → (value, score), up to the
     first that matches nothing (SYMBOL_MIN); and where the next symbol begins, at what module
     width."""
-    symbols = (_thin_templates() if anchor.thin else _symbol_templates())[anchor.blur]
+    symbols = (thin_templates() if anchor.thin else symbol_templates())[anchor.blur]
     order = range(1, DATA_SYMBOLS + 2)  # the digit pairs, then the checksum
     x, w = anchor.x + 11 * anchor.w, anchor.w
     if anchor.from_stop:
@@ -541,9 +546,9 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
     frac = (pos - left).astype(np.float32)
     samples = p[:, left] * (1 - frac) + p[:, left + 1] * frac  # lines × windows × samples
     if templates.ndim == 3:
-        r = np.max([_correlations(samples, t) for t in templates], axis=0)
+        r = np.max([correlations(samples, t) for t in templates], axis=0)
     else:
-        r = _correlations(samples, templates)
+        r = correlations(samples, templates)
     window, value = np.unravel_index(int(np.argmax(r)), r.shape)
     shift, width = divmod(int(window), len(widths))
     chosen = widths[width]
@@ -553,87 +558,3 @@ def _best_symbol(p: np.ndarray, x: float, w: float, templates: np.ndarray,
     # The next symbol's module width: mostly the running width, a little of this one's.
     return (score, int(value), float(starts[shift, 0] + modules * chosen),
             float(0.7 * w + 0.3 * chosen))
-
-
-def _correlations(samples: np.ndarray, templates: np.ndarray) -> np.ndarray:
-    """Windows × templates: each line's correlation with each template, averaged over the
-    lines with the line's contrast as weight. Unknown (NaN) samples count on neither side; a
-    line knowing less than half of a window has no say in it."""
-    known = np.isfinite(samples)
-    if known.all():
-        samples = samples - samples.mean(axis=2, keepdims=True)
-        contrast = np.linalg.norm(samples, axis=2).sum(axis=0)  # windows
-        return (samples.sum(axis=0) @ templates.T) / np.maximum(contrast, 1e-3)[:, None]
-    k = known.astype(np.float32)
-    n = k.sum(axis=2, keepdims=True)
-    k *= n >= 0.5 * samples.shape[2]
-    n = k.sum(axis=2, keepdims=True)
-    samples = np.where(known, samples, 0.0)
-    samples = (samples - (samples * k).sum(axis=2, keepdims=True) / np.maximum(n, 1)) * k
-    # The template's own norm over the known samples (its mean there taken out).
-    spread = np.sqrt(np.maximum(k @ (templates**2).T - (k @ templates.T) ** 2
-                                / np.maximum(n, 1), 0.0))
-    weight = np.linalg.norm(samples, axis=2)[..., None] * spread  # lines × windows × templates
-    return (samples @ templates.T).sum(axis=0) / np.maximum(weight.sum(axis=0), 1e-3)
-
-
-def _pattern(bits: str, blur: float, left: float = 1.0, right: float = -1.0,
-             clip: float = 1.0) -> np.ndarray:
-    """A symbol as a scan line sees it: light +1, dark −1, `S` samples a module, blurred by
-    `blur` modules, lighter than `clip` nowhere; a symbol is preceded by a space and followed
-    by a bar."""
-    line = np.repeat([1.0 if b == "0" else -1.0 for b in bits], S).astype(np.float32)
-    if blur:
-        pad = 3 * S
-        line = np.concatenate([np.full(pad, left, np.float32), line,
-                               np.full(pad, right, np.float32)])
-        line = cv2.GaussianBlur(line[None], (0, 0), blur * S, borderType=cv2.BORDER_REPLICATE)
-        line = line[0, pad:-pad]
-    return _unit(np.minimum(line, clip))
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    v = v - v.mean()
-    return (v / np.linalg.norm(v)).astype(np.float32)
-
-
-@lru_cache(maxsize=1)
-def _symbol_templates() -> tuple[np.ndarray, ...]:
-    return tuple(np.stack([_pattern(c, b) for c in CODES[:103]]) for b in BLURS)
-
-
-# Glare added to the paper saturates the sensor where the paper was lightest: the blurred
-# edges of the bars go up to white with it and the bars look thinner, their dark cores
-# unchanged (a symbol then matches the one with narrower bars better, e.g. 30 read as 3:
-# second model 350750 #164). Such a bar is the blurred pattern cut off at these levels
-# (+1 paper, -1 ink).
-THIN_CLIPS = (0.3, -0.1)
-
-
-@lru_cache(maxsize=1)
-def _thin_templates() -> tuple[np.ndarray, ...]:
-    """Per blur of BLURS: the symbols as they are, and with their bars thinned (THIN_CLIPS),
-    variants × symbols × samples."""
-    return tuple(np.stack([plain, *(np.stack([_pattern(c, b, clip=k) for c in CODES[:103]])
-                                    for k in THIN_CLIPS)])
-                 for plain, b in zip(_symbol_templates(), BLURS, strict=True))
-
-
-@lru_cache(maxsize=len(BLURS))
-def _stop_template(blur: int) -> np.ndarray:
-    return _pattern(STOP, BLURS[blur], right=1.0)
-
-
-@lru_cache(maxsize=len(BLURS))
-def _start_template(blur: int) -> np.ndarray:
-    return _pattern(CODES[START_C], BLURS[blur])
-
-
-@lru_cache(maxsize=2)
-def _end_templates(stop: bool) -> tuple[np.ndarray, ...]:
-    """The quiet zone and the start symbol, or the quiet zone and the stop symbol as read from
-    the code's far end, at each of BLURS."""
-    if stop:
-        return tuple(np.ascontiguousarray(_pattern(STOP + "0" * QUIET, b, right=1.0)[::-1])
-                     for b in BLURS)
-    return tuple(_pattern("0" * QUIET + CODES[START_C], b) for b in BLURS)

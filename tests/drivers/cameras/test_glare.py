@@ -10,7 +10,7 @@ import pytest
 from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
 from bench.photo_baits import grid, stripes, text_page, texture
-from drivers.cameras import glare, rowscan
+from drivers.cameras import glare, rowscan, templates
 from drivers.cameras.cutout import cut_out, find_bars
 from drivers.cameras.decoder import (
     CODE128,
@@ -98,10 +98,10 @@ def test_cut_outs_without_glare_are_left_to_the_other_passes():
 def test_masked_correlation_is_the_plain_one_when_all_is_known():
     rng = np.random.default_rng(1)
     samples = rng.normal(size=(4, 6, 44)).astype(np.float32)
-    templates = rowscan._symbol_templates()[1]
-    plain = rowscan._correlations(samples, templates)
+    symbols = templates.symbol_templates()[1]
+    plain = templates.correlations(samples, symbols)
     samples[0, 0, 0] = np.nan  # one unknown sample: the masked path
-    masked = rowscan._correlations(samples, templates)
+    masked = templates.correlations(samples, symbols)
     assert np.allclose(plain[1:], masked[1:], atol=1e-4)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bench import receipt_photos as rp
 from bench import receipt_photos_cv as rp_cv
-from drivers.cameras import cutout, decoder, rowscan
+from drivers.cameras import cutout, decoder, rowscan, templates
 from drivers.cameras.decoder import QR, ROWS, Decoder, Stage, _located
 
 from .test_glare import GLARE_MISREAD, glare_bait
@@ -461,7 +461,7 @@ def test_only_a_plausible_other_reading_contests_one():
 
 # Receipts (second model, seed, index in a set of 400) with the QR code torn off or folded
 # away that "located-open" missed, glare over the bars: "located-stitch" reads them with each
-# symbol also matched with its bars thinned (rowscan.THIN_CLIPS), from both ends, or begun at
+# symbol also matched with its bars thinned (templates.THIN_CLIPS), from both ends, or begun at
 # one end and finished from the other (rowscan.read_stitched).
 THINNED = {
     "torn off, glare 129 thinning the bars, blur 1.6":
@@ -520,9 +520,9 @@ def test_bars_thinned_by_saturated_glare_read_with_thin_templates():
     image = _glared_strip(digits, 160)
     assert rowscan.read_rows(image, module=3.0) == []
     assert [d.text for d in rowscan.read_rows(image, module=3.0, thin=True)] == [digits]
-    thin = rowscan._thin_templates()[1]
-    assert thin.shape == (1 + len(rowscan.THIN_CLIPS), 103, 11 * rowscan.S)
-    assert np.array_equal(thin[0], rowscan._symbol_templates()[1])
+    thin = templates.thin_templates()[1]
+    assert thin.shape == (1 + len(templates.THIN_CLIPS), 103, 11 * rowscan.S)
+    assert np.array_equal(thin[0], templates.symbol_templates()[1])
 
 
 def _walked(values: list[int]) -> dict[int, tuple[int, float]]:
