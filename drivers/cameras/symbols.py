@@ -34,11 +34,16 @@ def plausible(symbol: Decoded, today: date | None = None) -> bool:
     """Whether a read symbol could be one of our receipts'. Code 128 has one check symbol, so a
     misreading passes it one time in 103: a 20-digit reading must also be a real day from
     FIRST_YEAR to next year by this clock (a clock may lag at New Year) and a sequence above
-    0000. The token's digits only the backend can check (the kiosk asks it). Other texts are
-    left to the kiosk, which says what is wrong with them."""
+    0000. The token's digits only the backend can check (the kiosk asks it). Digits of another
+    length are no receipt's either: a symbol dropped or doubled (a second-model photo, seed
+    233304 #383, was read as 18 digits, the checksum fitting), and no form the kiosk takes
+    (backend.domain.codes.parse_scan) is digits alone. Other texts are left to the kiosk, which
+    says what is wrong with them."""
     text = symbol.text
-    if symbol.format != CODE128 or len(text) != COMPACT_DIGITS or not text.isdigit():
+    if symbol.format != CODE128 or not text.isdigit():
         return True
+    if len(text) != COMPACT_DIGITS:
+        return False
     last = max((today or date.today()).year, FIRST_YEAR) + 1
     try:
         day = date(2000 + int(text[2:4]), int(text[4:6]), int(text[6:8]))

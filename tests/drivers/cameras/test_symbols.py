@@ -33,6 +33,8 @@ def test_the_backends_compact_codes_are_plausible_and_parse():
     ("04260200600886666333", "day 0"),
     ("04260230600886666333", "30 February"),
     ("04260914000086666333", "sequence 0000"),
+    ("042611149531308585", "18 digits: a symbol dropped (second model, seed 233304 #383)"),
+    ("0426111495313085857639", "22 digits: a symbol doubled"),
 ])
 def test_misreadings_that_pass_the_checksum_are_refused(text, why):
     assert not plausible(Decoded(CODE128, text), TODAY), why
