@@ -303,14 +303,19 @@ ROW_PASSES = [s for s in decoder.STRATEGIES["located-open"]
               if s.reader in (ROWS, decoder.ROWS_ENDS, decoder.ROWS_OPEN)]
 
 
+def each_reads_right_or_nothing(passes, payload, frame) -> None:
+    """Each pass alone, not only the first that reads, reads the receipt's code or nothing."""
+    for stage in passes:
+        found = Decoder(strategy=[stage]).decode(frame)
+        assert {d.text for d in found} <= {payload.code128}, stage.name
+
+
 @pytest.mark.parametrize("label", CHIMERA)
 def test_a_reading_one_group_of_lines_alone_gives_is_not_taken(label, drawn):
     model, seed, index, size = CHIMERA[label]
     payload, frame = drawn.receipt_of_set(model, seed, index, size)
     assert {d.text for d in Decoder().decode(frame)} <= {payload.code128, payload.qr}
-    for stage in ROW_PASSES:  # each row-scan pass alone, not only the first that reads
-        found = Decoder(strategy=[stage]).decode(frame)
-        assert {d.text for d in found} <= {payload.code128}, stage.name
+    each_reads_right_or_nothing(ROW_PASSES, payload, frame)
 
 
 def test_a_reading_of_one_group_needs_another_or_no_half_against_it():
@@ -436,9 +441,7 @@ def test_a_reading_another_plausible_reading_contests_is_not_taken(label, drawn)
     model, seed, index, size = CONTESTED[label]
     payload, frame = drawn.receipt_of_set(model, seed, index, size)
     assert {d.text for d in Decoder().decode(frame)} <= {payload.code128, payload.qr}
-    for stage in ROW_PASSES:
-        found = Decoder(strategy=[stage]).decode(frame)
-        assert {d.text for d in found} <= {payload.code128}, stage.name
+    each_reads_right_or_nothing(ROW_PASSES, payload, frame)
 
 
 def test_only_a_plausible_other_reading_contests_one():
@@ -489,9 +492,7 @@ MISREAD_THIN = {"second model, folded away, glare 233": (rp_cv, 555, 95, 400)}
 def test_the_thin_and_stitched_passes_read_misread_receipts_right_or_not_at_all(label, drawn):
     model, seed, index, size = {**MISREAD, **CHIMERA, **MISREAD_THIN}[label]
     payload, frame = drawn.receipt_of_set(model, seed, index, size)
-    for stage in STITCH_PASSES:
-        found = Decoder(strategy=[stage]).decode(frame)
-        assert {d.text for d in found} <= {payload.code128}, stage.name
+    each_reads_right_or_nothing(STITCH_PASSES, payload, frame)
 
 
 @pytest.mark.parametrize("kind", ["stripes", "grid", "texture", "text-page", "text-receipt"])
