@@ -132,42 +132,13 @@ def pyzbar_backend() -> Backend:
     return read
 
 
-def rows_backend() -> Backend:
-    """Our Code 128 matched symbol by symbol along the rows of a cut-out (rowscan.py)."""
+def rows_backend(**options: bool) -> Backend:
+    """Our Code 128 matched symbol by symbol along the rows of a cut-out (rowscan.read_rows;
+    its `options` say which further readings it takes: `loose`, `open_end`, `thin`,
+    `stitch`)."""
     from drivers.cameras.rowscan import read_rows
 
-    return read_rows
-
-
-def rows_ends_backend() -> Backend:
-    """The row scan, also taking all the lines' reading that matches less well when the code's
-    other end reads the same (rowscan.ENDS_MEAN)."""
-    from drivers.cameras.rowscan import read_rows
-
-    return partial(read_rows, loose=True)
-
-
-def rows_open_backend() -> Backend:
-    """The row scan, also taking a reading whose far end symbol glare washed out."""
-    from drivers.cameras.rowscan import read_rows
-
-    return partial(read_rows, open_end=True)
-
-
-def rows_thin_backend() -> Backend:
-    """The row scan, also matching each symbol with its bars thinned, as glare saturating the
-    paper around them makes them (templates.THIN_CLIPS)."""
-    from drivers.cameras.rowscan import read_rows
-
-    return partial(read_rows, thin=True)
-
-
-def rows_stitch_backend() -> Backend:
-    """The row scan begun at one end of the code and finished from the other, where each
-    reading alone lost its way elsewhere (rowscan.read_stitched)."""
-    from drivers.cameras.rowscan import read_rows
-
-    return partial(read_rows, stitch=True)
+    return partial(read_rows, **options)
 
 
 def smear_backend() -> Backend:
@@ -217,10 +188,13 @@ BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
     "pyzbar": pyzbar_backend,
     ROWS: rows_backend,
-    ROWS_ENDS: rows_ends_backend,
-    ROWS_OPEN: rows_open_backend,
-    ROWS_THIN: rows_thin_backend,
-    ROWS_STITCH: rows_stitch_backend,
+    # all the lines' reading matching less well, when the code's other end reads the same
+    ROWS_ENDS: partial(rows_backend, loose=True),
+    ROWS_OPEN: partial(rows_backend, open_end=True),  # the far end symbol washed out by glare
+    # each symbol also matched with its bars thinned, as glare saturating the paper makes them
+    ROWS_THIN: partial(rows_backend, thin=True),
+    # begun at one end and finished from the other, each reading alone astray elsewhere
+    ROWS_STITCH: partial(rows_backend, stitch=True),
     SMEAR: smear_backend,
     GLARE: glare_backend,
     QR_GLARE: qr_glare_backend,
