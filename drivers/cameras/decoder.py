@@ -182,6 +182,7 @@ def qr_side_backend() -> Backend:
 ROWS, ROWS_ENDS, ROWS_OPEN, SMEAR = "rows", "rows-ends", "rows-open", "smear"
 ROWS_THIN, ROWS_STITCH = "rows-thin", "rows-stitch"
 GLARE = "glare"
+ROW_SCANS = (ROWS, ROWS_ENDS, ROWS_OPEN, ROWS_THIN, ROWS_STITCH)  # rowscan.read_rows
 QR_GLARE, QR_FINDER, QR_SIDE = "qr-glare", "qr-finder", "qr-side"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
@@ -505,8 +506,10 @@ class _Cutouts:
         if key not in self._enhanced:
             self._enhanced[key] = enhance(cutout.image, stage.enhance, cutout.module, cutout.zoom)
         image = self._enhanced[key]
-        if stage.reader in (ROWS, ROWS_ENDS, ROWS_OPEN, ROWS_THIN, ROWS_STITCH, SMEAR,
-                            GLARE):  # search near the module
+        if stage.reader in ROW_SCANS and stage.enhance == "unwashed":
+            # the cut-out as it was, to overrule what levelling made of a bar (rowscan.Overrule)
+            found = backend(image, stage.formats, cutout.module, plain=cutout.image)
+        elif stage.reader in (*ROW_SCANS, SMEAR, GLARE):  # search near the module
             found = backend(image, stage.formats, cutout.module)
         else:
             found = backend(image, stage.formats)
