@@ -94,9 +94,7 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     thinned (templates.thin_templates), and a reading must come from both ends: thinned bars
     let more symbols fit, and from one end that misread a receipt (second model 555 #95). With
     `stitch`, only the reading begun at one end and finished from the other
-    (`read_stitched`). With `plain`, the cut-out `image` is levelled and `plain` is that
-    cut-out as it was: a reading is not taken where `plain` reads a symbol otherwise
-    (`Overrule`)."""
+    (`read_stitched`). With `plain` (the cut-out `image` levels), none it overrules (`Overrule`)."""
     if CODE128 not in formats:
         return []
     lines, height = bands(image, count), image.shape[0] - 1.0
@@ -108,23 +106,21 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     return read_lines(lines, module, height, both_ends=thin, loose=loose, thin=thin, check=check)
 
 
-# A symbol the plain cut-out matches this well, walked from where a levelled reading began,
-# overrules that reading there (`Overrule`). Each levelled row-scan pass of "located-stitch"
-# alone, over every photo of seeds 2026, 555, 1001 and 118018 of both models (400 each): 4
-# wrong readings before (second model 118018 #131 by three passes, 555 #145 by one; both were
-# the default's), none after; 1 right reading lost (first model 118018 #396, the thin-bar tall
-# pass, which an earlier pass of the default reads), none other.
+# How well the plain cut-out must match a symbol to overrule a levelled reading (`Overrule`).
+# Each levelled pass of "located-stitch" alone, on every photo of seeds 2026, 555, 1001, 118018
+# of both models (400 each): 4 wrong readings (second model 118018 #131 by three passes, 555
+# #145 by one, both the default's) -> 0; 1 right one lost (first model 118018 #396, read
+# earlier by the default).
 PLAIN_SURE = 0.95
 
 
 @dataclass(frozen=True)
 class Overrule:
-    """Whether the plain cut-out's lines (`plain`, made on first use; None: no plain cut-out
-    to ask), walked from an anchor of a reading of the levelled cut-out, read some symbol of it
-    otherwise, matching at least PLAIN_SURE. Levelling stretches what glare left of a bar into
-    another bar: second-model 118018 #131 read 73 as 80 (0.97) levelled, and 04 as 12, the
-    checksum holding by chance, where the plain cut-out read 79 at 0.99; 555 #145 read 62 and 94
-    as 56 and 81, where the plain cut-out read them right at 0.99."""
+    """Whether the plain cut-out's lines (`plain`, made on first use; None: none to ask),
+    walked from an anchor of a reading of the levelled cut-out, read a symbol of it otherwise
+    at PLAIN_SURE or better. Levelling stretches what glare left of a bar into another bar:
+    second-model 118018 #131 read 73 as 80 (0.97) and 04 as 12 levelled, the checksum holding
+    by chance, where the plain cut-out read 79 at 0.99 (555 #145 alike)."""
 
     plain: Callable[[], np.ndarray] | None
 
@@ -145,7 +141,7 @@ def read_lines(lines: np.ndarray, module: float | None, height: float,
     its stop symbol (two readings that follow the symbols in opposite order); with `loose`,
     also all the lines' reading that matches less well (ENDS_MEAN), from both ends alike; with
     `thin`, matching each symbol with its bars thinned too (`templates.thin_templates`); not
-    a reading the plain cut-out overrules (`check`)."""
+    one `check` overrules."""
     ends: dict[bool, set[str]] = {False: set(), True: set()}
     anchors = [replace(a, thin=thin) for a in _line_anchors(lines, module)]
     if both_ends and len({a.from_stop for a in anchors}) < 2:
@@ -393,6 +389,11 @@ class Anchor:
     w: float  # module width, pixels
     blur: int  # index into BLURS
     thin: bool = False  # symbols matched with their bars thinned too (`templates.thin_templates`)
+
+
+def anchored(image: np.ndarray, module: float) -> bool:
+    """Whether the row scan finds a place to begin reading on the cut-out `image`."""
+    return bool(_line_anchors(bands(image), module))
 
 
 def _line_anchors(lines: np.ndarray, module: float | None) -> list[Anchor]:
