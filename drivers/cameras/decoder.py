@@ -363,7 +363,9 @@ STRATEGIES["located-stitch"] = (
 # (350753 #53 and #212, 689271 #291), 0 wrong; 10 had a symbol no walk of any cut-out matched
 # (glare saturating it), 2 were read right only in pieces. On every photo of seeds 2026, 555
 # and 1001 of both models (400 each) the pass alone, without the "anchored" gate, read 0 wrong
-# (2,039 right) and none of their misses. Below, not above: the three read there. Code-free
+# (2,039 right) and none of their misses; as it is, on every photo of the second model's
+# 118018, 350753 and 689271: 0 wrong, 0 on code-free frames. Below, not above: the three read
+# there. Code-free
 # frames (336 of those six sets, both decoders at once, order alternating): CPU median and
 # mean ×1.08 "located-stitch"'s; shifted both ways and ungated, ×1.32 / ×1.10.
 STRATEGIES["located-level"] = (
