@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from drivers.cameras.glare import glared, washed_out
+from drivers.cameras.rowscan import anchored
 from drivers.cameras.symbols import Point
 
 # Our Code 128: 145 modules of 2 dots (with its quiet zones about 20 modules more), 80 dots tall.
@@ -154,8 +155,15 @@ def _uneven(cutout: Cutout) -> bool:
     return float(np.percentile(paper, 95)) > UNEVEN * max(float(np.percentile(paper, 5)), 1.0)
 
 
+def _anchored(cutout: Cutout) -> bool:
+    """Whether the row scan finds an end symbol that the other end closes on the cut-out as it
+    is: few code-free cut-outs have one, and the plain row-scan pass has looked already (the
+    row scan keeps the places it found)."""
+    return anchored(cutout.image, cutout.module)
+
+
 GATES: dict[str, Callable[[Cutout], bool]] = {"glared": _glared, "uneven": _uneven,
-                                               "glared-tall": _glared_tall}
+                                               "glared-tall": _glared_tall, "anchored": _anchored}
 # Gates tested on the tall cut-out: glare that split the patch of bars found, or lies above or
 # below it, is on the code's whole height only.
 TALL_GATES = {"glared-tall"}
