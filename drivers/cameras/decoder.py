@@ -179,10 +179,18 @@ def qr_side_backend() -> Backend:
     return qr_finder_backend(zxing_backend(), _level_frame, side_places, MAX_SIDE_PLACES)
 
 
+def qr_grid_backend() -> Backend:
+    """The QR code read module by module from three or two of its finders, with the modules
+    glare saturated erased (qrgrid.py)."""
+    from drivers.cameras.qrgrid import grid_backend
+
+    return grid_backend(_level_frame)
+
+
 ROWS, ROWS_ENDS, ROWS_OPEN, SMEAR = "rows", "rows-ends", "rows-open", "smear"
 ROWS_THIN, ROWS_STITCH = "rows-thin", "rows-stitch"
 GLARE = "glare"
-QR_GLARE, QR_FINDER, QR_SIDE = "qr-glare", "qr-finder", "qr-side"
+QR_GLARE, QR_FINDER, QR_SIDE, QR_GRID = "qr-glare", "qr-finder", "qr-side", "qr-grid"
 BACKENDS: dict[str, Callable[[], Backend]] = {
     "zxing": zxing_backend,
     "zxing-defaults": lambda: zxing_backend(try_rotate=True, try_invert=True, try_downscale=True),
@@ -200,6 +208,7 @@ BACKENDS: dict[str, Callable[[], Backend]] = {
     QR_GLARE: qr_glare_backend,
     QR_FINDER: qr_finder_backend,
     QR_SIDE: qr_side_backend,
+    QR_GRID: qr_grid_backend,
 }
 
 
@@ -346,8 +355,11 @@ STRATEGIES["located-stitch"] = (
             name="bars-unwashed-rows-thin-tall"),
     _located("", ROWS_THIN, patches=2, shifts=SHIFTS[:2], only="glared-tall"),
     _located("unwashed", ROWS_STITCH, patches=2, only="uneven"))
+# "located-stitch", then the QR code read module by module (qrgrid.py). EVIDENCE PENDING.
+STRATEGIES["located-grid"] = (*STRATEGIES["located-stitch"],
+                              Stage("qr-grid", (QR,), reader=QR_GRID))
 DEFAULT_BACKEND = "zxing"
-DEFAULT_STRATEGY = "located-stitch"
+DEFAULT_STRATEGY = "located-grid"
 
 
 class Decoder:
