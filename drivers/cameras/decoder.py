@@ -48,8 +48,12 @@ a single full-frame read is not enough at a kiosk (bench/decode.py has the numbe
 - Where glare saturating the paper thinned the bars, so that a symbol matches one with
   narrower bars better, the row scan also matches each symbol thinned (templates.THIN_CLIPS),
   and takes the reading only from both ends; where each end's reading went astray at a
-  different symbol, it stitches them (rowscan.read_stitched). The default strategy,
-  "located-stitch", is "located-qr" with these.
+  different symbol, it stitches them (rowscan.read_stitched). "located-stitch" is
+  "located-qr" with these.
+- Where glare saturated a QR code's data modules (and often a finder), zxing reads each
+  washed-out module as a wrong bit; the QR code is read module by module from three or two
+  of its finders, with the saturated modules erased, which costs its error correction half
+  (qrgrid.py). The default strategy, "located-grid", is "located-stitch" with this.
 - Sharpening or undoing a smear can make edges: a zxing reading on such a cut-out counts only
   when its top and bottom halves read the same (a smeared receipt was read as another case).
 - Where glare saturated a spot of the frame, the QR code is read on the frame equalised
