@@ -359,7 +359,16 @@ STRATEGIES["located-stitch"] = (
             name="bars-unwashed-rows-thin-tall"),
     _located("", ROWS_THIN, patches=2, shifts=SHIFTS[:2], only="glared-tall"),
     _located("unwashed", ROWS_STITCH, patches=2, only="uneven"))
-# "located-stitch", then the QR code read module by module (qrgrid.py). EVIDENCE PENDING.
+# The default: "located-stitch", then the QR code read module by module from three or two of
+# its finders, the modules glare saturated erased (qrgrid.py; finders found by their centre
+# too, finders.centre_finders). Of the 29 receipts with the QR code on and glare that
+# "located-stitch" missed on the 27 used seeds of both models, it reads 8 (second model:
+# 350753 #397, 603932 #115 and #225, 470518 #52, 750550 #65, 296521 #1; first model: 750550
+# #32, 233304 #379), 0 wrong; of the rest, read along the code's true grid, 13 have more
+# codewords glare saturated than the code corrects. Alone, on every photo of seeds 2026, 1001
+# and 555 of both models (400 receipts and 56 code-free frames each), it read 436 receipts,
+# 0 wrong, 0 on code-free frames. Code-free frames: CPU median ×0.99, mean ×1.03
+# "located-stitch"'s (336 frames of those seeds, both decoders in turn, best of two).
 STRATEGIES["located-grid"] = (*STRATEGIES["located-stitch"],
                               Stage("qr-grid", (QR,), reader=QR_GRID))
 DEFAULT_BACKEND = "zxing"
