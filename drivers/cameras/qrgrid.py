@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 
 import cv2
 import numpy as np
@@ -143,18 +143,52 @@ def _function_count(size: int) -> int:
 
 def read_grid(gray: np.ndarray, levelled: np.ndarray, to_frame: np.ndarray,
               size: int) -> list[Decoded]:
-    """The code of `size` modules mapped by `to_frame`, read module by module."""
-    for contrast in REFINE_CONTRAST:
-        moved = refine(levelled, to_frame, size, gray, contrast)
-        text = decode_modules(*sample(gray, levelled, moved, size))
-        if text is not None:
-            break
-    else:
-        return []
-    to_frame = moved
-    square = np.array([[[0, 0], [size, 0], [size, size], [0, size]]], np.float64)
-    corners = cv2.perspectiveTransform(square, to_frame)[0]
-    return [Decoded(QR, text, tuple((float(x), float(y)) for x, y in corners))]
+    """The code of `size` modules mapped by `to_frame` (or with its far corner moved onto its
+    alignment pattern), read module by module."""
+    for start in (to_frame, _aligned(levelled, to_frame, size)):
+        for contrast in REFINE_CONTRAST if start is not None else ():
+            moved = refine(levelled, start, size, gray, contrast)
+            text = decode_modules(*sample(gray, levelled, moved, size))
+            if text is not None:
+                square = np.array([[[0, 0], [size, 0], [size, size], [0, size]]], np.float64)
+                corners = cv2.perspectiveTransform(square, moved)[0]
+                return [Decoded(QR, text, tuple((float(x), float(y)) for x, y in corners))]
+    return []
+
+
+ALIGN_REACH = 4.0  # modules: how far from where the map puts it the alignment pattern is sought
+ALIGN_STEP = 0.5
+ALIGN_MIN = 23  # of its 25 modules read right
+
+
+def _aligned(levelled: np.ndarray, to_frame: np.ndarray, size: int) -> np.ndarray | None:
+    """The map with the code's far corner moved to where the alignment pattern (versions 2 and
+    up, 7 modules in from that corner) reads best, if it reads well there and elsewhere than
+    the map put it: the one function pattern on the far side of a code mapped from the finders
+    near one side (keystone)."""
+    if size < 25:
+        return None
+    square = np.array([[0, 0], [size, 0], [size, size], [0, size]], np.float32)
+    corners = cv2.perspectiveTransform(square[None].astype(np.float64), to_frame)[0]
+    module = float(np.linalg.norm(corners[1] - corners[0])) / size
+    rows, cols = (np.mgrid[-2:3, -2:3] + size - 7).reshape(2, -1)
+    steps = np.arange(-ALIGN_REACH, ALIGN_REACH + ALIGN_STEP / 2, ALIGN_STEP) * module
+    best, where = -1, (0.0, 0.0)
+    for dx, dy in product(steps, steps):
+        trial = corners.copy()
+        trial[2] += (dx, dy)
+        matrix = cv2.getPerspectiveTransform(square, trial.astype(np.float32))
+        right = np.count_nonzero((_at(levelled, matrix, rows, cols) < 128) == _ALIGNMENT)
+        if right > best:
+            best, where = right, (dx, dy)
+    if best < ALIGN_MIN or where == (0.0, 0.0):
+        return None
+    corners[2] += where
+    return cv2.getPerspectiveTransform(square, corners.astype(np.float32))
+
+
+# The alignment pattern, row by row: a dark ring, a light one, a dark centre.
+_ALIGNMENT = np.array([max(abs(r), abs(c)) != 1 for r in range(-2, 3) for c in range(-2, 3)])
 
 
 def _homography(placed: Placed) -> np.ndarray | None:
