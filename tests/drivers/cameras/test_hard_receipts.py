@@ -560,11 +560,14 @@ def test_a_code_read_short_of_a_symbol_is_dropped_for_the_next_pass(drawn):
 
 # QR codes glare washed out in part, finders and data alike (second model, seed, index in a
 # set of 400): "located-grid" reads them module by module from three finders (350753 #397)
-# or from two (603932 #115), with the saturated modules erased (qrgrid.py).
+# or from two (603932 #115; 1001 #173, keystoned, with its far corner put on the alignment
+# pattern), with the saturated modules erased (qrgrid.py).
 GRID = {"second model, glare 236 over the code's lower right, three finders left":
         (rp_cv, 350753, 397, "qr-grid"),
         "second model, glare 223 over the lower-left finder and the data": (rp_cv, 603932, 115,
-                                                                             "qr-grid")}
+                                                                             "qr-grid"),
+        "second model, glare 253 over the lower-left finder, keystone": (rp_cv, 1001, 173,
+                                                                          "qr-grid")}
 QR_GRID = Stage("qr-grid", (QR,), reader=decoder.QR_GRID)
 
 
