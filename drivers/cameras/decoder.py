@@ -361,14 +361,15 @@ STRATEGIES["located-stitch"] = (
     _located("unwashed", ROWS_STITCH, patches=2, only="uneven"))
 # The default: "located-stitch", then the QR code read module by module from three or two of
 # its finders, the modules glare saturated erased (qrgrid.py; finders found by their centre
-# too, finders.centre_finders). Of the 29 receipts with the QR code on and glare that
-# "located-stitch" missed on the 27 used seeds of both models, it reads 8 (second model:
-# 350753 #397, 603932 #115 and #225, 470518 #52, 750550 #65, 296521 #1; first model: 750550
-# #32, 233304 #379), 0 wrong. Of the 17 second-model ones left, sampled on the code's true
-# grid, 15 have more codewords glare saturated than the code corrects with two to spare (the
-# two others: one finder left, or two mapped too far off). Alone, on every photo of seeds
-# 2026, 1001 and 555 of both models (400 receipts and 56 code-free frames each), it read 436
-# receipts, 0 wrong, 0 on code-free frames. Code-free frames: CPU median ×0.99, mean ×1.03
+# too, finders.centre_finders; the code's far corner put on its alignment pattern where the
+# finders' map fails). Of the 29 receipts with the QR code on and glare that "located-stitch"
+# missed on the 27 used seeds of both models, it reads 10 (second model: 350753 #397, 603932
+# #115 and #225, 470518 #52, 750550 #65, 296521 #1, 1001 #173; first model: 750550 #32,
+# 233304 #379, 152336 #383), 0 wrong. Of the 16 second-model ones left, sampled on the code's
+# true grid, 15 have more codewords glare saturated than the code corrects with two to spare
+# (the other: one finder left). Alone, on every photo of seeds 2026, 1001 and 555 of both
+# models (400 receipts and 56 code-free frames each), it read ALONE_READS receipts, 0 wrong,
+# 0 on code-free frames. Code-free frames: CPU median COST_MED, mean COST_MEAN
 # "located-stitch"'s (336 frames of those seeds, both decoders in turn, best of two).
 STRATEGIES["located-grid"] = (*STRATEGIES["located-stitch"],
                               Stage("qr-grid", (QR,), reader=QR_GRID))

@@ -190,15 +190,15 @@ def _axes(quad: np.ndarray) -> tuple[tuple[float, float], ...]:
     """The directions of a finder's two pairs of opposite sides (each pair's mean), its
     outline's four corners `quad`."""
     sides = np.roll(quad, -1, axis=0) - quad
-    pairs = (sides[0] - sides[2], sides[1] - sides[3])
-    return tuple((float(x), float(y)) for v in pairs if np.linalg.norm(v) > 0
+    opposite = (sides[0] - sides[2], sides[1] - sides[3])
+    return tuple((float(x), float(y)) for v in opposite if np.linalg.norm(v) > 0
                  for x, y in [v / np.linalg.norm(v)])
 
 
 def third_places(found: list[Finder]) -> list[Place]:
     """Every place the third finder of two similar finders may be, pair by pair."""
     places = []
-    for a, b, along, length, module in _pairs(found):
+    for a, b, along, length, module in pairs(found):
         pa, pb = np.array(a.centre), np.array(b.centre)
         across = np.array([-along[1], along[0]])
         for corner, sign, stretch, scale in product((pa, pb), (1, -1), STRETCHES, SCALES):
@@ -210,7 +210,7 @@ def third_places(found: list[Finder]) -> list[Place]:
     return places
 
 
-def _pairs(found: list[Finder]):
+def pairs(found: list[Finder]):
     """Pairs of finders that may be two of one code's: similar sides, a side's length apart;
     with the unit vector from one to the other, their distance and the module's size."""
     for a, b in combinations(found, 2):
@@ -237,7 +237,7 @@ def side_places(found: list[Finder]) -> list[Place]:
     """The places the third finder of two may be along either found finder's side that
     crosses the line between them, the nearest to a square code first."""
     places = []
-    for a, b, along, length, module in _pairs(found):
+    for a, b, along, length, module in pairs(found):
         for step, stretch, corner, sign in product(SIDE_STEPS, SIDE_STRETCHES, (a, b), (1, -1)):
             down = _column(corner, along)
             if down is not None:

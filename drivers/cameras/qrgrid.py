@@ -1,14 +1,18 @@
 """QR codes read module by module, with what glare saturated left unknown.
 
-Under the second photo model's glare a QR code can keep its three finder patterns and lose a
-band of its data modules to a saturated spot or streak: zxing then sees every washed-out
-module as light, a wrong bit, and a block with more wrong codewords than half its check
-codewords does not decode. Here the code is mapped from its three finders (their outlines'
-twelve corners fit the perspective), each module is sampled on the locally levelled frame,
-and the modules where the frame is saturated are *erased*: unknown, which costs the block's
-error correction half what a wrong codeword does (reedsolomon.py). The reading is taken only
-with check codewords to spare (SPARE), the format information within its code's reach, the
-data's segments well formed and the padding after them exactly as the standard writes it.
+Under the second photo model's glare a QR code can lose a band of its data modules, and often
+a finder pattern, to a saturated spot or streak: zxing then sees every washed-out module as
+light, a wrong bit, and a block with more wrong codewords than half its check codewords does
+not decode. Here the code is mapped from three of its finders, or from two (each placement and
+size they allow), by their centres and their outlines' corners (finders.py; also found by
+their centre alone, where blur or glare broke their outer ring); the maps whose function
+patterns (finders, timing, alignment) read most like themselves are refined a corner at a
+time, and where that fails, tried again with the far corner put on the alignment pattern.
+Each module is sampled on the locally levelled frame, and those in a saturated spot are
+*erased*: unknown, which costs the block's error correction half what a wrong codeword does
+(reedsolomon.py). The reading is taken only with check codewords to spare (SPARE), the format
+information within its code's reach, the data's segments well formed and the padding after
+them exactly as the standard writes it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import qrcode
 from qrcode import util
 from qrcode.base import rs_blocks
 
-from drivers.cameras.finders import SIMILAR, Finder, _pairs, locate
+from drivers.cameras.finders import SIMILAR, Finder, locate, pairs
 from drivers.cameras.glare import SATURATED, frame_glared
 from drivers.cameras.reedsolomon import Uncorrectable, correct
 from drivers.cameras.symbols import QR, Decoded
@@ -94,7 +98,7 @@ def _triple_tries(found: list[Finder]):
 
 
 def _pair_tries(found: list[Finder]):
-    for a, b, *_ in _pairs(found[:MAX_FINDERS]):
+    for a, b, *_ in pairs(found[:MAX_FINDERS]):
         for roles in PAIR_ROLES:
             diagonal = "tl" not in roles
             for size in _sizes(a, b, math.sqrt(2) if diagonal else 1.0):
