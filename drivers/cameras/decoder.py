@@ -371,6 +371,8 @@ STRATEGIES["located-stitch"] = (
 # models (400 receipts and 56 code-free frames each), it read 440 receipts, 0 wrong,
 # 0 on code-free frames. Code-free frames: CPU median ×1.02, mean ×1.03
 # "located-stitch"'s (336 frames of those seeds, both decoders in turn, best of two).
+# decode.py, second model: 603932 98.5 -> 99.0 %, 350753 97.8 -> 98.0 %; first model the same
+# (99.8 %, 99.5 %); 0 wrong, 0 false.
 STRATEGIES["located-grid"] = (*STRATEGIES["located-stitch"],
                               Stage("qr-grid", (QR,), reader=QR_GRID))
 DEFAULT_BACKEND = "zxing"
