@@ -35,6 +35,7 @@ NESTED_AREA = (2.5, 12.0)  # outer square's area over the inner one's (7² / 3²
 STRETCHES = (1.0, 1.1, 1.2)
 SCALES = (1.0, 1.15)
 MAX_PLACES = 2 * len(STRETCHES) * len(SCALES) * 2 + 2  # one pair's worth: code-free frames
+CODE_REACH = 33 / 7  # finder sides: the farthest another finder of a code of 33 modules lies
 QUIET_MODULES = 8  # the crop: beyond the finders' centres, half a finder and the quiet zone
 
 
@@ -45,6 +46,12 @@ class Finder:
     # Unit vectors along its two pairs of sides: the code's rows and columns where it is, which
     # perspective turns from square to the line between two finders.
     axes: tuple[tuple[float, float], ...] = ()
+    # Its outline's four corners, where it is a quadrilateral (qrgrid.py maps the code by them).
+    corners: tuple[tuple[float, float], ...] = ()
+
+    def moved(self, dx: float, dy: float) -> Finder:
+        return replace(self, centre=(self.centre[0] + dx, self.centre[1] + dy),
+                       corners=tuple((x + dx, y + dy) for x, y in self.corners))
 
 
 @dataclass(frozen=True)
@@ -78,25 +85,28 @@ def qr_finder_backend(read: Read, level: Callable[[np.ndarray], np.ndarray],
     return read_qr
 
 
-def locate(gray: np.ndarray, level: Callable[[np.ndarray], np.ndarray]) -> list[Finder]:
+def locate(gray: np.ndarray, level: Callable[[np.ndarray], np.ndarray],
+           holes: bool = False) -> list[Finder]:
     """The finder patterns of the frame: looked for at half size (a quarter of the cost), then,
     where two or more are, at full size around them (a pixel off in the centre of the one found
-    is a finder painted off by as much)."""
+    is a finder painted off by as much). `holes`: also by their centre (`centre_finders`),
+    and at full size within a whole code's reach of even one found at half size (the others
+    may show at full size only)."""
     half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    rough = finders(level(half), scale=2.0)
-    if len(rough) < 2:
+    rough = finders(level(half), scale=2.0, holes=holes)
+    if len(rough) < (1 if holes else 2):
         return []
     centres = np.array([f.centre for f in rough])
-    margin = max(f.side for f in rough)
+    margin = max(f.side for f in rough) * (CODE_REACH if holes else 1)
     x0, y0 = np.maximum(np.floor(centres.min(axis=0) - margin), 0).astype(int)
     x1, y1 = np.ceil(centres.max(axis=0) + margin).astype(int)
-    return [replace(f, centre=(f.centre[0] + x0, f.centre[1] + y0))
-            for f in finders(level(gray[y0:y1, x0:x1]))]
+    return [f.moved(x0, y0) for f in finders(level(gray[y0:y1, x0:x1]), holes=holes)]
 
 
-def finders(levelled: np.ndarray, scale: float = 1.0) -> list[Finder]:
+def finders(levelled: np.ndarray, scale: float = 1.0, holes: bool = False) -> list[Finder]:
     """Dark squares with a light square inside holding a dark one, about concentric: finder
-    patterns, largest first, in pixels of an image `scale` times larger than `levelled`."""
+    patterns, largest first, in pixels of an image `scale` times larger than `levelled`.
+    `holes`: also those found by their centre alone (`centre_finders`)."""
     # The median takes out the specks levelling makes of the paper's noise: fewer contours.
     dark = cv2.medianBlur((levelled < 128).astype(np.uint8), 3)
     contours, hierarchy = cv2.findContours(dark, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
@@ -111,7 +121,52 @@ def finders(levelled: np.ndarray, scale: float = 1.0) -> list[Finder]:
             outer, inner = (contours[k].astype(np.float32) * scale for k in (i, grandchild[i]))
             finder = _finder(outer, inner, area)
             found += [finder] if finder else []
+    if holes:
+        found += centre_finders(levelled, contours, hierarchy[0], scale, found)
     return sorted(found, key=lambda f: -f.side)
+
+
+RING_SIDES = 3  # of the 4 sides of a finder's centre: how many must show its two rings
+
+
+def centre_finders(levelled: np.ndarray, contours, hierarchy: np.ndarray, scale: float,
+                   known: list[Finder]) -> list[Finder]:
+    """Finders found by their dark centre (3×3 modules, square, holding nothing) with the light
+    ring and the dark one around it on RING_SIDES of its four sides: on a blurred code the
+    one-module light border around a finder closes and its dark ring joins the data modules
+    next to it, and glare breaks that ring, so its outline is no square with a square inside."""
+    found: list[Finder] = []
+    for k in np.flatnonzero(hierarchy[:, 2] < 0):
+        area = cv2.contourArea(contours[k])
+        if area * (7 / 3 * scale) ** 2 < MIN_FINDER_AREA:
+            continue
+        (x, y), (w, h), angle = rect = cv2.minAreaRect(contours[k])
+        if min(w, h) < 0.7 * max(w, h) or area < 0.7 * w * h:
+            continue
+        if _rings(levelled, (x, y), math.sqrt(area) / 3, math.radians(angle)) < RING_SIDES:
+            continue
+        box = cv2.boxPoints(rect)
+        corners = ((box - (x, y)) * 7 / 3 + (x, y)) * scale
+        finder = Finder((x * scale, y * scale), math.sqrt(area) * 7 / 3 * scale,
+                        _axes(corners), tuple((float(a), float(b)) for a, b in corners))
+        if not any(math.dist(finder.centre, f.centre) < f.side / 2 for f in [*known, *found]):
+            found.append(finder)
+    return found
+
+
+def _rings(levelled: np.ndarray, centre: tuple[float, float], module: float,
+           angle: float) -> int:
+    """On how many of the centre's four sides the light ring (2 modules out) and the dark
+    ring (3 out) are where a finder has them."""
+    sides = 0
+    for turn in range(4):
+        dx, dy = math.cos(angle + turn * math.pi / 2), math.sin(angle + turn * math.pi / 2)
+        light, dark = ((round(centre[0] + r * module * dx), round(centre[1] + r * module * dy))
+                       for r in (2.0, 3.0))
+        inside = all(0 <= px < levelled.shape[1] and 0 <= py < levelled.shape[0]
+                     for px, py in (light, dark))
+        sides += inside and levelled[light[1], light[0]] >= 128 > levelled[dark[1], dark[0]]
+    return sides
 
 
 def _finder(outer: np.ndarray, inner: np.ndarray, area: float) -> Finder | None:
@@ -124,25 +179,26 @@ def _finder(outer: np.ndarray, inner: np.ndarray, area: float) -> Finder | None:
     ix, iy = moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
     if math.hypot(ix - x, iy - y) > 0.2 * math.sqrt(area):
         return None
-    return Finder((x, y), math.sqrt(area), _axes(outer))
-
-
-def _axes(outer: np.ndarray) -> tuple[tuple[float, float], ...]:
-    """The directions of a finder's two pairs of opposite sides (each pair's mean), or none
-    where its outline is no quadrilateral."""
     quad = cv2.approxPolyDP(outer, 0.08 * cv2.arcLength(outer, True), True)[:, 0]
     if len(quad) != 4:
-        return ()
+        return Finder((x, y), math.sqrt(area))
+    return Finder((x, y), math.sqrt(area), _axes(quad),
+                  tuple((float(px), float(py)) for px, py in quad))
+
+
+def _axes(quad: np.ndarray) -> tuple[tuple[float, float], ...]:
+    """The directions of a finder's two pairs of opposite sides (each pair's mean), its
+    outline's four corners `quad`."""
     sides = np.roll(quad, -1, axis=0) - quad
-    pairs = (sides[0] - sides[2], sides[1] - sides[3])
-    return tuple((float(x), float(y)) for v in pairs if np.linalg.norm(v) > 0
+    opposite = (sides[0] - sides[2], sides[1] - sides[3])
+    return tuple((float(x), float(y)) for v in opposite if np.linalg.norm(v) > 0
                  for x, y in [v / np.linalg.norm(v)])
 
 
 def third_places(found: list[Finder]) -> list[Place]:
     """Every place the third finder of two similar finders may be, pair by pair."""
     places = []
-    for a, b, along, length, module in _pairs(found):
+    for a, b, along, length, module in pairs(found):
         pa, pb = np.array(a.centre), np.array(b.centre)
         across = np.array([-along[1], along[0]])
         for corner, sign, stretch, scale in product((pa, pb), (1, -1), STRETCHES, SCALES):
@@ -154,7 +210,7 @@ def third_places(found: list[Finder]) -> list[Place]:
     return places
 
 
-def _pairs(found: list[Finder]):
+def pairs(found: list[Finder]):
     """Pairs of finders that may be two of one code's: similar sides, a side's length apart;
     with the unit vector from one to the other, their distance and the module's size."""
     for a, b in combinations(found, 2):
@@ -181,7 +237,7 @@ def side_places(found: list[Finder]) -> list[Place]:
     """The places the third finder of two may be along either found finder's side that
     crosses the line between them, the nearest to a square code first."""
     places = []
-    for a, b, along, length, module in _pairs(found):
+    for a, b, along, length, module in pairs(found):
         for step, stretch, corner, sign in product(SIDE_STEPS, SIDE_STRETCHES, (a, b), (1, -1)):
             down = _column(corner, along)
             if down is not None:

@@ -614,3 +614,66 @@ def test_the_ungated_levelled_pass_reads_misread_receipts_right_or_not_at_all(la
 def test_code_free_frames_under_glare_read_nothing_on_the_levelled_cut_out(kind, drawn):
     only = Decoder(strategy=LEVEL_PASS)
     assert [seed for seed in range(6) if only.decode(drawn(glare_bait, kind, seed))] == []
+
+
+# QR codes glare washed out in part, finders and data alike (second model, seed, index in a
+# set of 400): "located-grid" reads them module by module from three finders (350753 #397)
+# or from two (603932 #115; 1001 #173, keystoned, with its far corner put on the alignment
+# pattern), with the saturated modules erased (qrgrid.py).
+GRID = {"second model, glare 236 over the code's lower right, three finders left":
+        (rp_cv, 350753, 397, "qr-grid"),
+        "second model, glare 223 over the lower-left finder and the data": (rp_cv, 603932, 115,
+                                                                             "qr-grid"),
+        "second model, glare 253 over the lower-left finder, keystone": (rp_cv, 1001, 173,
+                                                                          "qr-grid")}
+QR_GRID = Stage("qr-grid", (QR,), reader=decoder.QR_GRID)
+
+
+@pytest.mark.parametrize("label", GRID)
+def test_glared_qr_codes_are_read_module_by_module(label, drawn):
+    drawn.read_only_by(GRID[label], "located-grid", "located-stitch")
+
+
+@pytest.mark.parametrize("label", GRID)
+def test_the_grid_pass_alone_reads_glared_receipts_right(label, drawn):
+    model, seed, index, _ = GRID[label]
+    payload, frame = drawn.receipt_of_set(model, seed, index)
+    assert [d.text for d in Decoder(strategy=[QR_GRID]).decode(frame)] == [payload.qr]
+
+
+@pytest.mark.parametrize("kind", ["stripes", "grid", "texture", "text-page", "text-receipt"])
+def test_code_free_frames_under_glare_read_nothing_module_by_module(kind, drawn):
+    grid_only = Decoder(strategy=[QR_GRID])
+    for seed in range(6):
+        assert grid_only.decode(drawn(glare_bait, kind, seed)) == [], (kind, seed)
+
+
+def test_a_qr_code_is_read_from_its_modules_with_erasures_up_to_its_spare_check_words():
+    from bench.receipt_print import qr_modules
+    from drivers.cameras import qrgrid
+
+    text = rp.make_payload(5).qr
+    modules = qr_modules(text)
+    erased = np.zeros_like(modules)
+    assert qrgrid.decode_modules(modules, erased) == text
+    erased[10:12, :] = True  # two rows unknown: within the check codewords
+    assert qrgrid.decode_modules(modules & ~erased, erased) == text
+    # the same rows read light instead of unknown: too many wrong codewords, nothing read
+    assert qrgrid.decode_modules(modules & ~erased, np.zeros_like(erased)) is None
+
+
+def test_reed_solomon_corrects_erasures_and_errors_within_its_check_words_only():
+    from drivers.cameras import reedsolomon
+
+    rng = np.random.default_rng(3)
+    data = [int(v) for v in rng.integers(0, 256, 28)]
+    block = reedsolomon.encode(data, 16)
+    damaged = list(block)
+    for k in (0, 5, 9, 20, 33, 40):  # 6 erasures and 5 errors: 6 + 2·5 = 16
+        damaged[k] ^= 0x5A
+    for k in (2, 13, 27, 36, 43):
+        damaged[k] ^= 0x33
+    assert reedsolomon.correct(damaged, 16, [0, 5, 9, 20, 33, 40]) == (block, 5)
+    damaged[15] ^= 1  # one error more: beyond them
+    with pytest.raises(reedsolomon.Uncorrectable):
+        reedsolomon.correct(damaged, 16, [0, 5, 9, 20, 33, 40])
