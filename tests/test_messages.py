@@ -27,6 +27,7 @@ INTERNAL = {
     "backend.web.staff.session.StaffRedirect": "a redirect to the sign-in page, not an error",
     "drivers._profile_load._FileProblem": "carries a Problem to the loader's ProfileError",
     "drivers.cameras.base.EndOfStream": "a file played once has ended",
+    "drivers.cameras.reedsolomon.Uncorrectable": "the QR pass reads nothing from that try",
     "drivers.modems.pdu.PduError": "a garbled PDU is logged and skipped, never shown",
     "drivers.printers.fake_parser.Incomplete": "the simulator waits for more bytes",
     "drivers.printers.vietnamese.Unencodable": "the line is printed as an image instead",

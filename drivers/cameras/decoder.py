@@ -517,9 +517,6 @@ def _clahe() -> cv2.CLAHE:
     return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
 
 
-
-
-
 class _Cutouts:
     """The frame's patches of bars, found once per frame and each cut out once, on first use."""
 
