@@ -677,3 +677,15 @@ def test_reed_solomon_corrects_erasures_and_errors_within_its_check_words_only()
     damaged[15] ^= 1  # one error more: beyond them
     with pytest.raises(reedsolomon.Uncorrectable):
         reedsolomon.correct(damaged, 16, [0, 5, 9, 20, 33, 40])
+
+
+# A receipt (second model, fresh seed 389721, index 155 of 400: folded away, a hand's smear of
+# 8 px across the bars) zxing read as another case on the levelled cut-out, by its bottom half
+# alone: a levelled cut-out's reading now needs both halves (decoder.CONFIRMED), and the
+# sharpened cut-out reads it right.
+def test_a_smeared_code_misread_on_the_levelled_cut_out_is_read_right(drawn):
+    payload, frame = drawn.receipt_of_set(rp_cv, 389721, 155)
+    found = Decoder().decode(frame)
+    assert [(d.text, d.stage) for d in found] == [(payload.code128, "bars-sharpen")]
+    level = [s for s in decoder.STRATEGIES[decoder.DEFAULT_STRATEGY] if s.name == "bars-level"]
+    each_reads_right_or_nothing(level, payload, frame)
