@@ -98,7 +98,8 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
     if CODE128 not in formats:
         return []
     lines, height = bands(image, count), image.shape[0] - 1.0
-    check = Overrule(None if plain is None else cache(lambda: bands(plain, count)))
+    check = Overrule(None if plain is None else cache(lambda: bands(plain, count)),
+                     ENDS_SURE if thin or stitch else PLAIN_SURE)
     if open_end:
         return read_open_ended(lines, module, height, check)
     if stitch:
@@ -110,24 +111,26 @@ def read_rows(image: np.ndarray, formats: Sequence[str] = (CODE128,),
 # At 0.95 it stopped second-model 118018 #131 and 555 #145 (4 wrong per-pass readings of seeds
 # 2026, 555, 1001, 118018). At 0.85 since fresh second-model 774974 #1: all the lines read three
 # symbols wrong at 0.89-0.92, the plain cut-out one of them right at 0.88; the default then
-# lost two readings (first model 555 #146, 1001 #1) of about 2,200 photos of used seeds.
-PLAIN_SURE = 0.85
+# lost two readings (first model 555 #146, 1001 #1) of about 2,200 photos of used seeds. Not
+# for readings from both ends (thin, stitched): 0.85 lost three of their right ones.
+PLAIN_SURE, ENDS_SURE = 0.85, 0.95
 
 
 @dataclass(frozen=True)
 class Overrule:
     """Whether the plain cut-out's lines (`plain`, made on first use; None: none to ask),
     walked from an anchor of a reading of the levelled cut-out, read a symbol of it otherwise
-    at PLAIN_SURE or better. Levelling stretches what glare left of a bar into another bar:
+    at `sure` or better. Levelling stretches what glare left of a bar into another bar:
     second-model 118018 #131 read 73 as 80 (0.97) and 04 as 12 levelled, the checksum holding
     by chance, where the plain cut-out read 79 at 0.99 (555 #145 alike)."""
 
     plain: Callable[[], np.ndarray] | None
+    sure: float = PLAIN_SURE
 
     def __call__(self, line: Line, *anchors: Anchor) -> bool:
         if self.plain is None:
             return False
-        return any(value != line.values[pos] and score >= PLAIN_SURE
+        return any(value != line.values[pos] and score >= self.sure
                    for anchor in anchors
                    for pos, (value, score) in _walk(_parts(self.plain(), anchor)[0],
                                                     anchor)[0].items())
