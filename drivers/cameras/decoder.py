@@ -576,7 +576,7 @@ class _Cutouts:
 # local darkest and lightest does it too: fresh second-model seed 389721 #155 (a hand's smear
 # of 8 px across the bars) was read as another case on the levelled cut-out, by its bottom
 # half alone; the sharpened cut-out then reads it right. On every photo of seeds 2026, 555,
-# 1001 and 350753 of both models (6,400) the check cost the default one reading (first model
+# 1001 and 350753 of both models (3,200) the check cost the default one reading (first model
 # 1001 #134, also read by one half only) and no pass after it read anything wrong.
 CONFIRMED = {"sharpen", "deblur", "unsmear", "level"}
 
