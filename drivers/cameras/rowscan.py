@@ -264,10 +264,10 @@ def read_stitched(lines: np.ndarray, module: float | None, height: float,
                 continue
             texts = _stitches(*(_walk(_parts(lines, a)[0], a)[0] for a in (start, stop)))
             if len(texts) == 1:
-                values, scores = texts.popitem()
-                if check(Line(values, scores, start.x, end), start, stop):
+                line = Line(*texts.popitem(), start.x, end)
+                if check(line, start, stop):
                     continue
-                return [_decoded(Line(values, scores, start.x, end), start, width, height)]
+                return [_decoded(line, start, width, height)]
     return []
 
 
